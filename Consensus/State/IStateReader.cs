@@ -1,0 +1,24 @@
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.State;
+
+/// <summary>
+/// Read access to the committed replicated state, declared by the core and implemented by Storage (and by
+/// in-memory overlays that layer a block's pending changes on top).
+/// </summary>
+public interface IStateReader
+{
+    ElectionRecord? GetElection(string electionId);
+
+    CredentialRecord? GetCredential(string electionId, ReadOnlySpan<byte> credential);
+
+    BallotRecord? GetBallot(string electionId, ReadOnlySpan<byte> credential);
+
+    TallyRecord? GetTally(string electionId);
+
+    /// <summary>True when a committed block already holds a transaction with this id.</summary>
+    bool HasTransaction(ReadOnlySpan<byte> txId);
+
+    /// <summary>The state root after the last committed block.</summary>
+    byte[] StateRoot { get; }
+}

@@ -1,0 +1,10 @@
+namespace VoteChain.Consensus.State;
+
+/// <summary>The parts of the replicated state a block can change. Storage maps each to a column family.</summary>
+public enum StateColumn : byte
+{
+    Elections = 1,
+    Credentials = 2,
+    Ballots = 3,
+    Tallies = 4,
+}

@@ -1,0 +1,24 @@
+using System.Text;
+
+namespace VoteChain.Consensus.State;
+
+/// <summary>
+/// How state records are keyed. Election ids never contain a NUL byte (the rules restrict them to
+/// [A-Za-z0-9._-]), so NUL safely separates the election id from a credential key.
+/// </summary>
+public static class StateKeys
+{
+    public static byte[] Election(string electionId) => Encoding.UTF8.GetBytes(electionId);
+
+    public static byte[] Tally(string electionId) => Encoding.UTF8.GetBytes(electionId);
+
+    /// <summary>Key of a credential or of its ballot: election id, NUL, public key.</summary>
+    public static byte[] Credential(string electionId, ReadOnlySpan<byte> credential)
+    {
+        var id = Encoding.UTF8.GetBytes(electionId);
+        var key = new byte[id.Length + 1 + credential.Length];
+        id.CopyTo(key, 0);
+        credential.CopyTo(key.AsSpan(id.Length + 1));
+        return key;
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs the whole test suite and prints, as its last line, "N passed, N failed[, N skipped]" counted from the
+# real results (the TRX files the test run writes). Exits non-zero on any failure or if nothing could run.
+# Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Storage").
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results="$(mktemp -d "${TMPDIR:-/tmp}/votechain-tests.XXXXXX")"
+trap 'rm -rf "$results"' EXIT
+
+status=0
+if dotnet build VoteChain.sln -c Release; then
+  # One results folder per test project, so that no two TRX files can collide.
+  for project in $(find Tests -name '*.Tests.csproj' | sort); do
+    name="$(basename "$project" .csproj)"
+    dotnet test "$project" -c Release --no-build --logger trx --results-directory "$results/$name" "$@" || status=1
+  done
+else
+  status=1
+fi
+
+passed=0
+failed=0
+skipped=0
+count() { grep -o "<Counters [^>]*" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o "[0-9]*" || echo 0; }
+shopt -s nullglob
+trx_files=("$results"/*/*.trx)
+for trx in "${trx_files[@]}"; do
+  passed=$((passed + $(count "$trx" passed)))
+  failed=$((failed + $(count "$trx" failed) + $(count "$trx" error) + $(count "$trx" timeout) + $(count "$trx" aborted)))
+  skipped=$((skipped + $(count "$trx" notExecuted)))
+done
+
+if [ "${#trx_files[@]}" -eq 0 ]; then
+  echo "no test results were written (did the build fail?)" >&2
+  [ "$status" -eq 0 ] && status=1
+fi
+if [ "$failed" -gt 0 ] && [ "$status" -eq 0 ]; then
+  status=1
+fi
+
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+exit "$status"
