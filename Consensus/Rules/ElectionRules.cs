@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Rules;
+
+/// <summary>CreateElection: an authority opens a new election with its options and its voting window.</summary>
+internal static partial class ElectionRules
+{
+    public const int MinOptions = 2;
+    public const int MaxOptions = 256;
+    public const int MaxTitleLength = 256;
+    public const int MaxOptionLength = 128;
+
+    public static Rejection? Apply(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx)
+    {
+        var create = tx.Payload.CreateElection;
+        if (!chain.IsAuthority(tx.Signer))
+        {
+            return new Rejection(RejectCode.NotAuthority, "Only a genesis election authority may create an election.");
+        }
+
+        if (Validate(create, block) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (state.GetElection(create.ElectionId) is not null)
+        {
+            return new Rejection(RejectCode.ElectionExists, $"An election with id '{create.ElectionId}' already exists.");
+        }
+
+        state.PutElection(create.ElectionId, new ElectionRecord
+        {
+            Definition = create,
+            Creator = ByteString.CopyFrom(tx.Signer),
+            CreatedHeight = block.Height,
+            CreatedTx = ByteString.CopyFrom(tx.Id),
+        });
+        var tally = new TallyRecord();
+        tally.OptionWeights.AddRange(new ulong[create.Options.Count]);
+        state.PutTally(create.ElectionId, tally);
+        return null;
+    }
+
+    public static bool IsValidId(string electionId) => ElectionIdPattern().IsMatch(electionId);
+
+    private static Rejection? Validate(CreateElection create, BlockContext block)
+    {
+        string? problem = null;
+        if (!IsValidId(create.ElectionId))
+        {
+            problem = "The election id must be 1 to 64 characters of letters, digits, '.', '_' or '-'.";
+        }
+        else if (string.IsNullOrWhiteSpace(create.Title) || create.Title.Length > MaxTitleLength)
+        {
+            problem = $"The election title must be 1 to {MaxTitleLength} characters.";
+        }
+        else if (create.Options.Count is < MinOptions or > MaxOptions)
+        {
+            problem = $"An election has {MinOptions} to {MaxOptions} options, not {create.Options.Count}.";
+        }
+        else if (create.Options.Any(o => string.IsNullOrWhiteSpace(o) || o.Length > MaxOptionLength))
+        {
+            problem = $"Every option must be 1 to {MaxOptionLength} characters.";
+        }
+        else if (create.Options.Distinct(StringComparer.Ordinal).Count() != create.Options.Count)
+        {
+            problem = "The options must be distinct.";
+        }
+        else if (create.ClosesAtUnixMs <= create.OpensAtUnixMs)
+        {
+            problem = "The election must close after it opens.";
+        }
+        else if (create.ClosesAtUnixMs <= block.TimeUnixMs)
+        {
+            problem = "The election's closing time has already passed.";
+        }
+
+        return problem is null ? null : new Rejection(RejectCode.InvalidElection, problem);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex ElectionIdPattern();
+}

@@ -1,0 +1,89 @@
+using Google.Protobuf;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.State;
+
+/// <summary>
+/// Pending writes layered over committed state: the rules read through it and write into it while a block (or
+/// a mempool candidate) is applied, and nothing reaches the committed state until the block commits.
+/// Records written here must not be mutated afterwards; the rules clone before they change anything.
+/// </summary>
+public sealed class StateOverlay : IStateReader
+{
+    private readonly IStateReader _committed;
+    private readonly Dictionary<byte[], IMessage>[] _pending;
+    private readonly HashSet<byte[]> _transactions = new(ByteKeyComparer.Instance);
+
+    public StateOverlay(IStateReader committed)
+    {
+        _committed = committed;
+        _pending = new Dictionary<byte[], IMessage>[Enum.GetValues<StateColumn>().Max(c => (int)c) + 1];
+        for (var i = 0; i < _pending.Length; i++)
+        {
+            _pending[i] = new Dictionary<byte[], IMessage>(ByteKeyComparer.Instance);
+        }
+    }
+
+    public byte[] StateRoot => _committed.StateRoot;
+
+    public ElectionRecord? GetElection(string electionId) =>
+        Pending<ElectionRecord>(StateColumn.Elections, StateKeys.Election(electionId), out var record)
+            ? record
+            : _committed.GetElection(electionId);
+
+    public CredentialRecord? GetCredential(string electionId, ReadOnlySpan<byte> credential) =>
+        Pending<CredentialRecord>(StateColumn.Credentials, StateKeys.Credential(electionId, credential), out var record)
+            ? record
+            : _committed.GetCredential(electionId, credential);
+
+    public BallotRecord? GetBallot(string electionId, ReadOnlySpan<byte> credential) =>
+        Pending<BallotRecord>(StateColumn.Ballots, StateKeys.Credential(electionId, credential), out var record)
+            ? record
+            : _committed.GetBallot(electionId, credential);
+
+    public TallyRecord? GetTally(string electionId) =>
+        Pending<TallyRecord>(StateColumn.Tallies, StateKeys.Tally(electionId), out var record)
+            ? record
+            : _committed.GetTally(electionId);
+
+    public bool HasTransaction(ReadOnlySpan<byte> txId) =>
+        _transactions.Contains(txId.ToArray()) || _committed.HasTransaction(txId);
+
+    public void PutElection(string electionId, ElectionRecord record) =>
+        _pending[(int)StateColumn.Elections][StateKeys.Election(electionId)] = record;
+
+    public void PutCredential(string electionId, ReadOnlySpan<byte> credential, CredentialRecord record) =>
+        _pending[(int)StateColumn.Credentials][StateKeys.Credential(electionId, credential)] = record;
+
+    public void PutBallot(string electionId, ReadOnlySpan<byte> credential, BallotRecord record) =>
+        _pending[(int)StateColumn.Ballots][StateKeys.Credential(electionId, credential)] = record;
+
+    public void PutTally(string electionId, TallyRecord record) =>
+        _pending[(int)StateColumn.Tallies][StateKeys.Tally(electionId)] = record;
+
+    public void AddTransaction(byte[] txId) => _transactions.Add(txId);
+
+    /// <summary>The pending writes as serialized changes, in canonical order.</summary>
+    public List<StateChange> Changes()
+    {
+        var changes = new List<StateChange>();
+        foreach (var column in Enum.GetValues<StateColumn>())
+        {
+            foreach (var (key, record) in _pending[(int)column])
+            {
+                changes.Add(new StateChange(column, key, record.ToByteArray()));
+            }
+        }
+
+        changes.Sort(StateChangeOrder.Instance);
+        return changes;
+    }
+
+    private bool Pending<T>(StateColumn column, byte[] key, out T? record)
+        where T : class, IMessage
+    {
+        var found = _pending[(int)column].TryGetValue(key, out var message);
+        record = found ? (T)message! : null;
+        return found;
+    }
+}
