@@ -1,0 +1,130 @@
+using Google.Protobuf;
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Tests.Support;
+
+/// <summary>
+/// A chain in memory for rule tests: one genesis authority, deterministic voter keys, and blocks committed
+/// through the real decoder, rules and state root.
+/// </summary>
+internal sealed class TestChain : IDisposable
+{
+    public const string ChainId = "test-chain";
+    public const long Start = 1_800_000_000_000;
+
+    private readonly List<Ed25519KeyPair> _keys = [];
+
+    public TestChain()
+    {
+        Authority = Key(1_000_000);
+        Rules = new RuleContext(ChainId, [Authority.PublicKey], maxVotersPerBatch: 50);
+        State = new MemoryState(Hashing.Sha256("genesis"u8));
+        Decoder = new TxDecoder(ChainId);
+        Time = Start;
+    }
+
+    public Ed25519KeyPair Authority { get; }
+
+    public RuleContext Rules { get; }
+
+    public MemoryState State { get; }
+
+    public TxDecoder Decoder { get; }
+
+    /// <summary>Block time of the next block.</summary>
+    public long Time { get; set; }
+
+    /// <summary>A key derived from a number, so a voter's key is the same in every run.</summary>
+    public Ed25519KeyPair Key(int number)
+    {
+        var seed = new byte[Ed25519KeyPair.SeedSize];
+        BitConverter.TryWriteBytes(seed, number);
+        var key = Ed25519KeyPair.FromSeed(seed);
+        _keys.Add(key);
+        return key;
+    }
+
+    public VerifiedTx Signed(ISigner signer, TxPayload payload)
+    {
+        payload.ChainId = ChainId;
+        var outcome = Decoder.Decode(TxSigning.Sign(signer, payload));
+        Assert.That(outcome.IsOk, Is.True, () => $"test transaction did not decode: {outcome.Rejection}");
+        return outcome.Value!;
+    }
+
+    public VerifiedTx CreateElection(string id, int options = 3, bool allowRevote = false, long? opensAt = null, long? closesAt = null)
+    {
+        var create = new CreateElection
+        {
+            ElectionId = id,
+            Title = $"Election {id}",
+            OpensAtUnixMs = opensAt ?? Start,
+            ClosesAtUnixMs = closesAt ?? Start + 3_600_000,
+            AllowRevote = allowRevote,
+        };
+        create.Options.AddRange(Enumerable.Range(0, options).Select(i => $"option {i}"));
+        return Signed(Authority, new TxPayload { CreateElection = create });
+    }
+
+    public VerifiedTx Register(string id, params (ISigner Voter, ulong Weight)[] voters) =>
+        RegisterKeys(id, voters.Select(v => (v.Voter.PublicKey, v.Weight)));
+
+    public VerifiedTx RegisterKeys(string id, IEnumerable<(byte[] Key, ulong Weight)> voters, ISigner? signer = null)
+    {
+        var register = new RegisterVoters { ElectionId = id };
+        register.Voters.AddRange(voters.Select(v => new VoterEntry { Credential = ByteString.CopyFrom(v.Key), Weight = v.Weight }));
+        return Signed(signer ?? Authority, new TxPayload { RegisterVoters = register });
+    }
+
+    public VerifiedTx Revoke(string id, ISigner voter, ISigner? replacement = null, ISigner? signer = null) =>
+        Signed(signer ?? Authority, new TxPayload
+        {
+            RevokeCredential = new RevokeCredential
+            {
+                ElectionId = id,
+                Credential = ByteString.CopyFrom(voter.PublicKey),
+                Replacement = replacement is null ? ByteString.Empty : ByteString.CopyFrom(replacement.PublicKey),
+            },
+        });
+
+    public VerifiedTx Vote(string id, ISigner voter, uint option, ulong sequence = 1) =>
+        Signed(voter, new TxPayload { CastVote = new CastVote { ElectionId = id, Option = option, Sequence = sequence } });
+
+    /// <summary>Executes and commits a block; returns the rejection when the block is invalid (nothing changes).</summary>
+    public Rejection? Commit(params VerifiedTx[] transactions)
+    {
+        var height = State.Height + 1;
+        var outcome = BlockExecutor.Execute(State, Rules, new BlockContext(height, Time), transactions);
+        if (!outcome.IsOk)
+        {
+            return outcome.Rejection;
+        }
+
+        State.Apply(new BlockCommit(height, Hashing.Sha256(BitConverter.GetBytes(height)), [],
+            transactions.Select(t => t.Id).ToList(), outcome.Value.Changes, outcome.Value.StateRoot));
+        Time += 1_000;
+        return null;
+    }
+
+    /// <summary>Commits a block that must be valid.</summary>
+    public void CommitOk(params VerifiedTx[] transactions)
+    {
+        var rejection = Commit(transactions);
+        Assert.That(rejection, Is.Null, () => $"block was refused: {rejection}");
+    }
+
+    public TallyRecord Tally(string id) => State.GetTally(id) ?? throw new AssertionException($"no tally for {id}");
+
+    public void Dispose()
+    {
+        foreach (var key in _keys)
+        {
+            key.Dispose();
+        }
+    }
+}
