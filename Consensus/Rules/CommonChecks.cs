@@ -14,8 +14,9 @@ internal static class CommonChecks
 
     public static Rejection? Election(IStateReader state, string electionId, out ElectionRecord election)
     {
-        election = ElectionRules.IsValidId(electionId) ? state.GetElection(electionId)! : null!;
-        return election is null
+        var found = ElectionRules.IsValidId(electionId) ? state.GetElection(electionId) : null;
+        election = found!;
+        return found is null
             ? new Rejection(RejectCode.UnknownElection, $"There is no election with id '{TxDecoder.Printable(electionId)}'.")
             : null;
     }

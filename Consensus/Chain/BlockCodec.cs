@@ -1,0 +1,69 @@
+using Google.Protobuf;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Merkle;
+using VoteChain.Consensus.Rules;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Chain;
+
+/// <summary>Builds blocks and parses untrusted block bytes; never throws for bad input.</summary>
+public static class BlockCodec
+{
+    /// <summary>Builds a block (without certificate) over the given transactions.</summary>
+    public static ParsedBlock Build(string chainId, ulong height, byte[] previousHash, long timeUnixMs, uint proposer,
+        IReadOnlyList<byte[]> transactions, IReadOnlyList<byte[]> txIds, byte[] stateRoot)
+    {
+        var header = new BlockHeader
+        {
+            ChainId = chainId,
+            Height = height,
+            PreviousHash = ByteString.CopyFrom(previousHash),
+            TimeUnixMs = timeUnixMs,
+            TxRoot = ByteString.CopyFrom(MerkleTree.Root(txIds)),
+            StateRoot = ByteString.CopyFrom(stateRoot),
+            ProposerIndex = proposer,
+            TxCount = (uint)transactions.Count,
+        };
+        var headerBytes = header.ToByteString();
+        var block = new Block { Header = headerBytes };
+        block.Transactions.AddRange(transactions.Select(ByteString.CopyFrom));
+        return new ParsedBlock(block, header, Hashing.Sha256(headerBytes.Span));
+    }
+
+    public static Outcome<ParsedBlock> Parse(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return Parse(Block.Parser.ParseFrom(bytes));
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return new Rejection(RejectCode.Malformed, "The block is not valid protobuf.");
+        }
+    }
+
+    public static Outcome<ParsedBlock> Parse(Block block)
+    {
+        BlockHeader header;
+        try
+        {
+            header = BlockHeader.Parser.ParseFrom(block.Header);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return new Rejection(RejectCode.Malformed, "The block header is not valid protobuf.");
+        }
+
+        if (header.TxCount != (uint)block.Transactions.Count)
+        {
+            return new Rejection(RejectCode.Malformed,
+                $"The header counts {header.TxCount} transactions but the block holds {block.Transactions.Count}.");
+        }
+
+        return new ParsedBlock(block, header, Hashing.Sha256(block.Header.Span));
+    }
+
+    /// <summary>The block's bytes without its certificate: what a proposal carries and what validators agree on.</summary>
+    public static byte[] WithoutCertificate(Block block) =>
+        new Block { Header = block.Header, Transactions = { block.Transactions } }.ToByteArray();
+}

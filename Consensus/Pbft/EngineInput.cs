@@ -1,0 +1,24 @@
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Pbft;
+
+/// <summary>Everything that can happen to an engine. The engine reacts only to these.</summary>
+public interface IEngineInput;
+
+/// <summary>One unit of time has passed.</summary>
+public sealed record Tick : IEngineInput
+{
+    public static readonly Tick Instance = new();
+}
+
+/// <summary>A consensus message arrived from the network (untrusted).</summary>
+public sealed record MessageReceived(ConsensusMessage Message) : IEngineInput;
+
+/// <summary>The driver built the block the engine asked for (serialized, without certificate).</summary>
+public sealed record ProposalBuilt(ulong Height, ulong View, byte[] Block) : IEngineInput;
+
+/// <summary>Block sync fetched a block with its certificate (untrusted until the certificate verifies).</summary>
+public sealed record BlockFetched(byte[] Block) : IEngineInput;
+
+/// <summary>Whether transactions are waiting: with none (and no block interval), an idle chain does not grow.</summary>
+public sealed record WorkPending(bool HasTransactions) : IEngineInput;

@@ -1,0 +1,30 @@
+namespace VoteChain.Consensus.Pbft;
+
+/// <summary>How an engine behaves. Time is counted in ticks; the driver decides how long a tick is.</summary>
+public sealed record PbftConfig(string ChainId, ValidatorSet Validators)
+{
+    /// <summary>Ticks a replica waits for progress in view 0 before it asks for a view change.</summary>
+    public int ViewTimeoutTicks { get; init; } = 20;
+
+    /// <summary>The timeout doubles with each view up to this many times, so views never wait without bound.</summary>
+    public int MaxTimeoutDoublings { get; init; } = 4;
+
+    /// <summary>How often a validator re-sends what it signed at the current height (messages may be lost).</summary>
+    public int RebroadcastTicks { get; init; } = 10;
+
+    /// <summary>With no pending transactions, propose an empty block after this many ticks; 0: never.</summary>
+    public int BlockIntervalTicks { get; init; }
+
+    /// <summary>Messages for views further ahead than this are dropped: a liar cannot push views without bound.</summary>
+    public ulong MaxViewsAhead { get; init; } = 64;
+
+    /// <summary>Messages buffered for the next height, per sender.</summary>
+    public int MaxBufferedPerSender { get; init; } = 32;
+
+    public int TimeoutFor(ulong view)
+    {
+        var doublings = (int)Math.Min(view, (ulong)MaxTimeoutDoublings);
+        var timeout = ViewTimeoutTicks << doublings;
+        return view == 0 ? timeout + BlockIntervalTicks : timeout;
+    }
+}

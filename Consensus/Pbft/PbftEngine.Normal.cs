@@ -1,0 +1,200 @@
+using VoteChain.Consensus.Chain;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Pbft;
+
+/// <summary>The normal case: the primary proposes, replicas prepare, a prepared quorum commits.</summary>
+public sealed partial class PbftEngine
+{
+    private void MaybePropose()
+    {
+        if (!IsPrimary || ViewChanging || _round.Proposals.ContainsKey(View) || _round.ProposalRequested.Contains(View))
+        {
+            return;
+        }
+
+        var idleBlockDue = _config.BlockIntervalTicks > 0 && _ticksAtHeight >= _config.BlockIntervalTicks;
+        if (View == 0 && !_hasWork && !idleBlockDue)
+        {
+            return;
+        }
+
+        RequestProposal();
+    }
+
+    private void RequestProposal()
+    {
+        _round.ProposalRequested.Add(View);
+        _out.Propose = new ProposalRequest(Height, View, HeadHash, _factory!.Index);
+    }
+
+    private void OnProposalBuilt(ProposalBuilt built)
+    {
+        if (!IsPrimary || built.Height != Height || built.View != View || _round.Proposals.ContainsKey(View))
+        {
+            Drop(DropReason.Unexpected);
+            return;
+        }
+
+        var parsed = BlockCodec.Parse(built.Block);
+        if (parsed.Value is not { } block || StructureProblem(block) is not null)
+        {
+            Drop(DropReason.InvalidProposal);
+            return;
+        }
+
+        if (ViewChanging)
+        {
+            // A new primary with nothing prepared to carry over proposes a fresh block inside its NewView.
+            TryFormNewView(block);
+            return;
+        }
+
+        if (SignedPrePrepare(block) is { } prePrepare)
+        {
+            OnPrePrepare(prePrepare);
+        }
+    }
+
+    private PrePrepare? SignedPrePrepare(ParsedBlock block)
+    {
+        if (!_guard.MaySign(Height, View, SignStep.PrePrepare, block.Hash))
+        {
+            return null;
+        }
+
+        var prePrepare = _factory!.PrePrepare(Height, View, block);
+        Signed(new ConsensusMessage { PrePrepare = prePrepare }, SignStep.PrePrepare, View, block.Hash);
+        return prePrepare;
+    }
+
+    /// <summary>A proposal whose signature already verified.</summary>
+    private void OnPrePrepare(PrePrepare prePrepare)
+    {
+        if (prePrepare.Sender != (uint)_validators.Primary(Height, prePrepare.View))
+        {
+            Drop(DropReason.NotPrimary);
+            return;
+        }
+
+        if (prePrepare.View > View || (prePrepare.View == View && ViewChanging))
+        {
+            // A proposal in a later view is only followed through that view's NewView.
+            Drop(DropReason.Unexpected);
+            return;
+        }
+
+        if (_round.Proposals.TryGetValue(prePrepare.View, out var earlier))
+        {
+            if (earlier.Message.Signature.Equals(prePrepare.Signature))
+            {
+                Drop(DropReason.Duplicate);
+            }
+            else
+            {
+                Evidence(prePrepare.Sender, new ConsensusMessage { PrePrepare = earlier.Message },
+                    new ConsensusMessage { PrePrepare = prePrepare });
+            }
+
+            return;
+        }
+
+        var block = BlockCodec.Parse(prePrepare.Block.Span).Value!;
+        var current = prePrepare.View == View;
+        if (StructureProblem(block) is not null || (current && _proposals.Problem(block) is not null))
+        {
+            Drop(DropReason.InvalidProposal);
+            return;
+        }
+
+        _round.Active = true;
+        _round.Proposals[prePrepare.View] = (block, prePrepare);
+        _round.Blocks[block.Hash] = block;
+        if (current)
+        {
+            SendVote(VoteKind.Prepare, block.Hash);
+        }
+
+        TryProgress();
+    }
+
+    /// <summary>A vote whose signature already verified.</summary>
+    private void OnVote(Vote vote)
+    {
+        if (vote.View > View + _config.MaxViewsAhead)
+        {
+            Drop(DropReason.FarFutureView);
+            return;
+        }
+
+        var book = vote.Kind == VoteKind.Prepare ? _round.Prepares : _round.Commits;
+        if (book.Add(vote, out var added) is { } conflicting)
+        {
+            Evidence(vote.Sender, new ConsensusMessage { Vote = conflicting }, new ConsensusMessage { Vote = vote });
+            return;
+        }
+
+        if (!added)
+        {
+            Drop(DropReason.Duplicate);
+            return;
+        }
+
+        _round.Active = true;
+        TryProgress();
+    }
+
+    /// <summary>Sends Commit once the current proposal is prepared, and commits once any view has a commit quorum.</summary>
+    private void TryProgress()
+    {
+        if (!ViewChanging && _round.Proposals.TryGetValue(View, out var proposal) && !_round.CommitSent.Contains(View))
+        {
+            var prepares = _round.Prepares.For(View, proposal.Block.Hash);
+            if (prepares.Count >= _validators.Quorum)
+            {
+                _round.Prepared = new PreparedCertificate
+                {
+                    View = View,
+                    Block = proposal.Message.Block,
+                    Prepares = { prepares.Select(p => new CommitSignature { ValidatorIndex = p.Key, Signature = Google.Protobuf.ByteString.CopyFrom(p.Value) }) },
+                };
+                SendVote(VoteKind.Commit, proposal.Block.Hash);
+            }
+        }
+
+        foreach (var (view, hash) in _round.Commits.Quorums(_validators.Quorum))
+        {
+            if (_round.Blocks.TryGetValue(hash, out var block))
+            {
+                Commit(block, CommitCertificates.Build(Height, view, hash, _round.Commits.For(view, hash)));
+                return;
+            }
+
+            // A quorum committed a block this engine never saw: ask block sync for it.
+            RequestFetch();
+        }
+    }
+
+    private void SendVote(VoteKind kind, byte[] hash)
+    {
+        var sent = kind == VoteKind.Prepare ? _round.PrepareSent : _round.CommitSent;
+        var step = MessageChecks.StepOf(kind);
+        if (_factory is null || sent.Contains(View) || !_guard.MaySign(Height, View, step, hash))
+        {
+            return;
+        }
+
+        sent.Add(View);
+        var vote = _factory.Vote(kind, Height, View, hash);
+        Signed(new ConsensusMessage { Vote = vote }, step, View, hash);
+        OnVote(vote);
+    }
+
+    /// <summary>Records a signature in the sign-state to persist, then queues the message.</summary>
+    private void Signed(ConsensusMessage message, SignStep step, ulong view, byte[] hash)
+    {
+        _out.Persist = _guard.Record(Height, view, step, hash, _round.Prepared);
+        _out.Messages.Add(message);
+        _round.AddOwn(message);
+    }
+}

@@ -1,0 +1,208 @@
+using VoteChain.Consensus.Chain;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Pbft;
+
+/// <summary>
+/// The view change: replicas that see no progress ask for a new view with their highest prepared certificate; the
+/// new primary proves a quorum asked and re-proposes the highest prepared block, so a block that may have
+/// committed somewhere is never replaced.
+/// </summary>
+public sealed partial class PbftEngine
+{
+    private void OnViewTimeout()
+    {
+        // Jump at least one view, and as far as any validator has asked: validators that drifted apart in views
+        // meet again instead of chasing each other (MaxViewsAhead bounds how far a liar can push).
+        var asked = _round.HighestViewAsked.Values.Where(v => v <= View + _config.MaxViewsAhead).DefaultIfEmpty(0UL).Max();
+        StartViewChange(Math.Max(View + 1, asked));
+    }
+
+    private void StartViewChange(ulong newView)
+    {
+        View = newView;
+        ViewChanging = true;
+        _round.Active = true;
+        ResetTimers();
+        if (_factory is null)
+        {
+            return;
+        }
+
+        var preparedHash = HashOf(_round.Prepared);
+        if (_guard.MaySign(Height, newView, SignStep.ViewChange, preparedHash))
+        {
+            var viewChange = _factory.ViewChange(Height, newView, _round.Prepared, preparedHash);
+            Signed(new ConsensusMessage { ViewChange = viewChange }, SignStep.ViewChange, newView, preparedHash);
+            _round.AddViewChange(viewChange);
+        }
+
+        TryFormNewView(null);
+    }
+
+    /// <summary>A view change whose own signature verified; its prepared certificate is checked here.</summary>
+    private void OnViewChange(ViewChange viewChange)
+    {
+        if (viewChange.NewView < View || (viewChange.NewView == View && !ViewChanging))
+        {
+            Drop(DropReason.OldView);
+            return;
+        }
+
+        if (viewChange.NewView > View + _config.MaxViewsAhead)
+        {
+            Drop(DropReason.FarFutureView);
+            return;
+        }
+
+        if (_checks.ViewChangeProblem(viewChange, out var preparedBlock) is { } problem)
+        {
+            Drop(problem);
+            return;
+        }
+
+        if (!_round.AddViewChange(viewChange))
+        {
+            Drop(DropReason.Duplicate);
+            return;
+        }
+
+        _round.Active = true;
+        if (preparedBlock is not null)
+        {
+            _round.Blocks.TryAdd(preparedBlock.Hash, preparedBlock);
+        }
+
+        JoinIfOneHonestAsks();
+        TryFormNewView(null);
+    }
+
+    /// <summary>
+    /// f+1 validators asking for later views include an honest one, so this one is behind: it joins the highest
+    /// view that f+1 of them have reached.
+    /// </summary>
+    private void JoinIfOneHonestAsks()
+    {
+        var ahead = _round.HighestViewAsked
+            .Where(asked => asked.Key != Index && (asked.Value > View || (asked.Value == View && !ViewChanging)))
+            .Select(asked => asked.Value)
+            .OrderByDescending(v => v)
+            .ToList();
+        if (ahead.Count >= _validators.OneHonest)
+        {
+            StartViewChange(ahead[_validators.OneHonest - 1]);
+        }
+    }
+
+    /// <summary>
+    /// As the new primary holding a quorum of view changes: re-propose the highest prepared block, or, with none,
+    /// ask for a fresh block (<paramref name="freshBlock"/> is that block once built).
+    /// </summary>
+    private void TryFormNewView(ParsedBlock? freshBlock)
+    {
+        if (!ViewChanging || !IsPrimary || _round.NewViewSent.Contains(View) || _round.ViewChangeCount(View) < _validators.Quorum)
+        {
+            return;
+        }
+
+        var viewChanges = _round.ViewChanges[View].Values.ToList();
+        var carried = HighestPrepared(viewChanges);
+        var block = carried is not null ? BlockCodec.Parse(carried.Block.Span).Value! : freshBlock;
+        if (block is null)
+        {
+            if (!_round.ProposalRequested.Contains(View))
+            {
+                RequestProposal();
+            }
+
+            return;
+        }
+
+        if (SignedPrePrepare(block) is not { } prePrepare || !_guard.MaySign(Height, View, SignStep.NewView, block.Hash))
+        {
+            return;
+        }
+
+        _round.NewViewSent.Add(View);
+        var newView = _factory!.NewView(Height, View, viewChanges, prePrepare, block.Hash);
+        Signed(new ConsensusMessage { NewView = newView }, SignStep.NewView, View, block.Hash);
+        EnterView(View);
+        OnPrePrepare(prePrepare);
+    }
+
+    /// <summary>A NewView whose own signature (and its proposal's) verified.</summary>
+    private void OnNewView(NewView newView)
+    {
+        if (newView.Sender != (uint)_validators.Primary(Height, newView.View))
+        {
+            Drop(DropReason.NotPrimary);
+            return;
+        }
+
+        if (newView.View < View || (newView.View == View && !ViewChanging))
+        {
+            Drop(DropReason.OldView);
+            return;
+        }
+
+        if (newView.View > View + _config.MaxViewsAhead)
+        {
+            Drop(DropReason.FarFutureView);
+            return;
+        }
+
+        if (NewViewProblem(newView))
+        {
+            Drop(DropReason.InvalidNewView);
+            return;
+        }
+
+        EnterView(newView.View);
+        OnPrePrepare(newView.PrePrepare);
+    }
+
+    /// <summary>
+    /// True unless the NewView holds a quorum of valid view changes for its view from distinct validators, and its
+    /// proposal is for this height and view and carries the highest prepared block among them, if there is one.
+    /// </summary>
+    private bool NewViewProblem(NewView newView)
+    {
+        var senders = new HashSet<uint>();
+        foreach (var viewChange in newView.ViewChanges)
+        {
+            if (viewChange.Height != Height || viewChange.NewView != newView.View
+                || _checks.ViewChangeProblem(viewChange, out _) is not null || !senders.Add(viewChange.Sender))
+            {
+                return true;
+            }
+        }
+
+        var prePrepare = newView.PrePrepare;
+        if (senders.Count < _validators.Quorum || prePrepare.Height != Height || prePrepare.View != newView.View
+            || prePrepare.Sender != newView.Sender)
+        {
+            return true;
+        }
+
+        var carried = HighestPrepared(newView.ViewChanges);
+        if (carried is null)
+        {
+            return false;
+        }
+
+        var proposed = BlockCodec.Parse(prePrepare.Block.Span).Value!.Hash;
+        return !newView.ViewChanges
+            .Where(v => v.Prepared is not null && v.Prepared.View == carried.View)
+            .Any(v => HashOf(v.Prepared).AsSpan().SequenceEqual(proposed)) ;
+    }
+
+    private static PreparedCertificate? HighestPrepared(IEnumerable<ViewChange> viewChanges) =>
+        viewChanges.Select(v => v.Prepared).Where(p => p is not null).MaxBy(p => p!.View);
+
+    private void EnterView(ulong view)
+    {
+        View = view;
+        ViewChanging = false;
+        ResetTimers();
+    }
+}

@@ -1,0 +1,331 @@
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Pbft;
+
+/// <summary>
+/// The PBFT replica as a pure state machine: <see cref="Step"/> takes one input and returns what to do. No I/O,
+/// clock, threads or randomness: the same inputs always give the same outputs, so a simulator can replay any
+/// run from its seed. This file holds the inputs, timers and height changes; the normal case (proposal, prepare,
+/// commit) and the view change have files of their own.
+/// </summary>
+public sealed partial class PbftEngine
+{
+    private readonly PbftConfig _config;
+    private readonly ValidatorSet _validators;
+    private readonly IProposalValidator _proposals;
+    private readonly MessageFactory? _factory;
+    private readonly MessageChecks _checks;
+    private readonly SignGuard _guard;
+    private readonly Dictionary<DropReason, long> _drops = [];
+    private readonly Dictionary<uint, ulong> _heightsSeen = [];
+    private readonly Dictionary<uint, List<ConsensusMessage>> _nextHeight = [];
+    private RoundState _round = new();
+    private StepOutput _out = new();
+    private bool _hasWork;
+    private int _viewTimer;
+    private int _rebroadcastTimer;
+    private int _fetchCooldown;
+    private int _ticksAtHeight;
+
+    /// <param name="signer">This validator's key; null for an observer, which follows but never signs.</param>
+    /// <param name="committedHeight">Height of the last committed block (0: only genesis).</param>
+    /// <param name="headHash">Hash of that block (the genesis hash at height 0).</param>
+    /// <param name="restored">The sign-state persisted before the last restart, if any.</param>
+    public PbftEngine(PbftConfig config, IProposalValidator proposals, ISigner? signer, ulong committedHeight, byte[] headHash,
+        SignState? restored)
+    {
+        _config = config;
+        _validators = config.Validators;
+        _proposals = proposals;
+        _checks = new MessageChecks(config.ChainId, _validators);
+        _guard = new SignGuard(restored);
+        if (signer is not null)
+        {
+            var index = _validators.IndexOf(signer.PublicKey)
+                ?? throw new ArgumentException("The signer is not one of the validators.", nameof(signer));
+            _factory = new MessageFactory(config.ChainId, signer, (uint)index);
+        }
+
+        Height = committedHeight + 1;
+        HeadHash = headHash;
+        ResumeFrom(restored);
+    }
+
+    /// <summary>The height being agreed on: the last committed height plus one.</summary>
+    public ulong Height { get; private set; }
+
+    /// <summary>Hash of the last committed block, the parent of the block being agreed on.</summary>
+    public byte[] HeadHash { get; private set; }
+
+    public ulong View { get; private set; }
+
+    /// <summary>True between asking for a view change and entering the new view.</summary>
+    public bool ViewChanging { get; private set; }
+
+    /// <summary>This validator's index, or null for an observer.</summary>
+    public uint? Index => _factory?.Index;
+
+    /// <summary>Messages ignored so far, by reason.</summary>
+    public IReadOnlyDictionary<DropReason, long> Drops => _drops;
+
+    public bool IsPrimary => _factory is not null && _validators.Primary(Height, View) == (int)_factory.Index;
+
+    public StepOutput Step(IEngineInput input)
+    {
+        _out = new StepOutput();
+        switch (input)
+        {
+            case Tick:
+                OnTick();
+                break;
+            case MessageReceived received:
+                OnMessage(received.Message);
+                break;
+            case ProposalBuilt built:
+                OnProposalBuilt(built);
+                break;
+            case BlockFetched fetched:
+                OnBlockFetched(fetched.Block);
+                break;
+            case WorkPending pending:
+                _hasWork = pending.HasTransactions;
+                break;
+            default:
+                throw new ArgumentException($"Unknown engine input {input.GetType().Name}.", nameof(input));
+        }
+
+        MaybePropose();
+        return _out;
+    }
+
+    private void ResumeFrom(SignState? restored)
+    {
+        ResetTimers();
+        if (restored is null || restored.Height != Height)
+        {
+            return;
+        }
+
+        // It signed at this height before the restart: it can only go on from the view it had reached, and it must
+        // remember what it had prepared, or a new view could replace a block that committed elsewhere.
+        View = restored.View;
+        ViewChanging = restored.Step == (uint)SignStep.ViewChange;
+        _round.Active = true;
+        if (restored.Prepared is { } prepared
+            && _checks.PreparedProblem(prepared, Height, ulong.MaxValue, out var block) is null)
+        {
+            _round.Prepared = prepared;
+            _round.Blocks[block!.Hash] = block;
+        }
+    }
+
+    private void OnTick()
+    {
+        _ticksAtHeight++;
+        _fetchCooldown = Math.Max(0, _fetchCooldown - 1);
+        if (TimerRunning && --_viewTimer <= 0)
+        {
+            OnViewTimeout();
+        }
+
+        if (--_rebroadcastTimer <= 0)
+        {
+            _rebroadcastTimer = _config.RebroadcastTicks;
+            _out.Messages.AddRange(_round.Own);
+            CheckBehind();
+        }
+    }
+
+    /// <summary>An idle chain does not time out: only pending work, a block interval or activity start the clock.</summary>
+    private bool TimerRunning => _hasWork || _config.BlockIntervalTicks > 0 || _round.Active || ViewChanging;
+
+    private void ResetTimers()
+    {
+        _viewTimer = _config.TimeoutFor(View);
+        _rebroadcastTimer = _config.RebroadcastTicks;
+    }
+
+    private void OnMessage(ConsensusMessage message)
+    {
+        if (MessageChecks.Envelope(message) is not { } envelope)
+        {
+            Drop(DropReason.Malformed);
+            return;
+        }
+
+        if (!_validators.Contains(envelope.Sender))
+        {
+            Drop(DropReason.NotValidator);
+            return;
+        }
+
+        if (envelope.Height < Height)
+        {
+            Drop(DropReason.OldHeight);
+            return;
+        }
+
+        if (_checks.SignatureProblem(message) is { } problem)
+        {
+            Drop(problem);
+            return;
+        }
+
+        if (envelope.Height > Height)
+        {
+            OnFutureMessage(message, envelope.Height, envelope.Sender);
+            return;
+        }
+
+        switch (message.KindCase)
+        {
+            case ConsensusMessage.KindOneofCase.PrePrepare:
+                OnPrePrepare(message.PrePrepare);
+                break;
+            case ConsensusMessage.KindOneofCase.Vote:
+                OnVote(message.Vote);
+                break;
+            case ConsensusMessage.KindOneofCase.ViewChange:
+                OnViewChange(message.ViewChange);
+                break;
+            default:
+                OnNewView(message.NewView);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A signed message from a later height: its sender has committed what this engine has not. Messages for the
+    /// next height wait here (bounded); f+1 validators ahead mean at least one honest one is, so fetch.
+    /// </summary>
+    private void OnFutureMessage(ConsensusMessage message, ulong height, uint sender)
+    {
+        _heightsSeen[sender] = Math.Max(height, _heightsSeen.GetValueOrDefault(sender));
+        if (height == Height + 1)
+        {
+            if (!_nextHeight.TryGetValue(sender, out var buffered))
+            {
+                buffered = [];
+                _nextHeight[sender] = buffered;
+            }
+
+            if (buffered.Count < _config.MaxBufferedPerSender)
+            {
+                buffered.Add(message);
+            }
+            else
+            {
+                Drop(DropReason.FutureHeight);
+            }
+        }
+        else
+        {
+            Drop(DropReason.FutureHeight);
+        }
+
+        CheckBehind();
+    }
+
+    private void CheckBehind()
+    {
+        var ahead = _heightsSeen.Count(seen => seen.Value > Height && seen.Key != Index);
+        if (ahead >= _validators.OneHonest)
+        {
+            RequestFetch();
+        }
+    }
+
+    private void RequestFetch()
+    {
+        if (_fetchCooldown > 0)
+        {
+            return;
+        }
+
+        _out.FetchFrom = Height;
+        _fetchCooldown = _config.RebroadcastTicks;
+    }
+
+    private void OnBlockFetched(byte[] bytes)
+    {
+        var parsed = BlockCodec.Parse(bytes);
+        if (parsed.Value is not { } block || block.Height != Height)
+        {
+            Drop(parsed.IsOk ? DropReason.Unexpected : DropReason.Malformed);
+            return;
+        }
+
+        if (StructureProblem(block) is not null
+            || CommitCertificates.Problem(block.Block.Certificate, _validators, _config.ChainId, Height, block.Hash) is not null)
+        {
+            Drop(DropReason.InvalidCertificate);
+            return;
+        }
+
+        Commit(block, block.Block.Certificate);
+    }
+
+    /// <summary>Null when the block continues this chain at this height (its content is the validator's business).</summary>
+    private string? StructureProblem(ParsedBlock block)
+    {
+        var header = block.Header;
+        if (header.ChainId != _config.ChainId)
+        {
+            return "the block is for another chain";
+        }
+
+        if (header.Height != Height)
+        {
+            return $"the block is for height {header.Height}, not {Height}";
+        }
+
+        if (!header.PreviousHash.Span.SequenceEqual(HeadHash))
+        {
+            return "the block does not follow the last committed block";
+        }
+
+        return _validators.Contains(header.ProposerIndex) ? null : "the block names a proposer that is not a validator";
+    }
+
+    private void Commit(ParsedBlock block, CommitCertificate certificate)
+    {
+        var certified = block.Block.Clone();
+        certified.Certificate = certificate;
+        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(certified);
+        _out.Committed.Add(new CommittedBlock(block with { Block = certified }, certificate, bytes));
+        AdvanceTo(block.Hash);
+    }
+
+    private void AdvanceTo(byte[] committedHash)
+    {
+        Height++;
+        HeadHash = committedHash;
+        View = 0;
+        ViewChanging = false;
+        _round = new RoundState();
+        _ticksAtHeight = 0;
+        ResetTimers();
+
+        var buffered = _nextHeight.Values.SelectMany(m => m).ToList();
+        _nextHeight.Clear();
+        foreach (var message in buffered)
+        {
+            OnMessage(message);
+        }
+    }
+
+    private void Drop(DropReason reason) => _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
+
+    private void Evidence(uint validator, ConsensusMessage first, ConsensusMessage second)
+    {
+        _out.Evidence.Add(new Evidence { Validator = validator, First = first, Second = second });
+        Drop(DropReason.Equivocation);
+    }
+
+    private static byte[] HashOf(PreparedCertificate? prepared) =>
+        prepared is null ? [] : BlockCodec.Parse(prepared.Block.Span).Value?.Hash ?? [];
+
+    private static byte[] Sha(ReadOnlySpan<byte> bytes) => Hashing.Sha256(bytes);
+}
