@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using RocksDbSharp;
+using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.State;
 
 namespace VoteChain.Storage;
@@ -11,8 +12,6 @@ namespace VoteChain.Storage;
 /// </summary>
 internal static class ChainMeta
 {
-    private const int RootLength = 32;
-
     public static HeadState LoadOrInitialize(StoreDatabase db, string chainId, byte[] genesisHash)
     {
         var storedChain = db.Get(StoreColumn.Meta, MetaKeys.ChainId);
@@ -42,7 +41,7 @@ internal static class ChainMeta
             throw StorageErrors.WrongGenesis(db.Folder, chainId, storedGenesis, genesisHash);
         }
 
-        if (height.Length != sizeof(ulong) || hash.Length == 0 || root.Length != RootLength)
+        if (height.Length != sizeof(ulong) || hash.Length == 0 || root.Length != Hashing.HashSize)
         {
             throw StorageErrors.Corrupt(db.Folder, "its head record is malformed");
         }

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using RocksDbSharp;
 using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Crypto;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Storage;
@@ -8,8 +9,6 @@ namespace VoteChain.Storage;
 /// <summary>The write side: committed blocks and the validator's sign-state.</summary>
 public sealed partial class ChainStore
 {
-    private const int StateRootLength = 32;
-
     /// <summary>
     /// Writes the block, its height and transaction indexes, its state changes and the new head in one synced
     /// batch: after a crash the database holds the whole block or none of it.
@@ -28,9 +27,9 @@ public sealed partial class ChainStore
             throw new ArgumentException("The block hash is empty.", nameof(commit));
         }
 
-        if (commit.StateRoot.Length != StateRootLength)
+        if (commit.StateRoot.Length != Hashing.HashSize)
         {
-            throw new ArgumentException($"The state root must be {StateRootLength} bytes.", nameof(commit));
+            throw new ArgumentException($"The state root must be {Hashing.HashSize} bytes.", nameof(commit));
         }
 
         lock (_writeLock)

@@ -4,7 +4,7 @@ namespace VoteChain.Storage;
 
 /// <summary>
 /// The RocksDB handle with one column family per <see cref="StoreColumn"/>. Every RocksDB failure is turned into
-/// a <see cref="StorageException"/> here, so nothing above this class sees a RocksDB type.
+/// a <see cref="StorageException"/> here, so no RocksDB exception leaves the Storage project.
 /// </summary>
 internal sealed class StoreDatabase : IDisposable
 {
