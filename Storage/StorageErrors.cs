@@ -14,6 +14,10 @@ internal static class StorageErrors
     public static StorageException IsAFile(string folder) => new(
         $"data folder {folder} is a file, not a folder; choose a folder path for the node's data");
 
+    public static StorageException NotADatabase(string folder) => new(
+        $"data folder {folder} is not empty but holds no VoteChain database; " +
+        "choose an empty or new folder for the node's data");
+
     public static StorageException CannotCreate(string folder, Exception inner) => new(
         $"data folder {folder} cannot be created ({OneLine(inner.Message)}); check the path and its permissions",
         inner);

@@ -40,6 +40,14 @@ internal sealed class StoreDatabase : IDisposable
 
         try
         {
+            // RocksDB would happily create its files among someone else's; a folder that has content but no
+            // database is far more likely a wrong path than a node's data.
+            if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, "CURRENT")) &&
+                Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                throw StorageErrors.NotADatabase(folder);
+            }
+
             Directory.CreateDirectory(folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -49,7 +57,12 @@ internal sealed class StoreDatabase : IDisposable
 
         var options = new DbOptions()
             .SetCreateIfMissing(true)
-            .SetCreateMissingColumnFamilies(true);
+            .SetCreateMissingColumnFamilies(true)
+            // Stated rather than left to the default: after a power loss a torn last write is dropped and the
+            // database opens at the last whole batch, which is the last whole block.
+            .SetWalRecoveryMode(Recovery.PointInTime)
+            // RocksDB keeps a thousand old info logs by default; a node restarted often needs a handful.
+            .SetKeepLogFileNum(10);
         var families = new ColumnFamilies();
         foreach (var column in StoreColumns.All)
         {
