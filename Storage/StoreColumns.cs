@@ -6,7 +6,7 @@ namespace VoteChain.Storage;
 public static class StoreColumns
 {
     /// <summary>Every column, in declaration order.</summary>
-    public static IReadOnlyList<StoreColumn> All { get; } = Enum.GetValues<StoreColumn>();
+    public static IReadOnlyList<StoreColumn> All { get; } = Enum.GetValues<StoreColumn>().AsReadOnly();
 
     /// <summary>
     /// The column family name on disk. Written out rather than derived from <c>ToString()</c> so that renaming an
