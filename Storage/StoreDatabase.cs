@@ -131,9 +131,13 @@ internal sealed class StoreDatabase : IDisposable
     private static StorageException Classify(string folder, RocksDbException e)
     {
         var text = e.Message;
-        if (text.Contains("/LOCK", StringComparison.Ordinal) ||
-            text.Contains("\\LOCK", StringComparison.Ordinal) ||
-            text.Contains("lock hold", StringComparison.OrdinalIgnoreCase))
+        // In this process RocksDB says "lock hold by current process"; another process's lock shows as the OS
+        // error for the LOCK file. Other LOCK failures (permissions, say) are not "in use" and fall through.
+        var held = text.Contains("lock hold", StringComparison.OrdinalIgnoreCase) ||
+            (text.Contains("LOCK", StringComparison.Ordinal) &&
+             (text.Contains("temporarily unavailable", StringComparison.OrdinalIgnoreCase) ||
+              text.Contains("used by another process", StringComparison.OrdinalIgnoreCase)));
+        if (held)
         {
             return StorageErrors.Locked(folder, e);
         }
