@@ -1,0 +1,87 @@
+using Google.Protobuf;
+using RocksDbSharp;
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Storage;
+
+/// <summary>The write side: committed blocks and the validator's sign-state.</summary>
+public sealed partial class ChainStore
+{
+    /// <summary>
+    /// Writes the block, its height and transaction indexes, its state changes and the new head in one synced
+    /// batch: after a crash the database holds the whole block or none of it.
+    /// </summary>
+    /// <remarks>
+    /// A state change with a zero-length value deletes its key. No live record serializes to zero bytes (each
+    /// carries a height, a definition or a non-empty list), so the empty value is free to mean "gone".
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The block is not at height <c>Height + 1</c>.</exception>
+    /// <exception cref="StorageException">The write failed; nothing of the block is visible.</exception>
+    public void Commit(BlockCommit commit)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        if (commit.BlockHash.Length == 0)
+        {
+            throw new ArgumentException("The block hash is empty.", nameof(commit));
+        }
+
+        if (commit.StateRoot.Length != Hashing.HashSize)
+        {
+            throw new ArgumentException($"The state root must be {Hashing.HashSize} bytes.", nameof(commit));
+        }
+
+        lock (_writeLock)
+        {
+            var head = _head;
+            if (commit.Height != head.Height + 1)
+            {
+                throw new InvalidOperationException(
+                    $"Cannot commit a block at height {commit.Height}: the head is at height {head.Height}, " +
+                    $"so the next block must be at height {head.Height + 1}.");
+            }
+
+            var next = new HeadState(commit.Height, (byte[])commit.BlockHash.Clone(), (byte[])commit.StateRoot.Clone());
+            using var batch = new WriteBatch();
+            _db.Put(batch, StoreColumn.Blocks, next.Hash, commit.BlockBytes);
+            _db.Put(batch, StoreColumn.HeightIndex, MetaKeys.Height(next.Height), next.Hash);
+            for (var position = 0; position < commit.TxIds.Count; position++)
+            {
+                var location = new TxLocation { Height = next.Height, Position = (uint)position };
+                _db.Put(batch, StoreColumn.TxIndex, commit.TxIds[position], location.ToByteArray());
+            }
+
+            foreach (var change in commit.Changes)
+            {
+                var column = StoreColumns.From(change.Column);
+                if (change.Value.Length == 0)
+                {
+                    _db.Delete(batch, column, change.Key);
+                }
+                else
+                {
+                    _db.Put(batch, column, change.Key, change.Value);
+                }
+            }
+
+            ChainMeta.PutHead(_db, batch, next);
+            _db.WriteSynced(batch, $"committing block {next.Height}");
+
+            // Only now is the block on disk; readers must not see a head the database does not hold.
+            _head = next;
+        }
+    }
+
+    /// <summary>
+    /// Replaces the validator's sign-state and returns once it is on disk, so the caller may then send the message
+    /// the state describes.
+    /// </summary>
+    public void WriteSignState(byte[] state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        using var batch = new WriteBatch();
+        _db.Put(batch, StoreColumn.SignState, MetaKeys.SignState, state);
+        _db.WriteSynced(batch, "writing the sign-state");
+    }
+}

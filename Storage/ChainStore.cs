@@ -1,0 +1,69 @@
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.State;
+
+namespace VoteChain.Storage;
+
+/// <summary>
+/// The node's chain and state on disk: blocks, their height and transaction indexes, the four state record
+/// kinds, the head and the validator's sign-state, in one RocksDB database.
+/// </summary>
+/// <remarks>
+/// One writer (the consensus driver) commits blocks; any number of threads may read at the same time. Dispose only
+/// after readers and the writer have stopped.
+/// </remarks>
+public sealed partial class ChainStore : IStateReader, IChainReader, IChainWriter, IDisposable
+{
+    private readonly StoreDatabase _db;
+    private readonly Lock _writeLock = new();
+    private volatile HeadState _head;
+
+    private ChainStore(StoreDatabase db, HeadState head)
+    {
+        _db = db;
+        _head = head;
+    }
+
+    /// <summary>The full path of the data folder.</summary>
+    public string Folder => _db.Folder;
+
+    /// <summary>Height, hash and state root of the last committed block, read together.</summary>
+    public HeadState Head => _head.Copy();
+
+    public ulong Height => _head.Height;
+
+    public byte[] HeadHash => (byte[])_head.Hash.Clone();
+
+    public byte[] StateRoot => (byte[])_head.StateRoot.Clone();
+
+    /// <summary>
+    /// Opens the data folder for <paramref name="chainId"/>, creating the folder and the database when missing.
+    /// A fresh database starts at height 0 with the genesis hash as head and the genesis state root.
+    /// </summary>
+    /// <exception cref="StorageException">
+    /// The folder is in use, is a file, holds another chain or genesis, or is unreadable or corrupt.
+    /// </exception>
+    public static ChainStore Open(string dataDir, string chainId, byte[] genesisHash)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDir);
+        ArgumentException.ThrowIfNullOrEmpty(chainId);
+        ArgumentNullException.ThrowIfNull(genesisHash);
+        if (genesisHash.Length == 0)
+        {
+            throw new ArgumentException("The genesis hash is empty.", nameof(genesisHash));
+        }
+
+        var db = StoreDatabase.Open(dataDir);
+        try
+        {
+            return new ChainStore(db, ChainMeta.LoadOrInitialize(db, chainId, genesisHash));
+        }
+        catch
+        {
+            // Release the folder's lock so that the operator can fix the cause and retry in the same process.
+            db.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => _db.Dispose();
+}

@@ -1,0 +1,25 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace VoteChain.Storage;
+
+/// <summary>Keys of the meta and sign-state columns, and the fixed-width height encoding.</summary>
+internal static class MetaKeys
+{
+    public static readonly byte[] ChainId = Encoding.ASCII.GetBytes("chain_id");
+    public static readonly byte[] GenesisHash = Encoding.ASCII.GetBytes("genesis_hash");
+    public static readonly byte[] HeadHeight = Encoding.ASCII.GetBytes("head_height");
+    public static readonly byte[] HeadHash = Encoding.ASCII.GetBytes("head_hash");
+    public static readonly byte[] StateRoot = Encoding.ASCII.GetBytes("state_root");
+
+    /// <summary>The single key of the sign-state column.</summary>
+    public static readonly byte[] SignState = Encoding.ASCII.GetBytes("sign_state");
+
+    /// <summary>Big-endian, so that RocksDB's bytewise order is height order.</summary>
+    public static byte[] Height(ulong height)
+    {
+        var key = new byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64BigEndian(key, height);
+        return key;
+    }
+}

@@ -1,0 +1,28 @@
+namespace VoteChain.Storage;
+
+/// <summary>
+/// Every RocksDB column family the node keeps. The numeric values are never stored (column families are
+/// opened by name), but they stay stable so that logs and metrics can name a column by number.
+/// </summary>
+public enum StoreColumn : byte
+{
+    /// <summary>Block hash to the serialized <c>Block</c>.</summary>
+    Blocks = 1,
+
+    /// <summary>8-byte big-endian height to block hash; big-endian so that keys sort by height.</summary>
+    HeightIndex = 2,
+
+    /// <summary>Transaction id to a serialized <c>TxLocation</c>.</summary>
+    TxIndex = 3,
+
+    Elections = 4,
+    Credentials = 5,
+    Ballots = 6,
+    Tallies = 7,
+
+    /// <summary>Chain id, genesis hash, head height, head hash and state root.</summary>
+    Meta = 8,
+
+    /// <summary>The validator's last-signed consensus state, as opaque bytes owned by the consensus driver.</summary>
+    SignState = 9,
+}

@@ -1,0 +1,40 @@
+using VoteChain.Consensus.State;
+
+namespace VoteChain.Storage;
+
+/// <summary>Names of the column families and the mapping from the core's state columns onto them.</summary>
+public static class StoreColumns
+{
+    /// <summary>Every column, in declaration order.</summary>
+    public static IReadOnlyList<StoreColumn> All { get; } = Enum.GetValues<StoreColumn>().AsReadOnly();
+
+    /// <summary>
+    /// The column family name on disk. Written out rather than derived from <c>ToString()</c> so that renaming an
+    /// enum member can never orphan the data of an existing node.
+    /// </summary>
+    public static string Name(StoreColumn column) => column switch
+    {
+        StoreColumn.Blocks => "blocks",
+        StoreColumn.HeightIndex => "height_index",
+        StoreColumn.TxIndex => "tx_index",
+        StoreColumn.Elections => "elections",
+        StoreColumn.Credentials => "credentials",
+        StoreColumn.Ballots => "ballots",
+        StoreColumn.Tallies => "tallies",
+        StoreColumn.Meta => "meta",
+        StoreColumn.SignState => "sign_state",
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown store column."),
+    };
+
+    /// <summary>
+    /// Where a state change lands. Explicit, because the two enums number their members independently.
+    /// </summary>
+    public static StoreColumn From(StateColumn column) => column switch
+    {
+        StateColumn.Elections => StoreColumn.Elections,
+        StateColumn.Credentials => StoreColumn.Credentials,
+        StateColumn.Ballots => StoreColumn.Ballots,
+        StateColumn.Tallies => StoreColumn.Tallies,
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown state column."),
+    };
+}

@@ -1,0 +1,149 @@
+using RocksDbSharp;
+
+namespace VoteChain.Storage;
+
+/// <summary>
+/// The RocksDB handle with one column family per <see cref="StoreColumn"/>. Every RocksDB failure is turned into
+/// a <see cref="StorageException"/> here, so no RocksDB exception leaves the Storage project.
+/// </summary>
+internal sealed class StoreDatabase : IDisposable
+{
+    // Options are kept alive for the lifetime of the database: the native side holds pointers into them.
+    private readonly DbOptions _options;
+    private readonly RocksDb _db;
+    private readonly ColumnFamilyHandle[] _columns;
+    private readonly WriteOptions _synced = new WriteOptions().SetSync(true);
+    private bool _disposed;
+
+    private StoreDatabase(string folder, DbOptions options, RocksDb db)
+    {
+        Folder = folder;
+        _options = options;
+        _db = db;
+        _columns = new ColumnFamilyHandle[StoreColumns.All.Max(c => (int)c) + 1];
+        foreach (var column in StoreColumns.All)
+        {
+            _columns[(int)column] = db.GetColumnFamily(StoreColumns.Name(column));
+        }
+    }
+
+    /// <summary>The full path of the data folder, as operators should see it in messages.</summary>
+    public string Folder { get; }
+
+    public static StoreDatabase Open(string dataDir)
+    {
+        var folder = Path.GetFullPath(dataDir);
+        if (File.Exists(folder))
+        {
+            throw StorageErrors.IsAFile(folder);
+        }
+
+        try
+        {
+            // RocksDB would happily create its files among someone else's; a folder that has content but no
+            // database is far more likely a wrong path than a node's data.
+            if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, "CURRENT")) &&
+                Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                throw StorageErrors.NotADatabase(folder);
+            }
+
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw StorageErrors.CannotCreate(folder, e);
+        }
+
+        var options = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetCreateMissingColumnFamilies(true)
+            // Stated rather than left to the default: after a power loss a torn last write is dropped and the
+            // database opens at the last whole batch, which is the last whole block.
+            .SetWalRecoveryMode(Recovery.PointInTime)
+            // RocksDB keeps a thousand old info logs by default; a node restarted often needs a handful.
+            .SetKeepLogFileNum(10);
+        var families = new ColumnFamilies();
+        foreach (var column in StoreColumns.All)
+        {
+            families.Add(StoreColumns.Name(column), new ColumnFamilyOptions());
+        }
+
+        try
+        {
+            return new StoreDatabase(folder, options, RocksDb.Open(options, folder, families));
+        }
+        catch (RocksDbException e)
+        {
+            throw Classify(folder, e);
+        }
+    }
+
+    public byte[]? Get(StoreColumn column, ReadOnlySpan<byte> key)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            return _db.Get(key, _columns[(int)column]);
+        }
+        catch (RocksDbException e)
+        {
+            throw StorageErrors.ReadFailed(Folder, e);
+        }
+    }
+
+    public WriteBatch Put(WriteBatch batch, StoreColumn column, byte[] key, byte[] value) =>
+        batch.Put(key, value, _columns[(int)column]);
+
+    public WriteBatch Delete(WriteBatch batch, StoreColumn column, byte[] key) =>
+        batch.Delete(key, _columns[(int)column]);
+
+    /// <summary>Writes the batch atomically and waits until it is on disk.</summary>
+    public void WriteSynced(WriteBatch batch, string what)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            _db.Write(batch, _synced);
+        }
+        catch (RocksDbException e)
+        {
+            throw StorageErrors.WriteFailed(Folder, what, e);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _db.Dispose();
+        GC.KeepAlive(_options);
+    }
+
+    /// <summary>
+    /// RocksDB reports every open failure as one exception type with a status text ("IO error: ...",
+    /// "Corruption: ..."); the text is all there is to tell a held lock from a damaged folder.
+    /// </summary>
+    private static StorageException Classify(string folder, RocksDbException e)
+    {
+        var text = e.Message;
+        // In this process RocksDB says "lock hold by current process"; another process's lock shows as the OS
+        // error for the LOCK file. Other LOCK failures (permissions, say) are not "in use" and fall through.
+        var held = text.Contains("lock hold", StringComparison.OrdinalIgnoreCase) ||
+            (text.Contains("LOCK", StringComparison.Ordinal) &&
+             (text.Contains("temporarily unavailable", StringComparison.OrdinalIgnoreCase) ||
+              text.Contains("used by another process", StringComparison.OrdinalIgnoreCase)));
+        if (held)
+        {
+            return StorageErrors.Locked(folder, e);
+        }
+
+        return text.StartsWith("Corruption", StringComparison.OrdinalIgnoreCase)
+            ? StorageErrors.DamagedFiles(folder, e)
+            : StorageErrors.Unreadable(folder, e);
+    }
+}
