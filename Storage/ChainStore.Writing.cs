@@ -14,8 +14,8 @@ public sealed partial class ChainStore
     /// batch: after a crash the database holds the whole block or none of it.
     /// </summary>
     /// <remarks>
-    /// A state change with a zero-length value deletes its key. No live record serializes to zero bytes (each
-    /// carries a height, a definition or a non-empty list), so the empty value is free to mean "gone".
+    /// Every state change is a put: the rules never delete (a revoked credential or an uncounted ballot stays on
+    /// record), and a zero-length value is the valid encoding of an all-default record, not a deletion.
     /// </remarks>
     /// <exception cref="InvalidOperationException">The block is not at height <c>Height + 1</c>.</exception>
     /// <exception cref="StorageException">The write failed; nothing of the block is visible.</exception>
@@ -54,15 +54,7 @@ public sealed partial class ChainStore
 
             foreach (var change in commit.Changes)
             {
-                var column = StoreColumns.From(change.Column);
-                if (change.Value.Length == 0)
-                {
-                    _db.Delete(batch, column, change.Key);
-                }
-                else
-                {
-                    _db.Put(batch, column, change.Key, change.Value);
-                }
+                _db.Put(batch, StoreColumns.From(change.Column), change.Key, change.Value);
             }
 
             ChainMeta.PutHead(_db, batch, next);

@@ -95,8 +95,6 @@ internal sealed class StoreDatabase : IDisposable
     public WriteBatch Put(WriteBatch batch, StoreColumn column, byte[] key, byte[] value) =>
         batch.Put(key, value, _columns[(int)column]);
 
-    public WriteBatch Delete(WriteBatch batch, StoreColumn column, byte[] key) =>
-        batch.Delete(key, _columns[(int)column]);
 
     /// <summary>Writes the batch atomically and waits until it is on disk.</summary>
     public void WriteSynced(WriteBatch batch, string what)

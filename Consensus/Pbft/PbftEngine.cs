@@ -1,5 +1,4 @@
 using VoteChain.Consensus.Chain;
-using VoteChain.Consensus.Crypto;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Pbft;
@@ -326,6 +325,4 @@ public sealed partial class PbftEngine
 
     private static byte[] HashOf(PreparedCertificate? prepared) =>
         prepared is null ? [] : BlockCodec.Parse(prepared.Block.Span).Value?.Hash ?? [];
-
-    private static byte[] Sha(ReadOnlySpan<byte> bytes) => Hashing.Sha256(bytes);
 }

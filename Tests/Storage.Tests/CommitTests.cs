@@ -68,15 +68,15 @@ public sealed class CommitTests : StoreFixture
     }
 
     [Test]
-    public void A_zero_length_value_deletes_the_record()
+    public void A_zero_length_value_is_stored_as_an_all_default_record_not_a_deletion()
     {
         var store = Open();
         var registered = TestChain.Registered(7, 1);
         store.Commit(Chain.Next(1, TestChain.Election(1), registered));
 
-        store.Commit(Chain.Next(1, TestChain.Deleted(registered)));
+        store.Commit(Chain.Next(1, registered with { Value = [] }));
 
-        Assert.That(store.GetCredential(TestChain.ElectionId, TestChain.Credential(7)), Is.Null);
+        Assert.That(store.GetCredential(TestChain.ElectionId, TestChain.Credential(7)), Is.EqualTo(new CredentialRecord()));
         Assert.That(store.GetElection(TestChain.ElectionId), Is.Not.Null);
     }
 

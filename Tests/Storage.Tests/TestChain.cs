@@ -82,6 +82,4 @@ public sealed class TestChain
         StateColumn.Tallies,
         StateKeys.Tally(ElectionId),
         new TallyRecord { OptionWeights = { weights }, CountedBallots = (ulong)weights.Sum(w => (long)w) }.ToByteArray());
-
-    public static StateChange Deleted(StateChange change) => change with { Value = [] };
 }
