@@ -1,4 +1,5 @@
 using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Crypto;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Pbft;
