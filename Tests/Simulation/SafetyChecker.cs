@@ -1,0 +1,90 @@
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Simulation;
+
+/// <summary>
+/// Watches every commit and every signed message of honest nodes: agreement (one block per height everywhere),
+/// validity (committed blocks pass the rules), certificates that verify, and no honest validator signing two
+/// different things at the same (height, view, step), across restarts too.
+/// </summary>
+internal sealed class SafetyChecker
+{
+    private readonly string _chainId;
+    private readonly ValidatorSet _validators;
+    private readonly Dictionary<ulong, byte[]> _committed = [];
+    private readonly Dictionary<(uint Sender, ulong Height, ulong View, SignStep Step), byte[]> _signed = [];
+
+    public SafetyChecker(string chainId, ValidatorSet validators)
+    {
+        _chainId = chainId;
+        _validators = validators;
+    }
+
+    public List<string> Violations { get; } = [];
+
+    public ulong HighestCommitted => _committed.Count == 0 ? 0 : _committed.Keys.Max();
+
+    public void OnCommit(SimNode node, CommittedBlock block, long parentTime)
+    {
+        var height = block.Height;
+        if (_committed.TryGetValue(height, out var agreed))
+        {
+            if (!agreed.AsSpan().SequenceEqual(block.Block.Hash))
+            {
+                Violations.Add($"agreement: node {node.Index} committed {Short(block.Block.Hash)} at height {height}, others {Short(agreed)}");
+            }
+        }
+        else
+        {
+            _committed[height] = block.Block.Hash;
+        }
+
+        if (CommitCertificates.Problem(block.Certificate, _validators, _chainId, height, block.Block.Hash) is { } problem)
+        {
+            Violations.Add($"certificate: node {node.Index} committed height {height} with a bad certificate: {problem}");
+        }
+
+        if (SimLedger.ContentProblem(block.Block, parentTime, long.MaxValue) is { } invalid)
+        {
+            Violations.Add($"validity: node {node.Index} committed an invalid block at height {height}: {invalid}");
+        }
+    }
+
+    public void OnSigned(SimNode node, ConsensusMessage message)
+    {
+        if (!node.Honest)
+        {
+            return;
+        }
+
+        var (height, view, step, hash) = Describe(message);
+        var key = ((uint)node.Index, height, view, step);
+        if (_signed.TryGetValue(key, out var earlier))
+        {
+            if (!earlier.AsSpan().SequenceEqual(hash))
+            {
+                Violations.Add($"double-sign: honest node {node.Index} signed two {step} messages at height {height} view {view}");
+            }
+        }
+        else
+        {
+            _signed[key] = hash;
+        }
+    }
+
+    private static (ulong Height, ulong View, SignStep Step, byte[] Hash) Describe(ConsensusMessage message) => message.KindCase switch
+    {
+        ConsensusMessage.KindOneofCase.PrePrepare => (message.PrePrepare.Height, message.PrePrepare.View, SignStep.PrePrepare,
+            BlockCodec.Parse(message.PrePrepare.Block.Span).Value!.Hash),
+        ConsensusMessage.KindOneofCase.Vote => (message.Vote.Height, message.Vote.View,
+            message.Vote.Kind == VoteKind.Commit ? SignStep.Commit : SignStep.Prepare, message.Vote.BlockHash.ToByteArray()),
+        ConsensusMessage.KindOneofCase.ViewChange => (message.ViewChange.Height, message.ViewChange.NewView, SignStep.ViewChange,
+            message.ViewChange.Prepared is null ? [] : BlockCodec.Parse(message.ViewChange.Prepared.Block.Span).Value!.Hash),
+        _ => (message.NewView.Height, message.NewView.View, SignStep.NewView,
+            BlockCodec.Parse(message.NewView.PrePrepare.Block.Span).Value!.Hash),
+    };
+
+    private static string Short(byte[] hash) => Convert.ToHexStringLower(hash.AsSpan(0, 4));
+}

@@ -1,0 +1,272 @@
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Simulation;
+
+/// <summary>
+/// Runs N engines on one thread over a <see cref="VirtualNetwork"/>, acting as each node's driver: it persists
+/// sign-state before messages leave, appends committed blocks, builds proposals and serves block fetches. Safety
+/// is checked after every step; the run stops at the first violation.
+/// </summary>
+public sealed class Simulation
+{
+    public const string ChainId = "sim-chain";
+    public const long TickMs = 100;
+
+    private readonly Random _random;
+    private readonly VirtualNetwork _network;
+    private readonly ByzantineMutator _mutator;
+    private readonly SafetyChecker _checker;
+    private readonly List<SimNode> _nodes = [];
+    private readonly PbftConfig _config;
+    private long _txCounter;
+
+    public Simulation(int seed, int validators, Func<PbftConfig, PbftConfig>? configure = null)
+    {
+        Seed = seed;
+        _random = new Random(seed);
+        _network = new VirtualNetwork(_random);
+        _mutator = new ByzantineMutator(ChainId, _random);
+        var keys = Enumerable.Range(0, validators).Select(i => Ed25519KeyPair.FromSeed(SeedFor(i))).ToList();
+        var set = new ValidatorSet(keys.Select(k => k.PublicKey));
+        _config = new PbftConfig(ChainId, set) { ViewTimeoutTicks = 10, RebroadcastTicks = 8 };
+        _config = configure?.Invoke(_config) ?? _config;
+        _checker = new SafetyChecker(ChainId, set);
+        var genesisHash = Hashing.Sha256("sim-genesis"u8);
+        foreach (var key in keys)
+        {
+            var node = new SimNode(_nodes.Count, key, new SimLedger(genesisHash, () => Now * TickMs));
+            _nodes.Add(node);
+            StartEngine(node);
+        }
+    }
+
+    public int Seed { get; }
+
+    public long Now { get; private set; }
+
+    public Trace Trace { get; } = new();
+
+    public IReadOnlyList<string> Violations => _checker.Violations;
+
+    public ValidatorSet Validators => _config.Validators;
+
+    public long EvidenceCount { get; private set; }
+
+    /// <summary>Whether every node has transactions waiting (the default: a busy chain).</summary>
+    public bool Busy { get; set; } = true;
+
+    internal IReadOnlyList<SimNode> Nodes => _nodes;
+
+    internal VirtualNetwork Network => _network;
+
+    /// <summary>Called with every message an up node emits, before the network sees it.</summary>
+    internal Action<SimNode, ConsensusMessage>? OnEmit { get; set; }
+
+    public ulong HeightOf(int node) => _nodes[node].Ledger.Height;
+
+    public PbftEngine Engine(int node) => _nodes[node].Engine;
+
+    public IEnumerable<int> Honest => _nodes.Where(n => n.Honest).Select(n => n.Index);
+
+    public void Crash(int node)
+    {
+        _nodes[node].Up = false;
+        Trace.Add(Now, $"node {node} crashes at height {_nodes[node].Ledger.Height + 1}");
+    }
+
+    /// <summary>Restarts a node from its ledger (optionally an older copy of it) and its persisted sign-state.</summary>
+    public void Restart(int node, ulong? ledgerHeight = null)
+    {
+        var sim = _nodes[node];
+        if (ledgerHeight is { } height)
+        {
+            sim.Ledger.TruncateTo(height);
+        }
+
+        sim.Up = true;
+        StartEngine(sim);
+        Trace.Add(Now, $"node {node} restarts at height {sim.Ledger.Height + 1} with sign-state {Describe(sim.Persisted)}");
+    }
+
+    public void MakeByzantine(int node, Byzantine behavior)
+    {
+        _nodes[node].Behavior = behavior;
+        Trace.Add(Now, $"node {node} turns {behavior}");
+    }
+
+    public void Partition(int[] groups)
+    {
+        _network.Partition(groups);
+        Trace.Add(Now, $"partition {string.Join(",", groups)}");
+    }
+
+    public void Heal()
+    {
+        _network.Heal();
+        Trace.Add(Now, "network heals");
+    }
+
+    /// <summary>Injects a message as if it arrived from the network.</summary>
+    public void Deliver(int node, ConsensusMessage message) => Feed(_nodes[node], new MessageReceived(message));
+
+    /// <summary>Advances virtual time by one tick: deliveries first, then every up node's timer.</summary>
+    public void Tick()
+    {
+        Now++;
+        foreach (var message in _network.Due(Now))
+        {
+            var to = _nodes[message.To];
+            if (to.Up)
+            {
+                if (message.Message.KindCase == ConsensusMessage.KindOneofCase.Vote && message.Message.Vote.Height + 2 <= to.Ledger.Height + 1)
+                {
+                    to.History.Add(message.Message);
+                }
+
+                Feed(to, new MessageReceived(message.Message));
+            }
+        }
+
+        foreach (var node in _nodes.Where(n => n.Up))
+        {
+            Feed(node, Consensus.Pbft.Tick.Instance);
+        }
+    }
+
+    /// <summary>Ticks until the condition holds or a violation occurs; false when the deadline passed first.</summary>
+    public bool RunUntil(Func<bool> condition, long maxTicks)
+    {
+        var deadline = Now + maxTicks;
+        while (!condition())
+        {
+            if (Now >= deadline || Violations.Count > 0)
+            {
+                return false;
+            }
+
+            Tick();
+        }
+
+        return true;
+    }
+
+    public string Report() =>
+        $"seed {Seed}: {string.Join("; ", Violations)}{Environment.NewLine}replay: --seed {Seed}{Environment.NewLine}{Trace}";
+
+    private void StartEngine(SimNode node)
+    {
+        node.Engine = new PbftEngine(_config, node.Ledger, node.Key, node.Ledger.Height, node.Ledger.HeadHash, node.Persisted);
+        Feed(node, new WorkPending(Busy));
+    }
+
+    private void Feed(SimNode node, IEngineInput input)
+    {
+        if (!node.Up)
+        {
+            return;
+        }
+
+        var output = node.Engine.Step(input);
+        if (output.IsEmpty)
+        {
+            return;
+        }
+
+        // The driver's order: persist the sign-state before anything signed leaves.
+        if (output.Persist is not null)
+        {
+            node.Persisted = output.Persist.Clone();
+        }
+
+        foreach (var block in output.Committed)
+        {
+            var parentTime = node.Ledger.HeadTime;
+            node.Ledger.Append(block);
+            _checker.OnCommit(node, block, parentTime);
+            Trace.Add(Now, $"node {node.Index} commits height {block.Height} view {block.Certificate.View}");
+        }
+
+        EvidenceCount += output.Evidence.Count;
+        foreach (var message in output.Messages)
+        {
+            _checker.OnSigned(node, message);
+            OnEmit?.Invoke(node, message);
+            Broadcast(node, message);
+        }
+
+        if (output.Committed.Count > 0)
+        {
+            Feed(node, new WorkPending(Busy));
+        }
+
+        if (output.Propose is { } request)
+        {
+            Feed(node, new ProposalBuilt(request.Height, request.View, BuildBlock(node, request)));
+        }
+
+        if (output.FetchFrom is { } from)
+        {
+            ServeFetch(node, from);
+        }
+    }
+
+    private void Broadcast(SimNode node, ConsensusMessage message)
+    {
+        if (!node.Up)
+        {
+            return;
+        }
+
+        var recipients = _nodes.Where(n => n.Index != node.Index).Select(n => n.Index).ToList();
+        var sends = node.Honest ? recipients.Select(to => (to, message)) : _mutator.Mutate(node, message, recipients);
+        foreach (var (to, sent) in sends)
+        {
+            _network.Send(Now, node.Index, to, sent);
+        }
+    }
+
+    private byte[] BuildBlock(SimNode node, ProposalRequest request)
+    {
+        var count = Busy ? 1 + _random.Next(4) : 0;
+        var transactions = Enumerable.Range(0, count).Select(_ => System.Text.Encoding.UTF8.GetBytes($"tx-{++_txCounter}")).ToList();
+        if (node.Behavior == Byzantine.InvalidBlocks)
+        {
+            transactions.Add(System.Text.Encoding.UTF8.GetBytes($"{SimLedger.InvalidMarker}-{_txCounter}"));
+        }
+
+        var time = Math.Max(Now * TickMs, node.Ledger.HeadTime + 1);
+        Trace.Add(Now, $"node {node.Index} proposes height {request.Height} view {request.View}");
+        return Consensus.Chain.BlockCodec.WithoutCertificate(SimLedger.Build(ChainId, request, time, transactions).Block);
+    }
+
+    /// <summary>Block sync: a reachable peer that has the blocks hands over up to ten, certificates included.</summary>
+    private void ServeFetch(SimNode node, ulong from)
+    {
+        var peers = _nodes.Where(p => p.Up && p.Index != node.Index && _network.Connected(p.Index, node.Index) && p.Ledger.Height >= from).ToList();
+        if (peers.Count == 0)
+        {
+            return;
+        }
+
+        var peer = peers[_random.Next(peers.Count)];
+        var last = Math.Min(peer.Ledger.Height, from + 9);
+        Trace.Add(Now, $"node {node.Index} fetches heights {from}..{last} from node {peer.Index}");
+        for (var height = from; height <= last && node.Up; height++)
+        {
+            Feed(node, new BlockFetched(peer.Ledger.Blocks[(int)height - 1].BlockBytes));
+        }
+    }
+
+    private static byte[] SeedFor(int index)
+    {
+        var seed = new byte[Ed25519KeyPair.SeedSize];
+        BitConverter.TryWriteBytes(seed, index + 1);
+        seed[31] = 0x5A;
+        return seed;
+    }
+
+    private static string Describe(SignState? state) =>
+        state is null ? "none" : $"(h{state.Height} v{state.View} {(SignStep)state.Step})";
+}
