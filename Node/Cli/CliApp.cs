@@ -18,6 +18,7 @@ public static class CliApp
         {
             verbose,
             KeysCommands.Build(runner),
+            GenesisCommands.Build(runner),
         };
         return root;
     }
