@@ -64,7 +64,7 @@ public static partial class GenesisValidator
     {
         ArgumentNullException.ThrowIfNull(validator);
         var problems = new List<string>();
-        if (validator.Name.Length == 0 || validator.Name.Length > MaxNameLength || validator.Name.Any(char.IsControl))
+        if (!IsValidName(validator.Name))
         {
             problems.Add($"validator name '{validator.Name}' must be 1 to {MaxNameLength} printable characters");
         }
@@ -102,6 +102,10 @@ public static partial class GenesisValidator
         AddIfZero(problems, "max_clock_drift_ms", parameters.MaxClockDriftMs);
         return problems;
     }
+
+    /// <summary>A name for humans (logs, metrics): 1 to 64 characters, none of them control characters.</summary>
+    public static bool IsValidName(string name) =>
+        name.Length is > 0 and <= MaxNameLength && !name.Any(char.IsControl);
 
     /// <summary>Lower-case, starts with a letter or digit, at most 64 characters: safe in file names and logs.</summary>
     public static bool IsValidChainId(string chainId) => ChainIdPattern().IsMatch(chainId);

@@ -19,6 +19,7 @@ public static class CliApp
             verbose,
             KeysCommands.Build(runner),
             GenesisCommands.Build(runner),
+            InitCommand.Build(runner),
         };
         return root;
     }

@@ -80,6 +80,19 @@ public static class SafeFile
         }
     }
 
+    /// <summary>Creates a folder (and its parents) if missing.</summary>
+    public static void CreateFolder(string path, string what)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"cannot create {what} {path}: {e.Message}", e);
+        }
+    }
+
     private static void CreateParentFolder(string path)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
