@@ -32,7 +32,9 @@ public static class GenesisFile
         };
         for (var i = 0; i < json.Validators.Count; i++)
         {
-            var validator = json.Validators[i];
+            // Nullable annotations are not enforced on list elements, so a JSON null gets this far.
+            var validator = json.Validators[i]
+                ?? throw new UserInputException($"validators[{i}] in {path} is null instead of a validator");
             genesis.Validators.Add(new ValidatorInfo
             {
                 Name = validator.Name,
@@ -43,7 +45,7 @@ public static class GenesisFile
 
         for (var i = 0; i < json.Authorities.Count; i++)
         {
-            genesis.Authorities.Add(PublicKey(json.Authorities[i], $"authorities[{i}] in {path}"));
+            genesis.Authorities.Add(PublicKey(json.Authorities[i] ?? "null", $"authorities[{i}] in {path}"));
         }
 
         return genesis;

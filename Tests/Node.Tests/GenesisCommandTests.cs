@@ -150,6 +150,15 @@ public sealed class GenesisCommandTests
         + "\"params\":{\"max_block_bytes\":1,\"max_block_txs\":1,\"propose_timeout_ms\":1,\"block_interval_ms\":1,"
         + "\"max_clock_drift_ms\":1}}", "authorities[0] in")]
     [TestCase("{\"chain_id\":\"c\",\"chain_idd\":\"c\"}", "chain_idd")]
+    [TestCase("{\"chain_id\":\"c\",\"genesis_time\":\"2025-01-01T00:00:00Z\",\"validators\":[null],\"authorities\":[null],"
+        + "\"params\":{\"max_block_bytes\":1,\"max_block_txs\":1,\"propose_timeout_ms\":1,\"block_interval_ms\":1,"
+        + "\"max_clock_drift_ms\":1}}", "validators[0] in")]
+    [TestCase("{\"chain_id\":\"c\",\"genesis_time\":\"2025-01-01T00:00:00Z\",\"validators\":[],\"authorities\":[null],"
+        + "\"params\":{\"max_block_bytes\":1,\"max_block_txs\":1,\"propose_timeout_ms\":1,\"block_interval_ms\":1,"
+        + "\"max_clock_drift_ms\":1}}", "authorities[0] in")]
+    [TestCase("{\"chain_id\":\"c\",\"genesis_time\":\"2025-01-01T00:00:00Z\",\"validators\":[],\"authorities\":[],"
+        + "\"params\":{\"max_block_bytes\":-1,\"max_block_txs\":1,\"propose_timeout_ms\":1,\"block_interval_ms\":1,"
+        + "\"max_clock_drift_ms\":1}}", "max_block_bytes")]
     public void A_bad_genesis_file_is_reported_in_one_line(string content, string expected)
     {
         File.WriteAllText(_genesis, content);
