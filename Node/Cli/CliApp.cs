@@ -14,14 +14,13 @@ public static class CliApp
             Recursive = true,
         };
         var runner = new CommandRunner(verbose);
-        var root = new RootCommand("VoteChain: a permissioned voting blockchain node.")
+        return new RootCommand("VoteChain: a permissioned voting blockchain node.")
         {
             verbose,
             KeysCommands.Build(runner),
             GenesisCommands.Build(runner),
             InitCommand.Build(runner),
         };
-        return root;
     }
 
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
