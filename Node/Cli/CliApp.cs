@@ -1,11 +1,37 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace VoteChain.Node.Cli;
 
-/// <summary>Builds the votechain command tree.</summary>
+/// <summary>Builds the votechain command tree and runs it.</summary>
 public static class CliApp
 {
-    public static RootCommand BuildRoot() => new("VoteChain: a permissioned voting blockchain node.");
+    public static RootCommand BuildRoot()
+    {
+        var verbose = new Option<bool>("--verbose")
+        {
+            Description = "Print the full stack trace of unexpected errors.",
+            Recursive = true,
+        };
+        var runner = new CommandRunner(verbose);
+        return new RootCommand("VoteChain: a permissioned voting blockchain node.")
+        {
+            verbose,
+            KeysCommands.Build(runner),
+            GenesisCommands.Build(runner),
+            InitCommand.Build(runner),
+        };
+    }
 
-    public static int Run(string[] args) => BuildRoot().Parse(args).Invoke();
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the CLI with the given writers in place of the console (tests capture them).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var parseResult = BuildRoot().Parse(args);
+        var exitCode = parseResult.Invoke(new InvocationConfiguration { Output = output, Error = error });
+
+        // The parser reports usage errors itself but exits with 1; usage errors get their own code.
+        return parseResult.Action is ParseErrorAction ? ExitCodes.Usage : exitCode;
+    }
 }
