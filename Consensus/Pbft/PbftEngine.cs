@@ -134,7 +134,9 @@ public sealed partial class PbftEngine
         {
             _rebroadcastTimer = _config.RebroadcastTicks;
             _out.Messages.AddRange(_round.Own);
-            CheckBehind();
+            // Now and then even one validator seen ahead is worth a fetch: the commits this engine missed are
+            // never sent again, and a fetched block is adopted only if its certificate verifies.
+            CheckBehind(1);
         }
     }
 
@@ -225,13 +227,14 @@ public sealed partial class PbftEngine
             Drop(DropReason.FutureHeight);
         }
 
-        CheckBehind();
+        CheckBehind(_validators.OneHonest);
     }
 
-    private void CheckBehind()
+    /// <summary>Fetches when <paramref name="enough"/> validators were seen at later heights.</summary>
+    private void CheckBehind(int enough)
     {
         var ahead = _heightsSeen.Count(seen => seen.Value > Height && seen.Key != Index);
-        if (ahead >= _validators.OneHonest)
+        if (ahead >= enough)
         {
             RequestFetch();
         }
