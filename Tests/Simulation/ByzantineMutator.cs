@@ -38,6 +38,9 @@ internal sealed class ByzantineMutator
                     yield return (recipients[i], i % 2 == 0 ? message : other);
                 }
 
+                // The first recipient gets both, so that the equivocation is seen and reported.
+                yield return (recipients[0], other);
+
                 yield break;
             case Byzantine.ConflictingVotes when message.KindCase == ConsensusMessage.KindOneofCase.Vote:
                 var fake = new ConsensusMessage { Vote = OtherVote(node, message.Vote) };

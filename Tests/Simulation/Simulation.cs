@@ -22,9 +22,10 @@ public sealed class Simulation
     private readonly PbftConfig _config;
     private long _txCounter;
 
-    public Simulation(int seed, int validators, Func<PbftConfig, PbftConfig>? configure = null)
+    public Simulation(int seed, int validators, Func<PbftConfig, PbftConfig>? configure = null, bool busy = true)
     {
         Seed = seed;
+        Busy = busy;
         _random = new Random(seed);
         _network = new VirtualNetwork(_random);
         _mutator = new ByzantineMutator(ChainId, _random);
@@ -55,7 +56,7 @@ public sealed class Simulation
     public long EvidenceCount { get; private set; }
 
     /// <summary>Whether every node has transactions waiting (the default: a busy chain).</summary>
-    public bool Busy { get; set; } = true;
+    public bool Busy { get; private set; }
 
     internal IReadOnlyList<SimNode> Nodes => _nodes;
 
@@ -106,6 +107,16 @@ public sealed class Simulation
     {
         _network.Heal();
         Trace.Add(Now, "network heals");
+    }
+
+    /// <summary>Tells every node whether transactions are waiting.</summary>
+    public void SetBusy(bool busy)
+    {
+        Busy = busy;
+        foreach (var node in _nodes)
+        {
+            Feed(node, new WorkPending(busy));
+        }
     }
 
     /// <summary>Injects a message as if it arrived from the network.</summary>
