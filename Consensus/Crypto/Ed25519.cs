@@ -10,9 +10,8 @@ public static class Ed25519
 
     private static readonly SignatureAlgorithm Algorithm = SignatureAlgorithm.Ed25519;
 
-    public static bool IsWellFormedPublicKey(ReadOnlySpan<byte> publicKey) =>
-        publicKey.Length == PublicKeySize
-        && NSec.Cryptography.PublicKey.TryImport(Algorithm, publicKey, KeyBlobFormat.RawPublicKey, out _);
+    /// <summary>True when the bytes encode a point of the curve, so that a signature could ever verify with them.</summary>
+    public static bool IsWellFormedPublicKey(ReadOnlySpan<byte> publicKey) => Ed25519Point.IsOnCurve(publicKey);
 
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {

@@ -31,4 +31,31 @@ public sealed class Ed25519Tests
         using var again = Ed25519KeyPair.FromSeed(key.ExportSeed());
         Assert.That(again.PublicKey, Is.EqualTo(key.PublicKey));
     }
+
+    [Test]
+    public void Generated_public_keys_are_points_of_the_curve()
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            using var key = Ed25519KeyPair.Generate();
+            Assert.That(Ed25519.IsWellFormedPublicKey(key.PublicKey), Is.True);
+        }
+    }
+
+    [Test]
+    public void Bytes_that_encode_no_point_are_not_public_keys()
+    {
+        // y = 2 has no x on the curve; all-ones is y >= p; x = 0 with the sign bit set is non-canonical.
+        var noPoint = new byte[32];
+        noPoint[0] = 2;
+        var tooLarge = Enumerable.Repeat((byte)0xFF, 32).ToArray();
+        var negativeZero = new byte[32];
+        negativeZero[0] = 1;
+        negativeZero[31] = 0x80;
+
+        Assert.That(Ed25519.IsWellFormedPublicKey(noPoint), Is.False);
+        Assert.That(Ed25519.IsWellFormedPublicKey(tooLarge), Is.False);
+        Assert.That(Ed25519.IsWellFormedPublicKey(negativeZero), Is.False);
+        Assert.That(Ed25519.IsWellFormedPublicKey(new byte[31]), Is.False);
+    }
 }

@@ -81,6 +81,14 @@ public sealed class RegistrationRulesTests
     }
 
     [Test]
+    public void Thirty_two_bytes_that_are_not_a_curve_point_are_not_a_credential()
+    {
+        var notAPoint = new byte[32];
+        notAPoint[0] = 2;
+        Assert.That(_chain.Commit(_chain.RegisterKeys("e1", [(notAPoint, 1)]))!.Code, Is.EqualTo(RejectCode.BadPublicKey));
+    }
+
+    [Test]
     public void A_weight_above_the_maximum_is_refused()
     {
         var rejection = _chain.Commit(_chain.Register("e1", (_chain.Key(1), RuleContext.MaxWeight + 1)));
