@@ -1,0 +1,12 @@
+using VoteChain.Consensus.Rules;
+
+namespace VoteChain.Networking.Mempool;
+
+/// <summary>What became of one submitted envelope: its id when accepted, else the rule's rejection.</summary>
+public sealed record SubmitOutcome(byte[]? TxId, Rejection? Rejection)
+{
+    public bool Accepted => Rejection is null;
+
+    /// <summary>True when this node had not seen the transaction before (so it is worth gossiping on).</summary>
+    public bool IsNew { get; init; }
+}
