@@ -1,0 +1,133 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Networking.Peers;
+
+/// <summary>
+/// One outbound peer: a gossip stream kept open with reconnects and backoff, fed from a bounded queue (a slow or
+/// absent peer loses its oldest messages rather than growing memory), plus calls for heads and blocks.
+/// </summary>
+internal sealed partial class PeerConnection : IAsyncDisposable
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(3);
+
+    private readonly Channel<PeerMessage> _queue;
+    private readonly GrpcChannel _channel;
+    private readonly PeerService.PeerServiceClient _client;
+    private readonly Func<Hello> _hello;
+    private readonly ILogger _logger;
+
+    public PeerConnection(string url, Func<Hello> hello, int queueCapacity, ILogger logger)
+    {
+        Url = url;
+        _hello = hello;
+        _logger = logger;
+        _queue = Channel.CreateBounded<PeerMessage>(new BoundedChannelOptions(queueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024 });
+        _client = new PeerService.PeerServiceClient(_channel);
+    }
+
+    public string Url { get; }
+
+    public bool Connected { get; private set; }
+
+    public Head? LastHead { get; private set; }
+
+    public void Enqueue(PeerMessage message) => _queue.Writer.TryWrite(message);
+
+    /// <summary>Keeps the gossip stream up until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        var backoff = MinBackoff;
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                using var call = _client.Gossip(cancellationToken: cancellation);
+                await call.RequestStream.WriteAsync(new PeerMessage { Hello = _hello() }, cancellation).ConfigureAwait(false);
+                Connected = true;
+                backoff = MinBackoff;
+                LogConnected(Url);
+                await foreach (var message in _queue.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+                {
+                    await call.RequestStream.WriteAsync(message, cancellation).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is RpcException or IOException or HttpRequestException or InvalidOperationException)
+            {
+                if (Connected)
+                {
+                    LogLost(Url, e.Message);
+                }
+            }
+
+            Connected = false;
+            try
+            {
+                await Task.Delay(backoff, cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+
+        Connected = false;
+    }
+
+    public async Task<Head?> HeadAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            LastHead = await _client.GetHeadAsync(new GetHeadRequest(), deadline: Deadline(2), cancellationToken: cancellation).ConfigureAwait(false);
+            return LastHead;
+        }
+        catch (RpcException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<byte[]>> BlocksAsync(ulong from, CancellationToken cancellation)
+    {
+        try
+        {
+            var response = await _client.GetBlocksAsync(new GetBlocksRequest { FromHeight = from }, deadline: Deadline(10),
+                cancellationToken: cancellation).ConfigureAwait(false);
+            return response.Blocks.Select(b => b.ToByteArray()).ToList();
+        }
+        catch (RpcException)
+        {
+            return [];
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        _channel.Dispose();
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private static DateTime Deadline(int seconds) => DateTime.UtcNow.AddSeconds(seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to peer {Url}")]
+    private partial void LogConnected(string url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lost peer {Url}: {Reason}")]
+    private partial void LogLost(string url, string reason);
+}

@@ -1,0 +1,111 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Protos.V1;
+using VoteChain.Storage;
+
+namespace VoteChain.Networking.Peers;
+
+/// <summary>
+/// The peer side of the node's endpoint: gossip streams from other nodes (opened by a signed Hello), and
+/// committed blocks with certificates for nodes that are behind.
+/// </summary>
+public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
+{
+    /// <summary>Blocks per GetBlocks answer, and a byte budget, so one request cannot make a huge response.</summary>
+    public const int MaxBlocksPerRequest = 64;
+    public const int MaxResponseBytes = 8 * 1024 * 1024;
+
+    private readonly ChainStore _store;
+    private readonly IPeerInbox _inbox;
+    private readonly ValidatorSet _validators;
+    private readonly string _chainId;
+    private readonly byte[] _genesisHash;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<PeerServiceImpl> _logger;
+
+    public PeerServiceImpl(ChainStore store, IPeerInbox inbox, ValidatorSet validators, string chainId, byte[] genesisHash,
+        TimeProvider clock, ILogger<PeerServiceImpl> logger)
+    {
+        _store = store;
+        _inbox = inbox;
+        _validators = validators;
+        _chainId = chainId;
+        _genesisHash = genesisHash;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public override async Task<GossipAck> Gossip(IAsyncStreamReader<PeerMessage> requestStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+        {
+            return new GossipAck();
+        }
+
+        var hello = requestStream.Current.KindCase == PeerMessage.KindOneofCase.Hello ? requestStream.Current.Hello : null;
+        if (HelloSigning.Problem(hello, _chainId, _genesisHash, _clock.GetUtcNow().ToUnixTimeMilliseconds()) is { } problem)
+        {
+            LogRefused(context.Peer, problem);
+            throw new RpcException(new Status(StatusCode.PermissionDenied, problem));
+        }
+
+        var key = hello!.PublicKey.ToByteArray();
+        var peer = new PeerIdentity(key, hello.Name, hello.Endpoint, _validators.IndexOf(key));
+        LogConnected(peer.ToString(), peer.IsValidator);
+        while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+        {
+            var message = requestStream.Current;
+            switch (message.KindCase)
+            {
+                case PeerMessage.KindOneofCase.Transaction:
+                    _inbox.OnTransaction(message.Transaction.ToByteArray(), peer);
+                    break;
+                case PeerMessage.KindOneofCase.Consensus when peer.IsValidator:
+                    // Consensus messages are signed one by one, but only validators have any reason to send them.
+                    _inbox.OnConsensus(message.Consensus, peer);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return new GossipAck();
+    }
+
+    public override Task<GetBlocksResponse> GetBlocks(GetBlocksRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = new GetBlocksResponse();
+        var from = Math.Max(1, request.FromHeight);
+        var max = request.MaxBlocks == 0 ? MaxBlocksPerRequest : Math.Min(request.MaxBlocks, MaxBlocksPerRequest);
+        var bytes = 0;
+        for (var height = from; height < from + max && height <= _store.Height; height++)
+        {
+            var block = _store.GetBlockBytes(height);
+            if (block is null || (bytes > 0 && bytes + block.Length > MaxResponseBytes))
+            {
+                break;
+            }
+
+            bytes += block.Length;
+            response.Blocks.Add(Google.Protobuf.ByteString.CopyFrom(block));
+        }
+
+        return Task.FromResult(response);
+    }
+
+    public override Task<Head> GetHead(GetHeadRequest request, ServerCallContext context)
+    {
+        var head = _store.Head;
+        return Task.FromResult(new Head { Height = head.Height, Hash = Google.Protobuf.ByteString.CopyFrom(head.Hash) });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a gossip stream from {Peer}: {Problem}")]
+    private partial void LogRefused(string peer, string problem);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Gossip stream from {Peer} (validator: {IsValidator})")]
+    private partial void LogConnected(string peer, bool isValidator);
+}
