@@ -20,6 +20,7 @@ public static class CliApp
             KeysCommands.Build(runner),
             GenesisCommands.Build(runner),
             InitCommand.Build(runner),
+            StartCommand.Build(runner),
         };
     }
 

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using VoteChain.Node.Hosting;
+
+namespace VoteChain.Node.Cli;
+
+/// <summary><c>votechain start --home DIR</c>: runs a node until SIGINT or SIGTERM.</summary>
+internal static class StartCommand
+{
+    public static Command Build(CommandRunner runner)
+    {
+        var home = new Option<string>("--home") { Description = "Home folder of the node (made by `votechain init`).", Required = true };
+        var genesis = new Option<string?>("--genesis") { Description = "Genesis file (default: the config's genesis_file, config/genesis.json)." };
+        var listen = new Option<string?>("--listen") { Description = "HOST:PORT to serve gRPC on (default: the config's listen)." };
+        var peers = new Option<string[]>("--peer") { Description = "URL of a peer to connect to; repeat for several.", AllowMultipleArgumentsPerToken = false };
+        var observer = new Option<bool>("--observer") { Description = "Run read-only: sync and verify, never sign, even with a validator key." };
+        var command = new Command("start", "Run a node: a validator when its key is in the genesis, otherwise an observer.")
+        {
+            home, genesis, listen, peers, observer,
+        };
+        runner.Attach(command, (parseResult, stdout) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            if (parseResult.GetValue(genesis) is { } genesisPath)
+            {
+                overrides["genesis_file"] = Path.GetFullPath(genesisPath);
+            }
+
+            if (parseResult.GetValue(listen) is { } listenAddress)
+            {
+                overrides["listen"] = listenAddress;
+            }
+
+            if (parseResult.GetValue(observer))
+            {
+                overrides["observer"] = "true";
+            }
+
+            var options = NodeOptionsLoader.Load(parseResult.GetRequiredValue(home), overrides, parseResult.GetValue(peers) ?? []);
+            using var app = NodeRuntime.Build(options);
+            try
+            {
+                app.Run();
+            }
+            catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UserInputException($"cannot listen on {options.Listen}: the port is in use");
+            }
+        });
+        return command;
+    }
+}

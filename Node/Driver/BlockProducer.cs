@@ -1,0 +1,56 @@
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Networking.Mempool;
+using VoteChain.Storage;
+
+namespace VoteChain.Node.Driver;
+
+/// <summary>Builds the primary's proposal from the mempool: a block's worth of transactions still valid in order.</summary>
+internal sealed class BlockProducer
+{
+    /// <summary>Room left in the block budget for the header and framing.</summary>
+    private const int HeaderAllowance = 1024;
+
+    private readonly ChainContext _chain;
+    private readonly ChainStore _store;
+    private readonly Mempool _mempool;
+    private readonly ChainExecutor _executor;
+    private readonly TimeProvider _clock;
+
+    public BlockProducer(ChainContext chain, ChainStore store, Mempool mempool, ChainExecutor executor, TimeProvider clock)
+    {
+        _chain = chain;
+        _store = store;
+        _mempool = mempool;
+        _executor = executor;
+        _clock = clock;
+    }
+
+    public byte[] Build(ProposalRequest request)
+    {
+        // Block time is this node's clock, but always after the parent's, as every replica checks.
+        var time = Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _executor.ParentTime(request.Height) + 1);
+        var context = new BlockContext(request.Height, time);
+        var candidates = _mempool.TakeForBlock((int)_chain.Params.MaxBlockTxs, _chain.Params.MaxBlockBytes - HeaderAllowance);
+        var overlay = new StateOverlay(_store);
+        var accepted = new List<VerifiedTx>(candidates.Count);
+        foreach (var tx in candidates)
+        {
+            // A transaction that stopped being valid (another block took its place) is left out, not fatal.
+            if (TxRules.Apply(overlay, _chain.Rules, context, tx) is null)
+            {
+                accepted.Add(tx);
+            }
+        }
+
+        var changes = overlay.Changes();
+        var result = new BlockResult(changes, StateRoot.Next(_store.StateRoot, request.Height, changes));
+        var block = BlockCodec.Build(_chain.ChainId, request.Height, request.PreviousHash, time, request.Proposer,
+            accepted.Select(t => t.EnvelopeBytes).ToList(), accepted.Select(t => t.Id).ToList(), result.StateRoot);
+        _executor.Remember(block, accepted, result);
+        return BlockCodec.WithoutCertificate(block.Block);
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Networking.Events;
+using VoteChain.Networking.Peers;
+using VoteChain.Storage;
+
+namespace VoteChain.Node.Driver;
+
+/// <summary>
+/// Keeps a node level with its peers: asks their heads now and then (or at once when the engine asks), fetches
+/// missing blocks in batches and hands them to the engine, which adopts each only if its certificate verifies and
+/// the driver's rules accept it. Observers follow the chain this way.
+/// </summary>
+internal sealed partial class BlockSyncer : BackgroundService
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+
+    private readonly ChainStore _store;
+    private readonly PeerNetwork _peers;
+    private readonly ConsensusDriver _driver;
+    private readonly ChainEvents _events;
+    private readonly ILogger<BlockSyncer> _logger;
+    private readonly SemaphoreSlim _wake = new(0);
+
+    public BlockSyncer(ChainStore store, PeerNetwork peers, ConsensusDriver driver, ChainEvents events, ILogger<BlockSyncer> logger)
+    {
+        _store = store;
+        _peers = peers;
+        _driver = driver;
+        _events = events;
+        _logger = logger;
+        driver.FetchRequested += _ => _wake.Release();
+    }
+
+    /// <summary>True while peers report heights this node has not reached.</summary>
+    public bool Syncing { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(Poll, stoppingToken).ConfigureAwait(false);
+                await CatchUpAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellation)
+    {
+        var best = await _peers.BestHeightAsync(cancellation).ConfigureAwait(false) ?? 0;
+        Syncing = best > _store.Height + 1;
+        while (best > _store.Height && !cancellation.IsCancellationRequested)
+        {
+            var from = _store.Height + 1;
+            var blocks = await _peers.FetchBlocksAsync(from, cancellation).ConfigureAwait(false);
+            if (blocks.Count == 0)
+            {
+                return;
+            }
+
+            LogFetched(blocks.Count, from);
+            foreach (var block in blocks)
+            {
+                _driver.Post(new BlockFetched(block));
+            }
+
+            // Wait for the engine to take them before asking for more; a bad batch simply does not advance.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _events.WaitBeyondAsync(from - 1 + (ulong)blocks.Count - 1, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Syncing = best > _store.Height + 1;
+        }
+
+        Syncing = false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Fetched {Count} blocks from height {From}")]
+    private partial void LogFetched(int count, ulong from);
+}

@@ -1,0 +1,127 @@
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Merkle;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Networking.Mempool;
+using VoteChain.Protos.V1;
+using VoteChain.Storage;
+
+namespace VoteChain.Node.Driver;
+
+/// <summary>
+/// Runs the voting rules for consensus: judges proposals (the engine's <see cref="IProposalValidator"/>) and turns
+/// committed blocks into what storage writes. Signatures already verified by the mempool are not verified again,
+/// and a block executed to judge it is not executed again to commit it.
+/// </summary>
+internal sealed class ChainExecutor : IProposalValidator
+{
+    private readonly ChainContext _chain;
+    private readonly ChainStore _store;
+    private readonly Mempool _mempool;
+    private readonly TxDecoder _decoder;
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<byte[], Executed> _executed = new(ByteKeyComparer.Instance);
+
+    public ChainExecutor(ChainContext chain, ChainStore store, Mempool mempool, TimeProvider clock)
+    {
+        _chain = chain;
+        _store = store;
+        _mempool = mempool;
+        _clock = clock;
+        _decoder = new TxDecoder(chain.ChainId, (int)Math.Max(1024, chain.Params.MaxBlockBytes));
+    }
+
+    public string? Problem(ParsedBlock block)
+    {
+        var parentTime = ParentTime(block.Height);
+        var latest = _clock.GetUtcNow().ToUnixTimeMilliseconds() + _chain.Params.MaxClockDriftMs;
+        if (block.Header.TimeUnixMs <= parentTime || block.Header.TimeUnixMs > latest)
+        {
+            return "the block time is not after its parent's, or is too far ahead of this node's clock";
+        }
+
+        return Execute(block, out _);
+    }
+
+    /// <summary>What storage must write for a committed block. A certified block that breaks the rules means this
+    /// node's state has diverged from a quorum's: that is fatal, not something to skip.</summary>
+    public BlockCommit Prepare(CommittedBlock committed)
+    {
+        if (Execute(committed.Block, out var executed) is { } problem)
+        {
+            throw new InvalidOperationException(
+                $"Block {committed.Height} carries a valid certificate but breaks this node's rules ({problem}); its state has diverged.");
+        }
+
+        _executed.Clear();
+        return new BlockCommit(committed.Height, committed.Block.Hash, committed.BlockBytes,
+            executed!.Transactions.Select(t => t.Id).ToList(), executed.Result.Changes, executed.Result.StateRoot);
+    }
+
+    /// <summary>Remembers a block this node built itself, so judging its own proposal costs nothing.</summary>
+    public void Remember(ParsedBlock block, List<VerifiedTx> transactions, BlockResult result) =>
+        _executed[block.Hash] = new Executed(transactions, result);
+
+    public long ParentTime(ulong height)
+    {
+        if (height <= 1)
+        {
+            return _chain.Genesis.GenesisTimeUnixMs;
+        }
+
+        var parent = _store.GetBlockBytes(height - 1);
+        return parent is null ? long.MaxValue : BlockCodec.Parse(parent).Value?.Header.TimeUnixMs ?? long.MaxValue;
+    }
+
+    private string? Execute(ParsedBlock block, out Executed? executed)
+    {
+        if (_executed.TryGetValue(block.Hash, out executed))
+        {
+            return null;
+        }
+
+        var header = block.Header;
+        if (block.Block.Transactions.Count > _chain.Params.MaxBlockTxs || block.Block.CalculateSize() > _chain.Params.MaxBlockBytes + 4096)
+        {
+            return "the block is larger than the chain allows";
+        }
+
+        var transactions = new List<VerifiedTx>(block.Block.Transactions.Count);
+        foreach (var bytes in block.Block.Transactions)
+        {
+            var envelope = bytes.ToByteArray();
+            var known = _mempool.Verified(Consensus.Crypto.Hashing.Sha256(envelope));
+            var decoded = known is not null ? Outcome<VerifiedTx>.Ok(known) : _decoder.Decode(envelope);
+            if (!decoded.IsOk)
+            {
+                return $"transaction {transactions.Count}: {decoded.Rejection}";
+            }
+
+            transactions.Add(decoded.Value);
+        }
+
+        if (!MerkleTree.Root(transactions.Select(t => t.Id).ToList()).AsSpan().SequenceEqual(header.TxRoot.Span))
+        {
+            return "the transaction root does not match the transactions";
+        }
+
+        var result = BlockExecutor.Execute(_store, _chain.Rules, new BlockContext(header.Height, header.TimeUnixMs), transactions);
+        if (!result.IsOk)
+        {
+            return result.Rejection.ToString();
+        }
+
+        if (!result.Value.StateRoot.AsSpan().SequenceEqual(header.StateRoot.Span))
+        {
+            return "the state root does not match the state after the block";
+        }
+
+        executed = new Executed(transactions, result.Value);
+        _executed[block.Hash] = executed;
+        return null;
+    }
+
+    private sealed record Executed(List<VerifiedTx> Transactions, BlockResult Result);
+}

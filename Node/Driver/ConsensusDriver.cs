@@ -1,0 +1,150 @@
+using System.Threading.Channels;
+using Google.Protobuf;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Networking.Events;
+using VoteChain.Networking.Mempool;
+using VoteChain.Networking.Peers;
+using VoteChain.Storage;
+
+namespace VoteChain.Node.Driver;
+
+/// <summary>
+/// Owns the PBFT engine and is the only thread that touches it: feeds it ticks, peer messages, proposals and
+/// fetched blocks, and carries out its outputs in the order safety needs: sign-state persisted (synced) before
+/// any signed message leaves; each committed block written in one synced batch before anyone is told.
+/// </summary>
+internal sealed partial class ConsensusDriver : BackgroundService
+{
+    private readonly Channel<IEngineInput> _inputs = Channel.CreateBounded<IEngineInput>(new BoundedChannelOptions(100_000)
+    {
+        // Under overload, dropping a peer message is safe (messages are re-sent); blocking the network is not.
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+
+    private readonly PbftEngine _engine;
+    private readonly ChainStore _store;
+    private readonly Mempool _mempool;
+    private readonly ChainExecutor _executor;
+    private readonly BlockProducer _producer;
+    private readonly PeerNetwork _peers;
+    private readonly ChainEvents _events;
+    private readonly TimeSpan _tick;
+    private readonly ILogger<ConsensusDriver> _logger;
+
+    public ConsensusDriver(PbftEngine engine, ChainStore store, Mempool mempool, ChainExecutor executor, BlockProducer producer,
+        PeerNetwork peers, ChainEvents events, TimeSpan tick, ILogger<ConsensusDriver> logger)
+    {
+        _engine = engine;
+        _store = store;
+        _mempool = mempool;
+        _executor = executor;
+        _producer = producer;
+        _peers = peers;
+        _events = events;
+        _tick = tick;
+        _logger = logger;
+    }
+
+    /// <summary>Set by block sync: heights from here on are wanted from peers.</summary>
+    public event Action<ulong>? FetchRequested;
+
+    public ulong View { get; private set; }
+
+    public long Evidence { get; private set; }
+
+    public void Post(IEngineInput input) => _inputs.Writer.TryWrite(input);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var ticker = new PeriodicTimer(_tick);
+        var ticks = Task.Run(async () =>
+        {
+            while (await ticker.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Post(Tick.Instance);
+            }
+        }, stoppingToken);
+
+        Post(new WorkPending(_mempool.Count > 0));
+        try
+        {
+            await foreach (var input in _inputs.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Handle(input);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown: the step in progress has finished; nothing is half-written.
+        }
+
+        try
+        {
+            await ticks.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The ticker stops with the host.
+        }
+    }
+
+    private void Handle(IEngineInput input)
+    {
+        var output = _engine.Step(input);
+        View = _engine.View;
+        if (output.IsEmpty)
+        {
+            return;
+        }
+
+        if (output.Persist is not null)
+        {
+            _store.WriteSignState(output.Persist.ToByteArray());
+        }
+
+        foreach (var committed in output.Committed)
+        {
+            var commit = _executor.Prepare(committed);
+            _store.Commit(commit);
+            _mempool.OnCommitted(commit.TxIds);
+            _events.Published(commit.Height);
+            LogCommitted(commit.Height, Convert.ToHexStringLower(commit.BlockHash.AsSpan(0, 8)), commit.TxIds.Count,
+                committed.Certificate.View);
+        }
+
+        foreach (var message in output.Messages)
+        {
+            _peers.BroadcastConsensus(message);
+        }
+
+        foreach (var evidence in output.Evidence)
+        {
+            Evidence++;
+            LogEvidence(evidence.Validator);
+        }
+
+        if (output.Committed.Count > 0)
+        {
+            Handle(new WorkPending(_mempool.Count > 0));
+        }
+
+        if (output.Propose is { } request)
+        {
+            Handle(new ProposalBuilt(request.Height, request.View, _producer.Build(request)));
+        }
+
+        if (output.FetchFrom is { } from)
+        {
+            FetchRequested?.Invoke(from);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Committed block {Height} {Hash} with {Transactions} transactions (view {View})")]
+    private partial void LogCommitted(ulong height, string hash, int transactions, ulong view);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Validator} equivocated; evidence recorded")]
+    private partial void LogEvidence(uint validator);
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using VoteChain.Consensus.Genesis;
+using VoteChain.Node.Cli;
+
+namespace VoteChain.Node.Hosting;
+
+/// <summary>Loads and checks a node's options; every problem is one line, all of them reported at once.</summary>
+public static class NodeOptionsLoader
+{
+    public const string EnvironmentPrefix = "VOTECHAIN_";
+
+    /// <param name="overrides">Flag values as configuration keys (e.g. "listen", "observer").</param>
+    public static NodeOptions Load(string home, IReadOnlyDictionary<string, string?> overrides, IReadOnlyList<string> extraPeers)
+    {
+        var configPath = Path.Combine(home, "config", "node.json");
+        if (!File.Exists(configPath))
+        {
+            throw new UserInputException($"no node config at {configPath}; create the home with `votechain init --home {home}`");
+        }
+
+        NodeOptions options;
+        try
+        {
+            var configuration = new ConfigurationBuilder()
+                .AddJsonFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false)
+                .AddEnvironmentVariables(EnvironmentPrefix)
+                .AddInMemoryCollection(overrides)
+                .Build();
+            options = configuration.Get<NodeOptions>() ?? new NodeOptions();
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or InvalidOperationException)
+        {
+            throw new UserInputException($"node config {configPath} is not valid: {e.Message}");
+        }
+
+        options.Peers = [.. options.Peers.Concat(extraPeers).Distinct(StringComparer.OrdinalIgnoreCase)];
+        options.DataDir = Resolve(home, options.DataDir);
+        options.KeyFile = Resolve(home, options.KeyFile);
+        options.GenesisFile = Resolve(home, options.GenesisFile);
+        var problems = Problems(options);
+        if (problems.Count > 0)
+        {
+            throw new UserInputException(string.Join("; ", problems));
+        }
+
+        return options;
+    }
+
+    public static List<string> Problems(NodeOptions options)
+    {
+        var problems = new List<string>();
+        if (!TryParseListen(options.Listen, out _))
+        {
+            problems.Add($"listen address '{options.Listen}' is not HOST:PORT with an IP address (e.g. 127.0.0.1:7100)");
+        }
+
+        problems.AddRange(options.Peers.Where(p => !GenesisValidator.IsValidEndpoint(p))
+            .Select(p => $"peer '{p}' is not an absolute http:// or https:// URL"));
+        if (options.Mempool.MaxTxs <= 0 || options.Mempool.MaxBytes <= 0 || options.Mempool.MaxTxBytes <= 0)
+        {
+            problems.Add("mempool limits must be positive");
+        }
+
+        if (options.TickMs is < 5 or > 1000)
+        {
+            problems.Add($"tick_ms {options.TickMs} is outside 5..1000");
+        }
+
+        if (!Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(options.LogLevel, ignoreCase: true, out _))
+        {
+            problems.Add($"log_level '{options.LogLevel}' is not one of Trace, Debug, Information, Warning, Error, Critical");
+        }
+
+        return problems;
+    }
+
+    public static bool TryParseListen(string listen, out IPEndPoint endpoint) =>
+        IPEndPoint.TryParse(listen, out endpoint!) && endpoint.Port is > 0 and <= 65535 && listen.Contains(':', StringComparison.Ordinal);
+
+    private static string Resolve(string home, string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(home, path));
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Consensus.Rules;
+using VoteChain.Networking.Api;
+using VoteChain.Networking.Events;
+using VoteChain.Networking.Mempool;
+using VoteChain.Networking.Peers;
+using VoteChain.Node.Cli;
+using VoteChain.Node.Driver;
+using VoteChain.Node.Genesis;
+using VoteChain.Protos.V1;
+using VoteChain.Storage;
+
+namespace VoteChain.Node.Hosting;
+
+/// <summary>
+/// The composition root of a running node: opens storage, builds the engine, mempool, peers and services, and
+/// serves gRPC (public API, peers, health, reflection) on one HTTP/2 endpoint.
+/// </summary>
+public static class NodeRuntime
+{
+    /// <summary>Largest gRPC message the node accepts: a batch of submissions or a block.</summary>
+    public const int MaxMessageBytes = 16 * 1024 * 1024;
+
+    public static WebApplication Build(NodeOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        var genesis = GenesisFile.Load(options.GenesisFile);
+        if (GenesisValidatorProblems(genesis) is { } genesisProblem)
+        {
+            throw new UserInputException($"genesis {options.GenesisFile} is not usable: {genesisProblem}");
+        }
+
+        var chain = new ChainContext(genesis);
+        if (!LoadKey(options, chain, out var key, out var validatorIndex))
+        {
+            throw new UserInputException($"key file {options.KeyFile} is missing; a node needs its key (run `votechain init`)");
+        }
+
+        NodeOptionsLoader.TryParseListen(options.Listen, out var listen);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(listen, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = MaxMessageBytes;
+            o.MaxSendMessageSize = MaxMessageBytes;
+        });
+        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddGrpcReflection();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+        // Storage errors (locked folder, other chain, corruption) become one-line user errors here.
+        ChainStore store;
+        try
+        {
+            store = ChainStore.Open(options.DataDir, chain.ChainId, chain.GenesisHash);
+        }
+        catch (StorageException e)
+        {
+            key.Dispose();
+            throw new UserInputException(e.Message);
+        }
+
+        var clock = TimeProvider.System;
+        var events = new ChainEvents(store.Height);
+        var mempool = new Mempool(chain.ChainId, chain.Rules, store,
+            () => new BlockContext(store.Height + 1, clock.GetUtcNow().ToUnixTimeMilliseconds()),
+            new MempoolLimits(options.Mempool.MaxTxs, options.Mempool.MaxBytes, options.Mempool.MaxTxBytes));
+        var advertised = validatorIndex is { } own ? genesis.Validators[own].Endpoint : $"http://{options.Listen}";
+        var peerUrls = genesis.Validators.Where((_, i) => i != validatorIndex).Select(v => v.Endpoint).Concat(options.Peers);
+        var peers = new PeerNetwork(peerUrls,
+            () => HelloSigning.Create(key, chain.ChainId, chain.GenesisHash, options.Name, advertised, clock.GetUtcNow().ToUnixTimeMilliseconds()),
+            LoggerFactory.Create(l => l.ClearProviders()));
+
+        var executor = new ChainExecutor(chain, store, mempool, clock);
+        var signState = store.ReadSignState() is { } saved ? SignState.Parser.ParseFrom(saved) : null;
+        var engine = new PbftEngine(EngineConfig(chain, options), executor, validatorIndex is null ? null : key,
+            store.Height, store.HeadHash, signState);
+
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(chain);
+        builder.Services.AddSingleton(mempool);
+        builder.Services.AddSingleton(events);
+        builder.Services.AddSingleton(peers);
+        builder.Services.AddSingleton(s => new ConsensusDriver(engine, store, mempool, executor,
+            new BlockProducer(chain, store, mempool, executor, clock), peers, events, TimeSpan.FromMilliseconds(options.TickMs),
+            s.GetRequiredService<ILogger<ConsensusDriver>>()));
+        builder.Services.AddHostedService(s => s.GetRequiredService<ConsensusDriver>());
+        builder.Services.AddSingleton<BlockSyncer>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<BlockSyncer>());
+        builder.Services.AddSingleton<NodeInbox>();
+        builder.Services.AddSingleton<IPeerInbox>(s => s.GetRequiredService<NodeInbox>());
+        builder.Services.AddSingleton<INodeStatusSource>(s => new NodeStatusSource(chain, options, store, mempool, peers,
+            s.GetRequiredService<ConsensusDriver>(), s.GetRequiredService<BlockSyncer>(), validatorIndex is not null));
+        builder.Services.AddSingleton(s => new PeerServiceImpl(store, s.GetRequiredService<IPeerInbox>(), chain.Validators,
+            chain.ChainId, chain.GenesisHash, clock, s.GetRequiredService<ILogger<PeerServiceImpl>>()));
+        builder.Services.AddSingleton(s => new ApiService(store, mempool, events, s.GetRequiredService<INodeStatusSource>(),
+            envelope => s.GetRequiredService<NodeInbox>().Accepted(envelope)));
+
+        var app = builder.Build();
+        app.MapGrpcService<PeerServiceImpl>();
+        app.MapGrpcService<ApiService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        app.Lifetime.ApplicationStarted.Register(peers.Start);
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            // After the hosted services stopped (the driver finished its step): close peers, then the database.
+            peers.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            store.Dispose();
+            key.Dispose();
+        });
+        return app;
+    }
+
+    public static PbftConfig EngineConfig(ChainContext chain, NodeOptions options)
+    {
+        var tick = Math.Max(1, options.TickMs);
+        return new PbftConfig(chain.ChainId, chain.Validators)
+        {
+            ViewTimeoutTicks = Math.Max(4, (int)(chain.Params.ProposeTimeoutMs / tick)),
+            BlockIntervalTicks = (int)(chain.Params.BlockIntervalMs / tick),
+            RebroadcastTicks = Math.Max(2, 1000 / tick),
+        };
+    }
+
+    private static string? GenesisValidatorProblems(Protos.V1.Genesis genesis)
+    {
+        var problems = Consensus.Genesis.GenesisValidator.Validate(genesis);
+        if (genesis.Validators.Count == 0)
+        {
+            problems = [.. problems, "it lists no validators"];
+        }
+
+        return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
+
+    /// <summary>Loads the node key; the node is a validator when the key is in genesis and it is not told to observe.</summary>
+    private static bool LoadKey(NodeOptions options, ChainContext chain, out Ed25519KeyPair key, out int? validatorIndex)
+    {
+        key = null!;
+        validatorIndex = null;
+        if (!File.Exists(options.KeyFile))
+        {
+            return false;
+        }
+
+        key = Keys.KeyFile.Load(options.KeyFile);
+        validatorIndex = options.Observer ? null : chain.Validators.IndexOf(key.PublicKey);
+        return true;
+    }
+}

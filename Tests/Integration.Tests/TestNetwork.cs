@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Google.Protobuf;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Node.Genesis;
+using VoteChain.Node.Hosting;
+using VoteChain.Node.Keys;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Integration.Tests;
+
+/// <summary>
+/// A network of real nodes on 127.0.0.1 with homes in a temp folder: validators listed in a fresh genesis,
+/// observers that follow them, and an election authority key for the tests to sign with.
+/// </summary>
+internal sealed class TestNetwork : IAsyncDisposable
+{
+    public const string ChainId = "itest";
+
+    private readonly List<NodeSlot> _nodes = [];
+    private readonly List<GrpcChannel> _channels = [];
+
+    private TestNetwork(string root, Ed25519KeyPair authority)
+    {
+        Root = root;
+        Authority = authority;
+    }
+
+    public string Root { get; }
+
+    public Ed25519KeyPair Authority { get; }
+
+    public int Count => _nodes.Count;
+
+    public static TestNetwork Create(int validators, int observers, uint proposeTimeoutMs = 1_000)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "votechain-it-" + Guid.NewGuid().ToString("N")[..8]);
+        var network = new TestNetwork(root, Ed25519KeyPair.Generate());
+        var genesis = new Protos.V1.Genesis
+        {
+            ChainId = ChainId,
+            GenesisTimeUnixMs = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(),
+            Params = GenesisDefaults.Params(),
+        };
+        genesis.Params.ProposeTimeoutMs = proposeTimeoutMs;
+        genesis.Params.BlockIntervalMs = 0;
+        genesis.Authorities.Add(ByteString.CopyFrom(network.Authority.PublicKey));
+        for (var i = 0; i < validators + observers; i++)
+        {
+            var home = Path.Combine(root, $"node{i}");
+            var port = FreePort();
+            using var key = Ed25519KeyPair.Generate();
+            KeyFile.Save(Path.Combine(home, "config", "node_key.json"), key);
+            if (i < validators)
+            {
+                genesis.Validators.Add(new ValidatorInfo { Name = $"node{i}", PublicKey = ByteString.CopyFrom(key.PublicKey), Endpoint = $"http://127.0.0.1:{port}" });
+            }
+
+            network._nodes.Add(new NodeSlot(home, port, i >= validators));
+        }
+
+        foreach (var node in network._nodes)
+        {
+            var peers = node.Observer ? genesis.Validators.Select(v => v.Endpoint).ToList() : [];
+            File.WriteAllText(Path.Combine(node.Home, "config", "node.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["name"] = Path.GetFileName(node.Home),
+                ["listen"] = $"127.0.0.1:{node.Port}",
+                ["peers"] = peers,
+                ["log_level"] = "Warning",
+                ["tick_ms"] = 20,
+            }));
+            GenesisFile.CreateNew(Path.Combine(node.Home, "config", "genesis.json"), genesis);
+        }
+
+        return network;
+    }
+
+    public string Url(int node) => $"http://127.0.0.1:{_nodes[node].Port}";
+
+    public bool IsRunning(int node) => _nodes[node].App is not null;
+
+    public async Task StartAsync(int node)
+    {
+        var slot = _nodes[node];
+        var options = NodeOptionsLoader.Load(slot.Home, new Dictionary<string, string?>(), []);
+        slot.App = NodeRuntime.Build(options, l => l.SetMinimumLevel(LogLevel.Warning));
+        await slot.App.StartAsync().ConfigureAwait(false);
+    }
+
+    public async Task StartAllAsync()
+    {
+        for (var i = 0; i < _nodes.Count; i++)
+        {
+            await StartAsync(i).ConfigureAwait(false);
+        }
+    }
+
+    public async Task StopAsync(int node)
+    {
+        var slot = _nodes[node];
+        if (slot.App is { } app)
+        {
+            slot.App = null;
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public VoteChainApi.VoteChainApiClient Api(int node)
+    {
+        var channel = GrpcChannel.ForAddress(Url(node));
+        _channels.Add(channel);
+        return new VoteChainApi.VoteChainApiClient(channel);
+    }
+
+    public static byte[] Sign(ISigner signer, TxPayload payload)
+    {
+        payload.ChainId = ChainId;
+        return TxSigning.Sign(signer, payload);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = 0; i < _nodes.Count; i++)
+        {
+            await StopAsync(i).ConfigureAwait(false);
+        }
+
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+
+        Authority.Dispose();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not worth failing a test over.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class NodeSlot(string home, int port, bool observer)
+    {
+        public string Home { get; } = home;
+
+        public int Port { get; } = port;
+
+        public bool Observer { get; } = observer;
+
+        public WebApplication? App { get; set; }
+    }
+}
