@@ -95,6 +95,26 @@ internal sealed class StoreDatabase : IDisposable
     public WriteBatch Put(WriteBatch batch, StoreColumn column, byte[] key, byte[] value) =>
         batch.Put(key, value, _columns[(int)column]);
 
+    /// <summary>Every key of a column in key order, from one consistent view (the iterator's implicit snapshot).</summary>
+    public IReadOnlyList<byte[]> Keys(StoreColumn column)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var keys = new List<byte[]>();
+        try
+        {
+            using var iterator = _db.NewIterator(_columns[(int)column]);
+            for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+            {
+                keys.Add(iterator.Key());
+            }
+        }
+        catch (RocksDbException e)
+        {
+            throw StorageErrors.ReadFailed(Folder, e);
+        }
+
+        return keys;
+    }
 
     /// <summary>Writes the batch atomically and waits until it is on disk.</summary>
     public void WriteSynced(WriteBatch batch, string what)

@@ -1,0 +1,17 @@
+namespace VoteChain.Networking.Api;
+
+/// <summary>Bounds on what one public API call may carry, so no client can make the node buffer without limit.</summary>
+public static class ApiLimits
+{
+    /// <summary>Largest request message the server reads (a batch of envelopes included).</summary>
+    public const int MaxRequestBytes = 4 * 1024 * 1024;
+
+    /// <summary>Envelopes in one SubmitBatch request.</summary>
+    public const int MaxBatchEnvelopes = 10_000;
+
+    /// <summary>A submit stream is admitted in chunks of this many envelopes, so it is never buffered whole.</summary>
+    public const int StreamChunkEnvelopes = 1_000;
+
+    /// <summary>Envelopes in one submit stream: the per-envelope results must still fit one response.</summary>
+    public const int MaxStreamEnvelopes = 100_000;
+}

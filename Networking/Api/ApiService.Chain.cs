@@ -1,0 +1,90 @@
+using Google.Protobuf;
+using Grpc.Core;
+using VoteChain.Consensus.Chain;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Networking.Api;
+
+/// <summary>Status and blocks: single reads and the live block stream.</summary>
+public sealed partial class ApiService
+{
+    /// <summary>
+    /// The status source fills role, name, peers, syncing, view, chain and genesis; height, head hash and mempool
+    /// size are always taken from the store and mempool this service reads, so the status agrees with what the
+    /// other calls answer at the same moment.
+    /// </summary>
+    public override Task<NodeStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
+    {
+        var status = _status.Current().Clone();
+        var head = _store.Head;
+        status.Height = head.Height;
+        status.HeadHash = ByteString.CopyFrom(head.Hash);
+        status.MempoolSize = (uint)_mempool.Count;
+        return Task.FromResult(status);
+    }
+
+    public override Task<GetBlockResponse> GetBlock(GetBlockRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var bytes = request.ByCase switch
+        {
+            GetBlockRequest.ByOneofCase.Height => _store.GetBlockBytes(request.Height)
+                ?? throw ApiErrors.NotFound($"There is no committed block at height {request.Height}; the head is at {_store.Height}."),
+            GetBlockRequest.ByOneofCase.Hash => _store.GetBlockBytes(RequestChecks.Hash(request.Hash, "hash"))
+                ?? throw ApiErrors.NotFound("There is no committed block with this hash."),
+            _ => throw ApiErrors.InvalidArgument("Set either height or hash."),
+        };
+        return Task.FromResult(BlockResponse(bytes));
+    }
+
+    /// <summary>Blocks from from_height (0 and 1 both mean the first block): stored ones, then each as it commits.</summary>
+    public override async Task StreamBlocks(StreamBlocksRequest request, IServerStreamWriter<GetBlockResponse> responseStream,
+        ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var cancellation = context.CancellationToken;
+        var next = Math.Max(request.FromHeight, 1);
+        try
+        {
+            while (true)
+            {
+                // The store is the truth; the events only say when to look again, so a missed signal loses nothing.
+                while (next <= _store.Height)
+                {
+                    var bytes = _store.GetBlockBytes(next)
+                        ?? throw new InvalidOperationException($"Block {next} is below the head but not stored.");
+                    await responseStream.WriteAsync(BlockResponse(bytes), cancellation).ConfigureAwait(false);
+                    next++;
+                }
+
+                await _events.WaitBeyondAsync(next - 1, cancellation).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The client went away or the server is stopping: the stream simply ends.
+        }
+    }
+
+    /// <summary>A stored block with its height and hash (read from the header, as every node computes them).</summary>
+    private static GetBlockResponse BlockResponse(byte[] bytes)
+    {
+        var parsed = ParseStored(bytes);
+        return new GetBlockResponse
+        {
+            Height = parsed.Height,
+            Block = ByteString.CopyFrom(bytes),
+            BlockHash = ByteString.CopyFrom(parsed.Hash),
+        };
+    }
+
+    private static ParsedBlock ParseStored(byte[] bytes)
+    {
+        var outcome = BlockCodec.Parse(bytes);
+        return outcome.IsOk
+            ? outcome.Value
+            : throw new RpcException(new Status(StatusCode.Internal, $"A stored block does not parse: {outcome.Rejection.Message}"));
+    }
+}

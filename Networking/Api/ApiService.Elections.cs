@@ -1,0 +1,93 @@
+using Grpc.Core;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Networking.Api;
+
+/// <summary>Elections, tallies and voters: reads of the replicated state.</summary>
+public sealed partial class ApiService
+{
+    public override Task<ElectionRecord> GetElection(GetElectionRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Task.FromResult(RequireElection(request.ElectionId));
+    }
+
+    public override Task<ListElectionsResponse> ListElections(ListElectionsRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListElectionsResponse { Elections = { _store.Elections() } });
+
+    public override Task<TallyResponse> GetTally(GetTallyRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Task.FromResult(TallyOf(RequireElection(request.ElectionId)));
+    }
+
+    /// <summary>The current tally, then a new one after each block that changed it, until the client leaves.</summary>
+    public override async Task StreamTally(GetTallyRequest request, IServerStreamWriter<TallyResponse> responseStream,
+        ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var election = RequireElection(request.ElectionId);
+        var cancellation = context.CancellationToken;
+        TallyRecord? sent = null;
+        try
+        {
+            while (true)
+            {
+                var current = TallyOf(election);
+                if (!current.Tally.Equals(sent))
+                {
+                    await responseStream.WriteAsync(current, cancellation).ConfigureAwait(false);
+                    sent = current.Tally;
+                }
+
+                await _events.WaitBeyondAsync(current.Height, cancellation).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The client went away or the server is stopping: the stream simply ends.
+        }
+    }
+
+    public override Task<GetVoterResponse> GetVoter(GetVoterRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var election = RequireElection(request.ElectionId);
+        var credential = RequestChecks.PublicKey(request.Credential, "credential");
+        var id = election.Definition.ElectionId;
+        return Task.FromResult(new GetVoterResponse
+        {
+            Credential = _store.GetCredential(id, credential),
+            Ballot = _store.GetBallot(id, credential),
+        });
+    }
+
+    private ElectionRecord RequireElection(string electionId)
+    {
+        var id = RequestChecks.ElectionId(electionId);
+        return _store.GetElection(id)
+            ?? throw ApiErrors.NotFound($"There is no election with id '{RequestChecks.Printable(id)}'.");
+    }
+
+    /// <summary>
+    /// The tally with the height it is current at: the height is read on both sides of the tally, and the read
+    /// repeats when a block committed in between. The store writes a block's records just before it moves its head,
+    /// so in that instant a tally can still show up under the previous height; storage snapshots would close it.
+    /// </summary>
+    private TallyResponse TallyOf(ElectionRecord election)
+    {
+        var id = election.Definition.ElectionId;
+        while (true)
+        {
+            var before = _store.Height;
+            // An election's tally is written with it; a zero tally stands in should a record ever lack one.
+            var tally = _store.GetTally(id) ?? new TallyRecord { OptionWeights = { new ulong[election.Definition.Options.Count] } };
+            if (_store.Height == before)
+            {
+                return new TallyResponse { ElectionId = id, Height = before, Tally = tally, Options = { election.Definition.Options } };
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Google.Protobuf;
+using Grpc.Core;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Merkle;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Networking.Api;
+
+/// <summary>Receipts: everything a voter needs to check offline that a transaction was committed.</summary>
+public sealed partial class ApiService
+{
+    public override Task<Receipt> GetReceipt(GetReceiptRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var txId = RequestChecks.Hash(request.TxId, "tx_id");
+        var location = _store.GetTxLocation(txId)
+            ?? throw ApiErrors.NotFound("No committed block holds this transaction (it may still be pending).");
+        var bytes = _store.GetBlockBytes(location.Height)
+            ?? throw new RpcException(new Status(StatusCode.Internal, $"The transaction index names block {location.Height}, which is not stored."));
+        var block = ParseStored(bytes).Block;
+        if (location.Position >= block.Transactions.Count)
+        {
+            throw new RpcException(new Status(StatusCode.Internal,
+                $"The transaction index names position {location.Position} of block {location.Height}, which holds {block.Transactions.Count}."));
+        }
+
+        // The proof is over the ids of the block's transactions in order, exactly as the header's tx_root was built.
+        var ids = block.Transactions.Select(t => Hashing.Sha256(t.Span)).ToList();
+        var proof = MerkleTree.Prove(ids, (int)location.Position);
+        return Task.FromResult(new Receipt
+        {
+            TxId = ByteString.CopyFrom(txId),
+            Height = location.Height,
+            Position = location.Position,
+            Header = block.Header,
+            Proof = { proof.Path.Select(ByteString.CopyFrom) },
+            TreeSize = proof.TreeSize,
+            Certificate = block.Certificate,
+            Envelope = block.Transactions[(int)location.Position],
+        });
+    }
+}

@@ -1,0 +1,147 @@
+using Google.Protobuf;
+using Grpc.Core;
+using VoteChain.Networking.Events;
+using VoteChain.Protos.V1;
+using VoteChain.Storage;
+using MempoolPool = VoteChain.Networking.Mempool.Mempool;
+using SubmitOutcome = VoteChain.Networking.Mempool.SubmitOutcome;
+
+namespace VoteChain.Networking.Api;
+
+/// <summary>
+/// The public API (votechain.v1.VoteChainApi): submission into the mempool, and reads of the committed chain
+/// straight from storage. Every request is checked before use; bad input is InvalidArgument, absent things are
+/// NotFound, and a refused transaction carries its rule's code (see <see cref="RejectionStatus"/>).
+/// </summary>
+/// <remarks>This file: submission. The reads live in the other parts of the class.</remarks>
+public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
+{
+    private readonly ChainStore _store;
+    private readonly MempoolPool _mempool;
+    private readonly ChainEvents _events;
+    private readonly INodeStatusSource _status;
+    private readonly Action<byte[]>? _onAccepted;
+
+    /// <param name="onAccepted">
+    /// Called with each envelope the mempool accepted as new (the node gossips it on); it runs on the request's
+    /// thread, so it should only enqueue.
+    /// </param>
+    public ApiService(ChainStore store, MempoolPool mempool, ChainEvents events, INodeStatusSource status,
+        Action<byte[]>? onAccepted = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(mempool);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(status);
+        _store = store;
+        _mempool = mempool;
+        _events = events;
+        _status = status;
+        _onAccepted = onAccepted;
+    }
+
+    public override Task<SubmitTransactionResponse> SubmitTransaction(SubmitTransactionRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var outcome = Submit([request.Envelope.ToByteArray()])[0];
+        if (outcome.Rejection is { } rejection)
+        {
+            throw RejectionStatus.ToRpcException(rejection);
+        }
+
+        return Task.FromResult(new SubmitTransactionResponse { TxId = ByteString.CopyFrom(outcome.TxId) });
+    }
+
+    public override Task<SubmitBatchResponse> SubmitBatch(SubmitBatchRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Envelopes.Count > ApiLimits.MaxBatchEnvelopes)
+        {
+            throw ApiErrors.InvalidArgument(
+                $"The batch holds {request.Envelopes.Count} envelopes; the limit is {ApiLimits.MaxBatchEnvelopes}.");
+        }
+
+        var response = new SubmitBatchResponse();
+        AddResults(response, request.Envelopes.Select(e => e.ToByteArray()).ToList());
+        return Task.FromResult(response);
+    }
+
+    public override async Task<SubmitBatchResponse> SubmitStream(IAsyncStreamReader<SubmitTransactionRequest> requestStream,
+        ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var response = new SubmitBatchResponse();
+        var chunk = new List<byte[]>(ApiLimits.StreamChunkEnvelopes);
+        while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+        {
+            if (response.Results.Count + chunk.Count >= ApiLimits.MaxStreamEnvelopes)
+            {
+                AddResults(response, chunk);
+                throw ApiErrors.InvalidArgument(
+                    $"A submit stream holds at most {ApiLimits.MaxStreamEnvelopes} envelopes; the first " +
+                    $"{ApiLimits.MaxStreamEnvelopes} were submitted, send the rest in a new stream.");
+            }
+
+            chunk.Add(requestStream.Current.Envelope.ToByteArray());
+            if (chunk.Count == ApiLimits.StreamChunkEnvelopes)
+            {
+                AddResults(response, chunk);
+                chunk.Clear();
+            }
+        }
+
+        AddResults(response, chunk);
+        return response;
+    }
+
+    private void AddResults(SubmitBatchResponse response, IReadOnlyList<byte[]> envelopes)
+    {
+        if (envelopes.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var outcome in Submit(envelopes))
+        {
+            response.Results.Add(ResultOf(outcome));
+            response.Accepted += outcome.Accepted ? 1u : 0u;
+        }
+    }
+
+    /// <summary>Admits the envelopes and hands each newly accepted one to the gossip callback.</summary>
+    private IReadOnlyList<SubmitOutcome> Submit(IReadOnlyList<byte[]> envelopes)
+    {
+        var outcomes = _mempool.SubmitMany(envelopes);
+        if (_onAccepted is not null)
+        {
+            for (var i = 0; i < outcomes.Count; i++)
+            {
+                if (outcomes[i].IsNew)
+                {
+                    _onAccepted(envelopes[i]);
+                }
+            }
+        }
+
+        return outcomes;
+    }
+
+    private static SubmitResult ResultOf(SubmitOutcome outcome)
+    {
+        var result = new SubmitResult();
+        if (outcome.TxId is not null)
+        {
+            result.TxId = ByteString.CopyFrom(outcome.TxId);
+        }
+
+        if (outcome.Rejection is { } rejection)
+        {
+            result.Code = rejection.Code;
+            result.CodeName = rejection.CodeName;
+            result.Message = rejection.Message;
+        }
+
+        return result;
+    }
+}
