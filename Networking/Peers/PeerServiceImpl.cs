@@ -23,10 +23,14 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
     private readonly byte[] _genesisHash;
     private readonly TimeProvider _clock;
     private readonly ILogger<PeerServiceImpl> _logger;
+    private readonly CancellationToken _stopping;
 
+    /// <param name="stopping">Fires when the node shuts down: open gossip streams end then, instead of holding the
+    /// server's graceful shutdown until its timeout.</param>
     public PeerServiceImpl(ChainStore store, IPeerInbox inbox, ValidatorSet validators, string chainId, byte[] genesisHash,
-        TimeProvider clock, ILogger<PeerServiceImpl> logger)
+        TimeProvider clock, ILogger<PeerServiceImpl> logger, CancellationToken stopping)
     {
+        _stopping = stopping;
         _store = store;
         _inbox = inbox;
         _validators = validators;
@@ -40,22 +44,37 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
     {
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(context);
-        if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _stopping);
+        try
         {
-            return new GossipAck();
+            await ReadGossipAsync(requestStream, context.Peer, open.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The node is shutting down; the peer will reconnect to whoever serves next.
+        }
+
+        return new GossipAck();
+    }
+
+    private async Task ReadGossipAsync(IAsyncStreamReader<PeerMessage> requestStream, string caller, CancellationToken cancellation)
+    {
+        if (!await requestStream.MoveNext(cancellation).ConfigureAwait(false))
+        {
+            return;
         }
 
         var hello = requestStream.Current.KindCase == PeerMessage.KindOneofCase.Hello ? requestStream.Current.Hello : null;
         if (HelloSigning.Problem(hello, _chainId, _genesisHash, _clock.GetUtcNow().ToUnixTimeMilliseconds()) is { } problem)
         {
-            LogRefused(context.Peer, problem);
+            LogRefused(caller, problem);
             throw new RpcException(new Status(StatusCode.PermissionDenied, problem));
         }
 
         var key = hello!.PublicKey.ToByteArray();
         var peer = new PeerIdentity(key, hello.Name, hello.Endpoint, _validators.IndexOf(key));
         LogConnected(peer.ToString(), peer.IsValidator);
-        while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+        while (await requestStream.MoveNext(cancellation).ConfigureAwait(false))
         {
             var message = requestStream.Current;
             switch (message.KindCase)
@@ -71,8 +90,6 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
                     break;
             }
         }
-
-        return new GossipAck();
     }
 
     public override Task<GetBlocksResponse> GetBlocks(GetBlocksRequest request, ServerCallContext context)

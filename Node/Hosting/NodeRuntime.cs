@@ -26,9 +26,6 @@ namespace VoteChain.Node.Hosting;
 /// </summary>
 public static class NodeRuntime
 {
-    /// <summary>Largest gRPC message the node accepts: a batch of submissions or a block.</summary>
-    public const int MaxMessageBytes = 16 * 1024 * 1024;
-
     public static WebApplication Build(NodeOptions options, Action<ILoggingBuilder>? logging = null)
     {
         var genesis = GenesisFile.Load(options.GenesisFile);
@@ -51,14 +48,10 @@ public static class NodeRuntime
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(k => k.Listen(listen, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc(o =>
-        {
-            o.MaxReceiveMessageSize = MaxMessageBytes;
-            o.MaxSendMessageSize = MaxMessageBytes;
-        });
+        builder.Services.AddGrpc(ApiHosting.Configure);
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddGrpcReflection();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
         // Storage errors (locked folder, other chain, corruption) become one-line user errors here.
         ChainStore store;
@@ -104,7 +97,8 @@ public static class NodeRuntime
         builder.Services.AddSingleton<INodeStatusSource>(s => new NodeStatusSource(chain, options, store, mempool, peers,
             s.GetRequiredService<ConsensusDriver>(), s.GetRequiredService<BlockSyncer>(), validatorIndex is not null));
         builder.Services.AddSingleton(s => new PeerServiceImpl(store, s.GetRequiredService<IPeerInbox>(), chain.Validators,
-            chain.ChainId, chain.GenesisHash, clock, s.GetRequiredService<ILogger<PeerServiceImpl>>()));
+            chain.ChainId, chain.GenesisHash, clock, s.GetRequiredService<ILogger<PeerServiceImpl>>(),
+            s.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         builder.Services.AddSingleton(s => new ApiService(store, mempool, events, s.GetRequiredService<INodeStatusSource>(),
             envelope => s.GetRequiredService<NodeInbox>().Accepted(envelope)));
 
@@ -124,7 +118,7 @@ public static class NodeRuntime
         return app;
     }
 
-    public static PbftConfig EngineConfig(ChainContext chain, NodeOptions options)
+    internal static PbftConfig EngineConfig(ChainContext chain, NodeOptions options)
     {
         var tick = Math.Max(1, options.TickMs);
         return new PbftConfig(chain.ChainId, chain.Validators)

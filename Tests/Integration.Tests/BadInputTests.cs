@@ -24,8 +24,8 @@ public sealed class BadInputTests
     public async Task StopNode() => await _net.DisposeAsync();
 
     private async Task<RpcException> Refused(byte[] envelope) =>
-        Assert.ThrowsAsync<RpcException>(async () =>
-            await _api.SubmitTransactionAsync(new SubmitTransactionRequest { Envelope = ByteString.CopyFrom(envelope) }))!;
+        (await Assert.ThrowsAsync<RpcException>(async () =>
+            await _api.SubmitTransactionAsync(new SubmitTransactionRequest { Envelope = ByteString.CopyFrom(envelope) })))!;
 
     [Test]
     public async Task Malformed_bytes_are_an_invalid_argument()
@@ -84,9 +84,9 @@ public sealed class BadInputTests
     [Test]
     public async Task Unknown_blocks_and_elections_are_not_found()
     {
-        var block = Assert.ThrowsAsync<RpcException>(async () => await _api.GetBlockAsync(new GetBlockRequest { Height = 999_999 }));
+        var block = await Assert.ThrowsAsync<RpcException>(async () => await _api.GetBlockAsync(new GetBlockRequest { Height = 999_999 }));
         Assert.That(block!.StatusCode, Is.EqualTo(StatusCode.NotFound));
-        var election = Assert.ThrowsAsync<RpcException>(async () => await _api.GetElectionAsync(new GetElectionRequest { ElectionId = "nope" }));
+        var election = await Assert.ThrowsAsync<RpcException>(async () => await _api.GetElectionAsync(new GetElectionRequest { ElectionId = "nope" }));
         Assert.That(election!.StatusCode, Is.EqualTo(StatusCode.NotFound));
         await StillServing();
     }
