@@ -35,4 +35,29 @@ public sealed class LimitTests : ApiTestBase
         Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
         Assert.That(RejectionStatus.ReasonOf(error), Is.EqualTo("TOO_LARGE"));
     }
+
+    [Test]
+    public async Task A_submit_stream_above_the_limit_is_refused_after_the_limit_was_submitted()
+    {
+        using var call = Client.SubmitStream(cancellationToken: Deadline);
+        var vote = new SubmitTransactionRequest { Envelope = ByteString.CopyFrom(ApiChain.Vote(ApiChain.Election, Chain.Voter(1), 0)) };
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            // The server refuses once envelope limit + 1 arrives; writes after that may fail, the answer says why.
+            await call.RequestStream.WriteAsync(vote, Deadline);
+            for (var i = 1; i <= MaxStreamEnvelopes; i++)
+            {
+                await call.RequestStream.WriteAsync(new SubmitTransactionRequest(), Deadline);
+            }
+
+            await call.RequestStream.CompleteAsync();
+            await call;
+        });
+
+        var status = call.GetStatus();
+        Assert.That(status.StatusCode, Is.EqualTo(StatusCode.InvalidArgument), () => $"{error}");
+        Assert.That(status.Detail, Does.Contain($"the first {MaxStreamEnvelopes} were submitted"));
+        Assert.That(Chain.Mempool.Count, Is.EqualTo(1));
+    }
 }

@@ -16,6 +16,12 @@ public abstract class ApiTestBase
 
     private CancellationTokenSource _deadline = new();
 
+    /// <summary>
+    /// The submit stream bound the server runs with: a few chunks rather than the production
+    /// <see cref="ApiLimits.MaxStreamEnvelopes"/>, so the test of the bound stays quick.
+    /// </summary>
+    protected static int MaxStreamEnvelopes => (3 * ApiLimits.StreamChunkEnvelopes) + 7;
+
     internal ApiChain Chain => _chain!;
 
     protected VoteChainApi.VoteChainApiClient Client => _host!.Client;
@@ -53,7 +59,10 @@ public abstract class ApiTestBase
             {
                 _gossiped.Add(envelope);
             }
-        });
+        })
+        {
+            MaxStreamEnvelopes = MaxStreamEnvelopes,
+        };
         _host = await ApiHost.StartAsync(service);
 
         Chain.Commit(Chain.CreateElection());
