@@ -40,6 +40,9 @@ public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
         _onAccepted = onAccepted;
     }
 
+    /// <summary>Envelopes one submit stream may carry; settable so tests can reach the bound quickly.</summary>
+    internal int MaxStreamEnvelopes { get; init; } = ApiLimits.MaxStreamEnvelopes;
+
     public override Task<SubmitTransactionResponse> SubmitTransaction(SubmitTransactionRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -75,12 +78,12 @@ public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
         var chunk = new List<byte[]>(ApiLimits.StreamChunkEnvelopes);
         while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
         {
-            if (response.Results.Count + chunk.Count >= ApiLimits.MaxStreamEnvelopes)
+            if (response.Results.Count + chunk.Count >= MaxStreamEnvelopes)
             {
                 AddResults(response, chunk);
                 throw ApiErrors.InvalidArgument(
-                    $"A submit stream holds at most {ApiLimits.MaxStreamEnvelopes} envelopes; the first " +
-                    $"{ApiLimits.MaxStreamEnvelopes} were submitted, send the rest in a new stream.");
+                    $"A submit stream holds at most {MaxStreamEnvelopes} envelopes; the first " +
+                    $"{MaxStreamEnvelopes} were submitted, send the rest in a new stream.");
             }
 
             chunk.Add(requestStream.Current.Envelope.ToByteArray());
