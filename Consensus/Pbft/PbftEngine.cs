@@ -309,6 +309,9 @@ public sealed partial class PbftEngine
         ViewChanging = false;
         _round = new RoundState();
         _ticksAtHeight = 0;
+
+        // The committed block may have taken every pending transaction: the driver says again whether work is left.
+        _hasWork = false;
         ResetTimers();
 
         var buffered = _nextHeight.Values.SelectMany(m => m).ToList();

@@ -59,7 +59,10 @@ public sealed partial class ApiService
                     next++;
                 }
 
-                await _events.WaitBeyondAsync(next - 1, cancellation).ConfigureAwait(false);
+                if (await _events.WaitBeyondAsync(next - 1, cancellation).ConfigureAwait(false) is null)
+                {
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

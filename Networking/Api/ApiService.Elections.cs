@@ -42,7 +42,10 @@ public sealed partial class ApiService
                     sent = current.Tally;
                 }
 
-                await _events.WaitBeyondAsync(current.Height, cancellation).ConfigureAwait(false);
+                if (await _events.WaitBeyondAsync(current.Height, cancellation).ConfigureAwait(false) is null)
+                {
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

@@ -9,6 +9,7 @@ public sealed class ChainEvents
     private readonly object _gate = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ulong _height;
+    private bool _closed;
 
     public ChainEvents(ulong height) => _height = height;
 
@@ -39,17 +40,38 @@ public sealed class ChainEvents
             _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        wake.SetResult();
+        wake.TrySetResult();
     }
 
-    /// <summary>Completes with the chain's height once it is above <paramref name="height"/>.</summary>
-    public async Task<ulong> WaitBeyondAsync(ulong height, CancellationToken cancellation)
+    /// <summary>
+    /// The node is stopping: every waiter, now and later, gets null, so that live streams end at once instead of
+    /// holding the server's graceful shutdown.
+    /// </summary>
+    public void Close()
+    {
+        TaskCompletionSource wake;
+        lock (_gate)
+        {
+            _closed = true;
+            wake = _next;
+        }
+
+        wake.TrySetResult();
+    }
+
+    /// <summary>Completes with the chain's height once it is above <paramref name="height"/>, or null once closed.</summary>
+    public async Task<ulong?> WaitBeyondAsync(ulong height, CancellationToken cancellation)
     {
         while (true)
         {
             Task wait;
             lock (_gate)
             {
+                if (_closed)
+                {
+                    return null;
+                }
+
                 if (_height > height)
                 {
                     return _height;

@@ -37,14 +37,18 @@ internal static class StartCommand
             }
 
             var options = NodeOptionsLoader.Load(parseResult.GetRequiredValue(home), overrides, parseResult.GetValue(peers) ?? []);
-            using var app = NodeRuntime.Build(options);
+            var node = NodeRuntime.Build(options);
             try
             {
-                app.Run();
+                node.RunAsync().GetAwaiter().GetResult();
             }
             catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
                 throw new UserInputException($"cannot listen on {options.Listen}: the port is in use");
+            }
+            finally
+            {
+                node.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
         });
         return command;

@@ -53,6 +53,9 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
     public ulong View { get; private set; }
 
+    /// <summary>The height the engine is agreeing on.</summary>
+    public ulong Height { get; private set; }
+
     public long Evidence { get; private set; }
 
     public void Post(IEngineInput input) => _inputs.Writer.TryWrite(input);
@@ -93,8 +96,16 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
     private void Handle(IEngineInput input)
     {
+        // "Work pending" is a nudge to look at the mempool now: a nudge queued before the last commit may be stale,
+        // and taking it at its word would make an empty block.
+        if (input is WorkPending)
+        {
+            input = new WorkPending(_mempool.Count > 0);
+        }
+
         var output = _engine.Step(input);
         View = _engine.View;
+        Height = _engine.Height;
         if (output.IsEmpty)
         {
             return;

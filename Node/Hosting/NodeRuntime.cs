@@ -26,7 +26,7 @@ namespace VoteChain.Node.Hosting;
 /// </summary>
 public static class NodeRuntime
 {
-    public static WebApplication Build(NodeOptions options, Action<ILoggingBuilder>? logging = null)
+    public static NodeInstance Build(NodeOptions options, Action<ILoggingBuilder>? logging = null)
     {
         var genesis = GenesisFile.Load(options.GenesisFile);
         if (GenesisValidatorProblems(genesis) is { } genesisProblem)
@@ -49,7 +49,7 @@ public static class NodeRuntime
         logging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(k => k.Listen(listen, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc(ApiHosting.Configure);
-        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddGrpcHealthChecks().AddCheck<ConsensusHealthCheck>("consensus");
         builder.Services.AddGrpcReflection();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
@@ -108,14 +108,8 @@ public static class NodeRuntime
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.Lifetime.ApplicationStarted.Register(peers.Start);
-        app.Lifetime.ApplicationStopped.Register(() =>
-        {
-            // After the hosted services stopped (the driver finished its step): close peers, then the database.
-            peers.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            store.Dispose();
-            key.Dispose();
-        });
-        return app;
+        app.Lifetime.ApplicationStopping.Register(events.Close);
+        return new NodeInstance(app, options, [peers, store, key]);
     }
 
     internal static PbftConfig EngineConfig(ChainContext chain, NodeOptions options)

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Transactions;
@@ -163,6 +162,6 @@ internal sealed class TestNetwork : IAsyncDisposable
 
         public bool Observer { get; } = observer;
 
-        public WebApplication? App { get; set; }
+        public NodeInstance? App { get; set; }
     }
 }

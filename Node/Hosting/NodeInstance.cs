@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace VoteChain.Node.Hosting;
+
+/// <summary>
+/// A built node: its web application and the resources it owns (peer connections, the database, the key), which
+/// are released in order when the node is disposed, whether or not it ever started.
+/// </summary>
+public sealed class NodeInstance : IAsyncDisposable
+{
+    private readonly IReadOnlyList<object> _owned;
+
+    internal NodeInstance(WebApplication app, NodeOptions options, IReadOnlyList<object> owned)
+    {
+        App = app;
+        Options = options;
+        _owned = owned;
+    }
+
+    public WebApplication App { get; }
+
+    public NodeOptions Options { get; }
+
+    public Task StartAsync() => App.StartAsync();
+
+    public Task StopAsync() => App.StopAsync();
+
+    /// <summary>Serves until SIGINT or SIGTERM.</summary>
+    public Task RunAsync() => App.RunAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        // The host first (its services stop: the driver finishes its step), then peers, then the database.
+        await App.DisposeAsync().ConfigureAwait(false);
+        foreach (var resource in _owned)
+        {
+            switch (resource)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+    }
+}

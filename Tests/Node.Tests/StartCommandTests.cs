@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Storage;
+
+namespace VoteChain.Node.Tests;
+
+/// <summary>`votechain start` refuses bad setups with one clear line and exit 1, before serving anything.</summary>
+public sealed class StartCommandTests
+{
+    private TempFolder _temp = null!;
+    private string _home = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _temp = new TempFolder();
+        _home = _temp.File("node");
+        Assert.That(CliRun.Of("init", "--home", _home).ExitCode, Is.Zero);
+        var key = CliRun.Of("keys", "show", "--key", Path.Combine(_home, "config", "node_key.json")).Output.Trim();
+        var genesis = Path.Combine(_home, "config", "genesis.json");
+        Assert.That(CliRun.Of("genesis", "new", "--chain-id", "start-test", "--out", genesis).ExitCode, Is.Zero);
+        Assert.That(CliRun.Of("genesis", "add-validator", "--genesis", genesis, "--pubkey", key, "--endpoint", "http://127.0.0.1:7100").ExitCode,
+            Is.Zero);
+        Assert.That(CliRun.Of("genesis", "add-authority", "--genesis", genesis, "--pubkey", key).ExitCode, Is.Zero);
+    }
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    private string Start(params string[] extra) => CliRun.Of(["start", "--home", _home, .. extra]).SingleErrorLine();
+
+    [Test]
+    public void A_peer_that_is_not_a_url_is_refused()
+    {
+        Assert.That(Start("--peer", "not-a-url"), Does.Contain("peer 'not-a-url'"));
+    }
+
+    [Test]
+    public void A_listen_address_without_a_port_is_refused()
+    {
+        Assert.That(Start("--listen", "localhost"), Does.Contain("listen address 'localhost'"));
+    }
+
+    [Test]
+    public void A_missing_genesis_file_is_refused()
+    {
+        Assert.That(Start("--genesis", _temp.File("nowhere.json")), Does.Contain("nowhere.json"));
+    }
+
+    [Test]
+    public void A_home_without_config_is_refused_with_the_command_that_makes_one()
+    {
+        var line = CliRun.Of("start", "--home", _temp.File("empty")).SingleErrorLine();
+        Assert.That(line, Does.Contain("votechain init"));
+    }
+
+    [Test]
+    public void A_missing_key_file_is_refused()
+    {
+        File.Delete(Path.Combine(_home, "config", "node_key.json"));
+        Assert.That(Start(), Does.Contain("key file"));
+    }
+
+    [Test]
+    public void Data_of_another_chain_is_refused()
+    {
+        ChainStore.Open(Path.Combine(_home, "data"), "other-chain", Hashing.Sha256("x"u8)).Dispose();
+        Assert.That(Start(), Does.Contain("other-chain"));
+    }
+
+    [Test]
+    public void A_data_folder_held_by_another_process_is_refused()
+    {
+        var genesis = Node.Genesis.GenesisFile.Load(Path.Combine(_home, "config", "genesis.json"));
+        using var held = ChainStore.Open(Path.Combine(_home, "data"), genesis.ChainId, Consensus.Genesis.GenesisHash.Of(genesis));
+        Assert.That(Start(), Does.Contain("in use"));
+    }
+
+    [Test]
+    public void A_port_in_use_is_refused()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Assert.That(Start("--listen", $"127.0.0.1:{port}"), Does.Contain("in use"));
+    }
+
+    [Test]
+    public void A_broken_config_file_is_refused()
+    {
+        File.WriteAllText(Path.Combine(_home, "config", "node.json"), "{ not json");
+        Assert.That(Start(), Does.Contain("node.json"));
+    }
+}
