@@ -21,6 +21,7 @@ public static class CliApp
             GenesisCommands.Build(runner),
             InitCommand.Build(runner),
             StartCommand.Build(runner),
+            DevnetCommand.Build(runner),
         };
     }
 

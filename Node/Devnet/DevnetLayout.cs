@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Node.Cli;
+using VoteChain.Node.Config;
+using VoteChain.Node.Genesis;
+using VoteChain.Node.Keys;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Node.Devnet;
+
+/// <summary>
+/// The files of a local devnet: an election authority key, a genesis, and one home per node (validators on
+/// base-port.., observers after them), all on 127.0.0.1. A folder that already holds a devnet is reused as it is,
+/// so a second run resumes the same chain.
+/// </summary>
+internal sealed record DevnetLayout(string Folder, int Validators, int Observers, int BasePort)
+{
+    public const string ChainId = "devnet";
+    private const string MarkerFile = "devnet.json";
+
+    public string GenesisPath => Path.Combine(Folder, "genesis.json");
+
+    public string AuthorityKeyPath => Path.Combine(Folder, "authority.json");
+
+    public int Count => Validators + Observers;
+
+    public string Home(int node) => Path.Combine(Folder, node < Validators ? $"validator{node}" : $"observer{node - Validators}");
+
+    public string Name(int node) => Path.GetFileName(Home(node));
+
+    public int Port(int node) => BasePort + node;
+
+    public string Url(int node) => $"http://127.0.0.1:{Port(node)}";
+
+    public bool IsObserver(int node) => node >= Validators;
+
+    /// <summary>Opens the devnet in <paramref name="folder"/>, creating it when the folder holds none.</summary>
+    public static (DevnetLayout Layout, bool Resumed) OpenOrCreate(string folder, int validators, int observers, int basePort)
+    {
+        var marker = Path.Combine(folder, MarkerFile);
+        if (File.Exists(marker))
+        {
+            var saved = JsonNode.Parse(File.ReadAllText(marker))
+                ?? throw new UserInputException($"{marker} is empty; remove the folder to start a new devnet");
+            return (new DevnetLayout(folder, (int)saved["validators"]!, (int)saved["observers"]!, (int)saved["base_port"]!), true);
+        }
+
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            throw new UserInputException($"{folder} is not empty and holds no devnet; choose another --dir");
+        }
+
+        if (validators < 1 || observers < 0 || basePort is < 1024 or > 65000)
+        {
+            throw new UserInputException("a devnet needs at least 1 validator, 0 or more observers and a base port in 1024..65000");
+        }
+
+        var layout = new DevnetLayout(folder, validators, observers, basePort);
+        layout.Create();
+        File.WriteAllText(marker, JsonSerializer.Serialize(new Dictionary<string, int>
+        {
+            ["validators"] = validators,
+            ["observers"] = observers,
+            ["base_port"] = basePort,
+        }));
+        return (layout, false);
+    }
+
+    private void Create()
+    {
+        Directory.CreateDirectory(Folder);
+        using var authority = Ed25519KeyPair.Generate();
+        KeyFile.Save(AuthorityKeyPath, authority);
+        var genesis = new Protos.V1.Genesis
+        {
+            ChainId = ChainId,
+            GenesisTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Params = GenesisDefaults.Params(),
+            Authorities = { ByteString.CopyFrom(authority.PublicKey) },
+        };
+        for (var node = 0; node < Count; node++)
+        {
+            using var key = Ed25519KeyPair.Generate();
+            KeyFile.Save(Path.Combine(Home(node), "config", "node_key.json"), key);
+            if (!IsObserver(node))
+            {
+                genesis.Validators.Add(new ValidatorInfo { Name = Name(node), PublicKey = ByteString.CopyFrom(key.PublicKey), Endpoint = Url(node) });
+            }
+        }
+
+        GenesisFile.CreateNew(GenesisPath, genesis);
+        for (var node = 0; node < Count; node++)
+        {
+            var config = JsonNode.Parse(DefaultNodeConfig.WithName(Name(node)))!.AsObject();
+            config["listen"] = $"127.0.0.1:{Port(node)}";
+            config["peers"] = new JsonArray(IsObserver(node) ? Enumerable.Range(0, Validators).Select(v => (JsonNode)Url(v)).ToArray() : []);
+            File.WriteAllText(Path.Combine(Home(node), "config", "node.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            GenesisFile.CreateNew(Path.Combine(Home(node), "config", "genesis.json"), genesis);
+            Directory.CreateDirectory(Path.Combine(Home(node), "data"));
+        }
+    }
+}

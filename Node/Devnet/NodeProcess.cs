@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace VoteChain.Node.Devnet;
+
+/// <summary>
+/// One devnet node running as its own `votechain start` process, its output in the home's node.log. Stopping
+/// sends SIGTERM (the node closes cleanly) and kills it only if it does not exit in time.
+/// </summary>
+internal sealed partial class NodeProcess : IDisposable
+{
+    private const int SigTerm = 15;
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private NodeProcess(Process process, StreamWriter log)
+    {
+        _process = process;
+        _log = log;
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static NodeProcess Start(string home)
+    {
+        var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Run the same votechain that runs this command: the apphost directly, or `dotnet votechain.dll`.
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this executable is unknown.");
+        info.FileName = self;
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(NodeProcess).Assembly.Location);
+        }
+
+        foreach (var argument in new[] { "start", "--home", home })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var log = new StreamWriter(Path.Combine(home, "node.log"), append: true) { AutoFlush = true };
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new NodeProcess(process, log);
+    }
+
+    /// <summary>Asks the node to stop (SIGTERM) and waits; kills it after the grace period.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            _ = Kill(_process.Id, SigTerm);
+        }
+
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            if (log.BaseStream.CanWrite)
+            {
+                log.WriteLine(line);
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
