@@ -67,6 +67,10 @@ internal static class DevnetCommand
                 : Task.CompletedTask;
             await WatchAsync(nodes, traffic, stdout, stop.Token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Asked to stop while the nodes were still starting: stop them all the same.
+        }
         finally
         {
             stdout.WriteLine("stopping the devnet");

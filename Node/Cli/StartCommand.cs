@@ -42,6 +42,10 @@ internal static class StartCommand
             {
                 node.RunAsync().GetAwaiter().GetResult();
             }
+            catch (OperationCanceledException)
+            {
+                // SIGINT or SIGTERM arrived while the node was still starting: a normal stop.
+            }
             catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
                 throw new UserInputException($"cannot listen on {options.Listen}: the port is in use");
