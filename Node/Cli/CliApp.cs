@@ -22,6 +22,7 @@ public static class CliApp
             InitCommand.Build(runner),
             StartCommand.Build(runner),
             DevnetCommand.Build(runner),
+            BenchCommand.Build(runner),
         };
     }
 

@@ -44,5 +44,5 @@ public sealed class MempoolSettings
     public long MaxBytes { get; set; } = 64L * 1024 * 1024;
 
     [ConfigurationKeyName("max_tx_bytes")]
-    public int MaxTxBytes { get; set; } = 64 * 1024;
+    public int MaxTxBytes { get; set; } = 256 * 1024;
 }

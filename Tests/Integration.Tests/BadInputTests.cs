@@ -77,7 +77,7 @@ public sealed class BadInputTests
     [Test]
     public async Task A_transaction_over_the_transaction_limit_is_too_large()
     {
-        var e = await Refused(new byte[100 * 1024]);
+        var e = await Refused(new byte[300 * 1024]);
         Assert.That(Reason(e), Is.EqualTo("TOO_LARGE"));
     }
 

@@ -61,7 +61,7 @@ internal sealed class NodeClient : IDisposable
     public UserInputException Explain(RpcException e, string what) => e.StatusCode switch
     {
         StatusCode.Unavailable or StatusCode.DeadlineExceeded =>
-            new UserInputException($"cannot reach a node at {Url} ({FirstSentence(e.Status.Detail)})"),
+            new UserInputException($"cannot reach a node at {Url} ({e.StatusCode}{(e.Status.Detail.Length > 0 ? ": " + FirstSentence(e.Status.Detail) : "")})"),
         _ when Reason(e) is { } reason => new UserInputException($"{what} refused: {reason}: {e.Status.Detail}"),
         StatusCode.NotFound => new UserInputException($"{what}: not found: {e.Status.Detail}"),
         _ => new UserInputException($"{what} failed: {e.StatusCode}: {e.Status.Detail}"),

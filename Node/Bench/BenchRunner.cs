@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Google.Protobuf;
+using Grpc.Core;
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Node.Cli;
+using VoteChain.Node.Cli.Client;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Node.Bench;
+
+/// <summary>
+/// The load benchmark: an election with N generated voters (registration timed apart), votes signed before the
+/// clock starts, submitted in bulk to the given nodes, and each vote's commit seen on the block stream.
+/// </summary>
+internal sealed class BenchRunner
+{
+    private readonly IReadOnlyList<NodeClient> _nodes;
+    private readonly ISigner _authority;
+    private readonly TextWriter _progress;
+    private string _chainId = "";
+
+    public BenchRunner(IReadOnlyList<NodeClient> nodes, ISigner authority, TextWriter progress)
+    {
+        _nodes = nodes;
+        _authority = authority;
+        _progress = progress;
+    }
+
+    public async Task<BenchReport> RunAsync(int voters, int votes, int concurrency, int batchSize, CancellationToken cancellation)
+    {
+        var api = _nodes[0];
+        _chainId = api.Call(a => a.GetStatusAsync(new GetStatusRequest(), deadline: NodeClient.Deadline()), "status").ChainId;
+        var signatureSpeed = SignatureSpeed.VerificationsPerSecond(TimeSpan.FromSeconds(1));
+        _progress.WriteLine($"ed25519 on one core: {signatureSpeed:N0} verifications/s");
+
+        var election = $"bench-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}";
+
+        // Voters are kept as seeds: a live key holds guarded native memory (several memory mappings each), and
+        // a hundred thousand of them would exhaust the process's mappings.
+        var seeds = new byte[voters][];
+        var publicKeys = new byte[voters][];
+        Parallel.For(0, voters, i =>
+        {
+            seeds[i] = System.Security.Cryptography.RandomNumberGenerator.GetBytes(Ed25519KeyPair.SeedSize);
+            using var key = Ed25519KeyPair.FromSeed(seeds[i]);
+            publicKeys[i] = key.PublicKey;
+        });
+        await CreateElectionAsync(election, cancellation).ConfigureAwait(false);
+        var registration = Stopwatch.StartNew();
+        await RegisterAsync(election, publicKeys, cancellation).ConfigureAwait(false);
+        registration.Stop();
+        _progress.WriteLine($"registered {voters:N0} voters in {registration.Elapsed.TotalSeconds:F1} s");
+
+        var envelopes = new byte[votes][];
+        Parallel.For(0, votes, i =>
+        {
+            using var key = Ed25519KeyPair.FromSeed(seeds[i]);
+            envelopes[i] = Sign(key, new TxPayload { CastVote = new CastVote { ElectionId = election, Option = (uint)(i % 4), Sequence = 1 } });
+        });
+        _progress.WriteLine($"signed {votes:N0} votes; submitting");
+        var run = await SubmitAndWatchAsync(envelopes, concurrency, batchSize, cancellation).ConfigureAwait(false);
+        return run.Report(election, _nodes.Count, voters, registration.Elapsed.TotalSeconds, signatureSpeed);
+    }
+
+    private async Task CreateElectionAsync(string election, CancellationToken cancellation)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var create = new CreateElection
+        {
+            ElectionId = election,
+            Title = "Load benchmark",
+            OpensAtUnixMs = now.AddMinutes(-1).ToUnixTimeMilliseconds(),
+            ClosesAtUnixMs = now.AddHours(6).ToUnixTimeMilliseconds(),
+            Options = { "a", "b", "c", "d" },
+        };
+        Submit([Sign(_authority, new TxPayload { CreateElection = create })]);
+        await UntilAsync(() => Tally(election) is not null, TimeSpan.FromSeconds(60), "the election to commit", cancellation).ConfigureAwait(false);
+    }
+
+    private async Task RegisterAsync(string election, byte[][] keys, CancellationToken cancellation)
+    {
+        var batches = keys.Chunk(RuleContext.DefaultMaxVotersPerBatch).Select(chunk =>
+        {
+            var register = new RegisterVoters { ElectionId = election };
+            register.Voters.AddRange(chunk.Select(k => new VoterEntry { Credential = ByteString.CopyFrom(k), Weight = 1 }));
+            return Sign(_authority, new TxPayload { RegisterVoters = register });
+        }).ToList();
+        Submit(batches);
+        await UntilAsync(() => Tally(election)?.Tally.RegisteredCredentials == (ulong)keys.Length, TimeSpan.FromSeconds(120),
+            "the registrations to commit", cancellation).ConfigureAwait(false);
+    }
+
+    private async Task<BenchRun> SubmitAndWatchAsync(byte[][] envelopes, int concurrency, int batchSize, CancellationToken cancellation)
+    {
+        var run = new BenchRun();
+        var ids = envelopes.Select(e => Convert.ToHexStringLower(Hashing.Sha256(e))).ToArray();
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var from = _nodes[0].Call(a => a.GetStatusAsync(new GetStatusRequest(), deadline: NodeClient.Deadline()), "status").Height + 1;
+        var watcher = WatchBlocksAsync(from, run, watching.Token);
+
+        var batches = new ConcurrentQueue<int>(Enumerable.Range(0, (envelopes.Length + batchSize - 1) / batchSize));
+        var workers = Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            var node = _nodes[worker % _nodes.Count];
+            while (batches.TryDequeue(out var batch))
+            {
+                var range = Enumerable.Range(batch * batchSize, Math.Min(batchSize, envelopes.Length - (batch * batchSize))).ToList();
+                var request = new SubmitBatchRequest { Envelopes = { range.Select(i => ByteString.CopyFrom(envelopes[i])) } };
+                run.Submitted(range.Select(i => ids[i]));
+                var response = await node.Api.SubmitBatchAsync(request, deadline: NodeClient.Deadline(), cancellationToken: cancellation)
+                    .ConfigureAwait(false);
+                for (var i = 0; i < range.Count; i++)
+                {
+                    if (response.Results[i].Code != RejectCode.Unspecified)
+                    {
+                        run.Refused(ids[range[i]]);
+                    }
+                }
+            }
+        }, cancellation)).ToList();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+
+        var deadline = TimeSpan.FromSeconds(Math.Max(120, envelopes.Length / 200));
+        await UntilAsync(() => run.AllCommitted, deadline, "every vote to commit", cancellation).ConfigureAwait(false);
+        await watching.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await watcher.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or RpcException)
+        {
+            // The stream ends because the run is over.
+        }
+
+        return run;
+    }
+
+    /// <summary>Follows committed blocks and timestamps each benchmark vote as its block arrives.</summary>
+    private async Task WatchBlocksAsync(ulong from, BenchRun run, CancellationToken cancellation)
+    {
+        using var stream = _nodes[0].Api.StreamBlocks(new StreamBlocksRequest { FromHeight = from }, cancellationToken: cancellation);
+        while (await stream.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
+        {
+            var block = BlockCodec.Parse(stream.ResponseStream.Current.Block.Span).Value
+                ?? throw new InvalidOperationException("The node streamed a block that does not parse.");
+            run.Committed(block.Block.Transactions.Select(t => Convert.ToHexStringLower(Hashing.Sha256(t.Span))));
+        }
+    }
+
+    private TallyResponse? Tally(string election)
+    {
+        try
+        {
+            return _nodes[0].Api.GetTally(new GetTallyRequest { ElectionId = election }, deadline: NodeClient.Deadline());
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private void Submit(IReadOnlyList<byte[]> envelopes)
+    {
+        var response = _nodes[0].Call(a => a.SubmitBatchAsync(new SubmitBatchRequest { Envelopes = { envelopes.Select(ByteString.CopyFrom) } },
+            deadline: NodeClient.Deadline()), "submission");
+        if (response.Results.FirstOrDefault(r => r.Code != RejectCode.Unspecified) is { } refused)
+        {
+            throw new UserInputException($"the node refused a setup transaction: {refused.CodeName}: {refused.Message}");
+        }
+    }
+
+    private byte[] Sign(ISigner signer, TxPayload payload)
+    {
+        payload.ChainId = _chainId;
+        return TxSigning.Sign(signer, payload);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new UserInputException($"timed out after {timeout.TotalSeconds:F0} s waiting for {what}");
+            }
+
+            await Task.Delay(100, cancellation).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using VoteChain.Node.Bench;
+using VoteChain.Node.Cli.Client;
+using VoteChain.Node.Keys;
+
+namespace VoteChain.Node.Cli;
+
+/// <summary><c>votechain bench</c>: load a running network with votes and report throughput and commit latency.</summary>
+internal static class BenchCommand
+{
+    public static Command Build(CommandRunner runner)
+    {
+        var nodes = new Option<string>("--node")
+        {
+            Description = "Comma-separated API URLs to submit to; blocks are watched on the first.",
+            DefaultValueFactory = _ => NodeClient.DefaultUrl,
+        };
+        var key = new Option<string>("--key") { Description = "Election authority key file.", DefaultValueFactory = _ => Path.Combine("devnet", "authority.json") };
+        var voters = new Option<int>("--voters") { Description = "Voters to generate and register.", DefaultValueFactory = _ => 10_000 };
+        var votes = new Option<int?>("--votes") { Description = "Votes to cast (at most one per voter; default: every voter)." };
+        var concurrency = new Option<int>("--concurrency") { Description = "Parallel submitting clients.", DefaultValueFactory = _ => 8 };
+        var batch = new Option<int>("--batch") { Description = "Votes per SubmitBatch call.", DefaultValueFactory = _ => 500 };
+        var json = JsonOutput.Option();
+        var command = new Command("bench", "Create an election with generated voters, submit pre-signed votes in bulk and measure commits.")
+        {
+            nodes, key, voters, votes, concurrency, batch, json,
+        };
+        runner.Attach(command, (parseResult, stdout) =>
+        {
+            var voterCount = parseResult.GetValue(voters);
+            var voteCount = parseResult.GetValue(votes) ?? voterCount;
+            if (voterCount < 1 || voteCount < 1 || voteCount > voterCount)
+            {
+                throw new UserInputException("--voters must be at least 1 and --votes between 1 and --voters");
+            }
+
+            if (parseResult.GetValue(concurrency) < 1 || parseResult.GetValue(batch) is < 1 or > 10_000)
+            {
+                throw new UserInputException("--concurrency must be at least 1 and --batch between 1 and 10000");
+            }
+
+            var clients = parseResult.GetValue(nodes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(url => new NodeClient(url)).ToList();
+            try
+            {
+                using var authority = KeyFile.Load(parseResult.GetValue(key)!);
+                var asJson = parseResult.GetValue(json);
+                var progress = asJson ? TextWriter.Null : stdout;
+                var report = new BenchRunner(clients, authority, progress)
+                    .RunAsync(voterCount, voteCount, parseResult.GetValue(concurrency), parseResult.GetValue(batch), CancellationToken.None)
+                    .GetAwaiter().GetResult();
+                if (asJson)
+                {
+                    JsonOutput.Write(stdout, report);
+                }
+                else
+                {
+                    foreach (var line in report.Lines())
+                    {
+                        stdout.WriteLine(line);
+                    }
+                }
+            }
+            catch (Grpc.Core.RpcException e)
+            {
+                throw clients[0].Explain(e, "benchmark");
+            }
+            finally
+            {
+                clients.ForEach(c => c.Dispose());
+            }
+        });
+        return command;
+    }
+}
