@@ -21,6 +21,9 @@ public static class CliApp
             GenesisCommands.Build(runner),
             InitCommand.Build(runner),
             StartCommand.Build(runner),
+            Operator.StatusCommand.Build(runner),
+            Operator.ElectionCommands.Build(runner),
+            Operator.BlockCommand.Build(runner),
         };
     }
 
