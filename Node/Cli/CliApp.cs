@@ -23,6 +23,9 @@ public static class CliApp
             StartCommand.Build(runner),
             Operator.StatusCommand.Build(runner),
             Operator.ElectionCommands.Build(runner),
+            Operator.VotersCommands.Build(runner),
+            Operator.VoteCommand.Build(runner),
+            Operator.TallyCommand.Build(runner),
             Operator.BlockCommand.Build(runner),
         };
     }
