@@ -21,6 +21,12 @@ public static class CliApp
             GenesisCommands.Build(runner),
             InitCommand.Build(runner),
             StartCommand.Build(runner),
+            Operator.StatusCommand.Build(runner),
+            Operator.ElectionCommands.Build(runner),
+            Operator.VotersCommands.Build(runner),
+            Operator.VoteCommand.Build(runner),
+            Operator.TallyCommand.Build(runner),
+            Operator.BlockCommand.Build(runner),
             DevnetCommand.Build(runner),
             BenchCommand.Build(runner),
         };

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using VoteChain.Node.Cli.Client;
+using VoteChain.Node.Files;
+using VoteChain.Node.Genesis;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Node.Cli.Operator;
+
+/// <summary><c>votechain election create|show|list</c>.</summary>
+internal static class ElectionCommands
+{
+    public static Command Build(CommandRunner runner) => new("election", "Create and inspect elections.")
+    {
+        ElectionCreateCommand.Build(runner),
+        Show(runner),
+        List(runner),
+    };
+
+    private static Command Show(CommandRunner runner)
+    {
+        var id = new Option<string>("--id") { Description = "Election id.", Required = true };
+        var node = NodeClient.NodeOption();
+        var json = JsonOutput.Option();
+        var command = new Command("show", "Show one election's definition.") { id, node, json };
+        runner.Attach(command, (parseResult, stdout) =>
+        {
+            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            var election = ToJson(session.Election(parseResult.GetRequiredValue(id)));
+            if (parseResult.GetValue(json))
+            {
+                JsonOutput.Write(stdout, election);
+                return;
+            }
+
+            stdout.WriteLine($"id:           {election.ElectionId}");
+            stdout.WriteLine($"title:        {election.Title}");
+            stdout.WriteLine($"options:      {string.Join(", ", election.Options.Select((o, i) => $"{i} {o}"))}");
+            stdout.WriteLine($"opens at:     {election.OpensAt}");
+            stdout.WriteLine($"closes at:    {election.ClosesAt}");
+            stdout.WriteLine($"allow revote: {(election.AllowRevote ? "yes" : "no")}");
+            stdout.WriteLine($"creator:      {election.Creator}");
+            stdout.WriteLine($"created:      height {election.CreatedHeight}, tx {election.CreatedTx}");
+        });
+        return command;
+    }
+
+    private static Command List(CommandRunner runner)
+    {
+        var node = NodeClient.NodeOption();
+        var json = JsonOutput.Option();
+        var command = new Command("list", "List the elections on the chain.") { node, json };
+        runner.Attach(command, (parseResult, stdout) =>
+        {
+            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            var elections = session.Client.Call(
+                api => api.ListElectionsAsync(new ListElectionsRequest(), deadline: NodeClient.Deadline()), "election list")
+                .Elections.Select(ToJson).ToList();
+            if (parseResult.GetValue(json))
+            {
+                JsonOutput.Write(stdout, new { elections });
+                return;
+            }
+
+            if (elections.Count == 0)
+            {
+                stdout.WriteLine("no elections");
+                return;
+            }
+
+            new TextTable(["id", "title", "options", "opens at", "closes at", "revote"], elections
+                .Select(e => new[] { e.ElectionId, e.Title, e.Options.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), e.OpensAt, e.ClosesAt, e.AllowRevote ? "yes" : "no" })
+                .ToList()).Write(stdout);
+        });
+        return command;
+    }
+
+    private static ElectionJson ToJson(ElectionRecord r) => new(
+        r.Definition.ElectionId, r.Definition.Title, [.. r.Definition.Options],
+        GenesisTime.Format(r.Definition.OpensAtUnixMs), GenesisTime.Format(r.Definition.ClosesAtUnixMs), r.Definition.AllowRevote,
+        HexInput.Format(r.Creator.Span), r.CreatedHeight, HexInput.Format(r.CreatedTx.Span));
+
+    private sealed record ElectionJson(string ElectionId, string Title, IReadOnlyList<string> Options, string OpensAt, string ClosesAt,
+        bool AllowRevote, string Creator, ulong CreatedHeight, string CreatedTx);
+}

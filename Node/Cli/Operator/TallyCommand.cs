@@ -1,0 +1,99 @@
+using System.CommandLine;
+using Grpc.Core;
+using Spectre.Console;
+using VoteChain.Node.Cli.Client;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Node.Cli.Operator;
+
+/// <summary><c>votechain tally</c>: an election's current tally, or with --watch every new one as blocks commit.</summary>
+internal static class TallyCommand
+{
+    public static Command Build(CommandRunner runner)
+    {
+        var election = OperatorOptions.Election();
+        var watch = new Option<bool>("--watch") { Description = "Follow the tally as blocks commit, until Ctrl-C or the node ends the stream." };
+        var node = NodeClient.NodeOption();
+        var json = JsonOutput.Option();
+        var command = new Command("tally", "Show an election's tally: weights, shares, totals, turnout.") { election, watch, node, json };
+        runner.Attach(command, (parseResult, stdout) =>
+        {
+            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            var id = parseResult.GetRequiredValue(election);
+            var asJson = parseResult.GetValue(json);
+            var first = new TallyView(session.Tally(id));
+            if (!parseResult.GetValue(watch))
+            {
+                if (asJson)
+                {
+                    first.WriteJson(stdout);
+                }
+                else
+                {
+                    first.WriteText(stdout);
+                }
+
+                return;
+            }
+
+            if (asJson || !Terminal.IsInteractive(stdout))
+            {
+                Follow(session, id, view =>
+                {
+                    if (asJson)
+                    {
+                        view.WriteJsonLine(stdout);
+                    }
+                    else
+                    {
+                        view.WriteText(stdout);
+                        stdout.WriteLine();
+                    }
+
+                    stdout.Flush();
+                });
+                return;
+            }
+
+            Terminal.Open(stdout).Live(first.ToRenderable()).Start(context => Follow(session, id, view =>
+            {
+                context.UpdateTarget(view.ToRenderable());
+                context.Refresh();
+            }));
+        });
+        return command;
+    }
+
+    /// <summary>Shows each tally the node streams (the current one first) until Ctrl-C or the end of the stream.</summary>
+    private static void Follow(NodeSession session, string id, Action<TallyView> show)
+    {
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            // Ctrl-C ends the watch, not the process, so the command exits 0 and a live display is closed properly.
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCtrlC;
+        try
+        {
+            using var call = session.Client.Api.StreamTally(new GetTallyRequest { ElectionId = id }, cancellationToken: stop.Token);
+            while (call.ResponseStream.MoveNext(stop.Token).GetAwaiter().GetResult())
+            {
+                show(new TallyView(call.ResponseStream.Current));
+            }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && stop.IsCancellationRequested)
+        {
+            // Ctrl-C: the watch is over.
+        }
+        catch (RpcException e)
+        {
+            throw session.Client.Explain(e, "tally stream");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCtrlC;
+        }
+    }
+}
