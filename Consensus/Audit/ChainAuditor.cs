@@ -87,14 +87,15 @@ public sealed class ChainAuditor
 
     private void Check(ParsedBlock block, ulong height, List<string> problems)
     {
-        if (StructureProblem(block.Header, height) is { } structure)
-        {
-            problems.Add(structure);
-        }
-
+        // The certificate comes first: against a genesis of other validators it is the problem worth naming.
         if (CommitCertificates.Problem(block.Block.Certificate, _validators, _chainId, height, block.Hash) is { } certificate)
         {
             problems.Add($"the commit certificate does not verify against the genesis validators: {certificate}");
+        }
+
+        if (StructureProblem(block.Header, height) is { } structure)
+        {
+            problems.Add(structure);
         }
 
         var transactions = new List<VerifiedTx>(block.Block.Transactions.Count);

@@ -21,6 +21,8 @@ public static class CliApp
             GenesisCommands.Build(runner),
             InitCommand.Build(runner),
             StartCommand.Build(runner),
+            Verify.ReceiptCommand.Build(runner),
+            Verify.AuditCommand.Build(runner),
         };
     }
 
