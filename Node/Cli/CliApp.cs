@@ -29,6 +29,8 @@ public static class CliApp
             Operator.BlockCommand.Build(runner),
             DevnetCommand.Build(runner),
             BenchCommand.Build(runner),
+            Verify.ReceiptCommand.Build(runner),
+            Verify.AuditCommand.Build(runner),
         };
     }
 

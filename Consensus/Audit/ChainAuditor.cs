@@ -1,0 +1,177 @@
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Genesis;
+using VoteChain.Consensus.Merkle;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Audit;
+
+/// <summary>
+/// Replays a chain from genesis, one block at a time, trusting nothing but the genesis: structure, commit
+/// certificate, every transaction signature, the Merkle tx root and the rules with their state root, each through
+/// the core's own code. Pure: the caller fetches the blocks. The replay stops at the first block with a problem,
+/// because nothing after a broken block can be checked against a state the auditor agrees with.
+/// </summary>
+public sealed class ChainAuditor
+{
+    private readonly string _chainId;
+    private readonly ValidatorSet _validators;
+    private readonly RuleContext _rules;
+    private readonly TxDecoder _decoder;
+    private readonly MemoryState _state;
+    private long _parentTime;
+
+    public ChainAuditor(Protos.V1.Genesis genesis)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        _chainId = genesis.ChainId;
+        _validators = ValidatorSet.From(genesis);
+        _rules = RuleContext.From(genesis);
+        // The same per-transaction bound the validators apply when they judge a proposal.
+        _decoder = new TxDecoder(genesis.ChainId, (int)Math.Max(1024, genesis.Params?.MaxBlockBytes ?? 0));
+        HeadHash = GenesisHash.Of(genesis);
+        _state = new MemoryState(HeadHash);
+        _parentTime = genesis.GenesisTimeUnixMs;
+    }
+
+    /// <summary>Height of the last block that passed every check; 0 before the first.</summary>
+    public ulong Height => _state.Height;
+
+    /// <summary>Hash of the last block that passed; the genesis hash before the first.</summary>
+    public byte[] HeadHash { get; private set; }
+
+    public long Transactions { get; private set; }
+
+    public long Votes { get; private set; }
+
+    /// <summary>The first problem found; once set, no further block is accepted.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>The replayed state after the last accepted block, for the tally recount.</summary>
+    public MemoryState State => _state;
+
+    /// <summary>
+    /// Checks the next block and, when it passes, applies it. Returns every problem found in this block (empty when
+    /// it passed), each starting with the block's height.
+    /// </summary>
+    public IReadOnlyList<string> Add(ReadOnlySpan<byte> blockBytes)
+    {
+        if (Failure is not null)
+        {
+            throw new InvalidOperationException("The audit already failed; later blocks cannot be checked.");
+        }
+
+        var height = _state.Height + 1;
+        var problems = new List<string>();
+        var parsed = BlockCodec.Parse(blockBytes);
+        if (!parsed.IsOk)
+        {
+            problems.Add(parsed.Rejection.Message);
+        }
+        else
+        {
+            Check(parsed.Value, height, problems);
+        }
+
+        if (problems.Count > 0)
+        {
+            problems = problems.Select(p => $"block {height}: {p}").ToList();
+            Failure = problems[0];
+        }
+
+        return problems;
+    }
+
+    private void Check(ParsedBlock block, ulong height, List<string> problems)
+    {
+        // The certificate comes first: against a genesis of other validators it is the problem worth naming.
+        if (CommitCertificates.Problem(block.Block.Certificate, _validators, _chainId, height, block.Hash) is { } certificate)
+        {
+            problems.Add($"the commit certificate does not verify against the genesis validators: {certificate}");
+        }
+
+        if (StructureProblem(block.Header, height) is { } structure)
+        {
+            problems.Add(structure);
+        }
+
+        var transactions = new List<VerifiedTx>(block.Block.Transactions.Count);
+        foreach (var bytes in block.Block.Transactions)
+        {
+            var decoded = _decoder.Decode(bytes.ToByteArray());
+            if (!decoded.IsOk)
+            {
+                problems.Add($"transaction {transactions.Count} does not verify: {decoded.Rejection}");
+                return;
+            }
+
+            transactions.Add(decoded.Value);
+        }
+
+        if (!MerkleTree.Root(transactions.Select(t => t.Id).ToList()).AsSpan().SequenceEqual(block.Header.TxRoot.Span))
+        {
+            problems.Add("the header's tx root is not the Merkle root of the block's transactions");
+        }
+
+        var result = BlockExecutor.Execute(_state, _rules, new BlockContext(height, block.Header.TimeUnixMs), transactions);
+        if (!result.IsOk)
+        {
+            problems.Add($"the block breaks the voting rules: {result.Rejection}");
+            return;
+        }
+
+        if (!result.Value.StateRoot.AsSpan().SequenceEqual(block.Header.StateRoot.Span))
+        {
+            problems.Add("the header's state root differs from the state root of re-executing the block");
+        }
+
+        if (problems.Count == 0)
+        {
+            Accept(block, transactions, result.Value);
+        }
+    }
+
+    /// <summary>What the consensus engine checks before it looks at content: this chain, the next height, the parent.</summary>
+    private string? StructureProblem(BlockHeader header, ulong height)
+    {
+        if (header.ChainId != _chainId)
+        {
+            return $"the block is for chain '{TxDecoder.Printable(header.ChainId)}', not '{_chainId}'";
+        }
+
+        if (header.Height != height)
+        {
+            return $"the block says height {header.Height}, but it is block {height} of the chain";
+        }
+
+        if (!header.PreviousHash.Span.SequenceEqual(HeadHash))
+        {
+            return height == 1
+                ? "the previous hash is not the genesis hash"
+                : $"the previous hash is not the hash of block {height - 1}";
+        }
+
+        if (header.TimeUnixMs <= _parentTime)
+        {
+            return "the block time is not after its parent's";
+        }
+
+        return _validators.Contains(header.ProposerIndex)
+            ? null
+            : $"the proposer index {header.ProposerIndex} is not a genesis validator";
+    }
+
+    private void Accept(ParsedBlock block, List<VerifiedTx> transactions, BlockResult result)
+    {
+        // MemoryState keeps no block bytes, so none are serialized for it.
+        _state.Apply(new BlockCommit(block.Height, block.Hash, [],
+            transactions.Select(t => t.Id).ToList(), result.Changes, result.StateRoot));
+        HeadHash = block.Hash;
+        _parentTime = block.Header.TimeUnixMs;
+        Transactions += transactions.Count;
+        Votes += transactions.Count(t => t.Payload.KindCase == TxPayload.KindOneofCase.CastVote);
+    }
+}

@@ -1,0 +1,52 @@
+using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.State;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Audit;
+
+/// <summary>One election after a replay: its options, the incrementally kept tally and a recount from the ballots.</summary>
+public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Options, TallyRecord Replayed, TallyRecord Recounted)
+{
+    public bool Agrees => Replayed.Equals(Recounted);
+
+    /// <summary>Every election in the replayed state, each recounted by <see cref="TallyRecount"/> from its credentials and ballots.</summary>
+    public static IReadOnlyList<ElectionRecount> All(MemoryState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var credentials = CredentialsByElection(state);
+        var recounts = new List<ElectionRecount>();
+        foreach (var (_, bytes) in state.Entries(StateColumn.Elections))
+        {
+            var definition = ElectionRecord.Parser.ParseFrom(bytes).Definition;
+            var id = definition.ElectionId;
+            var voters = credentials.GetValueOrDefault(id, [])
+                .Select(c => (c.Record, state.GetBallot(id, c.Key)));
+            recounts.Add(new ElectionRecount(id, [.. definition.Options],
+                state.GetTally(id) ?? new TallyRecord(), TallyRecount.Recount(definition.Options.Count, voters)));
+        }
+
+        return [.. recounts.OrderBy(r => r.ElectionId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Groups credential records by election in one pass; a key is election id, NUL, public key (see
+    /// <see cref="StateKeys.Credential"/>), and election ids never hold a NUL.
+    /// </summary>
+    private static Dictionary<string, List<(byte[] Key, CredentialRecord Record)>> CredentialsByElection(MemoryState state)
+    {
+        var byElection = new Dictionary<string, List<(byte[] Key, CredentialRecord Record)>>(StringComparer.Ordinal);
+        foreach (var (key, bytes) in state.Entries(StateColumn.Credentials))
+        {
+            var separator = Array.IndexOf(key, (byte)0);
+            var id = System.Text.Encoding.UTF8.GetString(key, 0, separator);
+            if (!byElection.TryGetValue(id, out var list))
+            {
+                byElection[id] = list = [];
+            }
+
+            list.Add((key[(separator + 1)..], CredentialRecord.Parser.ParseFrom(bytes)));
+        }
+
+        return byElection;
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using Google.Protobuf;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Networking.Api;
+using VoteChain.Node.Cli.Client;
+using VoteChain.Node.Files;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Node.Cli.Verify;
+
+/// <summary>
+/// <c>votechain receipt</c>: fetches a transaction's receipt (or reads a saved one) and verifies it offline against
+/// the genesis validators, trusting no node.
+/// </summary>
+internal static class ReceiptCommand
+{
+    public static Command Build(CommandRunner runner)
+    {
+        var tx = new Option<string?>("--tx") { Description = "Transaction id (hex) whose receipt to fetch from the node." };
+        var file = new Option<string?>("--file") { Description = "Verify a receipt saved earlier with --save instead of fetching one." };
+        var save = new Option<string?>("--save") { Description = "Also save the receipt to this file (binary protobuf) for later checks." };
+        var genesis = VerifyGenesis.Option();
+        var node = NodeClient.NodeOption();
+        var json = JsonOutput.Option();
+        var command = new Command("receipt",
+            "Verify offline that a transaction was committed: envelope, Merkle inclusion, header hash, commit certificate.")
+        {
+            tx, file, save, genesis, node, json,
+        };
+        runner.Attach(command, (parseResult, stdout) =>
+        {
+            var genesisMessage = VerifyGenesis.Load(parseResult.GetRequiredValue(genesis));
+            var receipt = Obtain(parseResult.GetValue(tx), parseResult.GetValue(file), parseResult.GetRequiredValue(node));
+            if (parseResult.GetValue(save) is { } savePath)
+            {
+                ReceiptFile.Save(savePath, receipt);
+            }
+
+            var verifier = new ReceiptVerifier(ValidatorSet.From(genesisMessage), genesisMessage.ChainId);
+            var report = new ReceiptReport(receipt, ReceiptChecks.Run(receipt, verifier));
+            if (parseResult.GetValue(json))
+            {
+                JsonOutput.Write(stdout, report);
+            }
+            else
+            {
+                report.WriteText(stdout);
+            }
+
+            if (report.Checks.FirstOrDefault(c => c.Problem is not null) is { } failed)
+            {
+                throw new UserInputException($"receipt check '{failed.Name}' FAILED: {failed.Problem}");
+            }
+        });
+        return command;
+    }
+
+    private static Receipt Obtain(string? tx, string? file, string url)
+    {
+        if ((tx is null) == (file is null))
+        {
+            throw new UserInputException("give either --tx ID (fetch from a node) or --file RECEIPT (a saved receipt)");
+        }
+
+        if (file is not null)
+        {
+            return ReceiptFile.Load(file);
+        }
+
+        var txId = HexInput.Parse(tx!, "--tx", Hashing.HashSize);
+        using var client = new NodeClient(url);
+        return client.Call(api => api.GetReceiptAsync(new GetReceiptRequest { TxId = ByteString.CopyFrom(txId) },
+            deadline: NodeClient.Deadline()), "receipt");
+    }
+}

@@ -1,0 +1,23 @@
+using System.CommandLine;
+using VoteChain.Node.Genesis;
+using GenesisMessage = VoteChain.Protos.V1.Genesis;
+
+namespace VoteChain.Node.Cli.Verify;
+
+/// <summary>The --genesis option of the verifying commands: the only thing they trust.</summary>
+internal static class VerifyGenesis
+{
+    public static Option<string> Option() => new("--genesis")
+    {
+        Description = "Path of the chain's genesis file: its validators and chain id are all that is trusted.",
+        Required = true,
+    };
+
+    public static GenesisMessage Load(string path)
+    {
+        var genesis = GenesisFile.Load(path);
+        return genesis.Validators.Count > 0
+            ? genesis
+            : throw new UserInputException($"genesis file {path} lists no validators, so nothing can be verified against it");
+    }
+}
