@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Starts a 4-validator devnet in a temporary folder, runs `votechain bench` against all four validators,
+# prints the figures and stops the devnet (also on Ctrl-C or error).
+# Environment: VOTES (default 100000), PORT (first validator's port, default 7600). Extra arguments go to bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+votes="${VOTES:-100000}"
+port="${PORT:-7600}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/votechain-bench.XXXXXX")"
+
+dotnet build Node -c Release --nologo -v quiet
+exe=Node/bin/Release/net10.0/votechain
+
+"$exe" devnet --dir "$work/devnet" --validators 4 --observers 0 --base-port "$port" > "$work/devnet.out" 2>&1 &
+devnet=$!
+stop() {
+  kill -TERM "$devnet" 2>/dev/null || true
+  wait "$devnet" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap stop EXIT
+
+# Wait (bounded) until the devnet says its nodes serve.
+for _ in $(seq 1 240); do
+  grep -q "^running" "$work/devnet.out" && break
+  kill -0 "$devnet" 2>/dev/null || { cat "$work/devnet.out"; exit 1; }
+  sleep 0.5
+done
+grep -q "^running" "$work/devnet.out" || { echo "the devnet did not start" >&2; cat "$work/devnet.out"; exit 1; }
+
+nodes="http://127.0.0.1:$port,http://127.0.0.1:$((port + 1)),http://127.0.0.1:$((port + 2)),http://127.0.0.1:$((port + 3))"
+"$exe" bench --node "$nodes" --key "$work/devnet/authority.json" --voters "$votes" "$@"
