@@ -1,6 +1,5 @@
 using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Genesis;
-using VoteChain.Consensus.Merkle;
 using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.State;
@@ -98,40 +97,18 @@ public sealed class ChainAuditor
             problems.Add(structure);
         }
 
-        var transactions = new List<VerifiedTx>(block.Block.Transactions.Count);
-        foreach (var bytes in block.Block.Transactions)
+        if (problems.Count > 0)
         {
-            var decoded = _decoder.Decode(bytes.ToByteArray());
-            if (!decoded.IsOk)
-            {
-                problems.Add($"transaction {transactions.Count} does not verify: {decoded.Rejection}");
-                return;
-            }
-
-            transactions.Add(decoded.Value);
-        }
-
-        if (!MerkleTree.Root(transactions.Select(t => t.Id).ToList()).AsSpan().SequenceEqual(block.Header.TxRoot.Span))
-        {
-            problems.Add("the header's tx root is not the Merkle root of the block's transactions");
-        }
-
-        var result = BlockExecutor.Execute(_state, _rules, new BlockContext(height, block.Header.TimeUnixMs), transactions);
-        if (!result.IsOk)
-        {
-            problems.Add($"the block breaks the voting rules: {result.Rejection}");
             return;
         }
 
-        if (!result.Value.StateRoot.AsSpan().SequenceEqual(block.Header.StateRoot.Span))
+        if (BlockReplay.Problem(block, _state, _rules, _decoder.Decode, out var replayed) is { } content)
         {
-            problems.Add("the header's state root differs from the state root of re-executing the block");
+            problems.Add(content);
+            return;
         }
 
-        if (problems.Count == 0)
-        {
-            Accept(block, transactions, result.Value);
-        }
+        Accept(block, replayed!);
     }
 
     /// <summary>What the consensus engine checks before it looks at content: this chain, the next height, the parent.</summary>
@@ -164,14 +141,13 @@ public sealed class ChainAuditor
             : $"the proposer index {header.ProposerIndex} is not a genesis validator";
     }
 
-    private void Accept(ParsedBlock block, List<VerifiedTx> transactions, BlockResult result)
+    private void Accept(ParsedBlock block, ReplayedBlock replayed)
     {
         // MemoryState keeps no block bytes, so none are serialized for it.
-        _state.Apply(new BlockCommit(block.Height, block.Hash, [],
-            transactions.Select(t => t.Id).ToList(), result.Changes, result.StateRoot));
+        _state.Apply(replayed.ToCommit(block, []));
         HeadHash = block.Hash;
         _parentTime = block.Header.TimeUnixMs;
-        Transactions += transactions.Count;
-        Votes += transactions.Count(t => t.Payload.KindCase == TxPayload.KindOneofCase.CastVote);
+        Transactions += replayed.Transactions.Count;
+        Votes += replayed.Transactions.Count(t => t.Payload.KindCase == TxPayload.KindOneofCase.CastVote);
     }
 }

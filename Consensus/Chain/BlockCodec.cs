@@ -63,6 +63,25 @@ public static class BlockCodec
         return new ParsedBlock(block, header, Hashing.Sha256(block.Header.Span));
     }
 
+    /// <summary>
+    /// Bytes a transaction adds to a block: the envelope and its field framing (a tag and a length prefix). Block
+    /// limits count these, so a proposal built to the limit is the size every validator measures.
+    /// </summary>
+    public static int FramedSize(int envelopeLength) => 1 + CodedOutputStream.ComputeLengthSize(envelopeLength) + envelopeLength;
+
+    /// <summary>The size of the block's header and transactions as serialized, certificate left out.</summary>
+    public static long ContentSize(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        long size = FramedSize(block.Header.Length);
+        foreach (var transaction in block.Transactions)
+        {
+            size += FramedSize(transaction.Length);
+        }
+
+        return size;
+    }
+
     /// <summary>The block's bytes without its certificate: what a proposal carries and what validators agree on.</summary>
     public static byte[] WithoutCertificate(Block block) =>
         new Block { Header = block.Header, Transactions = { block.Transactions } }.ToByteArray();

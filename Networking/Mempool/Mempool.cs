@@ -1,3 +1,4 @@
+using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.State;
@@ -87,7 +88,10 @@ public sealed class Mempool
         return results;
     }
 
-    /// <summary>Up to a block's worth of pending transactions, in the order they arrived (valid in that order).</summary>
+    /// <summary>
+    /// Up to a block's worth of pending transactions, in the order they arrived (valid in that order).
+    /// <paramref name="maxBytes"/> bounds the transactions as framed in a block (see BlockCodec.FramedSize).
+    /// </summary>
     public List<VerifiedTx> TakeForBlock(int maxTransactions, long maxBytes)
     {
         lock (_gate)
@@ -96,13 +100,14 @@ public sealed class Mempool
             long bytes = 0;
             foreach (var tx in _pending)
             {
-                if (taken.Count >= maxTransactions || bytes + tx.EnvelopeBytes.Length > maxBytes)
+                var framed = BlockCodec.FramedSize(tx.EnvelopeBytes.Length);
+                if (taken.Count >= maxTransactions || bytes + framed > maxBytes)
                 {
                     break;
                 }
 
                 taken.Add(tx);
-                bytes += tx.EnvelopeBytes.Length;
+                bytes += framed;
             }
 
             return taken;

@@ -31,7 +31,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
         });
-        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024 });
+        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { MaxReceiveMessageSize = 256 * 1024 * 1024 });
         _client = new PeerService.PeerServiceClient(_channel);
     }
 

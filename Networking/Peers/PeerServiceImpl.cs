@@ -16,6 +16,17 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
     public const int MaxBlocksPerRequest = 64;
     public const int MaxResponseBytes = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// The largest gossip message a peer may send: a NewView carries a view change from each of a quorum, each
+    /// possibly with a whole prepared block, plus its own proposal. Public API requests stay far smaller.
+    /// </summary>
+    public static int MaxMessageBytes(ConsensusParams parameters, int validators)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var blocks = (long)parameters.MaxBlockBytes * (validators + 2);
+        return (int)Math.Clamp(blocks + (1 << 20), 4L << 20, 256L << 20);
+    }
+
     private readonly ChainStore _store;
     private readonly IPeerInbox _inbox;
     private readonly ValidatorSet _validators;

@@ -11,7 +11,7 @@ namespace VoteChain.Node.Driver;
 /// <summary>Builds the primary's proposal from the mempool: a block's worth of transactions still valid in order.</summary>
 internal sealed class BlockProducer
 {
-    /// <summary>Room left in the block budget for the header and framing.</summary>
+    /// <summary>Room left in the block budget for the header (about 200 bytes) and its framing.</summary>
     private const int HeaderAllowance = 1024;
 
     private readonly ChainContext _chain;

@@ -1,5 +1,5 @@
+using Microsoft.Extensions.Logging;
 using VoteChain.Consensus.Chain;
-using VoteChain.Consensus.Merkle;
 using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.State;
@@ -15,7 +15,7 @@ namespace VoteChain.Node.Driver;
 /// committed blocks into what storage writes. Signatures already verified by the mempool are not verified again,
 /// and a block executed to judge it is not executed again to commit it.
 /// </summary>
-internal sealed class ChainExecutor : IProposalValidator
+internal sealed partial class ChainExecutor : IProposalValidator
 {
     private readonly ChainContext _chain;
     private readonly ChainStore _store;
@@ -23,9 +23,11 @@ internal sealed class ChainExecutor : IProposalValidator
     private readonly TxDecoder _decoder;
     private readonly TimeProvider _clock;
     private readonly Dictionary<byte[], Executed> _executed = new(ByteKeyComparer.Instance);
+    private readonly ILogger _logger;
 
-    public ChainExecutor(ChainContext chain, ChainStore store, Mempool mempool, TimeProvider clock)
+    public ChainExecutor(ChainContext chain, ChainStore store, Mempool mempool, TimeProvider clock, ILogger logger)
     {
+        _logger = logger;
         _chain = chain;
         _store = store;
         _mempool = mempool;
@@ -37,13 +39,19 @@ internal sealed class ChainExecutor : IProposalValidator
     {
         var parentTime = ParentTime(block.Height);
         var latest = _clock.GetUtcNow().ToUnixTimeMilliseconds() + _chain.Params.MaxClockDriftMs;
-        if (block.Header.TimeUnixMs <= parentTime || block.Header.TimeUnixMs > latest)
+        var problem = block.Header.TimeUnixMs <= parentTime || block.Header.TimeUnixMs > latest
+            ? "the block time is not after its parent's, or is too far ahead of this node's clock"
+            : Execute(block, out _);
+        if (problem is not null)
         {
-            return "the block time is not after its parent's, or is too far ahead of this node's clock";
+            LogRefused(block.Height, block.Header.ProposerIndex, problem);
         }
 
-        return Execute(block, out _);
+        return problem;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused the proposal for height {Height} from validator {Proposer}: {Problem}")]
+    private partial void LogRefused(ulong height, uint proposer, string problem);
 
     /// <summary>What storage must write for a committed block. A certified block that breaks the rules means this
     /// node's state has diverged from a quorum's: that is fatal, not something to skip.</summary>
@@ -82,43 +90,21 @@ internal sealed class ChainExecutor : IProposalValidator
             return null;
         }
 
-        var header = block.Header;
-        if (block.Block.Transactions.Count > _chain.Params.MaxBlockTxs || block.Block.CalculateSize() > _chain.Params.MaxBlockBytes + 4096)
+        if (block.Block.Transactions.Count > _chain.Params.MaxBlockTxs || BlockCodec.ContentSize(block.Block) > _chain.Params.MaxBlockBytes)
         {
-            return "the block is larger than the chain allows";
+            return $"the block ({block.Block.Transactions.Count} transactions, {BlockCodec.ContentSize(block.Block)} bytes) is larger than the chain allows";
         }
 
-        var transactions = new List<VerifiedTx>(block.Block.Transactions.Count);
-        foreach (var bytes in block.Block.Transactions)
-        {
-            var envelope = bytes.ToByteArray();
-            var known = _mempool.Verified(Consensus.Crypto.Hashing.Sha256(envelope));
-            var decoded = known is not null ? Outcome<VerifiedTx>.Ok(known) : _decoder.Decode(envelope);
-            if (!decoded.IsOk)
-            {
-                return $"transaction {transactions.Count}: {decoded.Rejection}";
-            }
+        // Signatures the mempool already verified are not verified again.
+        Outcome<VerifiedTx> Decode(byte[] envelope) =>
+            _mempool.Verified(Consensus.Crypto.Hashing.Sha256(envelope)) is { } known ? Outcome<VerifiedTx>.Ok(known) : _decoder.Decode(envelope);
 
-            transactions.Add(decoded.Value);
+        if (BlockReplay.Problem(block, _store, _chain.Rules, Decode, out var replayed) is { } problem)
+        {
+            return problem;
         }
 
-        if (!MerkleTree.Root(transactions.Select(t => t.Id).ToList()).AsSpan().SequenceEqual(header.TxRoot.Span))
-        {
-            return "the transaction root does not match the transactions";
-        }
-
-        var result = BlockExecutor.Execute(_store, _chain.Rules, new BlockContext(header.Height, header.TimeUnixMs), transactions);
-        if (!result.IsOk)
-        {
-            return result.Rejection.ToString();
-        }
-
-        if (!result.Value.StateRoot.AsSpan().SequenceEqual(header.StateRoot.Span))
-        {
-            return "the state root does not match the state after the block";
-        }
-
-        executed = new Executed(transactions, result.Value);
+        executed = new Executed(replayed!.Transactions, replayed.Result);
         _executed[block.Hash] = executed;
         return null;
     }

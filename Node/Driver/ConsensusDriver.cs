@@ -104,6 +104,11 @@ internal sealed partial class ConsensusDriver : BackgroundService
         }
 
         var output = _engine.Step(input);
+        if (_engine.View != View && _engine.Height == Height)
+        {
+            LogViewChange(_engine.Height, _engine.View, string.Join(", ", _engine.Drops.Select(d => $"{d.Key}={d.Value}")));
+        }
+
         View = _engine.View;
         Height = _engine.Height;
         if (output.IsEmpty)
@@ -155,6 +160,9 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Committed block {Height} {Hash} with {Transactions} transactions (view {View})")]
     private partial void LogCommitted(ulong height, string hash, int transactions, ulong view);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "View change at height {Height}: now view {View} (messages dropped so far: {Drops})")]
+    private partial void LogViewChange(ulong height, ulong view, string drops);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Validator} equivocated; evidence recorded")]
     private partial void LogEvidence(uint validator);

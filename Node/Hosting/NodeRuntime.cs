@@ -48,7 +48,8 @@ public static class NodeRuntime
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(k => k.Listen(listen, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc(ApiHosting.Configure);
+        builder.Services.AddGrpc(ApiHosting.Configure)
+            .AddServiceOptions<PeerServiceImpl>(o => o.MaxReceiveMessageSize = PeerServiceImpl.MaxMessageBytes(genesis.Params, genesis.Validators.Count));
         builder.Services.AddGrpcHealthChecks().AddCheck<ConsensusHealthCheck>("consensus");
         builder.Services.AddGrpcReflection();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
@@ -76,19 +77,21 @@ public static class NodeRuntime
             () => HelloSigning.Create(key, chain.ChainId, chain.GenesisHash, options.Name, advertised, clock.GetUtcNow().ToUnixTimeMilliseconds()),
             LoggerFactory.Create(l => l.ClearProviders()));
 
-        var executor = new ChainExecutor(chain, store, mempool, clock);
         var signState = store.ReadSignState() is { } saved ? SignState.Parser.ParseFrom(saved) : null;
-        var engine = new PbftEngine(EngineConfig(chain, options), executor, validatorIndex is null ? null : key,
-            store.Height, store.HeadHash, signState);
 
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(chain);
         builder.Services.AddSingleton(mempool);
         builder.Services.AddSingleton(events);
         builder.Services.AddSingleton(peers);
-        builder.Services.AddSingleton(s => new ConsensusDriver(engine, store, mempool, executor,
-            new BlockProducer(chain, store, mempool, executor, clock), peers, events, TimeSpan.FromMilliseconds(options.TickMs),
-            s.GetRequiredService<ILogger<ConsensusDriver>>()));
+        builder.Services.AddSingleton(s =>
+        {
+            var executor = new ChainExecutor(chain, store, mempool, clock, s.GetRequiredService<ILogger<ChainExecutor>>());
+            var engine = new PbftEngine(EngineConfig(chain, options), executor, validatorIndex is null ? null : key,
+                store.Height, store.HeadHash, signState);
+            return new ConsensusDriver(engine, store, mempool, executor, new BlockProducer(chain, store, mempool, executor, clock), peers,
+                events, TimeSpan.FromMilliseconds(options.TickMs), s.GetRequiredService<ILogger<ConsensusDriver>>());
+        });
         builder.Services.AddHostedService(s => s.GetRequiredService<ConsensusDriver>());
         builder.Services.AddSingleton<BlockSyncer>();
         builder.Services.AddHostedService(s => s.GetRequiredService<BlockSyncer>());

@@ -100,6 +100,6 @@ public sealed class MempoolTests
         _chain.Mempool.SubmitMany(votes);
 
         Assert.That(_chain.Mempool.TakeForBlock(3, 1 << 20).Select(t => t.EnvelopeBytes), Is.EqualTo(votes.Take(3)));
-        Assert.That(_chain.Mempool.TakeForBlock(10, votes[0].Length * 2L), Has.Count.EqualTo(2));
+        Assert.That(_chain.Mempool.TakeForBlock(10, Consensus.Chain.BlockCodec.FramedSize(votes[0].Length) * 2L), Has.Count.EqualTo(2));
     }
 }
