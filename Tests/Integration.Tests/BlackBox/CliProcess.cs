@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace VoteChain.Integration.Tests.BlackBox;
+
+/// <summary>Runs the built votechain executable as a user would: a separate process, its output captured.</summary>
+internal static class CliProcess
+{
+    /// <summary>The votechain.dll next to the test assembly (the Node project is referenced, so it is copied here).</summary>
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "votechain.dll");
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return info;
+    }
+
+    /// <summary>Runs to completion (bounded by <paramref name="timeout"/>) and returns exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new AssertionException($"votechain {string.Join(' ', args)} did not finish within {timeout.TotalSeconds:F0} s");
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+}
+
+/// <summary>A `votechain devnet` process, read line by line, stopped with SIGTERM.</summary>
+internal sealed class DevnetProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    public DevnetProcess(string dir, int basePort)
+    {
+        _process = Process.Start(CliProcess.StartInfo(["devnet", "--dir", dir, "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--validators", "4", "--observers", "1"]))!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Sends SIGTERM and waits for the exit code; kills it if it does not stop in time.</summary>
+    public async Task<int> StopAsync(TimeSpan grace)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(grace);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}
