@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a 4-validator devnet in a temporary folder, runs `votechain bench` against all four validators,
-# prints the figures and stops the devnet (also on Ctrl-C or error).
+# prints the figures, audits the resulting chain (timed), and stops the devnet (also on Ctrl-C or error).
 # Environment: VOTES (default 100000), PORT (first validator's port, default 7600). Extra arguments go to bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,3 +30,7 @@ grep -q "^running" "$work/devnet.out" || { echo "the devnet did not start" >&2; 
 
 nodes="http://127.0.0.1:$port,http://127.0.0.1:$((port + 1)),http://127.0.0.1:$((port + 2)),http://127.0.0.1:$((port + 3))"
 "$exe" bench --node "$nodes" --key "$work/devnet/authority.json" --voters "$votes" "$@"
+echo "auditing the chain the benchmark made:"
+start=$(date +%s%N)
+"$exe" audit --node "http://127.0.0.1:$port" --genesis "$work/devnet/genesis.json" | grep -v '^audited '
+echo "audit took $(( ($(date +%s%N) - start) / 1000000 )) ms (wall clock, including the download)"

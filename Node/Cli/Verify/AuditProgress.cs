@@ -28,7 +28,8 @@ internal static class AuditProgress
             var step = Math.Max(target / 10, 1);
             work(height =>
             {
-                if (height % step == 0 || height == target)
+                // Blocks committed while the audit ran (beyond the head it started from) are not counted here.
+                if (height <= target && (height % step == 0 || height == target))
                 {
                     output.WriteLine($"audited {height}/{target} blocks");
                 }

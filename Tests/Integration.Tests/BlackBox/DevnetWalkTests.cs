@@ -19,6 +19,7 @@ public sealed class DevnetWalkTests
         var basePort = FreePortRange(5);
         var node = $"http://127.0.0.1:{basePort}";
         var observer = $"http://127.0.0.1:{basePort + 4}";
+        ulong heightBeforeStop;
         await using (var devnet = new DevnetProcess(Path.Combine(root, "devnet"), basePort))
         {
             await Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains("running", StringComparison.Ordinal) || devnet.HasExited),
@@ -63,8 +64,27 @@ public sealed class DevnetWalkTests
             var audit = await Ok("audit", "--node", node, "--genesis", genesis, "--json");
             Assert.That(JsonDocument.Parse(audit).RootElement.GetProperty("ok").GetBoolean(), Is.True, audit);
 
+            // A second node process on a running validator's home is refused: its data folder is locked.
+            var second = await CliProcess.RunAsync(Step, "start", "--home", Path.Combine(root, "devnet", "validator0"), "--listen", "127.0.0.1:1");
+            Assert.That(second.ExitCode, Is.EqualTo(1), second.Output);
+            Assert.That(second.Error.Trim(), Does.StartWith("error:").And.Contain("in use"));
+
+            heightBeforeStop = JsonDocument.Parse(await Ok("status", "--node", node, "--json")).RootElement.GetProperty("height").GetUInt64();
             Assert.That(await devnet.StopAsync(TimeSpan.FromSeconds(60)), Is.Zero, devnet.Output);
             Assert.That(devnet.Output, Does.Contain("stopped"));
+        }
+
+        // Run again on the same folder: the same chain resumes where it stopped.
+        await using (var resumed = new DevnetProcess(Path.Combine(root, "devnet"), basePort))
+        {
+            await Eventually.HoldsAsync(() => Task.FromResult(resumed.Output.Contains("running", StringComparison.Ordinal) || resumed.HasExited),
+                Step, () => "the devnet to resume");
+            Assert.That(resumed.Output, Does.Contain("resuming"));
+            var status = JsonDocument.Parse(await Ok("status", "--node", node, "--json")).RootElement;
+            Assert.That(status.GetProperty("height").GetUInt64(), Is.GreaterThanOrEqualTo(heightBeforeStop));
+            var tally = JsonDocument.Parse(await Ok("tally", "--node", node, "--election", "walk", "--json")).RootElement;
+            Assert.That(tally.GetProperty("counted_ballots").GetInt64(), Is.EqualTo(2));
+            Assert.That(await resumed.StopAsync(TimeSpan.FromSeconds(60)), Is.Zero, resumed.Output);
         }
 
         Directory.Delete(root, recursive: true);
