@@ -48,8 +48,6 @@ public sealed class Mempool
         }
     }
 
-    public long Bytes => Interlocked.Read(ref _bytes);
-
     public bool Contains(byte[] txId)
     {
         lock (_gate)
