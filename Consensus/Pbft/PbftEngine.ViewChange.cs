@@ -84,7 +84,9 @@ public sealed partial class PbftEngine
     private void JoinIfOneHonestAsks()
     {
         var ahead = _round.HighestViewAsked
-            .Where(asked => asked.Key != Index && (asked.Value > View || (asked.Value == View && !ViewChanging)))
+            // Only later views count: view changes for the view this engine is in (or moving to) are the ones that
+            // brought it there, and rejoining them would throw it out of a view that is making progress.
+            .Where(asked => asked.Key != Index && asked.Value > View)
             .Select(asked => asked.Value)
             .OrderByDescending(v => v)
             .ToList();

@@ -179,7 +179,13 @@ public sealed class Simulation
             return;
         }
 
+        var view = (node.Engine.Height, node.Engine.View, node.Engine.ViewChanging);
         var output = node.Engine.Step(input);
+        if ((node.Engine.Height, node.Engine.View, node.Engine.ViewChanging) != view && node.Engine.Height == view.Height)
+        {
+            Trace.Add(Now, $"node {node.Index} {(node.Engine.ViewChanging ? "asks for" : "enters")} view {node.Engine.View} at height {node.Engine.Height}");
+        }
+
         if (output.IsEmpty)
         {
             return;

@@ -6,7 +6,7 @@ public sealed class Trace
     private readonly Queue<string> _lines = new();
     private readonly int _capacity;
 
-    public Trace(int capacity = 400) => _capacity = capacity;
+    public Trace(int capacity = 1_000) => _capacity = capacity;
 
     public void Add(long tick, string line)
     {
