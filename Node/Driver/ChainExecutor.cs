@@ -22,8 +22,12 @@ internal sealed partial class ChainExecutor : IProposalValidator
     private readonly Mempool _mempool;
     private readonly TxDecoder _decoder;
     private readonly TimeProvider _clock;
-    private readonly Dictionary<byte[], Executed> _executed = new(ByteKeyComparer.Instance);
+    private readonly Dictionary<byte[], ReplayedBlock> _executed = new(ByteKeyComparer.Instance);
     private readonly ILogger _logger;
+
+    /// <summary>The last block this executor committed and its time: every proposal's parent, so not re-read and
+    /// re-parsed (a whole block of transactions) from storage for each proposal.</summary>
+    private (ulong Height, long TimeUnixMs)? _head;
 
     public ChainExecutor(ChainContext chain, ChainStore store, Mempool mempool, TimeProvider clock, ILogger logger)
     {
@@ -64,13 +68,13 @@ internal sealed partial class ChainExecutor : IProposalValidator
         }
 
         _executed.Clear();
-        return new BlockCommit(committed.Height, committed.Block.Hash, committed.BlockBytes,
-            executed!.Transactions.Select(t => t.Id).ToList(), executed.Result.Changes, executed.Result.StateRoot);
+        _head = (committed.Height, committed.Block.Header.TimeUnixMs);
+        return executed!.ToCommit(committed.Block, committed.BlockBytes);
     }
 
     /// <summary>Remembers a block this node built itself, so judging its own proposal costs nothing.</summary>
     public void Remember(ParsedBlock block, List<VerifiedTx> transactions, BlockResult result) =>
-        _executed[block.Hash] = new Executed(transactions, result);
+        _executed[block.Hash] = new ReplayedBlock(transactions, result);
 
     public long ParentTime(ulong height)
     {
@@ -79,11 +83,16 @@ internal sealed partial class ChainExecutor : IProposalValidator
             return _chain.Genesis.GenesisTimeUnixMs;
         }
 
+        if (_head is { } head && head.Height == height - 1)
+        {
+            return head.TimeUnixMs;
+        }
+
         var parent = _store.GetBlockBytes(height - 1);
         return parent is null ? long.MaxValue : BlockCodec.Parse(parent).Value?.Header.TimeUnixMs ?? long.MaxValue;
     }
 
-    private string? Execute(ParsedBlock block, out Executed? executed)
+    private string? Execute(ParsedBlock block, out ReplayedBlock? executed)
     {
         if (_executed.TryGetValue(block.Hash, out executed))
         {
@@ -99,15 +108,12 @@ internal sealed partial class ChainExecutor : IProposalValidator
         Outcome<VerifiedTx> Decode(byte[] envelope) =>
             _mempool.Verified(Consensus.Crypto.Hashing.Sha256(envelope)) is { } known ? Outcome<VerifiedTx>.Ok(known) : _decoder.Decode(envelope);
 
-        if (BlockReplay.Problem(block, _store, _chain.Rules, Decode, out var replayed) is { } problem)
+        if (BlockReplay.Problem(block, _store, _chain.Rules, Decode, out executed) is { } problem)
         {
             return problem;
         }
 
-        executed = new Executed(replayed!.Transactions, replayed.Result);
-        _executed[block.Hash] = executed;
+        _executed[block.Hash] = executed!;
         return null;
     }
-
-    private sealed record Executed(List<VerifiedTx> Transactions, BlockResult Result);
 }
