@@ -19,7 +19,7 @@ public sealed partial class ChainStore
     /// </remarks>
     /// <exception cref="InvalidOperationException">The block is not at height <c>Height + 1</c>.</exception>
     /// <exception cref="StorageException">The write failed; nothing of the block is visible.</exception>
-    public void Commit(BlockCommit commit)
+    public void Write(BlockWrite commit)
     {
         ArgumentNullException.ThrowIfNull(commit);
         if (commit.BlockHash.Length == 0)

@@ -144,7 +144,7 @@ public sealed class ChainAuditor
     private void Accept(ParsedBlock block, ReplayedBlock replayed)
     {
         // MemoryState keeps no block bytes, so none are serialized for it.
-        _state.Apply(replayed.ToCommit(block, []));
+        _state.Apply(replayed.ToWrite(block, []));
         HeadHash = block.Hash;
         _parentTime = block.Header.TimeUnixMs;
         Transactions += replayed.Transactions.Count;

@@ -53,6 +53,6 @@ public static class BlockReplay
 /// <summary>A block's verified transactions and what executing them produced.</summary>
 public sealed record ReplayedBlock(List<VerifiedTx> Transactions, BlockResult Result)
 {
-    public BlockCommit ToCommit(ParsedBlock block, byte[] blockBytes) =>
+    public BlockWrite ToWrite(ParsedBlock block, byte[] blockBytes) =>
         new(block.Height, block.Hash, blockBytes, Transactions.Select(t => t.Id).ToList(), Result.Changes, Result.StateRoot);
 }

@@ -7,5 +7,5 @@ public interface IChainWriter
     /// Writes the block, its indexes, its state changes and the new head atomically and durably. The block must
     /// sit at height <c>Height + 1</c>.
     /// </summary>
-    void Commit(BlockCommit commit);
+    void Write(BlockWrite commit);
 }

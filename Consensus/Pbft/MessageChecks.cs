@@ -16,13 +16,13 @@ internal sealed class MessageChecks
         _validators = validators;
     }
 
-    public static SignStep StepOf(VoteKind kind) => kind == VoteKind.Commit ? SignStep.Commit : SignStep.Prepare;
+    public static SignStep StepOf(PhaseVoteKind kind) => kind == PhaseVoteKind.Commit ? SignStep.Commit : SignStep.Prepare;
 
     /// <summary>The (height, sender) a message claims, or null when it is of no known kind.</summary>
     public static (ulong Height, uint Sender)? Envelope(ConsensusMessage message) => message.KindCase switch
     {
         ConsensusMessage.KindOneofCase.PrePrepare => (message.PrePrepare.Height, message.PrePrepare.Sender),
-        ConsensusMessage.KindOneofCase.Vote => (message.Vote.Height, message.Vote.Sender),
+        ConsensusMessage.KindOneofCase.PhaseVote => (message.PhaseVote.Height, message.PhaseVote.Sender),
         ConsensusMessage.KindOneofCase.ViewChange => (message.ViewChange.Height, message.ViewChange.Sender),
         ConsensusMessage.KindOneofCase.NewView => (message.NewView.Height, message.NewView.Sender),
         _ => null,
@@ -35,9 +35,9 @@ internal sealed class MessageChecks
         {
             case ConsensusMessage.KindOneofCase.PrePrepare:
                 return PrePrepareProblem(message.PrePrepare, out _);
-            case ConsensusMessage.KindOneofCase.Vote:
-                var vote = message.Vote;
-                if (vote.Kind is not (VoteKind.Prepare or VoteKind.Commit) || vote.BlockHash.Length != Hashing.HashSize)
+            case ConsensusMessage.KindOneofCase.PhaseVote:
+                var vote = message.PhaseVote;
+                if (vote.Kind is not (PhaseVoteKind.Prepare or PhaseVoteKind.Commit) || vote.BlockHash.Length != Hashing.HashSize)
                 {
                     return DropReason.Malformed;
                 }

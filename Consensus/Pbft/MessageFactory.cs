@@ -29,7 +29,7 @@ internal sealed class MessageFactory
         Signature = Sign(SignStep.PrePrepare, height, view, block.Hash),
     };
 
-    public Vote Vote(VoteKind kind, ulong height, ulong view, byte[] hash) => new()
+    public PhaseVote PhaseVote(PhaseVoteKind kind, ulong height, ulong view, byte[] hash) => new()
     {
         Kind = kind,
         Height = height,

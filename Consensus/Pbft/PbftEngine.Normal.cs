@@ -112,14 +112,14 @@ public sealed partial class PbftEngine
         _round.Blocks[block.Hash] = block;
         if (current)
         {
-            SendVote(VoteKind.Prepare, block.Hash);
+            SendPhaseVote(PhaseVoteKind.Prepare, block.Hash);
         }
 
         TryProgress();
     }
 
     /// <summary>A vote whose signature already verified.</summary>
-    private void OnVote(Vote vote)
+    private void OnPhaseVote(PhaseVote vote)
     {
         if (vote.View > View + _config.MaxViewsAhead)
         {
@@ -127,10 +127,10 @@ public sealed partial class PbftEngine
             return;
         }
 
-        var book = vote.Kind == VoteKind.Prepare ? _round.Prepares : _round.Commits;
+        var book = vote.Kind == PhaseVoteKind.Prepare ? _round.Prepares : _round.Commits;
         if (book.Add(vote, out var added) is { } conflicting)
         {
-            Evidence(vote.Sender, new ConsensusMessage { Vote = conflicting }, new ConsensusMessage { Vote = vote });
+            Evidence(vote.Sender, new ConsensusMessage { PhaseVote = conflicting }, new ConsensusMessage { PhaseVote = vote });
             return;
         }
 
@@ -158,7 +158,7 @@ public sealed partial class PbftEngine
                     Block = proposal.Message.Block,
                     Prepares = { prepares.Select(p => new CommitSignature { ValidatorIndex = p.Key, Signature = Google.Protobuf.ByteString.CopyFrom(p.Value) }) },
                 };
-                SendVote(VoteKind.Commit, proposal.Block.Hash);
+                SendPhaseVote(PhaseVoteKind.Commit, proposal.Block.Hash);
             }
         }
 
@@ -166,7 +166,7 @@ public sealed partial class PbftEngine
         {
             if (_round.Blocks.TryGetValue(hash, out var block))
             {
-                Commit(block, CommitCertificates.Build(Height, view, hash, _round.Commits.For(view, hash)));
+                Finalize(block, CommitCertificates.Build(Height, view, hash, _round.Commits.For(view, hash)));
                 return;
             }
 
@@ -175,9 +175,9 @@ public sealed partial class PbftEngine
         }
     }
 
-    private void SendVote(VoteKind kind, byte[] hash)
+    private void SendPhaseVote(PhaseVoteKind kind, byte[] hash)
     {
-        var sent = kind == VoteKind.Prepare ? _round.PrepareSent : _round.CommitSent;
+        var sent = kind == PhaseVoteKind.Prepare ? _round.PrepareSent : _round.CommitSent;
         var step = MessageChecks.StepOf(kind);
         if (_factory is null || sent.Contains(View) || !_guard.MaySign(Height, View, step, hash))
         {
@@ -185,9 +185,9 @@ public sealed partial class PbftEngine
         }
 
         sent.Add(View);
-        var vote = _factory.Vote(kind, Height, View, hash);
-        Signed(new ConsensusMessage { Vote = vote }, step, View, hash);
-        OnVote(vote);
+        var vote = _factory.PhaseVote(kind, Height, View, hash);
+        Signed(new ConsensusMessage { PhaseVote = vote }, step, View, hash);
+        OnPhaseVote(vote);
     }
 
     /// <summary>Records a signature in the sign-state to persist, then queues the message.</summary>

@@ -186,8 +186,8 @@ public sealed partial class PbftEngine
             case ConsensusMessage.KindOneofCase.PrePrepare:
                 OnPrePrepare(message.PrePrepare);
                 break;
-            case ConsensusMessage.KindOneofCase.Vote:
-                OnVote(message.Vote);
+            case ConsensusMessage.KindOneofCase.PhaseVote:
+                OnPhaseVote(message.PhaseVote);
                 break;
             case ConsensusMessage.KindOneofCase.ViewChange:
                 OnViewChange(message.ViewChange);
@@ -267,7 +267,7 @@ public sealed partial class PbftEngine
             return;
         }
 
-        Commit(block, block.Block.Certificate);
+        Finalize(block, block.Block.Certificate);
     }
 
     /// <summary>Null when the block continues this chain at this height (its content is the validator's business).</summary>
@@ -292,12 +292,12 @@ public sealed partial class PbftEngine
         return _validators.Contains(header.ProposerIndex) ? null : "the block names a proposer that is not a validator";
     }
 
-    private void Commit(ParsedBlock block, CommitCertificate certificate)
+    private void Finalize(ParsedBlock block, CommitCertificate certificate)
     {
         var certified = block.Block.Clone();
         certified.Certificate = certificate;
         var bytes = Google.Protobuf.MessageExtensions.ToByteArray(certified);
-        _out.Committed.Add(new CommittedBlock(block with { Block = certified }, certificate, bytes));
+        _out.Finalized.Add(new FinalizedBlock(block with { Block = certified }, certificate, bytes));
         AdvanceTo(block.Hash);
     }
 

@@ -18,9 +18,9 @@ internal sealed class RoundState
     /// <summary>Every block seen at this height with a primary's signature or a prepared certificate, by hash.</summary>
     public Dictionary<byte[], ParsedBlock> Blocks { get; } = new(ByteKeyComparer.Instance);
 
-    public VoteBook Prepares { get; } = new();
+    public PhaseVoteBook Prepares { get; } = new();
 
-    public VoteBook Commits { get; } = new();
+    public PhaseVoteBook Commits { get; } = new();
 
     /// <summary>Verified view changes by target view, one per sender.</summary>
     public Dictionary<ulong, Dictionary<uint, ViewChange>> ViewChanges { get; } = [];

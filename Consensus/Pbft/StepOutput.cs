@@ -4,7 +4,7 @@ namespace VoteChain.Consensus.Pbft;
 
 /// <summary>
 /// What the driver must do after one step, in this order: persist <see cref="Persist"/> (synced) before any of
-/// <see cref="Messages"/> leaves; store <see cref="Committed"/> blocks; then serve the requests.
+/// <see cref="Messages"/> leaves; store <see cref="Finalized"/> blocks; then serve the requests.
 /// </summary>
 public sealed class StepOutput
 {
@@ -12,7 +12,7 @@ public sealed class StepOutput
 
     public List<ConsensusMessage> Messages { get; } = [];
 
-    public List<CommittedBlock> Committed { get; } = [];
+    public List<FinalizedBlock> Finalized { get; } = [];
 
     public List<Evidence> Evidence { get; } = [];
 
@@ -22,6 +22,6 @@ public sealed class StepOutput
     /// <summary>Fetch committed blocks from this height on and feed them back as <see cref="BlockFetched"/>.</summary>
     public ulong? FetchFrom { get; internal set; }
 
-    public bool IsEmpty => Persist is null && Messages.Count == 0 && Committed.Count == 0 && Evidence.Count == 0
+    public bool IsEmpty => Persist is null && Messages.Count == 0 && Finalized.Count == 0 && Evidence.Count == 0
         && Propose is null && FetchFrom is null;
 }

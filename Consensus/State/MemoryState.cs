@@ -41,7 +41,7 @@ public sealed class MemoryState : IStateReader
     public bool HasTransaction(ReadOnlySpan<byte> txId) => _transactions.Contains(txId.ToArray());
 
     /// <summary>Applies a committed block's writes, as Storage does in its write batch.</summary>
-    public void Apply(BlockCommit commit)
+    public void Apply(BlockWrite commit)
     {
         if (commit.Height != Height + 1)
         {

@@ -59,7 +59,7 @@ internal sealed partial class ChainExecutor : IProposalValidator
 
     /// <summary>What storage must write for a committed block. A certified block that breaks the rules means this
     /// node's state has diverged from a quorum's: that is fatal, not something to skip.</summary>
-    public BlockCommit Prepare(CommittedBlock committed)
+    public BlockWrite Prepare(FinalizedBlock committed)
     {
         if (Execute(committed.Block, out var executed) is { } problem)
         {
@@ -69,7 +69,7 @@ internal sealed partial class ChainExecutor : IProposalValidator
 
         _executed.Clear();
         _head = (committed.Height, committed.Block.Header.TimeUnixMs);
-        return executed!.ToCommit(committed.Block, committed.BlockBytes);
+        return executed!.ToWrite(committed.Block, committed.BlockBytes);
     }
 
     /// <summary>Remembers a block this node built itself, so judging its own proposal costs nothing.</summary>

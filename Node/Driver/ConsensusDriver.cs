@@ -121,10 +121,10 @@ internal sealed partial class ConsensusDriver : BackgroundService
             _store.WriteSignState(output.Persist.ToByteArray());
         }
 
-        foreach (var committed in output.Committed)
+        foreach (var committed in output.Finalized)
         {
             var commit = _executor.Prepare(committed);
-            _store.Commit(commit);
+            _store.Write(commit);
             _mempool.OnCommitted(commit.TxIds);
             _events.Published(commit.Height);
             LogCommitted(commit.Height, Convert.ToHexStringLower(commit.BlockHash.AsSpan(0, 8)), commit.TxIds.Count,
@@ -142,7 +142,7 @@ internal sealed partial class ConsensusDriver : BackgroundService
             LogEvidence(evidence.Validator);
         }
 
-        if (output.Committed.Count > 0)
+        if (output.Finalized.Count > 0)
         {
             Handle(new WorkPending(_mempool.Count > 0));
         }

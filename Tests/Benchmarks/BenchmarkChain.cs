@@ -74,7 +74,7 @@ internal sealed class BenchmarkChain
             throw new InvalidOperationException(result.Rejection.ToString());
         }
 
-        State.Apply(new BlockCommit(block.Height, Hashing.Sha256(BitConverter.GetBytes(block.Height)), [],
+        State.Apply(new BlockWrite(block.Height, Hashing.Sha256(BitConverter.GetBytes(block.Height)), [],
             transactions.Select(t => t.Id).ToList(), result.Value.Changes, result.Value.StateRoot));
     }
 

@@ -97,7 +97,7 @@ internal sealed class AuditChainBuilder : IDisposable
         block.Certificate = CommitCertificates.Build(height, 0, hash, [new KeyValuePair<uint, byte[]>(0, signature)]);
         if (tamperHeader is null && tamperBody is null && certifier is null)
         {
-            _state.Apply(new BlockCommit(height, hash, [], ids, result.Value.Changes, result.Value.StateRoot));
+            _state.Apply(new BlockWrite(height, hash, [], ids, result.Value.Changes, result.Value.StateRoot));
             _head = hash;
             _time += 1_000;
         }

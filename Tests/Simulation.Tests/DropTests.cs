@@ -18,12 +18,12 @@ public sealed class DropTests
         _engine = _sim.Engine(0);
     }
 
-    private Vote SignedVote(int sender, ulong height, ulong view, VoteKind kind = VoteKind.Prepare)
+    private PhaseVote SignedPhaseVote(int sender, ulong height, ulong view, PhaseVoteKind kind = PhaseVoteKind.Prepare)
     {
         var hash = Hashing.Sha256("some block"u8);
         var key = _sim.Nodes[sender].Key;
-        var step = kind == VoteKind.Commit ? SignStep.Commit : SignStep.Prepare;
-        return new Vote
+        var step = kind == PhaseVoteKind.Commit ? SignStep.Commit : SignStep.Prepare;
+        return new PhaseVote
         {
             Kind = kind,
             Height = height,
@@ -51,30 +51,30 @@ public sealed class DropTests
     [Test]
     public void A_message_naming_a_non_validator_is_dropped()
     {
-        var vote = SignedVote(1, 1, 0);
+        var vote = SignedPhaseVote(1, 1, 0);
         vote.Sender = 9;
-        AssertDropped(new ConsensusMessage { Vote = vote }, DropReason.NotValidator);
+        AssertDropped(new ConsensusMessage { PhaseVote = vote }, DropReason.NotValidator);
     }
 
     [Test]
     public void A_message_with_a_bad_signature_is_dropped()
     {
-        var vote = SignedVote(1, 1, 0);
+        var vote = SignedPhaseVote(1, 1, 0);
         vote.Signature = ByteString.CopyFrom(new byte[64]);
-        AssertDropped(new ConsensusMessage { Vote = vote }, DropReason.BadSignature);
+        AssertDropped(new ConsensusMessage { PhaseVote = vote }, DropReason.BadSignature);
     }
 
     [Test]
     public void A_vote_signed_by_another_validator_than_it_names_is_a_bad_signature()
     {
-        var vote = SignedVote(1, 1, 0);
+        var vote = SignedPhaseVote(1, 1, 0);
         vote.Sender = 2;
-        AssertDropped(new ConsensusMessage { Vote = vote }, DropReason.BadSignature);
+        AssertDropped(new ConsensusMessage { PhaseVote = vote }, DropReason.BadSignature);
     }
 
     [Test]
     public void A_vote_for_a_far_future_view_is_dropped() =>
-        AssertDropped(new ConsensusMessage { Vote = SignedVote(1, 1, 1_000) }, DropReason.FarFutureView);
+        AssertDropped(new ConsensusMessage { PhaseVote = SignedPhaseVote(1, 1, 1_000) }, DropReason.FarFutureView);
 
     [Test]
     public void A_message_for_an_old_height_is_dropped()
@@ -86,7 +86,7 @@ public sealed class DropTests
         var before = _engine.Drops.GetValueOrDefault(DropReason.OldHeight);
         var height = _engine.Height;
 
-        _engine.Step(new MessageReceived(new ConsensusMessage { Vote = SignedVote(1, 1, 0) }));
+        _engine.Step(new MessageReceived(new ConsensusMessage { PhaseVote = SignedPhaseVote(1, 1, 0) }));
 
         Assert.That(_engine.Drops.GetValueOrDefault(DropReason.OldHeight), Is.EqualTo(before + 1));
         Assert.That(_engine.Height, Is.EqualTo(height));

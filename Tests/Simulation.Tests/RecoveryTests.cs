@@ -13,12 +13,12 @@ public sealed class RecoveryTests
         var sim = new Simulation(seed: 31, validators: 4, busy: false);
         var primary = sim.Validators.Primary(1, 0);
         var replica = (primary + 1) % 4;
-        var prepares = new List<Vote>();
+        var prepares = new List<PhaseVote>();
         sim.OnEmit = (node, message) =>
         {
-            if (node.Index == replica && message.KindCase == ConsensusMessage.KindOneofCase.Vote && message.Vote.Kind == VoteKind.Prepare)
+            if (node.Index == replica && message.KindCase == ConsensusMessage.KindOneofCase.PhaseVote && message.PhaseVote.Kind == PhaseVoteKind.Prepare)
             {
-                prepares.Add(message.Vote);
+                prepares.Add(message.PhaseVote);
             }
         };
         sim.SetBusy(true);

@@ -49,8 +49,8 @@ public sealed class ViewChangeTests
         };
         // Every Commit of view 0 at height 1 is lost: validators prepare the block but cannot commit it there.
         sim.Network.Filter = (_, _, message) =>
-            !(message.KindCase == ConsensusMessage.KindOneofCase.Vote && message.Vote.Kind == VoteKind.Commit
-              && message.Vote.Height == 1 && message.Vote.View == 0);
+            !(message.KindCase == ConsensusMessage.KindOneofCase.PhaseVote && message.PhaseVote.Kind == PhaseVoteKind.Commit
+              && message.PhaseVote.Height == 1 && message.PhaseVote.View == 0);
         sim.SetBusy(true);
 
         SimAssert.Reaches(sim, 1, Enumerable.Range(0, 4), maxTicks: 400);

@@ -42,8 +42,8 @@ internal sealed class ByzantineMutator
                 yield return (recipients[0], other);
 
                 yield break;
-            case Byzantine.ConflictingVotes when message.KindCase == ConsensusMessage.KindOneofCase.Vote:
-                var fake = new ConsensusMessage { Vote = OtherVote(node, message.Vote) };
+            case Byzantine.ConflictingVotes when message.KindCase == ConsensusMessage.KindOneofCase.PhaseVote:
+                var fake = new ConsensusMessage { PhaseVote = OtherVote(node, message.PhaseVote) };
                 for (var i = 0; i < recipients.Count; i++)
                 {
                     yield return (recipients[i], i % 2 == 0 ? message : fake);
@@ -70,7 +70,7 @@ internal sealed class ByzantineMutator
         var signature = copy.KindCase switch
         {
             ConsensusMessage.KindOneofCase.PrePrepare => copy.PrePrepare.Signature,
-            ConsensusMessage.KindOneofCase.Vote => copy.Vote.Signature,
+            ConsensusMessage.KindOneofCase.PhaseVote => copy.PhaseVote.Signature,
             ConsensusMessage.KindOneofCase.ViewChange => copy.ViewChange.Signature,
             _ => copy.NewView.Signature,
         };
@@ -80,7 +80,7 @@ internal sealed class ByzantineMutator
         switch (copy.KindCase)
         {
             case ConsensusMessage.KindOneofCase.PrePrepare: copy.PrePrepare.Signature = flipped; break;
-            case ConsensusMessage.KindOneofCase.Vote: copy.Vote.Signature = flipped; break;
+            case ConsensusMessage.KindOneofCase.PhaseVote: copy.PhaseVote.Signature = flipped; break;
             case ConsensusMessage.KindOneofCase.ViewChange: copy.ViewChange.Signature = flipped; break;
             default: copy.NewView.Signature = flipped; break;
         }
@@ -104,13 +104,13 @@ internal sealed class ByzantineMutator
         };
     }
 
-    private Vote OtherVote(SimNode node, Vote original)
+    private PhaseVote OtherVote(SimNode node, PhaseVote original)
     {
         var hash = new byte[32];
         _random.NextBytes(hash);
         var fake = original.Clone();
         fake.BlockHash = ByteString.CopyFrom(hash);
-        fake.Signature = Sign(node, original.Kind == VoteKind.Commit ? SignStep.Commit : SignStep.Prepare, original.Height, original.View, hash);
+        fake.Signature = Sign(node, original.Kind == PhaseVoteKind.Commit ? SignStep.Commit : SignStep.Prepare, original.Height, original.View, hash);
         return fake;
     }
 

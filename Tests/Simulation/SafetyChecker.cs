@@ -26,7 +26,7 @@ internal sealed class SafetyChecker
 
     public ulong HighestCommitted => _committed.Count == 0 ? 0 : _committed.Keys.Max();
 
-    public void OnCommit(SimNode node, CommittedBlock block, long parentTime)
+    public void OnCommit(SimNode node, FinalizedBlock block, long parentTime)
     {
         var height = block.Height;
         if (_committed.TryGetValue(height, out var agreed))
@@ -78,8 +78,8 @@ internal sealed class SafetyChecker
     {
         ConsensusMessage.KindOneofCase.PrePrepare => (message.PrePrepare.Height, message.PrePrepare.View, SignStep.PrePrepare,
             BlockCodec.Parse(message.PrePrepare.Block.Span).Value!.Hash),
-        ConsensusMessage.KindOneofCase.Vote => (message.Vote.Height, message.Vote.View,
-            message.Vote.Kind == VoteKind.Commit ? SignStep.Commit : SignStep.Prepare, message.Vote.BlockHash.ToByteArray()),
+        ConsensusMessage.KindOneofCase.PhaseVote => (message.PhaseVote.Height, message.PhaseVote.View,
+            message.PhaseVote.Kind == PhaseVoteKind.Commit ? SignStep.Commit : SignStep.Prepare, message.PhaseVote.BlockHash.ToByteArray()),
         ConsensusMessage.KindOneofCase.ViewChange => (message.ViewChange.Height, message.ViewChange.NewView, SignStep.ViewChange,
             message.ViewChange.Prepared is null ? [] : BlockCodec.Parse(message.ViewChange.Prepared.Block.Span).Value!.Hash),
         _ => (message.NewView.Height, message.NewView.View, SignStep.NewView,

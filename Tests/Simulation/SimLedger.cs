@@ -15,7 +15,7 @@ internal sealed class SimLedger : IProposalValidator
     private const long MaxDriftMs = 5_000;
 
     private readonly Func<long> _nowMs;
-    private readonly List<CommittedBlock> _blocks = [];
+    private readonly List<FinalizedBlock> _blocks = [];
 
     public SimLedger(byte[] genesisHash, Func<long> nowMs)
     {
@@ -25,7 +25,7 @@ internal sealed class SimLedger : IProposalValidator
 
     public byte[] GenesisHash { get; }
 
-    public IReadOnlyList<CommittedBlock> Blocks => _blocks;
+    public IReadOnlyList<FinalizedBlock> Blocks => _blocks;
 
     public ulong Height => (ulong)_blocks.Count;
 
@@ -33,7 +33,7 @@ internal sealed class SimLedger : IProposalValidator
 
     public long HeadTime => _blocks.Count == 0 ? 0 : _blocks[^1].Block.Header.TimeUnixMs;
 
-    public void Append(CommittedBlock block) => _blocks.Add(block);
+    public void Append(FinalizedBlock block) => _blocks.Add(block);
 
     /// <summary>Keeps only the first <paramref name="height"/> blocks: a node restarted from an older copy of its data.</summary>
     public void TruncateTo(ulong height) => _blocks.RemoveRange((int)height, _blocks.Count - (int)height);

@@ -131,7 +131,7 @@ public sealed class Simulation
             var to = _nodes[message.To];
             if (to.Up)
             {
-                if (message.Message.KindCase == ConsensusMessage.KindOneofCase.Vote && message.Message.Vote.Height + 2 <= to.Ledger.Height + 1)
+                if (message.Message.KindCase == ConsensusMessage.KindOneofCase.PhaseVote && message.Message.PhaseVote.Height + 2 <= to.Ledger.Height + 1)
                 {
                     to.History.Add(message.Message);
                 }
@@ -197,7 +197,7 @@ public sealed class Simulation
             node.Persisted = output.Persist.Clone();
         }
 
-        foreach (var block in output.Committed)
+        foreach (var block in output.Finalized)
         {
             var parentTime = node.Ledger.HeadTime;
             node.Ledger.Append(block);
@@ -213,7 +213,7 @@ public sealed class Simulation
             Broadcast(node, message);
         }
 
-        if (output.Committed.Count > 0)
+        if (output.Finalized.Count > 0)
         {
             Feed(node, new WorkPending(Busy));
         }

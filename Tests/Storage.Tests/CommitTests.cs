@@ -12,7 +12,7 @@ public sealed class CommitTests : StoreFixture
         var store = Open();
         var commit = Chain.Next();
 
-        store.Commit(commit);
+        store.Write(commit);
 
         Assert.That(store.GetBlockBytes(1), Is.EqualTo(commit.BlockBytes));
         Assert.That(store.GetBlockBytes(commit.BlockHash), Is.EqualTo(commit.BlockBytes));
@@ -26,7 +26,7 @@ public sealed class CommitTests : StoreFixture
         var store = Open();
         var commit = Chain.Next(2, TestChain.Election(1));
 
-        store.Commit(commit);
+        store.Write(commit);
 
         Assert.That(store.Height, Is.EqualTo(1));
         Assert.That(store.HeadHash, Is.EqualTo(commit.BlockHash));
@@ -39,10 +39,10 @@ public sealed class CommitTests : StoreFixture
     public void A_committed_block_indexes_each_transaction_at_its_position()
     {
         var store = Open();
-        store.Commit(Chain.Next(1));
+        store.Write(Chain.Next(1));
         var commit = Chain.Next(3);
 
-        store.Commit(commit);
+        store.Write(commit);
 
         for (var i = 0; i < 3; i++)
         {
@@ -55,9 +55,9 @@ public sealed class CommitTests : StoreFixture
     public void A_committed_block_writes_its_state_records()
     {
         var store = Open();
-        store.Commit(Chain.Next(1, TestChain.Election(1), TestChain.Registered(7, 1), TestChain.Tally(0, 0)));
+        store.Write(Chain.Next(1, TestChain.Election(1), TestChain.Registered(7, 1), TestChain.Tally(0, 0)));
 
-        store.Commit(Chain.Next(1, TestChain.Ballot(7, 1, 2), TestChain.Tally(0, 1)));
+        store.Write(Chain.Next(1, TestChain.Ballot(7, 1, 2), TestChain.Tally(0, 1)));
 
         Assert.That(store.GetElection(TestChain.ElectionId)!.Definition.Options, Is.EqualTo(new[] { "yes", "no" }));
         Assert.That(store.GetCredential(TestChain.ElectionId, TestChain.Credential(7))!.RegisteredHeight, Is.EqualTo(1));
@@ -72,9 +72,9 @@ public sealed class CommitTests : StoreFixture
     {
         var store = Open();
         var registered = TestChain.Registered(7, 1);
-        store.Commit(Chain.Next(1, TestChain.Election(1), registered));
+        store.Write(Chain.Next(1, TestChain.Election(1), registered));
 
-        store.Commit(Chain.Next(1, registered with { Value = [] }));
+        store.Write(Chain.Next(1, registered with { Value = [] }));
 
         Assert.That(store.GetCredential(TestChain.ElectionId, TestChain.Credential(7)), Is.EqualTo(new CredentialRecord()));
         Assert.That(store.GetElection(TestChain.ElectionId), Is.Not.Null);
@@ -85,12 +85,12 @@ public sealed class CommitTests : StoreFixture
     {
         var store = Open();
         var first = Chain.Next(1, TestChain.Election(1));
-        store.Commit(first);
+        store.Write(first);
         Chain.Next();
         var skipping = Chain.Next(1, TestChain.Tally(5, 5));
 
-        Assert.Throws<InvalidOperationException>(() => store.Commit(skipping));
-        Assert.Throws<InvalidOperationException>(() => store.Commit(first));
+        Assert.Throws<InvalidOperationException>(() => store.Write(skipping));
+        Assert.Throws<InvalidOperationException>(() => store.Write(first));
 
         Assert.That(store.Height, Is.EqualTo(1));
         Assert.That(store.HeadHash, Is.EqualTo(first.BlockHash));
@@ -104,7 +104,7 @@ public sealed class CommitTests : StoreFixture
     public void Unknown_heights_hashes_and_transactions_read_as_absent()
     {
         var store = Open();
-        store.Commit(Chain.Next());
+        store.Write(Chain.Next());
 
         Assert.That(store.GetBlockBytes(0), Is.Null);
         Assert.That(store.GetBlockBytes(2), Is.Null);
@@ -119,7 +119,7 @@ public sealed class CommitTests : StoreFixture
     {
         var store = Open();
         var garbage = new StateChange(StateColumn.Elections, StateKeys.Election(TestChain.ElectionId), [0xFF, 0xFF, 0xFF]);
-        store.Commit(Chain.Next(1, garbage));
+        store.Write(Chain.Next(1, garbage));
 
         var error = Assert.Throws<StorageException>(() => store.GetElection(TestChain.ElectionId));
 
@@ -170,7 +170,7 @@ public sealed class CommitTests : StoreFixture
         });
         foreach (var commit in commits)
         {
-            store.Commit(commit);
+            store.Write(commit);
         }
 
         done.Cancel();

@@ -38,7 +38,7 @@ public sealed class CorruptionTests : StoreFixture
     {
         using (var store = ChainStore.Open(Folder, TestChain.ChainId, TestChain.GenesisHash))
         {
-            store.Commit(Chain.Next());
+            store.Write(Chain.Next());
         }
 
         EditRaw((db, column) => db.Remove(new byte[] { 0, 0, 0, 0, 0, 0, 0, 1 }, column(StoreColumn.HeightIndex)));

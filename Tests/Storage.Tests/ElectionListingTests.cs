@@ -18,8 +18,8 @@ public sealed class ElectionListingTests : StoreFixture
     public void Elections_are_listed_by_id_across_blocks_and_restarts()
     {
         var store = Open();
-        store.Commit(Chain.Next(1, Election("zeta"), Election("alpha")));
-        store.Commit(Chain.Next(1, Election("mid.2"), TestChain.Registered(7, 2)));
+        store.Write(Chain.Next(1, Election("zeta"), Election("alpha")));
+        store.Write(Chain.Next(1, Election("mid.2"), TestChain.Registered(7, 2)));
 
         Assert.That(store.Elections().Select(e => e.Definition.ElectionId), Is.EqualTo(new[] { "alpha", "mid.2", "zeta" }));
 
@@ -32,7 +32,7 @@ public sealed class ElectionListingTests : StoreFixture
     public void Other_columns_do_not_leak_into_the_listing()
     {
         var store = Open();
-        store.Commit(Chain.Next(1, TestChain.Election(1), TestChain.Registered(7, 1), TestChain.Tally(0, 0)));
+        store.Write(Chain.Next(1, TestChain.Election(1), TestChain.Registered(7, 1), TestChain.Tally(0, 0)));
 
         Assert.That(store.Elections().Select(e => e.Definition.ElectionId), Is.EqualTo(new[] { TestChain.ElectionId }));
     }

@@ -9,7 +9,7 @@ public sealed class RecoveryTests : StoreFixture
     [Test]
     public void A_reopened_store_shows_the_last_committed_block()
     {
-        List<BlockCommit> commits;
+        List<BlockWrite> commits;
         using (var first = ChainStore.Open(Folder, TestChain.ChainId, TestChain.GenesisHash))
         {
             commits = CommitBlocks(first, 3);
@@ -83,9 +83,9 @@ public sealed class RecoveryTests : StoreFixture
         AssertWholeBlocks(recovered, commits, upTo: height);
     }
 
-    private List<BlockCommit> CommitBlocks(ChainStore store, int count)
+    private List<BlockWrite> CommitBlocks(ChainStore store, int count)
     {
-        var commits = new List<BlockCommit>();
+        var commits = new List<BlockWrite>();
         for (var i = 0; i < count; i++)
         {
             var height = Chain.Height + 1;
@@ -93,7 +93,7 @@ public sealed class RecoveryTests : StoreFixture
                 ? [TestChain.Election(height)]
                 : new[] { TestChain.Registered((byte)i, height), TestChain.Tally((ulong)i, 0) };
             var commit = Chain.Next(2, changes);
-            store.Commit(commit);
+            store.Write(commit);
             commits.Add(commit);
         }
 
@@ -101,7 +101,7 @@ public sealed class RecoveryTests : StoreFixture
     }
 
     /// <summary>Every block up to the head has its bytes, both indexes and its state; none after it has any.</summary>
-    private static void AssertWholeBlocks(ChainStore store, List<BlockCommit> commits, ulong upTo)
+    private static void AssertWholeBlocks(ChainStore store, List<BlockWrite> commits, ulong upTo)
     {
         foreach (var commit in commits)
         {

@@ -24,7 +24,7 @@ public sealed class TestChain
     public ulong Height { get; private set; }
 
     /// <summary>The next block with <paramref name="txCount"/> transactions and the given state changes.</summary>
-    public BlockCommit Next(int txCount = 2, params StateChange[] changes)
+    public BlockWrite Next(int txCount = 2, params StateChange[] changes)
     {
         var height = Height + 1;
         var envelopes = Enumerable.Range(0, txCount)
@@ -54,7 +54,7 @@ public sealed class TestChain
         Height = height;
         _previousHash = hash;
         _previousRoot = root;
-        return new BlockCommit(height, hash, block.ToByteArray(), txIds, sorted, root);
+        return new BlockWrite(height, hash, block.ToByteArray(), txIds, sorted, root);
     }
 
     public static byte[] Credential(byte seed) => Enumerable.Repeat(seed, 32).ToArray();

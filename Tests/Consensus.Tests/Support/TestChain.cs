@@ -105,7 +105,7 @@ internal sealed class TestChain : IDisposable
             return outcome.Rejection;
         }
 
-        State.Apply(new BlockCommit(height, Hashing.Sha256(BitConverter.GetBytes(height)), [],
+        State.Apply(new BlockWrite(height, Hashing.Sha256(BitConverter.GetBytes(height)), [],
             transactions.Select(t => t.Id).ToList(), outcome.Value.Changes, outcome.Value.StateRoot));
         Time += 1_000;
         return null;

@@ -116,7 +116,7 @@ internal sealed class ApiChain : IDisposable
         var signature = Validator.Sign(MessageSigning.Bytes(SignStep.Commit, ChainId, height, 0, block.Hash));
         block.Block.Certificate = CommitCertificates.Build(height, 0, block.Hash, [new KeyValuePair<uint, byte[]>(0, signature)]);
 
-        Store.Commit(new BlockCommit(height, block.Hash, block.Block.ToByteArray(), ids, executed.Value.Changes, executed.Value.StateRoot));
+        Store.Write(new BlockWrite(height, block.Hash, block.Block.ToByteArray(), ids, executed.Value.Changes, executed.Value.StateRoot));
         Mempool.OnCommitted(ids);
         Events.Published(height);
         return block;

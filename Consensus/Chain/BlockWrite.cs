@@ -7,7 +7,7 @@ namespace VoteChain.Consensus.Chain;
 /// it and its transactions, the state changes it made and the state root after it. Storage writes all of it in
 /// one synced batch, so a crash leaves either the whole block or none of it.
 /// </summary>
-public sealed record BlockCommit(
+public sealed record BlockWrite(
     ulong Height,
     byte[] BlockHash,
     byte[] BlockBytes,

@@ -6,12 +6,12 @@ namespace VoteChain.Consensus.Pbft;
 /// The Prepare or Commit votes of one height: one vote per (view, sender). A second, different vote from the same
 /// sender for the same view is equivocation: it is not counted and the pair is returned as evidence.
 /// </summary>
-internal sealed class VoteBook
+internal sealed class PhaseVoteBook
 {
-    private readonly Dictionary<ulong, Dictionary<uint, Vote>> _byView = [];
+    private readonly Dictionary<ulong, Dictionary<uint, PhaseVote>> _byView = [];
 
     /// <summary>Adds a verified vote; returns the earlier conflicting vote when the sender equivocates.</summary>
-    public Vote? Add(Vote vote, out bool added)
+    public PhaseVote? Add(PhaseVote vote, out bool added)
     {
         if (!_byView.TryGetValue(vote.View, out var senders))
         {
