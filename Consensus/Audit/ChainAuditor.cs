@@ -20,6 +20,7 @@ public sealed class ChainAuditor
     private readonly ValidatorSet _validators;
     private readonly RuleContext _rules;
     private readonly TxDecoder _decoder;
+    private readonly BlockLimits _limits;
     private readonly MemoryState _state;
     private long _parentTime;
 
@@ -31,6 +32,7 @@ public sealed class ChainAuditor
         _rules = RuleContext.From(genesis);
         // The same per-transaction bound the validators apply when they judge a proposal.
         _decoder = new TxDecoder(genesis.ChainId, (int)Math.Max(1024, genesis.Params?.MaxBlockBytes ?? 0));
+        _limits = BlockLimits.From(genesis.Params ?? new ConsensusParams());
         HeadHash = GenesisHash.Of(genesis);
         _state = new MemoryState(HeadHash);
         _parentTime = genesis.GenesisTimeUnixMs;
@@ -92,7 +94,11 @@ public sealed class ChainAuditor
             problems.Add($"the commit certificate does not verify against the genesis validators: {certificate}");
         }
 
-        if (StructureProblem(block.Header, height) is { } structure)
+        // The validators' own checks, limits included: a block they could not have accepted is a problem here too.
+        var structure = BlockValidity.StructureProblem(block.Header, _chainId, height, HeadHash, _validators.Count)
+            ?? BlockValidity.BodyProblem(block, _limits)
+            ?? BlockValidity.TimeProblem(block.Header.TimeUnixMs, _parentTime, nowMs: null, _limits.MaxClockDriftMs);
+        if (structure is not null)
         {
             problems.Add(structure);
         }
@@ -109,36 +115,6 @@ public sealed class ChainAuditor
         }
 
         Accept(block, replayed!);
-    }
-
-    /// <summary>What the consensus engine checks before it looks at content: this chain, the next height, the parent.</summary>
-    private string? StructureProblem(BlockHeader header, ulong height)
-    {
-        if (header.ChainId != _chainId)
-        {
-            return $"the block is for chain '{TxDecoder.Printable(header.ChainId)}', not '{_chainId}'";
-        }
-
-        if (header.Height != height)
-        {
-            return $"the block says height {header.Height}, but it is block {height} of the chain";
-        }
-
-        if (!header.PreviousHash.Span.SequenceEqual(HeadHash))
-        {
-            return height == 1
-                ? "the previous hash is not the genesis hash"
-                : $"the previous hash is not the hash of block {height - 1}";
-        }
-
-        if (header.TimeUnixMs <= _parentTime)
-        {
-            return "the block time is not after its parent's";
-        }
-
-        return _validators.Contains(header.ProposerIndex)
-            ? null
-            : $"the proposer index {header.ProposerIndex} is not a genesis validator";
     }
 
     private void Accept(ParsedBlock block, ReplayedBlock replayed)

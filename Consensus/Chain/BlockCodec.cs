@@ -6,7 +6,10 @@ using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Chain;
 
-/// <summary>Builds blocks and parses untrusted block bytes; never throws for bad input.</summary>
+/// <summary>
+/// Builds blocks and parses untrusted block bytes; never throws for bad input. Parsing checks only that the bytes
+/// are a block: whether its body belongs to its header is <see cref="BlockValidity.BodyProblem"/>'s question.
+/// </summary>
 public static class BlockCodec
 {
     /// <summary>Builds a block (without certificate) over the given transactions.</summary>
@@ -52,12 +55,6 @@ public static class BlockCodec
         catch (InvalidProtocolBufferException)
         {
             return new Rejection(RejectCode.Malformed, "The block header is not valid protobuf.");
-        }
-
-        if (header.TxCount != (uint)block.Transactions.Count)
-        {
-            return new Rejection(RejectCode.Malformed,
-                $"The header counts {header.TxCount} transactions but the block holds {block.Transactions.Count}.");
         }
 
         return new ParsedBlock(block, header, Hashing.Sha256(block.Header.Span));

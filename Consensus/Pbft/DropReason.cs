@@ -12,6 +12,15 @@ public enum DropReason
     OldView,
     NotPrimary,
     InvalidProposal,
+
+    /// <summary>The transactions do not match the header (count, tx root) or break the size limits.</summary>
+    InvalidBody,
+
+    /// <summary>A proposal for a view older than the engine keeps.</summary>
+    StaleProposal,
+
+    /// <summary>A block from sync that does not continue the chain, or whose certificate, body or content fails.</summary>
+    InvalidFetchedBlock,
     InvalidCertificate,
     InvalidNewView,
     Duplicate,

@@ -17,8 +17,11 @@ public sealed record MessageReceived(ConsensusMessage Message) : IEngineInput;
 /// <summary>The driver built the block the engine asked for (serialized, without certificate).</summary>
 public sealed record ProposalBuilt(ulong Height, ulong View, byte[] Block) : IEngineInput;
 
-/// <summary>Block sync fetched a block with its certificate (untrusted until the certificate verifies).</summary>
-public sealed record BlockFetched(byte[] Block) : IEngineInput;
+/// <summary>
+/// Block sync fetched a block with its certificate, untrusted until its certificate, body and content pass.
+/// <paramref name="Source"/> names the peer it came from, so a refusal can be blamed on it.
+/// </summary>
+public sealed record BlockFetched(byte[] Block, string? Source = null) : IEngineInput;
 
 /// <summary>Whether transactions are waiting: with none (and no block interval), an idle chain does not grow.</summary>
 public sealed record WorkPending(bool HasTransactions) : IEngineInput;

@@ -4,16 +4,22 @@ using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Pbft;
 
-/// <summary>Checks that consensus messages are well formed and signed by the validator they name.</summary>
+/// <summary>
+/// Checks that consensus messages are well formed and signed by the validator they name, and that every block
+/// they carry is bound to its header: signatures cover the header hash only, so a block whose transactions do not
+/// hash to its tx root could pass a genuine signature off on a forged body.
+/// </summary>
 internal sealed class MessageChecks
 {
     private readonly string _chainId;
     private readonly ValidatorSet _validators;
+    private readonly BlockLimits _limits;
 
-    public MessageChecks(string chainId, ValidatorSet validators)
+    public MessageChecks(string chainId, ValidatorSet validators, BlockLimits limits)
     {
         _chainId = chainId;
         _validators = validators;
+        _limits = limits;
     }
 
     public static SignStep StepOf(PhaseVoteKind kind) => kind == PhaseVoteKind.Commit ? SignStep.Commit : SignStep.Prepare;
@@ -68,7 +74,8 @@ internal sealed class MessageChecks
         }
 
         return Verified(prePrepare.Sender, SignStep.PrePrepare, prePrepare.Height, prePrepare.View, block.Hash, 0,
-            prePrepare.Signature.Span);
+                prePrepare.Signature.Span)
+            ?? (BlockValidity.BodyProblem(block, _limits) is null ? null : DropReason.InvalidBody);
     }
 
     /// <summary>
@@ -89,7 +96,8 @@ internal sealed class MessageChecks
         }
 
         return CommitCertificates.QuorumProblem(certificate.Prepares, _validators, SignStep.Prepare, _chainId, height,
-            certificate.View, block.Hash, "prepare");
+                certificate.View, block.Hash, "prepare")
+            ?? BlockValidity.BodyProblem(block, _limits);
     }
 
     /// <summary>Checks a view change fully, its prepared certificate included.</summary>

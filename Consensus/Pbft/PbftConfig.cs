@@ -1,7 +1,12 @@
+using VoteChain.Consensus.Chain;
+
 namespace VoteChain.Consensus.Pbft;
 
-/// <summary>How an engine behaves. Time is counted in ticks; the driver decides how long a tick is.</summary>
-public sealed record PbftConfig(string ChainId, ValidatorSet Validators)
+/// <summary>
+/// How an engine behaves. Time is counted in ticks; the driver decides how long a tick is. <paramref name="Limits"/>
+/// bounds every block the engine holds, whoever sent it.
+/// </summary>
+public sealed record PbftConfig(string ChainId, ValidatorSet Validators, BlockLimits Limits)
 {
     /// <summary>Ticks a replica waits for progress in view 0 before it asks for a view change.</summary>
     public int ViewTimeoutTicks { get; init; } = 20;
@@ -15,8 +20,17 @@ public sealed record PbftConfig(string ChainId, ValidatorSet Validators)
     /// <summary>With no pending transactions, propose an empty block after this many ticks; 0: never.</summary>
     public int BlockIntervalTicks { get; init; }
 
-    /// <summary>Messages for views further ahead than this are dropped: a liar cannot push views without bound.</summary>
+    /// <summary>
+    /// Phase votes, view changes and NewViews for views further ahead than this are not stored: memory stays bounded
+    /// whatever a liar signs. (A far view change still tells which view its sender reached, one number per sender.)
+    /// </summary>
     public ulong MaxViewsAhead { get; init; } = 64;
+
+    /// <summary>
+    /// Proposals of views this far behind the current one are still taken (a commit quorum of a view just left may
+    /// yet form); older ones are refused and freed when a view is entered, so a liar cannot pile up one block per view.
+    /// </summary>
+    public ulong OldViewsKept { get; init; } = 2;
 
     /// <summary>Messages buffered for the next height, per sender.</summary>
     public int MaxBufferedPerSender { get; init; } = 32;

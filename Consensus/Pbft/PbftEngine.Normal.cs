@@ -68,7 +68,7 @@ public sealed partial class PbftEngine
         return prePrepare;
     }
 
-    /// <summary>A proposal whose signature already verified.</summary>
+    /// <summary>A proposal whose signature verified and whose body matches its header (<see cref="MessageChecks"/>).</summary>
     private void OnPrePrepare(PrePrepare prePrepare)
     {
         if (prePrepare.Sender != (uint)_validators.Primary(Height, prePrepare.View))
@@ -81,6 +81,12 @@ public sealed partial class PbftEngine
         {
             // A proposal in a later view is only followed through that view's NewView.
             Drop(DropReason.Unexpected);
+            return;
+        }
+
+        if (prePrepare.View + _config.OldViewsKept < View)
+        {
+            Drop(DropReason.StaleProposal);
             return;
         }
 
@@ -101,7 +107,10 @@ public sealed partial class PbftEngine
 
         var block = BlockCodec.Parse(prePrepare.Block.Span).Value!;
         var current = prePrepare.View == View;
-        if (StructureProblem(block) is not null || (current && _proposals.Problem(block) is not null))
+        // Only a block some prepared certificate vouches for may be older than this validator's clock allows: it
+        // was judged fresh when first prepared, and a new view must be able to carry it however long that took.
+        var check = _round.PreparedHashes.Contains(block.Hash) ? ProposalCheck.Certified : ProposalCheck.Fresh;
+        if (StructureProblem(block) is not null || (current && _proposals.Problem(block, check) is not null))
         {
             Drop(DropReason.InvalidProposal);
             return;
@@ -109,7 +118,8 @@ public sealed partial class PbftEngine
 
         _round.Active = true;
         _round.Proposals[prePrepare.View] = (block, prePrepare);
-        _round.Blocks[block.Hash] = block;
+        // One hash means one body (checked on arrival), so an entry already here is never replaced.
+        _round.Blocks.TryAdd(block.Hash, block);
         if (current)
         {
             SendPhaseVote(PhaseVoteKind.Prepare, block.Hash);
@@ -118,7 +128,7 @@ public sealed partial class PbftEngine
         TryProgress();
     }
 
-    /// <summary>A vote whose signature already verified.</summary>
+    /// <summary>A phase vote whose signature already verified.</summary>
     private void OnPhaseVote(PhaseVote vote)
     {
         if (vote.View > View + _config.MaxViewsAhead)
@@ -158,6 +168,7 @@ public sealed partial class PbftEngine
                     Block = proposal.Message.Block,
                     Prepares = { prepares.Select(p => new CommitSignature { ValidatorIndex = p.Key, Signature = Google.Protobuf.ByteString.CopyFrom(p.Value) }) },
                 };
+                _round.PreparedHashes.Add(proposal.Block.Hash);
                 SendPhaseVote(PhaseVoteKind.Commit, proposal.Block.Hash);
             }
         }

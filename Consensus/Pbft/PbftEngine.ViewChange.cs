@@ -10,13 +10,12 @@ namespace VoteChain.Consensus.Pbft;
 /// </summary>
 public sealed partial class PbftEngine
 {
-    private void OnViewTimeout()
-    {
-        // Jump at least one view, and as far as any validator has asked: validators that drifted apart in views
-        // meet again instead of chasing each other (MaxViewsAhead bounds how far a liar can push).
-        var asked = _round.HighestViewAsked.Values.Where(v => v <= View + _config.MaxViewsAhead).DefaultIfEmpty(0UL).Max();
-        StartViewChange(Math.Max(View + 1, asked));
-    }
+    /// <summary>
+    /// On its own timeout a replica moves to the next view only. What any single validator asked for does not move
+    /// it (a liar would steer every replica into views it leads and stay silent there); f+1 do, through
+    /// <see cref="JoinIfOneHonestAsks"/>.
+    /// </summary>
+    private void OnViewTimeout() => StartViewChange(View + 1);
 
     private void StartViewChange(ulong newView)
     {
@@ -24,6 +23,7 @@ public sealed partial class PbftEngine
         ViewChanging = true;
         _round.Active = true;
         ResetTimers();
+        ForgetOldViews();
         if (_factory is null)
         {
             return;
@@ -51,7 +51,11 @@ public sealed partial class PbftEngine
 
         if (viewChange.NewView > View + _config.MaxViewsAhead)
         {
+            // Not stored, but its (signed) view still counts toward f+1 asking for later views: otherwise a replica
+            // left far behind could never rejoin validators that need it for a quorum.
+            _round.NoteViewAsked(viewChange.Sender, viewChange.NewView);
             Drop(DropReason.FarFutureView);
+            JoinIfOneHonestAsks();
             return;
         }
 
@@ -70,7 +74,7 @@ public sealed partial class PbftEngine
         _round.Active = true;
         if (preparedBlock is not null)
         {
-            _round.Blocks.TryAdd(preparedBlock.Hash, preparedBlock);
+            _round.AddPrepared(preparedBlock);
         }
 
         JoinIfOneHonestAsks();
@@ -159,6 +163,12 @@ public sealed partial class PbftEngine
             return;
         }
 
+        foreach (var viewChange in newView.ViewChanges.Where(v => v.Prepared is not null))
+        {
+            // Verified by NewViewProblem, bodies included.
+            _round.AddPrepared(BlockCodec.Parse(viewChange.Prepared.Block.Span).Value!);
+        }
+
         EnterView(newView.View);
         OnPrePrepare(newView.PrePrepare);
     }
@@ -206,5 +216,14 @@ public sealed partial class PbftEngine
         View = view;
         ViewChanging = false;
         ResetTimers();
+        ForgetOldViews();
+    }
+
+    private void ForgetOldViews()
+    {
+        if (View > _config.OldViewsKept)
+        {
+            _round.ForgetViewsBefore(View - _config.OldViewsKept);
+        }
     }
 }

@@ -39,7 +39,7 @@ public sealed partial class PbftEngine
         _config = config;
         _validators = config.Validators;
         _proposals = proposals;
-        _checks = new MessageChecks(config.ChainId, _validators);
+        _checks = new MessageChecks(config.ChainId, _validators, config.Limits);
         _guard = new SignGuard(restored);
         if (signer is not null)
         {
@@ -87,7 +87,7 @@ public sealed partial class PbftEngine
                 OnProposalBuilt(built);
                 break;
             case BlockFetched fetched:
-                OnBlockFetched(fetched.Block);
+                OnBlockFetched(fetched);
                 break;
             case WorkPending pending:
                 _hasWork = pending.HasTransactions;
@@ -117,7 +117,17 @@ public sealed partial class PbftEngine
             && _checks.PreparedProblem(prepared, Height, ulong.MaxValue, out var block) is null)
         {
             _round.Prepared = prepared;
-            _round.Blocks[block!.Hash] = block;
+            _round.AddPrepared(block!);
+        }
+
+        // Its view change went out before the restart, but others may have missed it and its re-send list is gone:
+        // the same message again (same signed content, so the guard allows it) keeps the view change alive.
+        var preparedHash = HashOf(_round.Prepared);
+        if (ViewChanging && _factory is not null && _guard.MaySign(Height, View, SignStep.ViewChange, preparedHash))
+        {
+            var viewChange = _factory.ViewChange(Height, View, _round.Prepared, preparedHash);
+            _round.AddOwn(new ConsensusMessage { ViewChange = viewChange });
+            _round.AddViewChange(viewChange);
         }
     }
 
@@ -140,8 +150,14 @@ public sealed partial class PbftEngine
         }
     }
 
-    /// <summary>An idle chain does not time out: only pending work, a block interval or activity start the clock.</summary>
-    private bool TimerRunning => _hasWork || _config.BlockIntervalTicks > 0 || _round.Active || ViewChanging;
+    /// <summary>
+    /// An idle chain does not time out: only pending work, a block interval or activity start the clock. A replica
+    /// that asked for a view waits, clock stopped, until a quorum asks for it too (as in PBFT): a replica alone
+    /// cannot run ahead through views and leave the others chasing it.
+    /// </summary>
+    private bool TimerRunning => ViewChanging
+        ? _round.ViewChangeCount(View) >= _validators.Quorum
+        : _hasWork || _config.BlockIntervalTicks > 0 || _round.Active;
 
     private void ResetTimers()
     {
@@ -251,46 +267,41 @@ public sealed partial class PbftEngine
         _fetchCooldown = _config.RebroadcastTicks;
     }
 
-    private void OnBlockFetched(byte[] bytes)
+    /// <summary>
+    /// A block from sync is checked as fully as a proposal before anything is kept: it continues this chain, its
+    /// certificate verifies, its body matches its header, and the rules accept its content. A refusal is the serving
+    /// peer's fault and goes out as <see cref="StepOutput.RefusedBlocks"/>; nothing here throws.
+    /// </summary>
+    private void OnBlockFetched(BlockFetched fetched)
     {
-        var parsed = BlockCodec.Parse(bytes);
-        if (parsed.Value is not { } block || block.Height != Height)
+        var parsed = BlockCodec.Parse(fetched.Block);
+        if (parsed.Value is { } stale && stale.Height != Height)
         {
-            Drop(parsed.IsOk ? DropReason.Unexpected : DropReason.Malformed);
+            // Sync raced with consensus (or a batch went on past a refused block): not evidence against the peer.
+            Drop(DropReason.Unexpected);
             return;
         }
 
-        if (StructureProblem(block) is not null
-            || CommitCertificates.Problem(block.Block.Certificate, _validators, _config.ChainId, Height, block.Hash) is not null)
+        var block = parsed.Value;
+        var problem = block is null
+            ? parsed.Rejection!.Message
+            : StructureProblem(block)
+                ?? CommitCertificates.Problem(block.Block.Certificate, _validators, _config.ChainId, Height, block.Hash)
+                ?? BlockValidity.BodyProblem(block, _config.Limits)
+                ?? _proposals.Problem(block, ProposalCheck.Certified);
+        if (problem is not null)
         {
-            Drop(DropReason.InvalidCertificate);
+            Drop(DropReason.InvalidFetchedBlock);
+            _out.RefusedBlocks.Add(new RefusedBlock(fetched.Source, Height, problem));
             return;
         }
 
-        Finalize(block, block.Block.Certificate);
+        Finalize(block!, block!.Block.Certificate);
     }
 
     /// <summary>Null when the block continues this chain at this height (its content is the validator's business).</summary>
-    private string? StructureProblem(ParsedBlock block)
-    {
-        var header = block.Header;
-        if (header.ChainId != _config.ChainId)
-        {
-            return "the block is for another chain";
-        }
-
-        if (header.Height != Height)
-        {
-            return $"the block is for height {header.Height}, not {Height}";
-        }
-
-        if (!header.PreviousHash.Span.SequenceEqual(HeadHash))
-        {
-            return "the block does not follow the last committed block";
-        }
-
-        return _validators.Contains(header.ProposerIndex) ? null : "the block names a proposer that is not a validator";
-    }
+    private string? StructureProblem(ParsedBlock block) =>
+        BlockValidity.StructureProblem(block.Header, _config.ChainId, Height, HeadHash, _validators.Count);
 
     private void Finalize(ParsedBlock block, CommitCertificate certificate)
     {

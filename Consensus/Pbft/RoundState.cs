@@ -15,8 +15,15 @@ internal sealed class RoundState
     /// <summary>The proposal accepted (signed by the right primary) in each view.</summary>
     public Dictionary<ulong, (ParsedBlock Block, PrePrepare Message)> Proposals { get; } = [];
 
-    /// <summary>Every block seen at this height with a primary's signature or a prepared certificate, by hash.</summary>
+    /// <summary>
+    /// Blocks seen at this height with a primary's signature or a prepared certificate, by hash, each with its body
+    /// checked against its header before it got here (so one hash always means one body). Bounded: blocks of views
+    /// left behind are freed by <see cref="ForgetViewsBefore"/>.
+    /// </summary>
     public Dictionary<byte[], ParsedBlock> Blocks { get; } = new(ByteKeyComparer.Instance);
+
+    /// <summary>Hashes some verified prepared certificate vouches for: a quorum judged their block fresh already.</summary>
+    public HashSet<byte[]> PreparedHashes { get; } = new(ByteKeyComparer.Instance);
 
     public PhaseVoteBook Prepares { get; } = new();
 
@@ -44,6 +51,43 @@ internal sealed class RoundState
 
     public IReadOnlyList<ConsensusMessage> Own => _own;
 
+    /// <summary>Keeps a block that a verified prepared certificate vouches for.</summary>
+    public void AddPrepared(ParsedBlock block)
+    {
+        PreparedHashes.Add(block.Hash);
+        Blocks.TryAdd(block.Hash, block);
+    }
+
+    /// <summary>
+    /// Frees the proposals and view changes of views before <paramref name="cutoff"/>, and every block only they
+    /// held. This engine's own prepared block stays: a new view may have to carry it. If a commit quorum ever forms
+    /// for a freed block, the engine fetches it from the validators that finalized it.
+    /// </summary>
+    public void ForgetViewsBefore(ulong cutoff)
+    {
+        foreach (var view in Proposals.Keys.Where(v => v < cutoff).ToList())
+        {
+            Proposals.Remove(view);
+        }
+
+        foreach (var view in ViewChanges.Keys.Where(v => v < cutoff).ToList())
+        {
+            ViewChanges.Remove(view);
+        }
+
+        var kept = Proposals.Values.Select(p => p.Block.Hash)
+            .Concat(ViewChanges.Values.SelectMany(senders => senders.Values)
+                .Where(v => v.Prepared is not null)
+                .Select(v => BlockCodec.Parse(v.Prepared.Block.Span).Value?.Hash))
+            .Append(Prepared is null ? null : BlockCodec.Parse(Prepared.Block.Span).Value?.Hash)
+            .OfType<byte[]>()
+            .ToHashSet(ByteKeyComparer.Instance);
+        foreach (var hash in Blocks.Keys.Where(h => !kept.Contains(h)).ToList())
+        {
+            Blocks.Remove(hash);
+        }
+    }
+
     public void AddOwn(ConsensusMessage message)
     {
         _own.Add(message);
@@ -67,10 +111,13 @@ internal sealed class RoundState
             return false;
         }
 
-        HighestViewAsked[viewChange.Sender] = Math.Max(viewChange.NewView,
-            HighestViewAsked.GetValueOrDefault(viewChange.Sender));
+        NoteViewAsked(viewChange.Sender, viewChange.NewView);
         return true;
     }
+
+    /// <summary>Remembers the highest view a sender asked for: one number per validator, whatever it sends.</summary>
+    public void NoteViewAsked(uint sender, ulong view) =>
+        HighestViewAsked[sender] = Math.Max(view, HighestViewAsked.GetValueOrDefault(sender));
 
     public int ViewChangeCount(ulong view) => ViewChanges.TryGetValue(view, out var senders) ? senders.Count : 0;
 }

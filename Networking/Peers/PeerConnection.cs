@@ -41,6 +41,21 @@ internal sealed partial class PeerConnection : IAsyncDisposable
 
     public Head? LastHead { get; private set; }
 
+    /// <summary>Until when sync leaves this peer alone: it served a bad block or could not serve what it claimed.</summary>
+    public DateTimeOffset DemotedUntil { get; private set; }
+
+    /// <summary>How often this peer was demoted; each time the pause doubles, up to <see cref="MaxDemotion"/>.</summary>
+    public int Demotions { get; private set; }
+
+    private static readonly TimeSpan MaxDemotion = TimeSpan.FromMinutes(5);
+
+    public void Demote(DateTimeOffset now)
+    {
+        Demotions++;
+        var pause = TimeSpan.FromSeconds(Math.Min(MaxDemotion.TotalSeconds, Math.Pow(2, Math.Min(Demotions, 16))));
+        DemotedUntil = now + pause;
+    }
+
     public void Enqueue(PeerMessage message) => _queue.Writer.TryWrite(message);
 
     /// <summary>Keeps the gossip stream up until cancelled.</summary>

@@ -5,15 +5,20 @@ using VoteChain.Protos.V1;
 namespace VoteChain.Networking.Peers;
 
 /// <summary>The node's outbound side: one connection per peer, broadcasts, and block fetches for sync.</summary>
-public sealed class PeerNetwork : IAsyncDisposable
+public sealed partial class PeerNetwork : IAsyncDisposable
 {
     private readonly List<PeerConnection> _peers;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
+    private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
 
-    public PeerNetwork(IEnumerable<string> peerUrls, Func<Hello> hello, ILoggerFactory loggers, int queueCapacity = 20_000)
+    public PeerNetwork(IEnumerable<string> peerUrls, Func<Hello> hello, ILoggerFactory loggers, int queueCapacity = 20_000,
+        TimeProvider? clock = null)
     {
         var logger = loggers.CreateLogger<PeerNetwork>();
+        _logger = logger;
+        _clock = clock ?? TimeProvider.System;
         _peers = peerUrls.Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(url => new PeerConnection(url, hello, queueCapacity, logger)).ToList();
     }
@@ -47,29 +52,51 @@ public sealed class PeerNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>The highest head any peer reports (asked now), or null when none answers.</summary>
+    /// <summary>
+    /// The highest head any peer in good standing reports (asked now), or null when none answers. Demoted peers are
+    /// still asked (their heads are shown) but not believed: a liar's huge height would keep the node "syncing".
+    /// </summary>
     public async Task<ulong?> BestHeightAsync(CancellationToken cancellation)
     {
         var heads = await Task.WhenAll(_peers.Select(p => p.HeadAsync(cancellation))).ConfigureAwait(false);
-        return heads.Where(h => h is not null).Select(h => h!.Height).DefaultIfEmpty().Max() is var best && best > 0 ? best : null;
+        var now = _clock.GetUtcNow();
+        return heads.Zip(_peers).Where(h => h.First is not null && h.Second.DemotedUntil <= now)
+            .Select(h => h.First!.Height).DefaultIfEmpty().Max() is var best && best > 0 ? best : null;
     }
 
     /// <summary>
-    /// Committed blocks from <paramref name="from"/> on, from a peer whose last reported head is at least there.
-    /// Nothing is trusted: the caller verifies every certificate and rule.
+    /// Committed blocks from <paramref name="from"/> on, from a peer in good standing whose last reported head is at
+    /// least there, highest first. A peer that claims the height but serves nothing is demoted and the next is
+    /// asked. Nothing is trusted: the engine verifies every certificate, body and rule, and a refusal is reported
+    /// back through <see cref="Demote"/>.
     /// </summary>
-    public async Task<IReadOnlyList<byte[]>> FetchBlocksAsync(ulong from, CancellationToken cancellation)
+    public async Task<FetchedBlocks?> FetchBlocksAsync(ulong from, CancellationToken cancellation)
     {
-        foreach (var peer in _peers.Where(p => p.LastHead is { } head && head.Height >= from).OrderByDescending(p => p.LastHead!.Height))
+        var now = _clock.GetUtcNow();
+        var candidates = _peers.Where(p => p.DemotedUntil <= now && p.LastHead is { } head && head.Height >= from)
+            .OrderByDescending(p => p.LastHead!.Height).ToList();
+        foreach (var peer in candidates)
         {
             var blocks = await peer.BlocksAsync(from, cancellation).ConfigureAwait(false);
             if (blocks.Count > 0)
             {
-                return blocks;
+                return new FetchedBlocks(peer.Url, blocks);
             }
+
+            Demote(peer.Url, $"it claims height {peer.LastHead!.Height} but served nothing from height {from}");
         }
 
-        return [];
+        return null;
+    }
+
+    /// <summary>Sets a peer aside for sync (a doubling pause): it served a bad block or not what it claimed.</summary>
+    public void Demote(string url, string reason)
+    {
+        if (_peers.FirstOrDefault(p => string.Equals(p.Url, url, StringComparison.OrdinalIgnoreCase)) is { } peer)
+        {
+            peer.Demote(_clock.GetUtcNow());
+            LogDemoted(url, peer.Demotions, reason);
+        }
     }
 
     public IReadOnlyList<PeerInfo> Describe() => _peers.Select(p => new PeerInfo
@@ -98,4 +125,10 @@ public sealed class PeerNetwork : IAsyncDisposable
 
         _stop.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync sets peer {Url} aside (demotion {Count}): {Reason}")]
+    private partial void LogDemoted(string url, int count, string reason);
 }
+
+/// <summary>Blocks one peer served for sync, and which peer, so that a bad one can be blamed on it.</summary>
+public sealed record FetchedBlocks(string Source, IReadOnlyList<byte[]> Blocks);

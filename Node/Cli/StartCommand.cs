@@ -41,6 +41,10 @@ internal static class StartCommand
             try
             {
                 node.RunAsync().GetAwaiter().GetResult();
+                if (node.Fatal is { } fatal)
+                {
+                    throw new UserInputException(fatal);
+                }
             }
             catch (OperationCanceledException)
             {

@@ -31,6 +31,16 @@ internal sealed partial class BlockSyncer : BackgroundService
         _events = events;
         _logger = logger;
         driver.FetchRequested += _ => _wake.Release();
+        // A refused block is the serving peer's fault: set it aside and look again at once, elsewhere.
+        driver.BlockRefused += refused =>
+        {
+            if (refused.Source is { } source)
+            {
+                _peers.Demote(source, $"block {refused.Height} refused: {refused.Problem}");
+            }
+
+            _wake.Release();
+        };
     }
 
     /// <summary>True while peers report heights this node has not reached.</summary>
@@ -65,27 +75,32 @@ internal sealed partial class BlockSyncer : BackgroundService
         while (best > _store.Height && !cancellation.IsCancellationRequested)
         {
             var from = _store.Height + 1;
-            var blocks = await _peers.FetchBlocksAsync(from, cancellation).ConfigureAwait(false);
-            if (blocks.Count == 0)
+            if (await _peers.FetchBlocksAsync(from, cancellation).ConfigureAwait(false) is not { } fetched)
             {
                 return;
             }
 
-            LogFetched(blocks.Count, from);
-            foreach (var block in blocks)
+            LogFetched(fetched.Blocks.Count, from, fetched.Source);
+            foreach (var block in fetched.Blocks)
             {
-                _driver.Post(new BlockFetched(block));
+                _driver.Post(new BlockFetched(block, fetched.Source));
             }
 
-            // Wait for the engine to take them before asking for more; a bad batch simply does not advance.
+            // Wait for the engine to take them before asking for more. A batch that does not advance the chain at all
+            // (bad blocks are also reported through BlockRefused) was that peer's failure to serve what it claimed.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             try
             {
-                await _events.WaitBeyondAsync(from - 1 + (ulong)blocks.Count - 1, timeout.Token).ConfigureAwait(false);
+                await _events.WaitBeyondAsync(from - 1 + (ulong)fetched.Blocks.Count - 1, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
             {
+                if (_store.Height < from)
+                {
+                    _peers.Demote(fetched.Source, $"none of its {fetched.Blocks.Count} blocks from height {from} was taken");
+                }
+
                 return;
             }
 
@@ -95,6 +110,6 @@ internal sealed partial class BlockSyncer : BackgroundService
         Syncing = false;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Fetched {Count} blocks from height {From}")]
-    private partial void LogFetched(int count, ulong from);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Fetched {Count} blocks from height {From} from {Source}")]
+    private partial void LogFetched(int count, ulong from, string source);
 }

@@ -22,6 +22,7 @@ internal sealed partial class ChainExecutor : IProposalValidator
     private readonly Mempool _mempool;
     private readonly TxDecoder _decoder;
     private readonly TimeProvider _clock;
+    private readonly BlockLimits _limits;
     private readonly Dictionary<byte[], ReplayedBlock> _executed = new(ByteKeyComparer.Instance);
     private readonly ILogger _logger;
 
@@ -36,16 +37,15 @@ internal sealed partial class ChainExecutor : IProposalValidator
         _store = store;
         _mempool = mempool;
         _clock = clock;
+        _limits = BlockLimits.From(chain.Params);
         _decoder = new TxDecoder(chain.ChainId, (int)Math.Max(1024, chain.Params.MaxBlockBytes));
     }
 
-    public string? Problem(ParsedBlock block)
+    public string? Problem(ParsedBlock block, ProposalCheck check)
     {
-        var parentTime = ParentTime(block.Height);
-        var latest = _clock.GetUtcNow().ToUnixTimeMilliseconds() + _chain.Params.MaxClockDriftMs;
-        var problem = block.Header.TimeUnixMs <= parentTime || block.Header.TimeUnixMs > latest
-            ? "the block time is not after its parent's, or is too far ahead of this node's clock"
-            : Execute(block, out _);
+        long? now = check == ProposalCheck.Fresh ? _clock.GetUtcNow().ToUnixTimeMilliseconds() : null;
+        var problem = BlockValidity.TimeProblem(block.Header.TimeUnixMs, ParentTime(block.Height), now, _limits.MaxClockDriftMs)
+            ?? Execute(block, out _);
         if (problem is not null)
         {
             LogRefused(block.Height, block.Header.ProposerIndex, problem);
@@ -92,16 +92,21 @@ internal sealed partial class ChainExecutor : IProposalValidator
         return parent is null ? long.MaxValue : BlockCodec.Parse(parent).Value?.Header.TimeUnixMs ?? long.MaxValue;
     }
 
+    /// <summary>
+    /// The block's body is checked against its header before the cache is consulted: the cache holds blocks whose
+    /// bodies were verified, and a header hash names one of them only for a body that hashes to the same tx root.
+    /// </summary>
     private string? Execute(ParsedBlock block, out ReplayedBlock? executed)
     {
+        executed = null;
+        if (BlockValidity.BodyProblem(block, _limits) is { } body)
+        {
+            return body;
+        }
+
         if (_executed.TryGetValue(block.Hash, out executed))
         {
             return null;
-        }
-
-        if (block.Block.Transactions.Count > _chain.Params.MaxBlockTxs || BlockCodec.ContentSize(block.Block) > _chain.Params.MaxBlockBytes)
-        {
-            return $"the block ({block.Block.Transactions.Count} transactions, {BlockCodec.ContentSize(block.Block)} bytes) is larger than the chain allows";
         }
 
         // Signatures the mempool already verified are not verified again.

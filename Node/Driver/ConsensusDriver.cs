@@ -32,11 +32,13 @@ internal sealed partial class ConsensusDriver : BackgroundService
     private readonly PeerNetwork _peers;
     private readonly ChainEvents _events;
     private readonly TimeSpan _tick;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ConsensusDriver> _logger;
 
     public ConsensusDriver(PbftEngine engine, ChainStore store, Mempool mempool, ChainExecutor executor, BlockProducer producer,
-        PeerNetwork peers, ChainEvents events, TimeSpan tick, ILogger<ConsensusDriver> logger)
+        PeerNetwork peers, ChainEvents events, TimeSpan tick, IHostApplicationLifetime lifetime, ILogger<ConsensusDriver> logger)
     {
+        _lifetime = lifetime;
         _engine = engine;
         _store = store;
         _mempool = mempool;
@@ -50,6 +52,12 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
     /// <summary>Set by block sync: heights from here on are wanted from peers.</summary>
     public event Action<ulong>? FetchRequested;
+
+    /// <summary>A fetched block the engine refused: block sync blames the peer that served it.</summary>
+    public event Action<RefusedBlock>? BlockRefused;
+
+    /// <summary>Why the driver stopped the node, when something it could not survive happened; else null.</summary>
+    public string? Fatal { get; private set; }
 
     public ulong View { get; private set; }
 
@@ -76,7 +84,10 @@ internal sealed partial class ConsensusDriver : BackgroundService
         {
             await foreach (var input in _inputs.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                Handle(input);
+                if (!TryHandle(input))
+                {
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -91,6 +102,28 @@ internal sealed partial class ConsensusDriver : BackgroundService
         catch (OperationCanceledException)
         {
             // The ticker stops with the host.
+        }
+    }
+
+    /// <summary>
+    /// Anything thrown here is a bug or a diverged store, never a peer's doing (untrusted input is refused inside the
+    /// engine). The node cannot go on signing from an unknown state, so it stops cleanly, saying why in one line.
+    /// </summary>
+    private bool TryHandle(IEngineInput input)
+    {
+        try
+        {
+            Handle(input);
+            return true;
+        }
+#pragma warning disable CA1031 // Whatever it is, the node must stop with one clear line rather than die silently.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Fatal = $"the consensus driver stopped at height {_engine.Height}: {e.Message}";
+            LogFatal(Fatal, e);
+            _lifetime.StopApplication();
+            return false;
         }
     }
 
@@ -136,6 +169,12 @@ internal sealed partial class ConsensusDriver : BackgroundService
             _peers.BroadcastConsensus(message);
         }
 
+        foreach (var refused in output.RefusedBlocks)
+        {
+            LogRefusedBlock(refused.Height, refused.Source ?? "unknown", refused.Problem);
+            BlockRefused?.Invoke(refused);
+        }
+
         foreach (var evidence in output.Evidence)
         {
             Evidence++;
@@ -163,6 +202,12 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "View change at height {Height}: now view {View} (messages dropped so far: {Drops})")]
     private partial void LogViewChange(ulong height, ulong view, string drops);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused block {Height} from peer {Peer}: {Problem}")]
+    private partial void LogRefusedBlock(ulong height, string peer, string problem);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Stopping the node: {Reason}")]
+    private partial void LogFatal(string reason, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Validator} equivocated; evidence recorded")]
     private partial void LogEvidence(uint validator);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace VoteChain.Node.Hosting;
 
@@ -20,6 +21,9 @@ public sealed class NodeInstance : IAsyncDisposable
     public WebApplication App { get; }
 
     public NodeOptions Options { get; }
+
+    /// <summary>Why the node stopped itself (its consensus driver could not go on), or null after a normal stop.</summary>
+    public string? Fatal => App.Services.GetService<Driver.ConsensusDriver>()?.Fatal;
 
     public Task StartAsync() => App.StartAsync();
 

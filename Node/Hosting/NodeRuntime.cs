@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.Rules;
@@ -90,7 +91,8 @@ public static class NodeRuntime
             var engine = new PbftEngine(EngineConfig(chain, options), executor, validatorIndex is null ? null : key,
                 store.Height, store.HeadHash, signState);
             return new ConsensusDriver(engine, store, mempool, executor, new BlockProducer(chain, store, mempool, executor, clock), peers,
-                events, TimeSpan.FromMilliseconds(options.TickMs), s.GetRequiredService<ILogger<ConsensusDriver>>());
+                events, TimeSpan.FromMilliseconds(options.TickMs), s.GetRequiredService<IHostApplicationLifetime>(),
+                s.GetRequiredService<ILogger<ConsensusDriver>>());
         });
         builder.Services.AddHostedService(s => s.GetRequiredService<ConsensusDriver>());
         builder.Services.AddSingleton<BlockSyncer>();
@@ -118,7 +120,7 @@ public static class NodeRuntime
     internal static PbftConfig EngineConfig(ChainContext chain, NodeOptions options)
     {
         var tick = Math.Max(1, options.TickMs);
-        return new PbftConfig(chain.ChainId, chain.Validators)
+        return new PbftConfig(chain.ChainId, chain.Validators, BlockLimits.From(chain.Params))
         {
             ViewTimeoutTicks = Math.Max(4, (int)(chain.Params.ProposeTimeoutMs / tick)),
             BlockIntervalTicks = (int)(chain.Params.BlockIntervalMs / tick),

@@ -20,4 +20,23 @@ public enum Byzantine
 
     /// <summary>As primary, proposes blocks the rules refuse.</summary>
     InvalidBlocks,
+
+    /// <summary>
+    /// Forges bodies under genuine signatures: stays silent in its own views, and once another primary's proposal
+    /// is out sends, for an earlier view it led, a PrePrepare with that proposal's header and other transactions;
+    /// its view changes and NewViews carry prepared blocks with swapped bodies too.
+    /// </summary>
+    BodySwap,
+
+    /// <summary>Silent, except for view changes asking for the farthest views it leads itself.</summary>
+    ViewSteer,
+
+    /// <summary>
+    /// Lures others into syncing from it (signed messages from a far height, a huge claimed head) and serves its
+    /// blocks with junk bodies under their real certificates, or nothing at all.
+    /// </summary>
+    LyingSync,
+
+    /// <summary>As primary, proposes blocks backdated to just after their parent, or far in the future.</summary>
+    TimeSkew,
 }

@@ -8,13 +8,19 @@ namespace VoteChain.Simulation;
 /// <summary>Turns a faulty validator's honest outgoing messages into its misbehaviour, recipient by recipient.</summary>
 internal sealed class ByzantineMutator
 {
+    /// <summary>How far above the truth a lying-sync node claims to be.</summary>
+    public const ulong LureHeights = 1_000;
+
     private readonly string _chainId;
     private readonly Random _random;
+    private readonly ValidatorSet _validators;
+    private readonly HashSet<(int Node, ulong Height, ulong View)> _swapsSent = [];
 
-    public ByzantineMutator(string chainId, Random random)
+    public ByzantineMutator(string chainId, Random random, ValidatorSet validators)
     {
         _chainId = chainId;
         _random = random;
+        _validators = validators;
     }
 
     /// <summary>The message each recipient gets from <paramref name="node"/> in place of <paramref name="message"/>.</summary>
@@ -50,6 +56,41 @@ internal sealed class ByzantineMutator
                 }
 
                 yield break;
+            case Byzantine.BodySwap:
+                // Silent in its own views (so that others move on without it); everything else carries forged bodies.
+                if (message.KindCase == ConsensusMessage.KindOneofCase.PrePrepare)
+                {
+                    yield break;
+                }
+
+                var swapped = WithSwappedBodies(message);
+                foreach (var to in recipients)
+                {
+                    yield return (to, swapped);
+                }
+
+                yield break;
+            case Byzantine.ViewSteer:
+                if (SteeringViewChange(node, message) is { } steer)
+                {
+                    foreach (var to in recipients)
+                    {
+                        yield return (to, steer);
+                    }
+                }
+
+                yield break;
+            case Byzantine.LyingSync:
+                foreach (var to in recipients)
+                {
+                    yield return (to, message);
+                    if (_random.Next(4) == 0)
+                    {
+                        yield return (to, Lure(node, message));
+                    }
+                }
+
+                yield break;
             default:
                 foreach (var to in recipients)
                 {
@@ -63,6 +104,129 @@ internal sealed class ByzantineMutator
                 yield break;
         }
     }
+
+    /// <summary>
+    /// The body-swap attack proper: once another primary's proposal for (height, view) arrives, a liar that led an
+    /// earlier view at that height sends a PrePrepare for that view with the same header and other transactions.
+    /// The signature is genuine: it covers only the header hash.
+    /// </summary>
+    public ConsensusMessage? ReactToProposal(SimNode node, ConsensusMessage received)
+    {
+        var prePrepare = received.KindCase switch
+        {
+            ConsensusMessage.KindOneofCase.PrePrepare => received.PrePrepare,
+            ConsensusMessage.KindOneofCase.NewView => received.NewView.PrePrepare,
+            _ => null,
+        };
+        if (node.Behavior != Byzantine.BodySwap || prePrepare is null || prePrepare.Sender == node.Index || prePrepare.View == 0)
+        {
+            return null;
+        }
+
+        var led = Enumerable.Range(1, (int)Math.Min(prePrepare.View, 8UL)).Select(back => prePrepare.View - (ulong)back)
+            .Where(v => _validators.Primary(prePrepare.Height, v) == node.Index).Cast<ulong?>().FirstOrDefault();
+        if (led is not { } view || !_swapsSent.Add((node.Index, prePrepare.Height, view)))
+        {
+            return null;
+        }
+
+        var block = BlockCodec.Parse(prePrepare.Block.Span).Value!;
+        return new ConsensusMessage
+        {
+            PrePrepare = new PrePrepare
+            {
+                Height = prePrepare.Height,
+                View = view,
+                Block = SwappedBody(prePrepare.Block),
+                Sender = (uint)node.Index,
+                Signature = Sign(node, SignStep.PrePrepare, prePrepare.Height, view, block.Hash),
+            },
+        };
+    }
+
+    /// <summary>A block with the same header bytes (so the same hash) and other transactions, as many as before.</summary>
+    public static ByteString SwappedBody(ByteString blockBytes)
+    {
+        var block = Block.Parser.ParseFrom(blockBytes);
+        var count = Math.Max(1, block.Transactions.Count);
+        var forged = new Block { Header = block.Header, Certificate = block.Certificate };
+        forged.Transactions.AddRange(Enumerable.Range(0, count).Select(i => ByteString.CopyFromUtf8($"forged-{i}")));
+        return forged.ToByteString();
+    }
+
+    private static ConsensusMessage WithSwappedBodies(ConsensusMessage message)
+    {
+        var copy = message.Clone();
+        switch (copy.KindCase)
+        {
+            case ConsensusMessage.KindOneofCase.ViewChange when copy.ViewChange.Prepared is { } prepared:
+                prepared.Block = SwappedBody(prepared.Block);
+                break;
+            case ConsensusMessage.KindOneofCase.NewView:
+                copy.NewView.PrePrepare.Block = SwappedBody(copy.NewView.PrePrepare.Block);
+                foreach (var viewChange in copy.NewView.ViewChanges.Where(v => v.Prepared is not null))
+                {
+                    viewChange.Prepared.Block = SwappedBody(viewChange.Prepared.Block);
+                }
+
+                break;
+        }
+
+        return copy;
+    }
+
+    /// <summary>A signed view change for the farthest view ahead that the liar leads itself.</summary>
+    private ConsensusMessage? SteeringViewChange(SimNode node, ConsensusMessage message)
+    {
+        var height = MessageHeight(message);
+        var from = node.Engine.View;
+        for (var view = from + 64; view > from; view--)
+        {
+            if (_validators.Primary(height, view) == node.Index)
+            {
+                return new ConsensusMessage
+                {
+                    ViewChange = new ViewChange
+                    {
+                        Height = height,
+                        NewView = view,
+                        Sender = (uint)node.Index,
+                        Signature = Sign(node, SignStep.ViewChange, height, view, []),
+                    },
+                };
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A signed phase vote from far ahead: it makes others believe the liar is ahead and sync from it.</summary>
+    private ConsensusMessage Lure(SimNode node, ConsensusMessage message)
+    {
+        var height = MessageHeight(message) + LureHeights;
+        var hash = new byte[32];
+        _random.NextBytes(hash);
+        return new ConsensusMessage
+        {
+            PhaseVote = new PhaseVote
+            {
+                Kind = PhaseVoteKind.Prepare,
+                Height = height,
+                View = 0,
+                BlockHash = ByteString.CopyFrom(hash),
+                Sender = (uint)node.Index,
+                Signature = Sign(node, SignStep.Prepare, height, 0, hash),
+            },
+        };
+    }
+
+    private static ulong MessageHeight(ConsensusMessage message) => message.KindCase switch
+    {
+        ConsensusMessage.KindOneofCase.PrePrepare => message.PrePrepare.Height,
+        ConsensusMessage.KindOneofCase.PhaseVote => message.PhaseVote.Height,
+        ConsensusMessage.KindOneofCase.ViewChange => message.ViewChange.Height,
+        _ => message.NewView.Height,
+    };
 
     private static ConsensusMessage Corrupted(ConsensusMessage message)
     {

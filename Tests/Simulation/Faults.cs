@@ -1,6 +1,11 @@
 namespace VoteChain.Simulation;
 
-/// <summary>The kinds of trouble a simulated run may inject.</summary>
+/// <summary>
+/// The kinds of trouble a simulated run may inject. <see cref="Byzantine"/> covers the first Byzantine catalogue
+/// (silence, equivocation, conflicting phase votes, bad signatures, replays, invalid blocks); the byz-* flags
+/// (spelled <c>byz-body-swap</c>, <c>byz-view-steer</c>, <c>byz-lying-sync</c>, <c>byz-time-skew</c> on the command
+/// line) add one attack each.
+/// </summary>
 [Flags]
 public enum Faults
 {
@@ -12,5 +17,10 @@ public enum Faults
     Partition = 16,
     Crash = 32,
     Byzantine = 64,
-    All = Drop | Delay | Duplicate | Reorder | Partition | Crash | Byzantine,
+    ByzBodySwap = 128,
+    ByzViewSteer = 256,
+    ByzLyingSync = 512,
+    ByzTimeSkew = 1024,
+    ByzAttacks = ByzBodySwap | ByzViewSteer | ByzLyingSync | ByzTimeSkew,
+    All = Drop | Delay | Duplicate | Reorder | Partition | Crash | Byzantine | ByzAttacks,
 }

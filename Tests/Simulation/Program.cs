@@ -12,7 +12,8 @@ public static class Program
         var validators = new Option<string>("--validators") { Description = "Comma-separated validator counts, used in turn.", DefaultValueFactory = _ => "4,7" };
         var faults = new Option<string>("--faults")
         {
-            Description = "Comma-separated faults: drop, delay, duplicate, reorder, partition, crash, byzantine, all or none.",
+            Description = "Comma-separated faults: drop, delay, duplicate, reorder, partition, crash, byzantine, byz-body-swap, "
+                + "byz-view-steer, byz-lying-sync, byz-time-skew, all or none.",
             DefaultValueFactory = _ => "all",
         };
         var root = new RootCommand("Runs the PBFT engine under seeded random faults and checks safety and liveness.") { seeds, first, validators, faults };
@@ -21,8 +22,9 @@ public static class Program
         return root.Parse(args).Invoke();
     }
 
+    /// <summary>Fault names as on the command line; "byz-body-swap" is <see cref="Faults.ByzBodySwap"/>.</summary>
     public static Faults ParseFaults(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Aggregate(Faults.None, (all, name) => all | Enum.Parse<Faults>(name, ignoreCase: true));
+        .Aggregate(Faults.None, (all, name) => all | Enum.Parse<Faults>(name.Replace("-", "", StringComparison.Ordinal), ignoreCase: true));
 
     private static int[] ParseSizes(string text) => text.Split(',', StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
 

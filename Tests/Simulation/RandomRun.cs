@@ -78,12 +78,19 @@ public sealed class RandomRun
         var n = sim.Validators.Count;
         var events = new List<ScheduledEvent>();
         var order = Enumerable.Range(0, n).OrderBy(_ => _plan.Next()).ToList();
-        var faulty = Faults.HasFlag(Faults.Byzantine) || Faults.HasFlag(Faults.Crash) ? _plan.Next(sim.Validators.MaxFaulty + 1) : 0;
+        var behaviors = Behaviors();
+        var faulty = behaviors.Count > 0 || Faults.HasFlag(Faults.Crash) ? _plan.Next(sim.Validators.MaxFaulty + 1) : 0;
+        if ((Faults & Faults.ByzAttacks) != 0)
+        {
+            // The named attacks are what such a sweep is for: always at least one liar.
+            faulty = Math.Max(1, faulty);
+        }
+
         foreach (var node in order.Take(faulty))
         {
-            if (Faults.HasFlag(Faults.Byzantine) && (!Faults.HasFlag(Faults.Crash) || _plan.Next(3) > 0))
+            if (behaviors.Count > 0 && (!Faults.HasFlag(Faults.Crash) || _plan.Next(3) > 0))
             {
-                var behavior = (Byzantine)_plan.Next(Enum.GetValues<Byzantine>().Length);
+                var behavior = behaviors[_plan.Next(behaviors.Count)];
                 events.Add(new ScheduledEvent(1 + _plan.Next(ChaosTicks / 2), s => s.MakeByzantine(node, behavior)));
             }
             else
@@ -116,6 +123,31 @@ public sealed class RandomRun
         }
 
         return events;
+    }
+
+    /// <summary>The Byzantine behaviours these faults allow.</summary>
+    private List<Byzantine> Behaviors()
+    {
+        var behaviors = new List<Byzantine>();
+        if (Faults.HasFlag(Faults.Byzantine))
+        {
+            behaviors.AddRange([Byzantine.Silent, Byzantine.EquivocatingPrimary, Byzantine.ConflictingVotes, Byzantine.BadSignatures,
+                Byzantine.ReplayOld, Byzantine.InvalidBlocks]);
+        }
+
+        AddIf(Faults.ByzBodySwap, Byzantine.BodySwap);
+        AddIf(Faults.ByzViewSteer, Byzantine.ViewSteer);
+        AddIf(Faults.ByzLyingSync, Byzantine.LyingSync);
+        AddIf(Faults.ByzTimeSkew, Byzantine.TimeSkew);
+        return behaviors;
+
+        void AddIf(Faults flag, Byzantine behavior)
+        {
+            if (Faults.HasFlag(flag))
+            {
+                behaviors.Add(behavior);
+            }
+        }
     }
 
     private sealed record ScheduledEvent(int Tick, Action<Simulation> Run);

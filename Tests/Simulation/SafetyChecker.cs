@@ -5,15 +5,18 @@ using VoteChain.Protos.V1;
 namespace VoteChain.Simulation;
 
 /// <summary>
-/// Watches every commit and every signed message of honest nodes: agreement (one block per height everywhere),
-/// validity (committed blocks pass the rules), certificates that verify, and no honest validator signing two
-/// different things at the same (height, view, step), across restarts too.
+/// Watches every finalized block and every signed message of honest nodes: agreement (one block per height
+/// everywhere, with identical stored bodies), validity (finalized blocks pass the rules, their bodies match their
+/// headers, and their time was within the clock drift when honest validators first prepared them), certificates
+/// that verify, and no honest validator signing two different things at the same (height, view, step), across
+/// restarts too.
 /// </summary>
 internal sealed class SafetyChecker
 {
     private readonly string _chainId;
     private readonly ValidatorSet _validators;
-    private readonly Dictionary<ulong, byte[]> _committed = [];
+    private readonly Dictionary<ulong, (byte[] Hash, byte[] Body)> _committed = [];
+    private readonly Dictionary<byte[], long> _firstPreparedMs = new(Consensus.State.ByteKeyComparer.Instance);
     private readonly Dictionary<(uint Sender, ulong Height, ulong View, SignStep Step), byte[]> _signed = [];
 
     public SafetyChecker(string chainId, ValidatorSet validators)
@@ -29,16 +32,22 @@ internal sealed class SafetyChecker
     public void OnCommit(SimNode node, FinalizedBlock block, long parentTime)
     {
         var height = block.Height;
+        // The body as stored, certificate aside: a header hash alone would not show a swapped body.
+        var body = Consensus.Crypto.Hashing.Sha256(BlockCodec.WithoutCertificate(block.Block.Block));
         if (_committed.TryGetValue(height, out var agreed))
         {
-            if (!agreed.AsSpan().SequenceEqual(block.Block.Hash))
+            if (!agreed.Hash.AsSpan().SequenceEqual(block.Block.Hash))
             {
-                Violations.Add($"agreement: node {node.Index} committed {Short(block.Block.Hash)} at height {height}, others {Short(agreed)}");
+                Violations.Add($"agreement: node {node.Index} committed {Short(block.Block.Hash)} at height {height}, others {Short(agreed.Hash)}");
+            }
+            else if (!agreed.Body.AsSpan().SequenceEqual(body))
+            {
+                Violations.Add($"agreement: node {node.Index} stored another body under block {Short(block.Block.Hash)} at height {height}");
             }
         }
         else
         {
-            _committed[height] = block.Block.Hash;
+            _committed[height] = (block.Block.Hash, body);
         }
 
         if (CommitCertificates.Problem(block.Certificate, _validators, _chainId, height, block.Block.Hash) is { } problem)
@@ -46,13 +55,22 @@ internal sealed class SafetyChecker
             Violations.Add($"certificate: node {node.Index} committed height {height} with a bad certificate: {problem}");
         }
 
-        if (SimLedger.ContentProblem(block.Block, parentTime, long.MaxValue) is { } invalid)
+        var time = block.Block.Header.TimeUnixMs;
+        var invalid = SimLedger.RulesProblem(block.Block)
+            ?? BlockValidity.BodyProblem(block.Block, SimLedger.Limits)
+            ?? BlockValidity.TimeProblem(time, parentTime, nowMs: null, SimLedger.Limits.MaxClockDriftMs)
+            ?? (_firstPreparedMs.TryGetValue(block.Block.Hash, out var preparedAt)
+                ? BlockValidity.TimeProblem(time, long.MinValue, preparedAt, SimLedger.Limits.MaxClockDriftMs)
+                : null);
+        if (invalid is not null)
         {
             Violations.Add($"validity: node {node.Index} committed an invalid block at height {height}: {invalid}");
         }
     }
 
-    public void OnSigned(SimNode node, ConsensusMessage message)
+    /// <param name="nowMs">Virtual time, the clock every honest node reads: the first honest Prepare of a block is
+    /// when its time was judged fresh, so that is the time it must be within the drift of.</param>
+    public void OnSigned(SimNode node, ConsensusMessage message, long nowMs)
     {
         if (!node.Honest)
         {
@@ -60,6 +78,11 @@ internal sealed class SafetyChecker
         }
 
         var (height, view, step, hash) = Describe(message);
+        if (step == SignStep.Prepare)
+        {
+            _firstPreparedMs.TryAdd(hash, nowMs);
+        }
+
         var key = ((uint)node.Index, height, view, step);
         if (_signed.TryGetValue(key, out var earlier))
         {

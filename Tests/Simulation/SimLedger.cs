@@ -1,18 +1,20 @@
 using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
-using VoteChain.Consensus.Merkle;
 using VoteChain.Consensus.Pbft;
 
 namespace VoteChain.Simulation;
 
 /// <summary>
-/// A simulated node's committed blocks, and the stand-in for the voting rules: a block is valid when its Merkle
-/// root matches, no transaction is marked invalid and its time is after its parent's and not ahead of the clock.
+/// A simulated node's finalized blocks, and the stand-in for the voting rules: a block is valid when no transaction
+/// is marked invalid and its time passes the core's time check (<see cref="BlockValidity.TimeProblem"/>). Bodies
+/// against headers and limits are the engine's own check, with real transaction bytes and real tx roots.
 /// </summary>
 internal sealed class SimLedger : IProposalValidator
 {
     public const string InvalidMarker = "INVALID";
-    private const long MaxDriftMs = 5_000;
+
+    /// <summary>The simulated chain's limits: small blocks, and the product's default clock drift.</summary>
+    public static readonly BlockLimits Limits = new(MaxTxs: 64, MaxBytes: 64 * 1024, MaxClockDriftMs: 5_000);
 
     private readonly Func<long> _nowMs;
     private readonly List<FinalizedBlock> _blocks = [];
@@ -38,29 +40,15 @@ internal sealed class SimLedger : IProposalValidator
     /// <summary>Keeps only the first <paramref name="height"/> blocks: a node restarted from an older copy of its data.</summary>
     public void TruncateTo(ulong height) => _blocks.RemoveRange((int)height, _blocks.Count - (int)height);
 
-    public string? Problem(ParsedBlock block) => ContentProblem(block, HeadTime, _nowMs() + MaxDriftMs);
+    public string? Problem(ParsedBlock block, ProposalCheck check) =>
+        RulesProblem(block) ?? BlockValidity.TimeProblem(block.Header.TimeUnixMs, HeadTime,
+            check == ProposalCheck.Fresh ? _nowMs() : null, Limits.MaxClockDriftMs);
 
-    /// <summary>The content rules without the clock: what a committed block must satisfy on every node.</summary>
-    public static string? ContentProblem(ParsedBlock block, long parentTime, long latestTime)
-    {
-        var transactions = block.Block.Transactions.Select(t => t.ToByteArray()).ToList();
-        if (!MerkleTree.Root(transactions.Select(t => Hashing.Sha256(t)).ToList()).AsSpan().SequenceEqual(block.Header.TxRoot.Span))
-        {
-            return "the transaction root does not match";
-        }
+    /// <summary>The rules stand-in: no transaction may carry the invalid marker.</summary>
+    public static string? RulesProblem(ParsedBlock block) =>
+        block.Block.Transactions.Any(t => t.Span.StartsWith(InvalidMarkerBytes)) ? "a transaction breaks the rules" : null;
 
-        if (transactions.Any(t => System.Text.Encoding.UTF8.GetString(t).StartsWith(InvalidMarker, StringComparison.Ordinal)))
-        {
-            return "a transaction breaks the rules";
-        }
-
-        if (block.Header.TimeUnixMs <= parentTime || block.Header.TimeUnixMs > latestTime)
-        {
-            return "the block time is not after its parent's or too far ahead";
-        }
-
-        return null;
-    }
+    private static ReadOnlySpan<byte> InvalidMarkerBytes => "INVALID"u8;
 
     public static ParsedBlock Build(string chainId, ProposalRequest request, long timeMs, IReadOnlyList<byte[]> transactions) =>
         BlockCodec.Build(chainId, request.Height, request.PreviousHash, timeMs, request.Proposer, transactions,

@@ -35,4 +35,7 @@ internal sealed class SimNode
     public List<ConsensusMessage> History { get; } = [];
 
     public ulong HeightAtHeal { get; set; }
+
+    /// <summary>Peers this node's block sync leaves alone until the given tick.</summary>
+    public Dictionary<int, long> DemotedUntil { get; } = [];
 }

@@ -28,10 +28,10 @@ public sealed class Simulation
         Busy = busy;
         _random = new Random(seed);
         _network = new VirtualNetwork(_random);
-        _mutator = new ByzantineMutator(ChainId, _random);
         var keys = Enumerable.Range(0, validators).Select(i => Ed25519KeyPair.FromSeed(SeedFor(i))).ToList();
         var set = new ValidatorSet(keys.Select(k => k.PublicKey));
-        _config = new PbftConfig(ChainId, set) { ViewTimeoutTicks = 10, RebroadcastTicks = 8 };
+        _mutator = new ByzantineMutator(ChainId, _random, set);
+        _config = new PbftConfig(ChainId, set, SimLedger.Limits) { ViewTimeoutTicks = 10, RebroadcastTicks = 8 };
         _config = configure?.Invoke(_config) ?? _config;
         _checker = new SafetyChecker(ChainId, set);
         var genesisHash = Hashing.Sha256("sim-genesis"u8);
@@ -54,6 +54,12 @@ public sealed class Simulation
     public ValidatorSet Validators => _config.Validators;
 
     public long EvidenceCount { get; private set; }
+
+    /// <summary>Fetched blocks that engines refused (a lying sync node's junk, say).</summary>
+    public long RefusedFetches { get; private set; }
+
+    /// <summary>How long simulated block sync leaves a peer alone after it served a bad block or nothing.</summary>
+    public const long DemotionTicks = 100;
 
     /// <summary>Whether every node has transactions waiting (the default: a busy chain).</summary>
     public bool Busy { get; private set; }
@@ -137,6 +143,10 @@ public sealed class Simulation
                 }
 
                 Feed(to, new MessageReceived(message.Message));
+                if (!to.Honest && _mutator.ReactToProposal(to, message.Message) is { } reaction)
+                {
+                    Broadcast(to, reaction, mutate: false);
+                }
             }
         }
 
@@ -208,9 +218,18 @@ public sealed class Simulation
         EvidenceCount += output.Evidence.Count;
         foreach (var message in output.Messages)
         {
-            _checker.OnSigned(node, message);
+            _checker.OnSigned(node, message, Now * TickMs);
             OnEmit?.Invoke(node, message);
             Broadcast(node, message);
+        }
+
+        foreach (var refused in output.RefusedBlocks)
+        {
+            // What a node's block sync does with a peer that served a bad block: leave it alone for a while.
+            var source = int.Parse(refused.Source!, System.Globalization.CultureInfo.InvariantCulture);
+            node.DemotedUntil[source] = Now + DemotionTicks;
+            RefusedFetches++;
+            Trace.Add(Now, $"node {node.Index} refuses block {refused.Height} from node {source}: {refused.Problem}");
         }
 
         if (output.Finalized.Count > 0)
@@ -229,7 +248,7 @@ public sealed class Simulation
         }
     }
 
-    private void Broadcast(SimNode node, ConsensusMessage message)
+    private void Broadcast(SimNode node, ConsensusMessage message, bool mutate = true)
     {
         if (!node.Up)
         {
@@ -237,7 +256,7 @@ public sealed class Simulation
         }
 
         var recipients = _nodes.Where(n => n.Index != node.Index).Select(n => n.Index).ToList();
-        var sends = node.Honest ? recipients.Select(to => (to, message)) : _mutator.Mutate(node, message, recipients);
+        var sends = node.Honest || !mutate ? recipients.Select(to => (to, message)) : _mutator.Mutate(node, message, recipients);
         foreach (var (to, sent) in sends)
         {
             _network.Send(Now, node.Index, to, sent);
@@ -254,26 +273,61 @@ public sealed class Simulation
         }
 
         var time = Math.Max(Now * TickMs, node.Ledger.HeadTime + 1);
+        if (node.Behavior == Byzantine.TimeSkew)
+        {
+            // Backdated as far as the parent allows (to reopen a closed window), or far ahead (to close one early).
+            time = _random.Next(2) == 0 ? node.Ledger.HeadTime + 1 : Now * TickMs + (10 * SimLedger.Limits.MaxClockDriftMs);
+        }
+
         Trace.Add(Now, $"node {node.Index} proposes height {request.Height} view {request.View}");
         return Consensus.Chain.BlockCodec.WithoutCertificate(SimLedger.Build(ChainId, request, time, transactions).Block);
     }
 
-    /// <summary>Block sync: a reachable peer that has the blocks hands over up to ten, certificates included.</summary>
+    /// <summary>
+    /// Block sync: reachable peers in good standing are asked in turn, and a peer that claims a huge head (a lying
+    /// sync node) first, as a node asking by reported height would. Each hands over up to ten blocks, certificates
+    /// included. One that serves nothing for a height it claims, or a block the engine refuses, is set aside.
+    /// </summary>
     private void ServeFetch(SimNode node, ulong from)
     {
-        var peers = _nodes.Where(p => p.Up && p.Index != node.Index && _network.Connected(p.Index, node.Index) && p.Ledger.Height >= from).ToList();
-        if (peers.Count == 0)
+        var reachable = _nodes.Where(p => p.Up && p.Index != node.Index && _network.Connected(p.Index, node.Index)
+            && node.DemotedUntil.GetValueOrDefault(p.Index) <= Now).ToList();
+        var liars = reachable.Where(p => p.Behavior == Byzantine.LyingSync).ToList();
+        var others = reachable.Where(p => p.Behavior != Byzantine.LyingSync && p.Ledger.Height >= from).OrderBy(_ => _random.Next());
+        foreach (var peer in liars.Concat(others).ToList())
         {
-            return;
+            if (!node.Up || node.Ledger.Height >= from)
+            {
+                return;
+            }
+
+            var served = Served(peer, from);
+            Trace.Add(Now, $"node {node.Index} fetches from height {from}: node {peer.Index} serves {served.Count} blocks");
+            if (served.Count == 0)
+            {
+                node.DemotedUntil[peer.Index] = Now + DemotionTicks;
+                continue;
+            }
+
+            foreach (var block in served)
+            {
+                Feed(node, new BlockFetched(block, peer.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+    }
+
+    /// <summary>What a peer hands over: its real blocks, or, from a lying sync node, junk bodies under real certificates.</summary>
+    private static List<byte[]> Served(SimNode peer, ulong from)
+    {
+        var last = Math.Min(peer.Ledger.Height, from + 9);
+        var blocks = new List<byte[]>();
+        for (var height = from; height <= last; height++)
+        {
+            var bytes = peer.Ledger.Blocks[(int)height - 1].BlockBytes;
+            blocks.Add(peer.Behavior == Byzantine.LyingSync ? ByzantineMutator.SwappedBody(Google.Protobuf.ByteString.CopyFrom(bytes)).ToByteArray() : bytes);
         }
 
-        var peer = peers[_random.Next(peers.Count)];
-        var last = Math.Min(peer.Ledger.Height, from + 9);
-        Trace.Add(Now, $"node {node.Index} fetches heights {from}..{last} from node {peer.Index}");
-        for (var height = from; height <= last && node.Up; height++)
-        {
-            Feed(node, new BlockFetched(peer.Ledger.Blocks[(int)height - 1].BlockBytes));
-        }
+        return blocks;
     }
 
     private static byte[] SeedFor(int index)

@@ -1,0 +1,119 @@
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Merkle;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Chain;
+
+/// <summary>
+/// The one home of a block's validity apart from the voting rules: structure (this chain, the next height, the
+/// parent), limits (transaction count and bytes), the body against its header (the transactions hash to the
+/// header's tx root, so the header hash commits to the whole block) and the block time. The engine, the proposal
+/// judge, block sync and the auditor all call these; each returns null when the block passes, else a sentence.
+/// </summary>
+public static class BlockValidity
+{
+    /// <summary>
+    /// Null when the block is for this chain, at <paramref name="height"/>, follows <paramref name="previousHash"/>
+    /// and names a proposer among <paramref name="validatorCount"/> validators.
+    /// </summary>
+    public static string? StructureProblem(BlockHeader header, string chainId, ulong height, ReadOnlySpan<byte> previousHash,
+        int validatorCount)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        if (header.ChainId != chainId)
+        {
+            return "the block is for another chain";
+        }
+
+        if (header.Height != height)
+        {
+            return $"the block is for height {header.Height}, not {height}";
+        }
+
+        if (!header.PreviousHash.Span.SequenceEqual(previousHash))
+        {
+            return height == 1
+                ? "the previous hash is not the genesis hash"
+                : $"the previous hash is not the hash of block {height - 1}";
+        }
+
+        return header.ProposerIndex < (uint)validatorCount
+            ? null
+            : $"the proposer index {header.ProposerIndex} is not a validator";
+    }
+
+    /// <summary>
+    /// Null when the block is within the limits and its transactions are exactly the ones its header commits to:
+    /// as many as it counts, hashing to its tx root. Sizes are checked before anything is hashed.
+    /// </summary>
+    public static string? BodyProblem(ParsedBlock block, BlockLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(limits);
+        var transactions = block.Block.Transactions;
+        if (transactions.Count > limits.MaxTxs)
+        {
+            return $"the block holds {transactions.Count} transactions; the chain allows {limits.MaxTxs}";
+        }
+
+        var size = BlockCodec.ContentSize(block.Block);
+        if (size > limits.MaxBytes)
+        {
+            return $"the block is {size} bytes; the chain allows {limits.MaxBytes}";
+        }
+
+        if (block.Header.TxCount != (uint)transactions.Count)
+        {
+            return $"the header counts {block.Header.TxCount} transactions but the block holds {transactions.Count}";
+        }
+
+        var ids = new List<byte[]>(transactions.Count);
+        foreach (var transaction in transactions)
+        {
+            ids.Add(Hashing.Sha256(transaction.Span));
+        }
+
+        return MerkleTree.Root(ids).AsSpan().SequenceEqual(block.Header.TxRoot.Span)
+            ? null
+            : "the transactions do not hash to the header's tx root";
+    }
+
+    /// <summary>
+    /// Null when the block time is after its parent's and, for a fresh proposal (<paramref name="nowMs"/> given),
+    /// within the drift of the judging validator's clock on either side. The lower bound is what stops a proposer
+    /// from backdating a block into an election window that has closed; certified blocks (sync, audit, a block
+    /// re-proposed after a view change) were judged fresh by a quorum when first prepared, so only the parent's
+    /// time binds them.
+    /// </summary>
+    public static string? TimeProblem(long timeUnixMs, long parentTimeUnixMs, long? nowMs, long maxDriftMs)
+    {
+        if (timeUnixMs <= parentTimeUnixMs)
+        {
+            return "the block time is not after its parent's";
+        }
+
+        if (nowMs is not { } now)
+        {
+            return null;
+        }
+
+        if (timeUnixMs > now + maxDriftMs)
+        {
+            return $"the block time is {timeUnixMs - now} ms ahead of this validator's clock; at most {maxDriftMs} ms is allowed";
+        }
+
+        return timeUnixMs < now - maxDriftMs
+            ? $"the block time is {now - timeUnixMs} ms behind this validator's clock; at most {maxDriftMs} ms is allowed"
+            : null;
+    }
+}
+
+/// <summary>A chain's block limits and clock drift bound, from its genesis parameters.</summary>
+public sealed record BlockLimits(uint MaxTxs, uint MaxBytes, long MaxClockDriftMs)
+{
+    public static BlockLimits From(ConsensusParams parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return new BlockLimits(parameters.MaxBlockTxs, parameters.MaxBlockBytes, parameters.MaxClockDriftMs);
+    }
+}
