@@ -275,8 +275,10 @@ public sealed class Simulation
         var time = Math.Max(Now * TickMs, node.Ledger.HeadTime + 1);
         if (node.Behavior == Byzantine.TimeSkew)
         {
-            // Backdated as far as the parent allows (to reopen a closed window), or far ahead (to close one early).
-            time = _random.Next(2) == 0 ? node.Ledger.HeadTime + 1 : Now * TickMs + (10 * SimLedger.Limits.MaxClockDriftMs);
+            // Backdated to just after the parent where that is beyond the drift (to reopen a closed window), else far
+            // ahead (to close one early): every proposal of the liar is skewed one way or the other.
+            var backdated = node.Ledger.HeadTime + 1;
+            time = (Now * TickMs) - backdated > SimLedger.Limits.MaxClockDriftMs ? backdated : (Now * TickMs) + (10 * SimLedger.Limits.MaxClockDriftMs);
         }
 
         Trace.Add(Now, $"node {node.Index} proposes height {request.Height} view {request.View}");
