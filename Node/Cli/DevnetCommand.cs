@@ -9,50 +9,58 @@ namespace VoteChain.Node.Cli;
 
 /// <summary>
 /// <c>votechain devnet</c>: a local network of real node processes on 127.0.0.1, running until Ctrl-C or
-/// SIGTERM, when every node is asked to stop cleanly.
+/// SIGTERM, when every node is asked to stop cleanly. A node that dies is reported and, with --restart, started
+/// again; <c>devnet restart|stop-node NAME</c> ask the running devnet from another terminal.
 /// </summary>
 internal static class DevnetCommand
 {
     private static readonly TimeSpan StartupDeadline = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
 
     public static Command Build(CommandRunner runner)
     {
         var validators = new Option<int>("--validators") { Description = "Number of validators.", DefaultValueFactory = _ => 4 };
         var observers = new Option<int>("--observers") { Description = "Number of observers.", DefaultValueFactory = _ => 1 };
-        var dir = new Option<string>("--dir") { Description = "Folder of the devnet (reused when it holds one).", DefaultValueFactory = _ => "devnet" };
+        var dir = new Option<string>("--dir")
+        {
+            Description = "Folder of the devnet; `devnet` creates one there unless it holds one already.",
+            DefaultValueFactory = _ => "devnet",
+            Recursive = true,
+        };
         var basePort = new Option<int>("--base-port") { Description = "Port of the first validator; the others follow.", DefaultValueFactory = _ => 7100 };
         var demo = new Option<bool>("--demo") { Description = "Also create an election, register voters and cast votes." };
-        var command = new Command("devnet", "Run a local devnet: validators and observers as processes on 127.0.0.1, until Ctrl-C.")
+        var restart = new Option<bool>("--restart")
         {
-            validators, observers, dir, basePort, demo,
+            Description = "Start a node that dies again after 2 s (the delay doubles, up to 30 s, while it keeps dying soon after starting).",
+        };
+        var command = new Command("devnet",
+            "Run a local devnet: validators and observers as processes on 127.0.0.1, until Ctrl-C. The subcommands act on a running devnet.")
+        {
+            validators, observers, dir, basePort, demo, restart,
+            DevnetNodeCommands.Restart(runner, dir),
+            DevnetNodeCommands.StopNode(runner, dir),
         };
         runner.Attach(command, (parseResult, stdout) =>
         {
             var (layout, resumed) = DevnetLayout.OpenOrCreate(Path.GetFullPath(parseResult.GetValue(dir)!), parseResult.GetValue(validators),
                 parseResult.GetValue(observers), parseResult.GetValue(basePort));
-            RunAsync(layout, resumed, parseResult.GetValue(demo), stdout).GetAwaiter().GetResult();
+            RunAsync(layout, resumed, parseResult.GetValue(demo), parseResult.GetValue(restart), stdout).GetAwaiter().GetResult();
         });
         return command;
     }
 
-    private static async Task RunAsync(DevnetLayout layout, bool resumed, bool demo, TextWriter stdout)
+    private static async Task RunAsync(DevnetLayout layout, bool resumed, bool demo, bool restart, TextWriter stdout)
     {
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(stop));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(stop));
+        using var supervisor = DevnetSupervisor.Claim(layout, restart, stdout);
         stdout.WriteLine(resumed ? $"resuming the devnet in {layout.Folder}" : $"created a devnet in {layout.Folder}");
 
-        var nodes = new List<NodeProcess>();
         using var channel = GrpcChannel.ForAddress(layout.Url(0));
         try
         {
-            for (var node = 0; node < layout.Count; node++)
-            {
-                nodes.Add(NodeProcess.Start(layout.Home(node)));
-            }
-
-            await WaitUntilServingAsync(layout, nodes, stop.Token).ConfigureAwait(false);
+            supervisor.StartAll();
+            await WaitUntilServingAsync(layout, supervisor, stop.Token).ConfigureAwait(false);
             for (var node = 0; node < layout.Count; node++)
             {
                 stdout.WriteLine($"  {layout.Name(node),-12} {(layout.IsObserver(node) ? "observer" : "validator"),-9} {layout.Url(node)}   log: {Path.Combine(layout.Home(node), "node.log")}");
@@ -60,12 +68,16 @@ internal static class DevnetCommand
 
             stdout.WriteLine($"genesis:        {layout.GenesisPath}");
             stdout.WriteLine($"authority key:  {layout.AuthorityKeyPath}");
-            stdout.WriteLine("running; press Ctrl-C to stop every node");
+            stdout.WriteLine(restart
+                ? "running; a node that dies is started again; press Ctrl-C to stop every node"
+                : "running; press Ctrl-C to stop every node");
 
-            var traffic = demo
-                ? new DemoTraffic(layout, stdout).RunAsync(new VoteChainApi.VoteChainApiClient(channel), stop.Token)
-                : Task.CompletedTask;
-            await WatchAsync(nodes, traffic, stdout, stop.Token).ConfigureAwait(false);
+            if (demo)
+            {
+                _ = ReportFailureAsync(new DemoTraffic(layout, stdout).RunAsync(new VoteChainApi.VoteChainApiClient(channel), stop.Token), stdout, stop.Token);
+            }
+
+            await supervisor.WatchAsync(stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -74,8 +86,7 @@ internal static class DevnetCommand
         finally
         {
             stdout.WriteLine("stopping the devnet");
-            await Task.WhenAll(nodes.Select(n => n.StopAsync(StopGrace))).ConfigureAwait(false);
-            nodes.ForEach(n => n.Dispose());
+            await supervisor.StopAllAsync().ConfigureAwait(false);
             stdout.WriteLine("stopped");
         }
     }
@@ -86,34 +97,25 @@ internal static class DevnetCommand
         stop.Cancel();
     };
 
-    /// <summary>Runs until asked to stop; a node process that dies on its own stops the devnet with its name.</summary>
-    private static async Task WatchAsync(List<NodeProcess> nodes, Task traffic, TextWriter stdout, CancellationToken stop)
+    /// <summary>The demo is a side show: when it fails the devnet says so and keeps running.</summary>
+    private static async Task ReportFailureAsync(Task traffic, TextWriter stdout, CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested)
+        try
         {
-            if (traffic.IsFaulted)
+            await traffic.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Whatever went wrong (node 0 down, a refusal), the devnet itself is fine. Once the devnet is stopping,
+            // the traffic ends by cancellation, which is no news.
+            if (!stop.IsCancellationRequested)
             {
-                stdout.WriteLine($"demo traffic stopped: {traffic.Exception!.GetBaseException().Message}");
-                traffic = Task.CompletedTask;
-            }
-
-            if (nodes.FindIndex(n => n.HasExited) is var dead and >= 0)
-            {
-                throw new UserInputException($"devnet node {dead} exited on its own; see its node.log");
-            }
-
-            try
-            {
-                await Task.Delay(250, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                stdout.WriteLine($"demo traffic stopped: {e.GetBaseException().Message}");
             }
         }
     }
 
-    private static async Task WaitUntilServingAsync(DevnetLayout layout, List<NodeProcess> nodes, CancellationToken stop)
+    private static async Task WaitUntilServingAsync(DevnetLayout layout, DevnetSupervisor supervisor, CancellationToken stop)
     {
         var deadline = DateTime.UtcNow + StartupDeadline;
         for (var node = 0; node < layout.Count; node++)
@@ -122,7 +124,7 @@ internal static class DevnetCommand
             var api = new VoteChainApi.VoteChainApiClient(channel);
             while (true)
             {
-                if (nodes[node].HasExited)
+                if (supervisor.IsDown(node))
                 {
                     throw new UserInputException($"{layout.Name(node)} exited at start; see {Path.Combine(layout.Home(node), "node.log")}");
                 }

@@ -36,15 +36,15 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
 
     public bool IsObserver(int node) => node >= Validators;
 
+    /// <summary>The index of the node called <paramref name="name"/> (validator0, observer0, ...), or -1.</summary>
+    public int IndexOf(string name) => Enumerable.Range(0, Count).FirstOrDefault(node => Name(node) == name, -1);
+
     /// <summary>Opens the devnet in <paramref name="folder"/>, creating it when the folder holds none.</summary>
     public static (DevnetLayout Layout, bool Resumed) OpenOrCreate(string folder, int validators, int observers, int basePort)
     {
-        var marker = Path.Combine(folder, MarkerFile);
-        if (File.Exists(marker))
+        if (TryOpen(folder) is { } existing)
         {
-            var saved = JsonNode.Parse(File.ReadAllText(marker))
-                ?? throw new UserInputException($"{marker} is empty; remove the folder to start a new devnet");
-            return (new DevnetLayout(folder, (int)saved["validators"]!, (int)saved["observers"]!, (int)saved["base_port"]!), true);
+            return (existing, true);
         }
 
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
@@ -59,13 +59,30 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
 
         var layout = new DevnetLayout(folder, validators, observers, basePort);
         layout.Create();
-        File.WriteAllText(marker, JsonSerializer.Serialize(new Dictionary<string, int>
+        File.WriteAllText(Path.Combine(folder, MarkerFile), JsonSerializer.Serialize(new Dictionary<string, int>
         {
             ["validators"] = validators,
             ["observers"] = observers,
             ["base_port"] = basePort,
         }));
         return (layout, false);
+    }
+
+    /// <summary>The devnet already in <paramref name="folder"/>; an error when there is none.</summary>
+    public static DevnetLayout Open(string folder) =>
+        TryOpen(folder) ?? throw new UserInputException($"{folder} holds no devnet (no {MarkerFile}); check --dir");
+
+    private static DevnetLayout? TryOpen(string folder)
+    {
+        var marker = Path.Combine(folder, MarkerFile);
+        if (!File.Exists(marker))
+        {
+            return null;
+        }
+
+        var saved = JsonNode.Parse(File.ReadAllText(marker))
+            ?? throw new UserInputException($"{marker} is empty; remove the folder to start a new devnet");
+        return new DevnetLayout(folder, (int)saved["validators"]!, (int)saved["observers"]!, (int)saved["base_port"]!);
     }
 
     private void Create()

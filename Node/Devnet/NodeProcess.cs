@@ -17,11 +17,27 @@ internal sealed partial class NodeProcess : IDisposable
     {
         _process = process;
         _log = log;
+        StartedAt = DateTime.UtcNow;
     }
 
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    public DateTime StartedAt { get; }
+
+    /// <summary>How the process ended, in words: "exit code 3", or "exit code 137, killed by SIGKILL".</summary>
+    public string ExitDescription
+    {
+        get
+        {
+            // .NET reports a child ended by signal N as exit code 128+N, as shells do.
+            var code = _process.ExitCode;
+            var signal = code - 128;
+            var name = signal switch { 2 => "SIGINT", 6 => "SIGABRT", 9 => "SIGKILL", 11 => "SIGSEGV", 15 => "SIGTERM", _ => null };
+            return OperatingSystem.IsWindows() || name is null ? $"exit code {code}" : $"exit code {code}, killed by {name}";
+        }
+    }
 
     public static NodeProcess Start(string home)
     {
@@ -73,6 +89,9 @@ internal sealed partial class NodeProcess : IDisposable
             await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Waits for the process to exit and its last output to reach node.log.</summary>
+    public Task WaitForExitAsync() => _process.WaitForExitAsync(CancellationToken.None);
 
     public void Dispose()
     {

@@ -48,10 +48,10 @@ internal sealed class DevnetProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public DevnetProcess(string dir, int basePort)
+    public DevnetProcess(string dir, int basePort, int validators = 4, int observers = 1, bool restart = false)
     {
-        _process = Process.Start(CliProcess.StartInfo(["devnet", "--dir", dir, "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--validators", "4", "--observers", "1"]))!;
+        string[] args = ["devnet", "--dir", dir, "--base-port", Invariant(basePort), "--validators", Invariant(validators), "--observers", Invariant(observers)];
+        _process = Process.Start(CliProcess.StartInfo(restart ? [.. args, "--restart"] : args))!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
@@ -95,6 +95,8 @@ internal sealed class DevnetProcess : IAsyncDisposable
 
         _process.Dispose();
     }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private void Append(string? line)
     {

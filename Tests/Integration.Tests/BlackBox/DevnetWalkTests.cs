@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace VoteChain.Integration.Tests.BlackBox;
@@ -16,7 +14,7 @@ public sealed class DevnetWalkTests
     public async Task An_operator_runs_an_election_on_a_devnet_from_start_to_audit()
     {
         var root = Path.Combine(Path.GetTempPath(), "votechain-walk-" + Guid.NewGuid().ToString("N")[..8]);
-        var basePort = FreePortRange(5);
+        var basePort = LoopbackPorts.FreeRange(5);
         var node = $"http://127.0.0.1:{basePort}";
         var observer = $"http://127.0.0.1:{basePort + 4}";
         ulong heightBeforeStop;
@@ -95,37 +93,5 @@ public sealed class DevnetWalkTests
         var (exitCode, output, error) = await CliProcess.RunAsync(Step, args);
         Assert.That(exitCode, Is.Zero, () => $"votechain {string.Join(' ', args)}: {error}{output}");
         return output;
-    }
-
-    /// <summary>A run of consecutive ports that are free now (loopback only).</summary>
-    private static int FreePortRange(int count)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var first = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            if (first + count < 65000 && Enumerable.Range(first, count).All(IsFree))
-            {
-                return first;
-            }
-        }
-
-        throw new AssertionException("no free run of ports on 127.0.0.1");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }
