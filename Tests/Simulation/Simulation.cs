@@ -20,6 +20,11 @@ public sealed class Simulation
     private readonly SafetyChecker _checker;
     private readonly List<SimNode> _nodes = [];
     private readonly PbftConfig _config;
+    /// <summary>
+    /// Work a step asks for that is done after the step, not inside it (fetches, the nudge after a finalized block):
+    /// nesting them would grow the stack with every block, and a lone validator finalizes one block per nudge.
+    /// </summary>
+    private readonly Queue<Action> _afterStep = new();
     private long _txCounter;
 
     public Simulation(int seed, int validators, Func<PbftConfig, PbftConfig>? configure = null, bool busy = true)
@@ -154,6 +159,12 @@ public sealed class Simulation
         {
             Feed(node, Consensus.Pbft.Tick.Instance);
         }
+
+        // Bounded per tick: what the queued work queues in turn waits for the next tick.
+        for (var pending = _afterStep.Count; pending > 0 && _afterStep.TryDequeue(out var work); pending--)
+        {
+            work();
+        }
     }
 
     /// <summary>Ticks until the condition holds or a violation occurs; false when the deadline passed first.</summary>
@@ -234,7 +245,7 @@ public sealed class Simulation
 
         if (output.Finalized.Count > 0)
         {
-            Feed(node, new WorkPending(Busy));
+            _afterStep.Enqueue(() => Feed(node, new WorkPending(Busy)));
         }
 
         if (output.Propose is { } request)
@@ -244,7 +255,9 @@ public sealed class Simulation
 
         if (output.FetchFrom is { } from)
         {
-            ServeFetch(node, from);
+            // Served after this step, not inside it: fetched blocks lead to more steps, and nesting them all would
+            // grow the stack with every block a node catches up on.
+            _afterStep.Enqueue(() => ServeFetch(node, from));
         }
     }
 
