@@ -115,16 +115,19 @@ public sealed class EvidenceStore : IEvidenceStore
         }
     }
 
-    /// <summary>The most recently stored records, newest first, at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// The most recently stored records, newest first, at most <paramref name="limit"/> and, after the first, no
+    /// more than <paramref name="maxBytes"/> of serialized records.
+    /// </summary>
     /// <exception cref="StorageException">A record does not parse or the database cannot be read.</exception>
-    public IReadOnlyList<EvidenceRecord> NewestEvidence(int limit)
+    public IReadOnlyList<EvidenceRecord> NewestEvidence(int limit, long maxBytes = long.MaxValue)
     {
         if (limit <= 0)
         {
             return [];
         }
 
-        return _db.Scan(StoreColumn.Evidence, EvidenceKeys.Records, descending: true, limit)
+        return _db.Scan(StoreColumn.Evidence, EvidenceKeys.Records, descending: true, limit, maxBytes)
             .Select(entry => Parse(entry.Key, entry.Value))
             .ToList();
     }

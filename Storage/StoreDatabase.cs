@@ -119,12 +119,15 @@ internal sealed class StoreDatabase : IDisposable
     /// <summary>
     /// Keys and values of the entries whose key starts with <paramref name="prefix"/>, in key order or (with
     /// <paramref name="descending"/>) from the last key back, at most <paramref name="limit"/>; from one
-    /// consistent view (the iterator's implicit snapshot).
+    /// consistent view (the iterator's implicit snapshot). The scan also ends before an entry whose value would take
+    /// the values read past <paramref name="maxValueBytes"/>, though the first entry is always taken.
     /// </summary>
-    public IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(StoreColumn column, byte[] prefix, bool descending, int limit)
+    public IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(StoreColumn column, byte[] prefix, bool descending, int limit,
+        long maxValueBytes = long.MaxValue)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var entries = new List<KeyValuePair<byte[], byte[]>>();
+        long valueBytes = 0;
         try
         {
             using var iterator = _db.NewIterator(_columns[(int)column]);
@@ -158,7 +161,14 @@ internal sealed class StoreDatabase : IDisposable
                     break;
                 }
 
-                entries.Add(new(key, iterator.Value()));
+                var value = iterator.Value();
+                valueBytes += value.Length;
+                if (entries.Count > 0 && valueBytes > maxValueBytes)
+                {
+                    break;
+                }
+
+                entries.Add(new(key, value));
                 if (descending)
                 {
                     iterator.Prev();

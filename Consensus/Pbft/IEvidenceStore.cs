@@ -16,6 +16,9 @@ public interface IEvidenceStore
     /// </summary>
     EvidenceWriteOutcome WriteEvidence(EvidenceRecord record);
 
-    /// <summary>The most recently stored records, newest first, at most <paramref name="limit"/>.</summary>
-    IReadOnlyList<EvidenceRecord> NewestEvidence(int limit);
+    /// <summary>
+    /// The most recently stored records, newest first, at most <paramref name="limit"/> and, after the first, no
+    /// more than <paramref name="maxBytes"/> of serialized records (a pair of proposals carries two blocks).
+    /// </summary>
+    IReadOnlyList<EvidenceRecord> NewestEvidence(int limit, long maxBytes = long.MaxValue);
 }

@@ -48,6 +48,22 @@ public sealed class EvidenceStoreTests : StoreFixture
     }
 
     [Test]
+    public void A_listing_stops_at_its_byte_budget_but_always_gives_the_newest()
+    {
+        var evidence = Open().Evidence;
+        for (var height = 1ul; height <= 3; height++)
+        {
+            evidence.WriteEvidence(_samples.Record(1, height));
+        }
+
+        var size = evidence.NewestEvidence(1).Single().CalculateSize();
+
+        Assert.That(evidence.NewestEvidence(10, maxBytes: 1).Select(r => r.Height), Is.EqualTo(new ulong[] { 3 }));
+        Assert.That(evidence.NewestEvidence(10, maxBytes: (2 * size) + 1).Select(r => r.Height), Is.EqualTo(new ulong[] { 3, 2 }));
+        Assert.That(evidence.NewestEvidence(10, maxBytes: 3 * size), Has.Count.EqualTo(3));
+    }
+
+    [Test]
     public void The_same_pair_twice_or_in_swapped_order_is_stored_once()
     {
         var evidence = Open().Evidence;
