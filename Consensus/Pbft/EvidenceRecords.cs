@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Google.Protobuf;
+using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Protos.V1;
 
@@ -21,8 +22,9 @@ public static class EvidenceRecords
 
     /// <summary>
     /// The record for a pair the engine reported, with the height, view and kind read from the messages; null
-    /// when the pair is not two distinct messages of one kind from this validator at one (height, view). The
-    /// time is the caller's: the core has no clock.
+    /// when the pair is not two messages of one kind from this validator at one (height, view) for different
+    /// blocks. (A second signature over the same proposal is no fault, so it is not evidence.) The time is the
+    /// caller's: the core has no clock.
     /// </summary>
     public static EvidenceRecord? Describe(Evidence evidence, ValidatorSet validators, long recordedUnixMs)
     {
@@ -35,12 +37,14 @@ public static class EvidenceRecords
             return null;
         }
 
-        var firstBytes = evidence.First.ToByteArray();
-        var secondBytes = evidence.Second.ToByteArray();
-        if (firstBytes.AsSpan().SequenceEqual(secondBytes))
+        if (BlockHashOf(evidence.First) is not { } firstHash || BlockHashOf(evidence.Second) is not { } secondHash
+            || firstHash.AsSpan().SequenceEqual(secondHash))
         {
             return null;
         }
+
+        var firstBytes = evidence.First.ToByteArray();
+        var secondBytes = evidence.Second.ToByteArray();
 
         return new EvidenceRecord
         {
@@ -101,6 +105,14 @@ public static class EvidenceRecords
         ConsensusMessage.KindOneofCase.PhaseVote when message.PhaseVote.Kind == PhaseVoteKind.Commit => new MessageFacts(
             EvidenceKind.Commit, message.PhaseVote.Height, message.PhaseVote.View, message.PhaseVote.Sender),
         // The engine reports no other kinds; a view change or new view is not equivocation by itself.
+        _ => null,
+    };
+
+    /// <summary>The block a message is for: a vote names its hash, a proposal carries the block (hash of its header).</summary>
+    private static byte[]? BlockHashOf(ConsensusMessage message) => message.KindCase switch
+    {
+        ConsensusMessage.KindOneofCase.PhaseVote => message.PhaseVote.BlockHash.ToByteArray(),
+        ConsensusMessage.KindOneofCase.PrePrepare => BlockCodec.Parse(message.PrePrepare.Block.Span).Value?.Hash,
         _ => null,
     };
 

@@ -58,6 +58,31 @@ public sealed class EvidenceRecordsTests
     }
 
     [Test]
+    public void Two_proposals_from_the_primary_fed_to_an_engine_are_pre_prepare_evidence()
+    {
+        var engine = new PbftEngine(new PbftConfig(ChainId, _validators), new AcceptAll(), null, 0, GenesisHash, null);
+        // The primary of height 1, view 0 is validator (1 + 0) mod 4 = 1.
+        var first = Proposal(1, 1_000);
+        var second = Proposal(1, 2_000);
+
+        Assert.That(engine.Step(new MessageReceived(first)).Evidence, Is.Empty);
+        var record = EvidenceRecords.Describe(engine.Step(new MessageReceived(second)).Evidence.Single(), _validators, 0);
+
+        Assert.That((record!.ValidatorIndex, record.Height, record.View, record.Kind), Is.EqualTo((1u, 1ul, 0ul, EvidenceKind.PrePrepare)));
+        Assert.That(EvidenceRecords.Name(record.Kind), Is.EqualTo("pre_prepare"));
+    }
+
+    [Test]
+    public void A_proposal_signed_twice_for_the_same_block_is_not_evidence()
+    {
+        var first = Proposal(1, 1_000);
+        var second = first.Clone();
+        second.PrePrepare.Signature = ByteString.CopyFrom(new byte[64]);
+
+        Assert.That(Describe(0, first, second, 1), Is.Null);
+    }
+
+    [Test]
     public void Commits_are_commit_evidence_at_their_own_height_and_view()
     {
         var record = Describe(2, Vote(1, 7, 3, PhaseVoteKind.Commit, Block(1)), Vote(1, 7, 3, PhaseVoteKind.Commit, Block(2)), validator: 1);
@@ -101,6 +126,23 @@ public sealed class EvidenceRecordsTests
 
     private EvidenceRecord? Describe(long at, ConsensusMessage first, ConsensusMessage second, uint validator) =>
         EvidenceRecords.Describe(new Evidence { Validator = validator, First = first, Second = second }, _validators, at);
+
+    /// <summary>A signed PrePrepare at height 1, view 0 for an empty block with this time.</summary>
+    private ConsensusMessage Proposal(uint signer, long time)
+    {
+        var block = BlockCodec.Build(ChainId, 1, GenesisHash, time, signer, [], [], new byte[Hashing.HashSize]);
+        return new ConsensusMessage
+        {
+            PrePrepare = new PrePrepare
+            {
+                Height = 1,
+                View = 0,
+                Block = block.Block.ToByteString(),
+                Sender = signer,
+                Signature = ByteString.CopyFrom(_keys[signer].Sign(MessageSigning.Bytes(SignStep.PrePrepare, ChainId, 1, 0, block.Hash))),
+            },
+        };
+    }
 
     private static byte[] Block(int n) => Hashing.Sha256(BitConverter.GetBytes(n));
 
