@@ -53,10 +53,11 @@ internal static class EvidenceCommand
             }
 
             stdout.WriteLine($"evidence: {view.Total} recorded, newest {view.Records.Count} shown");
-            new TextTable(["validator", "name", "height", "view", "kind", "recorded at"], view.Records
+            // Index and genesis name share the first column: the table left-aligns only that one.
+            new TextTable(["validator", "height", "view", "kind", "recorded at"], view.Records
                 .Select(r => new[]
                 {
-                    r.ValidatorIndex.ToString(CultureInfo.InvariantCulture), r.ValidatorName.Length > 0 ? r.ValidatorName : "-",
+                    string.Join(' ', new[] { r.ValidatorIndex.ToString(CultureInfo.InvariantCulture), r.ValidatorName }.Where(p => p.Length > 0)),
                     r.Height.ToString(CultureInfo.InvariantCulture), r.View.ToString(CultureInfo.InvariantCulture), r.Kind, r.RecordedAt,
                 })
                 .ToList()).Write(stdout);
