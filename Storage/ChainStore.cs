@@ -5,7 +5,8 @@ namespace VoteChain.Storage;
 
 /// <summary>
 /// The node's chain and state on disk: blocks, their height and transaction indexes, the four state record
-/// kinds, the head and the validator's sign-state, in one RocksDB database.
+/// kinds, the head and the validator's sign-state, in one RocksDB database; and, beside them, the equivocation
+/// evidence the node recorded (<see cref="Evidence"/>).
 /// </summary>
 /// <remarks>
 /// One writer (the consensus driver) commits blocks; any number of threads may read at the same time. Dispose only
@@ -17,10 +18,11 @@ public sealed partial class ChainStore : IStateReader, IChainReader, IChainWrite
     private readonly Lock _writeLock = new();
     private volatile HeadState _head;
 
-    private ChainStore(StoreDatabase db, HeadState head)
+    private ChainStore(StoreDatabase db, HeadState head, EvidenceStore evidence)
     {
         _db = db;
         _head = head;
+        Evidence = evidence;
     }
 
     /// <summary>The full path of the data folder.</summary>
@@ -35,14 +37,19 @@ public sealed partial class ChainStore : IStateReader, IChainReader, IChainWrite
 
     public byte[] StateRoot => (byte[])_head.StateRoot.Clone();
 
+    /// <summary>Equivocation evidence, kept in the same database (and closed with it).</summary>
+    public EvidenceStore Evidence { get; }
+
     /// <summary>
     /// Opens the data folder for <paramref name="chainId"/>, creating the folder and the database when missing.
-    /// A fresh database starts at height 0 with the genesis hash as head and the genesis state root.
+    /// A fresh database starts at height 0 with the genesis hash as head and the genesis state root. A database
+    /// written before a column existed (the evidence column, say) opens too: RocksDB adds the missing column.
     /// </summary>
+    /// <param name="evidenceLimits">Bounds on stored evidence; the defaults of <see cref="EvidenceLimits"/> when null.</param>
     /// <exception cref="StorageException">
     /// The folder is in use, is a file, holds another chain or genesis, or is unreadable or corrupt.
     /// </exception>
-    public static ChainStore Open(string dataDir, string chainId, byte[] genesisHash)
+    public static ChainStore Open(string dataDir, string chainId, byte[] genesisHash, EvidenceLimits? evidenceLimits = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDir);
         ArgumentException.ThrowIfNullOrEmpty(chainId);
@@ -55,7 +62,8 @@ public sealed partial class ChainStore : IStateReader, IChainReader, IChainWrite
         var db = StoreDatabase.Open(dataDir);
         try
         {
-            return new ChainStore(db, ChainMeta.LoadOrInitialize(db, chainId, genesisHash));
+            var head = ChainMeta.LoadOrInitialize(db, chainId, genesisHash);
+            return new ChainStore(db, head, EvidenceStore.Load(db, evidenceLimits ?? new EvidenceLimits()));
         }
         catch
         {

@@ -25,4 +25,10 @@ public enum StoreColumn : byte
 
     /// <summary>The validator's last-signed consensus state, as opaque bytes owned by the consensus driver.</summary>
     SignState = 9,
+
+    /// <summary>
+    /// Equivocation evidence the node recorded, with its own indexes (see <see cref="EvidenceKeys"/>). Added after
+    /// the first release: an older data folder gets the column when it is next opened.
+    /// </summary>
+    Evidence = 10,
 }

@@ -23,6 +23,7 @@ public static class StoreColumns
         StoreColumn.Tallies => "tallies",
         StoreColumn.Meta => "meta",
         StoreColumn.SignState => "sign_state",
+        StoreColumn.Evidence => "evidence",
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown store column."),
     };
 

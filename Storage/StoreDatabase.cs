@@ -116,6 +116,77 @@ internal sealed class StoreDatabase : IDisposable
         return keys;
     }
 
+    /// <summary>
+    /// Keys and values of the entries whose key starts with <paramref name="prefix"/>, in key order or (with
+    /// <paramref name="descending"/>) from the last key back, at most <paramref name="limit"/>; from one
+    /// consistent view (the iterator's implicit snapshot). The scan also ends before an entry whose value would take
+    /// the values read past <paramref name="maxValueBytes"/>, though the first entry is always taken.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(StoreColumn column, byte[] prefix, bool descending, int limit,
+        long maxValueBytes = long.MaxValue)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var entries = new List<KeyValuePair<byte[], byte[]>>();
+        long valueBytes = 0;
+        try
+        {
+            using var iterator = _db.NewIterator(_columns[(int)column]);
+            if (!descending)
+            {
+                iterator.Seek(prefix);
+            }
+            else if (Successor(prefix) is { } after)
+            {
+                // The first key past the prefix, then one back: the last key under it (if any).
+                iterator.Seek(after);
+                if (iterator.Valid())
+                {
+                    iterator.Prev();
+                }
+                else
+                {
+                    iterator.SeekToLast();
+                }
+            }
+            else
+            {
+                iterator.SeekToLast();
+            }
+
+            while (entries.Count < limit && iterator.Valid())
+            {
+                var key = iterator.Key();
+                if (!key.AsSpan().StartsWith(prefix))
+                {
+                    break;
+                }
+
+                var value = iterator.Value();
+                valueBytes += value.Length;
+                if (entries.Count > 0 && valueBytes > maxValueBytes)
+                {
+                    break;
+                }
+
+                entries.Add(new(key, value));
+                if (descending)
+                {
+                    iterator.Prev();
+                }
+                else
+                {
+                    iterator.Next();
+                }
+            }
+        }
+        catch (RocksDbException e)
+        {
+            throw StorageErrors.ReadFailed(Folder, e);
+        }
+
+        return entries;
+    }
+
     /// <summary>Writes the batch atomically and waits until it is on disk.</summary>
     public void WriteSynced(WriteBatch batch, string what)
     {
@@ -140,6 +211,22 @@ internal sealed class StoreDatabase : IDisposable
         _disposed = true;
         _db.Dispose();
         GC.KeepAlive(_options);
+    }
+
+    /// <summary>The smallest key greater than every key that starts with the prefix; null when there is none.</summary>
+    private static byte[]? Successor(byte[] prefix)
+    {
+        for (var i = prefix.Length - 1; i >= 0; i--)
+        {
+            if (prefix[i] != 0xFF)
+            {
+                var after = prefix[..(i + 1)];
+                after[i]++;
+                return after;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

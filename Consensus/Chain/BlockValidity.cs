@@ -22,7 +22,7 @@ public static class BlockValidity
         ArgumentNullException.ThrowIfNull(header);
         if (header.ChainId != chainId)
         {
-            return "the block is for another chain";
+            return $"the block is for chain '{Transactions.TxDecoder.Printable(header.ChainId)}', not '{chainId}'";
         }
 
         if (header.Height != height)

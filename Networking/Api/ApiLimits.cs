@@ -14,4 +14,16 @@ public static class ApiLimits
 
     /// <summary>Envelopes in one submit stream: the per-envelope results must still fit one response.</summary>
     public const int MaxStreamEnvelopes = 100_000;
+
+    /// <summary>Evidence records ListEvidence returns when the request names no limit.</summary>
+    public const uint DefaultEvidenceRecords = 100;
+
+    /// <summary>The largest limit ListEvidence accepts.</summary>
+    public const uint MaxEvidenceRecords = 1_000;
+
+    /// <summary>
+    /// Serialized records in one ListEvidence response (at least one record is always sent): a pair of proposals
+    /// carries two whole blocks, so a thousand of them would not fit any sensible message.
+    /// </summary>
+    public const int MaxEvidenceResponseBytes = 16 * 1024 * 1024;
 }

@@ -9,9 +9,9 @@ namespace VoteChain.Networking.Api;
 public sealed partial class ApiService
 {
     /// <summary>
-    /// The status source fills role, name, peers, syncing, view, chain and genesis; height, head hash and mempool
-    /// size are always taken from the store and mempool this service reads, so the status agrees with what the
-    /// other calls answer at the same moment.
+    /// The status source fills role, name, peers, syncing, view, chain and genesis; height, head hash, mempool
+    /// size and evidence count are always taken from the store and mempool this service reads, so the status agrees
+    /// with what the other calls answer at the same moment.
     /// </summary>
     public override Task<NodeStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
@@ -20,6 +20,7 @@ public sealed partial class ApiService
         status.Height = head.Height;
         status.HeadHash = ByteString.CopyFrom(head.Hash);
         status.MempoolSize = (uint)_mempool.Count;
+        status.EvidenceCount = (ulong)_store.Evidence.EvidenceCount;
         return Task.FromResult(status);
     }
 

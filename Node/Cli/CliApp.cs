@@ -27,6 +27,7 @@ public static class CliApp
             Operator.VoteCommand.Build(runner),
             Operator.TallyCommand.Build(runner),
             Operator.BlockCommand.Build(runner),
+            Operator.EvidenceCommand.Build(runner),
             DevnetCommand.Build(runner),
             BenchCommand.Build(runner),
             Verify.ReceiptCommand.Build(runner),

@@ -31,12 +31,14 @@ internal sealed partial class ConsensusDriver : BackgroundService
     private readonly BlockProducer _producer;
     private readonly PeerNetwork _peers;
     private readonly ChainEvents _events;
+    private readonly EvidenceRecorder _evidence;
     private readonly TimeSpan _tick;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ConsensusDriver> _logger;
 
     public ConsensusDriver(PbftEngine engine, ChainStore store, Mempool mempool, ChainExecutor executor, BlockProducer producer,
-        PeerNetwork peers, ChainEvents events, TimeSpan tick, IHostApplicationLifetime lifetime, ILogger<ConsensusDriver> logger)
+        PeerNetwork peers, ChainEvents events, EvidenceRecorder evidence, TimeSpan tick, IHostApplicationLifetime lifetime,
+        ILogger<ConsensusDriver> logger)
     {
         _lifetime = lifetime;
         _engine = engine;
@@ -46,6 +48,7 @@ internal sealed partial class ConsensusDriver : BackgroundService
         _producer = producer;
         _peers = peers;
         _events = events;
+        _evidence = evidence;
         _tick = tick;
         _logger = logger;
     }
@@ -64,7 +67,8 @@ internal sealed partial class ConsensusDriver : BackgroundService
     /// <summary>The height the engine is agreeing on.</summary>
     public ulong Height { get; private set; }
 
-    public long Evidence { get; private set; }
+    /// <summary>Equivocation evidence stored, read from the store so that it survives restarts.</summary>
+    public long Evidence => _evidence.Count;
 
     public void Post(IEngineInput input) => _inputs.Writer.TryWrite(input);
 
@@ -177,8 +181,16 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
         foreach (var evidence in output.Evidence)
         {
-            Evidence++;
-            LogEvidence(evidence.Validator);
+            // The engine reports a pair again whenever the validator re-sends; only news deserves a warning.
+            var outcome = _evidence.Record(evidence);
+            if (outcome is EvidenceWriteOutcome.Duplicate or EvidenceWriteOutcome.HeightRecorded)
+            {
+                LogEvidenceKnown(evidence.Validator, outcome.Value);
+            }
+            else
+            {
+                LogEvidence(evidence.Validator, outcome?.ToString() ?? "not a conflicting pair");
+            }
         }
 
         if (output.Finalized.Count > 0)
@@ -209,6 +221,9 @@ internal sealed partial class ConsensusDriver : BackgroundService
     [LoggerMessage(Level = LogLevel.Critical, Message = "Stopping the node: {Reason}")]
     private partial void LogFatal(string reason, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Validator} equivocated; evidence recorded")]
-    private partial void LogEvidence(uint validator);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Validator} equivocated; evidence: {Outcome}")]
+    private partial void LogEvidence(uint validator, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Validator {Validator} equivocated again; evidence: {Outcome}")]
+    private partial void LogEvidenceKnown(uint validator, EvidenceWriteOutcome outcome);
 }

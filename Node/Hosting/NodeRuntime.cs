@@ -91,7 +91,8 @@ public static class NodeRuntime
             var engine = new PbftEngine(EngineConfig(chain, options), executor, validatorIndex is null ? null : key,
                 store.Height, store.HeadHash, signState);
             return new ConsensusDriver(engine, store, mempool, executor, new BlockProducer(chain, store, mempool, executor, clock), peers,
-                events, TimeSpan.FromMilliseconds(options.TickMs), s.GetRequiredService<IHostApplicationLifetime>(),
+                events, new EvidenceRecorder(store.Evidence, chain, clock), TimeSpan.FromMilliseconds(options.TickMs),
+                s.GetRequiredService<IHostApplicationLifetime>(),
                 s.GetRequiredService<ILogger<ConsensusDriver>>());
         });
         builder.Services.AddHostedService(s => s.GetRequiredService<ConsensusDriver>());

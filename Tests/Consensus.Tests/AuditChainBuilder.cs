@@ -27,7 +27,7 @@ internal sealed class AuditChainBuilder : IDisposable
 
     public AuditChainBuilder()
     {
-        Genesis = new Protos.V1.Genesis { ChainId = ChainId, GenesisTimeUnixMs = Start - 1_000, Params = new ConsensusParams { MaxBlockBytes = 1 << 20 } };
+        Genesis = new Protos.V1.Genesis { ChainId = ChainId, GenesisTimeUnixMs = Start - 1_000, Params = new ConsensusParams { MaxBlockBytes = 1 << 20, MaxBlockTxs = 10_000, MaxClockDriftMs = 5_000 } };
         Genesis.Validators.Add(new ValidatorInfo { Name = "v0", PublicKey = ByteString.CopyFrom(Validator.PublicKey), Endpoint = "http://127.0.0.1:1" });
         Genesis.Authorities.Add(ByteString.CopyFrom(Authority.PublicKey));
         _rules = RuleContext.From(Genesis);

@@ -69,7 +69,8 @@ public sealed class AuditTests
                 bytes[^1] ^= 1;
                 block.Transactions[0] = ByteString.CopyFrom(bytes);
             }),
-            "block 2: transaction 0 does not verify: BAD_SIGNATURE: The transaction signature does not verify with its signer key.");
+            // The changed bytes no longer hash to the header's commitment: caught before any signature is checked.
+            "block 2: the transactions do not hash to the header's tx root");
     }
 
     [Test]
@@ -80,7 +81,12 @@ public sealed class AuditTests
     [Test]
     public void A_wrong_tx_root_is_named() =>
         AssertSecondBlockFails(chain => chain.Block([], tamperHeader: h => h.TxRoot = Zeros),
-            "block 2: the header's tx root is not the Merkle root of the block's transactions");
+            "block 2: the transactions do not hash to the header's tx root");
+
+    [Test]
+    public void A_block_over_the_size_limit_is_named() =>
+        AssertSecondBlockFails(chain => chain.Block([], tamperBody: b => b.Transactions.Add(Google.Protobuf.ByteString.CopyFrom(new byte[1 << 20]))),
+            "block 2: the block is 1048706 bytes; the chain allows 1048576");
 
     [Test]
     public void A_block_for_another_chain_is_named() =>

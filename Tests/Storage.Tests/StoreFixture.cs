@@ -37,9 +37,10 @@ public abstract class StoreFixture
     }
 
     /// <summary>Opens a store that TearDown closes; tests still dispose explicitly where a reopen is the point.</summary>
-    protected ChainStore Open(string? folder = null, string chainId = TestChain.ChainId, byte[]? genesis = null)
+    protected ChainStore Open(string? folder = null, string chainId = TestChain.ChainId, byte[]? genesis = null,
+        EvidenceLimits? evidenceLimits = null)
     {
-        var store = ChainStore.Open(folder ?? Folder, chainId, genesis ?? TestChain.GenesisHash);
+        var store = ChainStore.Open(folder ?? Folder, chainId, genesis ?? TestChain.GenesisHash, evidenceLimits);
         _open.Add(store);
         return store;
     }

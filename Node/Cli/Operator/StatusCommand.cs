@@ -12,7 +12,7 @@ internal static class StatusCommand
     {
         var node = NodeClient.NodeOption();
         var json = JsonOutput.Option();
-        var command = new Command("status", "Show a node's chain, role, height, head, view, peers, mempool and sync state.") { node, json };
+        var command = new Command("status", "Show a node's chain, role, height, head, view, peers, mempool, sync state and evidence count.") { node, json };
         runner.Attach(command, (parseResult, stdout) =>
         {
             using var session = new NodeSession(parseResult.GetRequiredValue(node));
@@ -30,6 +30,7 @@ internal static class StatusCommand
             stdout.WriteLine($"view:         {status.View}");
             stdout.WriteLine($"mempool:      {status.MempoolSize}");
             stdout.WriteLine($"syncing:      {(status.Syncing ? "yes" : "no")}");
+            stdout.WriteLine($"evidence:     {status.EvidenceCount}");
             stdout.WriteLine($"peers:        {status.Peers.Count(p => p.Connected)} of {status.Peers.Count} connected");
             if (status.Peers.Count > 0)
             {
@@ -43,11 +44,11 @@ internal static class StatusCommand
 
     private static StatusJson ToJson(NodeStatus s) => new(
         s.ChainId, s.Role, s.Name, s.Height, HexInput.Format(s.HeadHash.Span), s.View, HexInput.Format(s.GenesisHash.Span),
-        s.MempoolSize, s.Syncing,
+        s.MempoolSize, s.Syncing, s.EvidenceCount,
         [.. s.Peers.Select(p => new PeerJson(p.Name, p.Endpoint, HexInput.Format(p.PublicKey.Span), p.Connected, p.Height))]);
 
     private sealed record StatusJson(string ChainId, string Role, string Name, ulong Height, string HeadHash, ulong View,
-        string GenesisHash, uint MempoolSize, bool Syncing, IReadOnlyList<PeerJson> Peers);
+        string GenesisHash, uint MempoolSize, bool Syncing, ulong Evidence, IReadOnlyList<PeerJson> Peers);
 
     private sealed record PeerJson(string Name, string Endpoint, string PublicKey, bool Connected, ulong Height);
 }

@@ -25,7 +25,7 @@ public sealed class ChainCommandTests
         Assert.That(json.GetProperty("chain_id").GetString(), Is.EqualTo(TestNetwork.ChainId));
         Assert.That(json.GetProperty("role").GetString(), Is.EqualTo("validator"));
         Assert.That(json.GetProperty("head_hash").GetString(), Has.Length.EqualTo(64));
-        foreach (var field in new[] { "name", "height", "view", "genesis_hash", "mempool_size", "syncing", "peers" })
+        foreach (var field in new[] { "name", "height", "view", "genesis_hash", "mempool_size", "syncing", "evidence", "peers" })
         {
             Assert.That(json.TryGetProperty(field, out _), field);
         }
