@@ -82,6 +82,14 @@ internal sealed class TestNetwork : IAsyncDisposable
 
     public string Url(int node) => $"http://127.0.0.1:{_nodes[node].Port}";
 
+    /// <summary>The slot's home folder (config/node_key.json, config/genesis.json): a test-only peer that never starts
+    /// as a real node can take a validator's key, port and genesis from here.</summary>
+    public string Home(int node) => _nodes[node].Home;
+
+    public int Port(int node) => _nodes[node].Port;
+
+    public string GenesisPath(int node) => Path.Combine(_nodes[node].Home, "config", "genesis.json");
+
     public bool IsRunning(int node) => _nodes[node].App is not null;
 
     public async Task StartAsync(int node)
