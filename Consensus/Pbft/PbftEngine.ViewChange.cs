@@ -71,7 +71,8 @@ public sealed partial class PbftEngine
             return;
         }
 
-        _round.Active = true;
+        // A view change alone does not start this replica's clock: one liar's view changes would otherwise keep an
+        // idle chain changing views (and making empty blocks). f+1 of them move it through JoinIfOneHonestAsks.
         if (preparedBlock is not null)
         {
             _round.AddPrepared(preparedBlock);
