@@ -43,11 +43,7 @@ public static class NodeRuntime
 
         NodeOptionsLoader.TryParseListen(options.Listen, out var listen);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
-        builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
-        logging?.Invoke(builder.Logging);
+        ConfigureLogging(builder.Logging, options, logging);
         builder.WebHost.ConfigureKestrel(k => k.Listen(listen, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc(ApiHosting.Configure)
             .AddServiceOptions<PeerServiceImpl>(o => o.MaxReceiveMessageSize = PeerServiceImpl.MaxMessageBytes(genesis.Params, genesis.Validators.Count));
@@ -74,9 +70,12 @@ public static class NodeRuntime
             new MempoolLimits(options.Mempool.MaxTxs, options.Mempool.MaxBytes, options.Mempool.MaxTxBytes));
         var advertised = validatorIndex is { } own ? genesis.Validators[own].Endpoint : $"http://{options.Listen}";
         var peerUrls = genesis.Validators.Where((_, i) => i != validatorIndex).Select(v => v.Endpoint).Concat(options.Peers);
+        // The peers exist before the host does, so they get a logger factory of their own, set up the same way:
+        // a peer set aside by sync, or lost, is worth a line in the node's log.
+        var peerLoggers = LoggerFactory.Create(l => ConfigureLogging(l, options, logging));
         var peers = new PeerNetwork(peerUrls,
             () => HelloSigning.Create(key, chain.ChainId, chain.GenesisHash, options.Name, advertised, clock.GetUtcNow().ToUnixTimeMilliseconds()),
-            LoggerFactory.Create(l => l.ClearProviders()));
+            peerLoggers);
 
         var signState = store.ReadSignState() is { } saved ? SignState.Parser.ParseFrom(saved) : null;
 
@@ -115,7 +114,16 @@ public static class NodeRuntime
         app.MapGrpcReflectionService();
         app.Lifetime.ApplicationStarted.Register(peers.Start);
         app.Lifetime.ApplicationStopping.Register(events.Close);
-        return new NodeInstance(app, options, [peers, store, key]);
+        return new NodeInstance(app, options, [peers, peerLoggers, store, key]);
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, NodeOptions options, Action<ILoggingBuilder>? more)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
+        logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
+        more?.Invoke(logging);
     }
 
     internal static PbftConfig EngineConfig(ChainContext chain, NodeOptions options)
