@@ -150,7 +150,14 @@ public sealed partial class PbftEngine
             return;
         }
 
-        _round.Active = true;
+        // Phase votes from f+1 validators mean real activity at this height (one of them is honest); fewer might be
+        // one liar's, which alone must not start the clock of an idle chain.
+        _round.PhaseVoters.Add(vote.Sender);
+        if (_round.PhaseVoters.Count >= _validators.OneHonest)
+        {
+            _round.Active = true;
+        }
+
         TryProgress();
     }
 

@@ -38,6 +38,9 @@ internal sealed class RoundState
     /// <summary>This validator's highest prepared certificate at this height.</summary>
     public PreparedCertificate? Prepared { get; set; }
 
+    /// <summary>Validators whose phase votes arrived at this height (this one's own included).</summary>
+    public HashSet<uint> PhaseVoters { get; } = [];
+
     public HashSet<ulong> PrepareSent { get; } = [];
 
     public HashSet<ulong> CommitSent { get; } = [];

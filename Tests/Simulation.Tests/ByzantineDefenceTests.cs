@@ -72,15 +72,26 @@ public sealed class ByzantineDefenceTests
 
         // The replica's own timeout takes it to the next view only, whatever the liar asked for.
         _engine.Step(new WorkPending(true));
-        for (var tick = 0; tick < 1_000 && !_engine.ViewChanging; tick++)
-        {
-            _engine.Step(Tick.Instance);
-        }
+        TickUntilViewChanging(limit: 1_000);
 
         Assert.That((_engine.View, _engine.ViewChanging), Is.EqualTo((1UL, true)));
 
         Receive(ViewChange(2, newView: 40));
         Assert.That(_engine.View, Is.EqualTo(40UL), "f+1 = 2 validators asked for view 40: one of them is honest");
+    }
+
+    [Test]
+    public void One_validator_poking_an_idle_chain_does_not_start_its_clock_but_f_plus_one_do()
+    {
+        var liar = 1;
+        Receive(PhaseVote(liar, Consensus.Crypto.Hashing.Sha256("nothing"u8)));
+        Receive(ViewChange(liar, newView: 1));
+        TickUntilViewChanging(limit: 1_000);
+        Assert.That((_engine.View, _engine.ViewChanging), Is.EqualTo((0UL, false)), "an idle chain stays idle");
+
+        Receive(PhaseVote(2, Consensus.Crypto.Hashing.Sha256("something"u8)));
+        TickUntilViewChanging(limit: 1_000);
+        Assert.That(_engine.ViewChanging, Is.True, "two validators voting at this height is activity: its clock runs");
     }
 
     [Test]
@@ -103,6 +114,27 @@ public sealed class ByzantineDefenceTests
     }
 
     private StepOutput Receive(ConsensusMessage message) => _engine.Step(new MessageReceived(message));
+
+    private void TickUntilViewChanging(int limit)
+    {
+        for (var tick = 0; tick < limit && !_engine.ViewChanging; tick++)
+        {
+            _engine.Step(Tick.Instance);
+        }
+    }
+
+    private ConsensusMessage PhaseVote(int sender, byte[] hash) => new()
+    {
+        PhaseVote = new PhaseVote
+        {
+            Kind = PhaseVoteKind.Prepare,
+            Height = 1,
+            View = 0,
+            BlockHash = ByteString.CopyFrom(hash),
+            Sender = (uint)sender,
+            Signature = ByteString.CopyFrom(Sign(sender, SignStep.Prepare, 0, hash)),
+        },
+    };
 
     /// <summary>Moves node 0 into <paramref name="view"/> through a NewView from that view's primary, with its proposal.</summary>
     private void EnterView(ulong view, PrePrepare prePrepare, ParsedBlock block)
