@@ -53,7 +53,10 @@ internal sealed partial class BlockSyncer : BackgroundService
             try
             {
                 await _wake.WaitAsync(Poll, stoppingToken).ConfigureAwait(false);
-                await CatchUpAsync(stoppingToken).ConfigureAwait(false);
+                if (!await CatchUpAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    break;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -68,18 +71,23 @@ internal sealed partial class BlockSyncer : BackgroundService
         base.Dispose();
     }
 
-    private async Task CatchUpAsync(CancellationToken cancellation)
+    /// <returns>False once the node is stopping (the chain's events are closed), so that syncing ends.</returns>
+    private async Task<bool> CatchUpAsync(CancellationToken cancellation)
     {
         var best = await _peers.BestHeightAsync(cancellation).ConfigureAwait(false) ?? 0;
-        Syncing = best > _store.Height + 1;
         while (best > _store.Height && !cancellation.IsCancellationRequested)
         {
             var from = _store.Height + 1;
             if (await _peers.FetchBlocksAsync(from, cancellation).ConfigureAwait(false) is not { } fetched)
             {
-                return;
+                // Every peer that claimed more served nothing and is now demoted, so no claim this node believes is ahead
+                // of it: not syncing. (Set before the fetch instead, a liar whose pause ran out made a node at its head
+                // report "syncing" until the next poll.)
+                Syncing = false;
+                return true;
             }
 
+            Syncing = best > _store.Height + 1;
             LogFetched(fetched.Blocks.Count, from, fetched.Source);
             foreach (var block in fetched.Blocks)
             {
@@ -92,7 +100,14 @@ internal sealed partial class BlockSyncer : BackgroundService
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             try
             {
-                await _events.WaitBeyondAsync(from - 1 + (ulong)fetched.Blocks.Count - 1, timeout.Token).ConfigureAwait(false);
+                var reached = await _events.WaitBeyondAsync(from - 1 + (ulong)fetched.Blocks.Count - 1, timeout.Token).ConfigureAwait(false);
+                if (reached is null)
+                {
+                    // Closed: the node is stopping, maybe because its driver stopped on a fatal error. Every wait would now
+                    // return at once, and going on would fetch the same batch again and again as fast as the peer answers.
+                    Syncing = false;
+                    return false;
+                }
             }
             catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
             {
@@ -101,13 +116,14 @@ internal sealed partial class BlockSyncer : BackgroundService
                     _peers.Demote(fetched.Source, $"none of its {fetched.Blocks.Count} blocks from height {from} was taken");
                 }
 
-                return;
+                return true;
             }
 
             Syncing = best > _store.Height + 1;
         }
 
         Syncing = false;
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Fetched {Count} blocks from height {From} from {Source}")]

@@ -75,13 +75,16 @@ internal sealed partial class ConsensusDriver : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var ticker = new PeriodicTimer(_tick);
+        // The ticker stops with the loop, also when a fatal error ends it while the host is still up (it shuts down after
+        // that, or never when embedded): only then does this task complete and the health check see a driver that is gone.
+        using var ticking = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var ticks = Task.Run(async () =>
         {
-            while (await ticker.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            while (await ticker.WaitForNextTickAsync(ticking.Token).ConfigureAwait(false))
             {
                 Post(Tick.Instance);
             }
-        }, stoppingToken);
+        }, ticking.Token);
 
         Post(new WorkPending(_mempool.Count > 0));
         try
@@ -99,6 +102,7 @@ internal sealed partial class ConsensusDriver : BackgroundService
             // Shutdown: the step in progress has finished; nothing is half-written.
         }
 
+        await ticking.CancelAsync().ConfigureAwait(false);
         try
         {
             await ticks.ConfigureAwait(false);

@@ -92,6 +92,10 @@ internal sealed class TestNetwork : IAsyncDisposable
 
     public bool IsRunning(int node) => _nodes[node].App is not null;
 
+    /// <summary>Why the node's consensus driver stopped it, or null. A node stopped that way stays up here (nothing waits for
+    /// its shutdown, unlike <c>votechain start</c>), so a test must ask.</summary>
+    public string? Fatal(int node) => _nodes[node].App?.Fatal;
+
     public async Task StartAsync(int node)
     {
         var slot = _nodes[node];
@@ -117,6 +121,19 @@ internal sealed class TestNetwork : IAsyncDisposable
             await app.StopAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Deletes a stopped node's storage (chain and sign-state), as for a validator replaced by a fresh machine
+    /// with the same key: started again, it has to sync the whole chain.</summary>
+    public void WipeData(int node)
+    {
+        if (IsRunning(node))
+        {
+            throw new InvalidOperationException($"node{node} is running");
+        }
+
+        var options = NodeOptionsLoader.Load(_nodes[node].Home, new Dictionary<string, string?>(), []);
+        Directory.Delete(options.DataDir, recursive: true);
     }
 
     public VoteChainApi.VoteChainApiClient Api(int node)

@@ -6,10 +6,15 @@ namespace VoteChain.Integration.Tests.Byzantine;
 
 /// <summary>
 /// The dishonest validator's side of the peer protocol: honest validators dial its genesis endpoint and gossip to it,
-/// so it sees their proposals, phase votes and view changes. It serves no blocks (it claims an empty chain).
-/// Hellos are not checked: only the test's own honest nodes know this port.
+/// so it sees their proposals, phase votes and view changes. Heads and blocks are answered by the attack when it lies
+/// about sync (<see cref="ISyncAnswers"/>); otherwise it claims an empty chain and serves no blocks.
+/// Hellos are not checked: only the test's own nodes know this port.
 /// </summary>
-internal sealed class ByzantinePeerService(Action<ConsensusMessage> received, CancellationToken stopping) : PeerService.PeerServiceBase
+/// <param name="sync">The attack's sync answers, or null; read per call because the attack is made after the server.</param>
+/// <param name="fault">Where a broken sync answer is reported: the caller only sees a failed call, which looks like a
+/// liar that served nothing, so a bug in the attacker would otherwise pass for the defence working.</param>
+internal sealed class ByzantinePeerService(Action<ConsensusMessage> received, Func<ISyncAnswers?> sync, Action<Exception> fault,
+    CancellationToken stopping) : PeerService.PeerServiceBase
 {
     public override async Task<GossipAck> Gossip(IAsyncStreamReader<PeerMessage> requestStream, ServerCallContext context)
     {
@@ -34,9 +39,44 @@ internal sealed class ByzantinePeerService(Action<ConsensusMessage> received, Ca
         return new GossipAck();
     }
 
-    public override Task<GetBlocksResponse> GetBlocks(GetBlocksRequest request, ServerCallContext context) =>
-        Task.FromResult(new GetBlocksResponse());
+    public override async Task<GetBlocksResponse> GetBlocks(GetBlocksRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (sync() is not { } answers)
+        {
+            return new GetBlocksResponse();
+        }
 
-    public override Task<Head> GetHead(GetHeadRequest request, ServerCallContext context) =>
-        Task.FromResult(new Head { Height = 0, Hash = ByteString.Empty });
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+        return await AnswerAsync(context, answers.BlocksAsync(request, context.Peer, open.Token)).ConfigureAwait(false);
+    }
+
+    public override async Task<Head> GetHead(GetHeadRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (sync() is not { } answers)
+        {
+            return new Head { Height = 0, Hash = ByteString.Empty };
+        }
+
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+        return await AnswerAsync(context, answers.HeadAsync(open.Token)).ConfigureAwait(false);
+    }
+
+    private async Task<T> AnswerAsync<T>(ServerCallContext context, Task<T> answer)
+    {
+        try
+        {
+            return await answer.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested || stopping.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            fault(e);
+            throw;
+        }
+    }
 }

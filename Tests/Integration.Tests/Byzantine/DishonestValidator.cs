@@ -18,7 +18,8 @@ namespace VoteChain.Integration.Tests.Byzantine;
 /// <summary>
 /// A test-only validator that holds a genesis validator's real key and port but runs no node: its own minimal peer
 /// server on 127.0.0.1 receives the honest validators' gossip, and its own gossip streams (signed Hello, then
-/// consensus messages) carry whatever its <see cref="IAttack"/> crafts. Everything goes over real gRPC.
+/// consensus messages) carry whatever its <see cref="IAttack"/> crafts, and an attack that lies about sync answers the
+/// heads and blocks others ask it for. Everything goes over real gRPC.
 /// </summary>
 internal sealed class DishonestValidator : IAsyncDisposable
 {
@@ -55,7 +56,8 @@ internal sealed class DishonestValidator : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, net.Port(slot), l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 64 * 1024 * 1024);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
-        builder.Services.AddSingleton(_ => new ByzantinePeerService(m => self!.OnReceived(m), stop.Token));
+        builder.Services.AddSingleton(_ => new ByzantinePeerService(m => self!.OnReceived(m), () => self!._attack as ISyncAnswers,
+            e => self!.Fault ??= e, stop.Token));
         var server = builder.Build();
         server.MapGrpcService<ByzantinePeerService>();
         self = new DishonestValidator(key, server, stop);
@@ -130,6 +132,7 @@ internal sealed class DishonestValidator : IAsyncDisposable
 
         await _server.StopAsync().ConfigureAwait(false);
         await _server.DisposeAsync().ConfigureAwait(false);
+        (_attack as IDisposable)?.Dispose();
         _stop.Dispose();
         _key.Dispose();
     }

@@ -37,7 +37,8 @@ public sealed class DishonestValidatorTests
             var decoys = voters.Select((v, i) => Payloads.Vote(v, Election, (uint)((i + 1) % 3))).ToList();
             BodySwapAttack? attack = null;
             await using var dishonest = await DishonestValidator.StartAsync(net, Dishonest, Honest, c => attack = new BodySwapAttack(c, decoys));
-            var nodes = await StartHonestAsync(net, voters, deadline, () => $"swapped at heights {string.Join(", ", attack!.SwappedHeights)}");
+            var nodes = await HonestNodes.StartAsync(net, Honest, Election, voters, deadline,
+                () => $"swapped at heights {string.Join(", ", attack!.SwappedHeights)}");
 
             // Two votes a round, each round committed everywhere before the next, until the chain has passed the heights
             // 3, 7 and 11: the dishonest validator leads view 0 there, stays silent, and swaps once view 1 proposes.
@@ -83,7 +84,7 @@ public sealed class DishonestValidatorTests
             await using var net = TestNetwork.Create(validators: 4, observers: 0, proposeTimeoutMs: 300);
             ViewSteeringAttack? attack = null;
             await using var dishonest = await DishonestValidator.StartAsync(net, Dishonest, Honest, c => attack = new ViewSteeringAttack(c));
-            var nodes = await StartHonestAsync(net, voters, deadline,
+            var nodes = await HonestNodes.StartAsync(net, Honest, Election, voters, deadline,
                 () => $"the dishonest validator asked for views up to {attack!.HighestAsked}");
 
             // One vote at a time: eight heights from 3 on, two of them (3 and 7) led in view 0 by the dishonest validator.
@@ -106,23 +107,5 @@ public sealed class DishonestValidatorTests
         {
             voters.ForEach(v => v.Dispose());
         }
-    }
-
-    /// <summary>Starts the honest validators (the dishonest peer already holds slot 3's port), creates the election
-    /// and registers the voters, and waits until every honest node has both.</summary>
-    private static async Task<HonestNodes> StartHonestAsync(TestNetwork net, IReadOnlyList<Ed25519KeyPair> voters, DateTime deadline,
-        Func<string> note)
-    {
-        foreach (var slot in Honest)
-        {
-            await net.StartAsync(slot);
-        }
-
-        var nodes = new HonestNodes(net, Honest, note);
-        await nodes.SubmitAsync(0, Payloads.CreateElection(net.Authority, Election));
-        await nodes.TallyHoldsAsync(Election, _ => true, deadline, "the election");
-        await nodes.SubmitAsync(1, Payloads.Register(net.Authority, Election, voters.Select(v => v.PublicKey)));
-        await nodes.TallyHoldsAsync(Election, t => t.RegisteredCredentials == (ulong)voters.Count, deadline, "the registrations");
-        return nodes;
     }
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using VoteChain.Consensus.Crypto;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Integration.Tests.Byzantine;
@@ -13,6 +14,25 @@ internal sealed class HonestNodes(TestNetwork net, IReadOnlyList<int> slots, Fun
 {
     private readonly List<VoteChainApi.VoteChainApiClient> _apis = slots.Select(net.Api).ToList();
     private string _last = "nothing read yet";
+
+    /// <summary>Starts the honest validators (a dishonest peer may already hold another slot's port), creates the
+    /// election and registers the voters, and waits until every one of them has both.</summary>
+    public static async Task<HonestNodes> StartAsync(TestNetwork net, IReadOnlyList<int> slots, string election,
+        IReadOnlyList<Ed25519KeyPair> voters, DateTime deadline, Func<string> note)
+    {
+        foreach (var slot in slots)
+        {
+            await net.StartAsync(slot).ConfigureAwait(false);
+        }
+
+        var nodes = new HonestNodes(net, slots, note);
+        await nodes.SubmitAsync(0, Payloads.CreateElection(net.Authority, election)).ConfigureAwait(false);
+        await nodes.TallyHoldsAsync(election, _ => true, deadline, "the election").ConfigureAwait(false);
+        await nodes.SubmitAsync(1, Payloads.Register(net.Authority, election, voters.Select(v => v.PublicKey))).ConfigureAwait(false);
+        await nodes.TallyHoldsAsync(election, t => t.RegisteredCredentials == (ulong)voters.Count, deadline, "the registrations")
+            .ConfigureAwait(false);
+        return nodes;
+    }
 
     public IReadOnlyList<int> Slots => slots;
 

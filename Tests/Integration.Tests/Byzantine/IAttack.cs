@@ -21,3 +21,15 @@ internal sealed record AttackContext(uint Index, MessageFactory Sign, ValidatorS
 {
     public bool Leads(ulong height, ulong view) => Validators.Primary(height, view) == (int)Index;
 }
+
+/// <summary>
+/// How a dishonest validator answers sync requests, for an attack that lies there too. An attack without this claims
+/// an empty chain and serves nothing, so honest nodes never sync from it.
+/// </summary>
+internal interface ISyncAnswers
+{
+    Task<Head> HeadAsync(CancellationToken cancellation);
+
+    /// <param name="caller">The caller's address (its connection), which tells apart nodes that all run on 127.0.0.1.</param>
+    Task<GetBlocksResponse> BlocksAsync(GetBlocksRequest request, string caller, CancellationToken cancellation);
+}
