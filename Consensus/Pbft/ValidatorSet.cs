@@ -34,8 +34,12 @@ public sealed class ValidatorSet
     /// <summary>How many Byzantine validators the set tolerates: floor((n-1)/3).</summary>
     public int MaxFaulty => (Count - 1) / 3;
 
-    /// <summary>2f+1: enough that two quorums always overlap in an honest validator.</summary>
-    public int Quorum => (2 * MaxFaulty) + 1;
+    /// <summary>
+    /// The smallest q with 2q - n &gt;= f+1, i.e. ceil((n+f+1)/2): any two quorums share f+1 validators, so at least
+    /// one honest one, and the n-f honest validators still make a quorum. For n = 3f+1 this is the familiar 2f+1;
+    /// 2f+1 alone would be unsafe for other sizes (two quorums of 3 among 6 validators need not overlap at all).
+    /// </summary>
+    public int Quorum => (Count + MaxFaulty + 2) / 2;
 
     /// <summary>f+1: enough that at least one of them is honest.</summary>
     public int OneHonest => MaxFaulty + 1;
