@@ -37,10 +37,29 @@ internal sealed partial class BlockSyncer : BackgroundService
             if (refused.Source is { } source)
             {
                 _peers.Demote(source, $"block {refused.Height} refused: {refused.Problem}");
+                EndBatchFrom(source);
             }
 
             _wake.Release();
         };
+    }
+
+    /// <summary>The batch being waited for and its source: a refusal ends the wait at once instead of at its timeout.</summary>
+    private readonly Lock _batchLock = new();
+    private CancellationTokenSource? _batch;
+    private string? _batchSource;
+    private bool _batchRefused;
+
+    private void EndBatchFrom(string source)
+    {
+        lock (_batchLock)
+        {
+            if (_batch is not null && string.Equals(_batchSource, source, StringComparison.Ordinal))
+            {
+                _batchRefused = true;
+                _batch.Cancel();
+            }
+        }
     }
 
     /// <summary>True while peers report heights this node has not reached.</summary>
@@ -98,6 +117,11 @@ internal sealed partial class BlockSyncer : BackgroundService
             // (bad blocks are also reported through BlockRefused) was that peer's failure to serve what it claimed.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            lock (_batchLock)
+            {
+                (_batch, _batchSource, _batchRefused) = (timeout, fetched.Source, false);
+            }
+
             try
             {
                 var reached = await _events.WaitBeyondAsync(from - 1 + (ulong)fetched.Blocks.Count - 1, timeout.Token).ConfigureAwait(false);
@@ -111,12 +135,27 @@ internal sealed partial class BlockSyncer : BackgroundService
             }
             catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
             {
-                if (_store.Height < from)
+                // A refused batch was already blamed (BlockRefused); only a silent one is blamed here.
+                bool refused;
+                lock (_batchLock)
+                {
+                    refused = _batchRefused;
+                }
+
+                if (_store.Height < from && !refused)
                 {
                     _peers.Demote(fetched.Source, $"none of its {fetched.Blocks.Count} blocks from height {from} was taken");
                 }
 
                 return true;
+            }
+
+            finally
+            {
+                lock (_batchLock)
+                {
+                    _batch = null;
+                }
             }
 
             Syncing = best > _store.Height + 1;

@@ -54,7 +54,7 @@ internal sealed partial class ChainExecutor : IProposalValidator
         return problem;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused the proposal for height {Height} from validator {Proposer}: {Problem}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused block {Height} (proposed by validator {Proposer}): {Problem}")]
     private partial void LogRefused(ulong height, uint proposer, string problem);
 
     /// <summary>What storage must write for a committed block. A certified block that breaks the rules means this
