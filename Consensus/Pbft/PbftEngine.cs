@@ -152,11 +152,12 @@ public sealed partial class PbftEngine
 
     /// <summary>
     /// An idle chain does not time out: only pending work, a block interval or activity start the clock. A replica
-    /// that asked for a view waits, clock stopped, until a quorum asks for it too (as in PBFT): a replica alone
-    /// cannot run ahead through views and leave the others chasing it.
+    /// that asked for a view waits, clock stopped, until a quorum has asked for it or a later one (as in PBFT): a
+    /// replica alone cannot run ahead through views and leave the others chasing it. A later view counts because its
+    /// asker has given up on this one too, and its earlier view change may be lost for good (it restarted).
     /// </summary>
     private bool TimerRunning => ViewChanging
-        ? _round.ViewChangeCount(View) >= _validators.Quorum
+        ? _round.AskedAtLeast(View) >= _validators.Quorum
         : _hasWork || _config.BlockIntervalTicks > 0 || _round.Active;
 
     private void ResetTimers()

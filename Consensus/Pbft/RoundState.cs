@@ -122,5 +122,8 @@ internal sealed class RoundState
     public void NoteViewAsked(uint sender, ulong view) =>
         HighestViewAsked[sender] = Math.Max(view, HighestViewAsked.GetValueOrDefault(sender));
 
+    /// <summary>How many validators (this one included) have asked for <paramref name="view"/> or a later one.</summary>
+    public int AskedAtLeast(ulong view) => HighestViewAsked.Values.Count(v => v >= view);
+
     public int ViewChangeCount(ulong view) => ViewChanges.TryGetValue(view, out var senders) ? senders.Count : 0;
 }

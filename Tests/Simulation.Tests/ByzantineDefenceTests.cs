@@ -95,6 +95,25 @@ public sealed class ByzantineDefenceTests
     }
 
     [Test]
+    public void A_replica_waiting_in_a_view_change_counts_validators_that_asked_for_later_views()
+    {
+        // Found by sweep seed 4243: a validator moved on to view 2 and restarted, its view change for view 1 lost for
+        // good; the two others waited in view 1 for a third view change that could never come.
+        _engine.Step(new WorkPending(true));
+        TickUntilViewChanging(limit: 1_000);
+        Receive(ViewChange(2, newView: 1));
+        Receive(ViewChange(3, newView: 2));
+        Assert.That((_engine.View, _engine.ViewChanging), Is.EqualTo((1UL, true)), "one validator ahead moves no one");
+
+        for (var tick = 0; tick < 1_000 && _engine.View == 1; tick++)
+        {
+            _engine.Step(Tick.Instance);
+        }
+
+        Assert.That(_engine.View, Is.EqualTo(2UL), "a quorum gave up on view 1, so its clock ran out and it moved on");
+    }
+
+    [Test]
     public void A_fetched_block_with_a_junk_body_under_a_real_certificate_is_refused_and_blamed_on_its_source()
     {
         var (_, block) = Proposal(view: 0, ["vote"u8.ToArray()]);
