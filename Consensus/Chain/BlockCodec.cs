@@ -33,16 +33,30 @@ public static class BlockCodec
         return new ParsedBlock(block, header, Hashing.Sha256(headerBytes.Span));
     }
 
+    /// <summary>Parses with unknown fields dropped, so that re-serializing shows whether any were there.</summary>
+    private static readonly MessageParser<Block> CanonicalBlocks = Block.Parser.WithDiscardUnknownFields(true);
+    private static readonly MessageParser<BlockHeader> CanonicalHeaders = BlockHeader.Parser.WithDiscardUnknownFields(true);
+
+    /// <summary>
+    /// Parses block bytes that must be canonically encoded: no unknown fields, no default values written, no
+    /// non-minimal encodings. Signatures cover only the header hash, so bytes the schema does not know would ride
+    /// along unchecked (and unmeasured by the block limits) under a genuine signature.
+    /// </summary>
     public static Outcome<ParsedBlock> Parse(ReadOnlySpan<byte> bytes)
     {
+        Block block;
         try
         {
-            return Parse(Block.Parser.ParseFrom(bytes));
+            block = CanonicalBlocks.ParseFrom(bytes);
         }
         catch (InvalidProtocolBufferException)
         {
             return new Rejection(RejectCode.Malformed, "The block is not valid protobuf.");
         }
+
+        return block.CalculateSize() == bytes.Length
+            ? Parse(block)
+            : new Rejection(RejectCode.Malformed, "The block is not canonically encoded (unknown fields or a non-minimal encoding).");
     }
 
     public static Outcome<ParsedBlock> Parse(Block block)
@@ -50,14 +64,16 @@ public static class BlockCodec
         BlockHeader header;
         try
         {
-            header = BlockHeader.Parser.ParseFrom(block.Header);
+            header = CanonicalHeaders.ParseFrom(block.Header);
         }
         catch (InvalidProtocolBufferException)
         {
             return new Rejection(RejectCode.Malformed, "The block header is not valid protobuf.");
         }
 
-        return new ParsedBlock(block, header, Hashing.Sha256(block.Header.Span));
+        return header.CalculateSize() == block.Header.Length
+            ? new ParsedBlock(block, header, Hashing.Sha256(block.Header.Span))
+            : new Rejection(RejectCode.Malformed, "The block header is not canonically encoded (unknown fields or a non-minimal encoding).");
     }
 
     /// <summary>

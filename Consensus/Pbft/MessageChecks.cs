@@ -34,6 +34,20 @@ internal sealed class MessageChecks
         _ => null,
     };
 
+    private static readonly Google.Protobuf.MessageParser<ConsensusMessage> CanonicalMessages =
+        ConsensusMessage.Parser.WithDiscardUnknownFields(true);
+
+    /// <summary>
+    /// True when the message carries nothing its schema does not know. Signatures cover fixed layouts, not the
+    /// protobuf bytes, so unknown fields would pass any signature: a liar could pad its view changes until every
+    /// NewView that carries one is too large to deliver.
+    /// </summary>
+    public static bool Canonical(ConsensusMessage message)
+    {
+        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(message);
+        return CanonicalMessages.ParseFrom(bytes).CalculateSize() == bytes.Length;
+    }
+
     /// <summary>Null when the message's own signature verifies; nested messages are checked where they are used.</summary>
     public DropReason? SignatureProblem(ConsensusMessage message)
     {

@@ -137,6 +137,13 @@ public sealed partial class PbftEngine
             return;
         }
 
+        if (vote.View + _config.OldViewsKept < View)
+        {
+            // Views left that far behind keep nothing (see ForgetOldViews); a quorum that finalized there is fetched.
+            Drop(DropReason.OldView);
+            return;
+        }
+
         var book = vote.Kind == PhaseVoteKind.Prepare ? _round.Prepares : _round.Commits;
         if (book.Add(vote, out var added) is { } conflicting)
         {

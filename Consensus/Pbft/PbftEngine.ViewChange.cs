@@ -112,7 +112,13 @@ public sealed partial class PbftEngine
             return;
         }
 
-        var viewChanges = _round.ViewChanges[View].Values.ToList();
+        // Exactly a quorum, the highest prepared first: the check needs no more, and more would only make the NewView
+        // larger (each view change may carry a whole block).
+        var viewChanges = _round.ViewChanges[View].Values
+            .OrderByDescending(v => v.Prepared is null ? -1L : (long)v.Prepared.View)
+            .ThenBy(v => v.Sender)
+            .Take(_validators.Quorum)
+            .ToList();
         var carried = HighestPrepared(viewChanges);
         var block = carried is not null ? BlockCodec.Parse(carried.Block.Span).Value! : freshBlock;
         if (block is null)

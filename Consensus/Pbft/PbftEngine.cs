@@ -112,6 +112,7 @@ public sealed partial class PbftEngine
         // remember what it had prepared, or a new view could replace a block that committed elsewhere.
         View = restored.View;
         ViewChanging = restored.Step == (uint)SignStep.ViewChange;
+        ResetTimers();
         _round.Active = true;
         if (restored.Prepared is { } prepared
             && _checks.PreparedProblem(prepared, Height, ulong.MaxValue, out var block) is null)
@@ -168,7 +169,7 @@ public sealed partial class PbftEngine
 
     private void OnMessage(ConsensusMessage message)
     {
-        if (MessageChecks.Envelope(message) is not { } envelope)
+        if (MessageChecks.Envelope(message) is not { } envelope || !MessageChecks.Canonical(message))
         {
             Drop(DropReason.Malformed);
             return;
@@ -230,7 +231,11 @@ public sealed partial class PbftEngine
                 _nextHeight[sender] = buffered;
             }
 
-            if (buffered.Count < _config.MaxBufferedPerSender)
+            // Bounded in count and bytes per sender: a buffered NewView is not checked beyond its own signature yet,
+            // and its view changes may carry whole blocks.
+            var size = message.CalculateSize();
+            if (buffered.Count < _config.MaxBufferedPerSender
+                && buffered.Sum(m => (long)m.CalculateSize()) + size <= 4L * _config.Limits.MaxBytes)
             {
                 buffered.Add(message);
             }

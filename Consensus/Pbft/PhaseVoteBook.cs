@@ -30,6 +30,15 @@ internal sealed class PhaseVoteBook
         return null;
     }
 
+    /// <summary>Forgets the votes of views before <paramref name="cutoff"/>.</summary>
+    public void ForgetViewsBefore(ulong cutoff)
+    {
+        foreach (var view in _byView.Keys.Where(v => v < cutoff).ToList())
+        {
+            _byView.Remove(view);
+        }
+    }
+
     /// <summary>The signatures of the votes for this block hash in this view.</summary>
     public List<KeyValuePair<uint, byte[]>> For(ulong view, ReadOnlySpan<byte> hash)
     {

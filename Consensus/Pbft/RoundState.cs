@@ -62,7 +62,7 @@ internal sealed class RoundState
     }
 
     /// <summary>
-    /// Frees the proposals and view changes of views before <paramref name="cutoff"/>, and every block only they
+    /// Frees the proposals, phase votes and view changes of views before <paramref name="cutoff"/>, and every block only they
     /// held. This engine's own prepared block stays: a new view may have to carry it. If a commit quorum ever forms
     /// for a freed block, the engine fetches it from the validators that finalized it.
     /// </summary>
@@ -77,6 +77,9 @@ internal sealed class RoundState
         {
             ViewChanges.Remove(view);
         }
+
+        Prepares.ForgetViewsBefore(cutoff);
+        Commits.ForgetViewsBefore(cutoff);
 
         var kept = Proposals.Values.Select(p => p.Block.Hash)
             .Concat(ViewChanges.Values.SelectMany(senders => senders.Values)

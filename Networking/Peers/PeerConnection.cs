@@ -49,6 +49,8 @@ internal sealed partial class PeerConnection : IAsyncDisposable
 
     private static readonly TimeSpan MaxDemotion = TimeSpan.FromMinutes(5);
 
+    public void Credit() => Demotions = 0;
+
     public void Demote(DateTimeOffset now)
     {
         Demotions++;

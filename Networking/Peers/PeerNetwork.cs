@@ -78,16 +78,46 @@ public sealed partial class PeerNetwork : IAsyncDisposable
         foreach (var peer in candidates)
         {
             var blocks = await peer.BlocksAsync(from, cancellation).ConfigureAwait(false);
-            if (blocks.Count > 0)
+            if (ServingProblem(blocks, from, peer.LastHead!.Height) is { } problem)
             {
-                return new FetchedBlocks(peer.Url, blocks);
+                Demote(peer.Url, problem);
+                continue;
             }
 
-            Demote(peer.Url, $"it claims height {peer.LastHead!.Height} but served nothing from height {from}");
+            return new FetchedBlocks(peer.Url, blocks);
         }
 
         return null;
     }
+
+    /// <summary>
+    /// Null when a batch is what an honest peer serves for its claimed head: at least one block, at most a request's
+    /// worth, and at least half of what the claim implies unless the response's byte budget was half used. A liar that claims a far
+    /// head and serves one real block per request (throttling sync while never serving a bad block) is caught here.
+    /// </summary>
+    private static string? ServingProblem(IReadOnlyList<byte[]> blocks, ulong from, ulong claimed)
+    {
+        if (blocks.Count == 0)
+        {
+            return $"it claims height {claimed} but served nothing from height {from}";
+        }
+
+        if (blocks.Count > PeerServiceImpl.MaxBlocksPerRequest)
+        {
+            return $"it served {blocks.Count} blocks; a request takes at most {PeerServiceImpl.MaxBlocksPerRequest}";
+        }
+
+        // Less than half of what the claim implies, far below the byte budget: honest heads move only forward.
+        var expected = (int)Math.Min((ulong)PeerServiceImpl.MaxBlocksPerRequest, claimed - from + 1);
+        var bytes = blocks.Sum(b => (long)b.Length);
+        return blocks.Count * 2 < expected && bytes < PeerServiceImpl.MaxResponseBytes / 2
+            ? $"it claims height {claimed} but served only {blocks.Count} blocks ({bytes} bytes) from height {from}"
+            : null;
+    }
+
+    /// <summary>A peer's batch advanced the chain: its earlier demotions are forgiven (a transient failure is not a lie).</summary>
+    public void Credit(string url) =>
+        _peers.FirstOrDefault(p => string.Equals(p.Url, url, StringComparison.OrdinalIgnoreCase))?.Credit();
 
     /// <summary>Sets a peer aside for sync (a doubling pause): it served a bad block or not what it claimed.</summary>
     public void Demote(string url, string reason)

@@ -158,6 +158,11 @@ internal sealed partial class BlockSyncer : BackgroundService
                 }
             }
 
+            if (_store.Height >= from)
+            {
+                _peers.Credit(fetched.Source);
+            }
+
             Syncing = best > _store.Height + 1;
         }
 

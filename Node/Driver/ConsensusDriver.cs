@@ -24,6 +24,9 @@ internal sealed partial class ConsensusDriver : BackgroundService
         SingleReader = true,
     });
 
+    /// <summary>How many pending transactions a view change gossips again (a bounded nudge, not a flood).</summary>
+    private const int RegossipOnViewChange = 256;
+
     private readonly PbftEngine _engine;
     private readonly ChainStore _store;
     private readonly Mempool _mempool;
@@ -148,6 +151,12 @@ internal sealed partial class ConsensusDriver : BackgroundService
         if (_engine.View != View && _engine.Height == Height)
         {
             LogViewChange(_engine.Height, _engine.View, string.Join(", ", _engine.Drops.Select(d => $"{d.Key}={d.Value}")));
+            // Gossip is sent once: if it was lost, only this node knows of the work it is timing out over, and a single
+            // view change does not make idle validators act. Handing them the oldest pending transactions does.
+            foreach (var tx in _mempool.TakeForBlock(RegossipOnViewChange, long.MaxValue))
+            {
+                _peers.BroadcastTransaction(tx.EnvelopeBytes);
+            }
         }
 
         View = _engine.View;
@@ -157,11 +166,9 @@ internal sealed partial class ConsensusDriver : BackgroundService
             return;
         }
 
-        if (output.Persist is not null)
-        {
-            _store.WriteSignState(output.Persist.ToByteArray());
-        }
-
+        // Finalized blocks first, then the sign-state, then messages: the sign-state may concern the next height (the
+        // engine replays buffered messages after finalizing), and a crash between the two writes must not leave it
+        // ahead of the blocks, where a restart could not use it.
         foreach (var committed in output.Finalized)
         {
             var commit = _executor.Prepare(committed);
@@ -170,6 +177,11 @@ internal sealed partial class ConsensusDriver : BackgroundService
             _events.Published(commit.Height);
             LogCommitted(commit.Height, Convert.ToHexStringLower(commit.BlockHash.AsSpan(0, 8)), commit.TxIds.Count,
                 committed.Certificate.View);
+        }
+
+        if (output.Persist is not null)
+        {
+            _store.WriteSignState(output.Persist.ToByteArray());
         }
 
         foreach (var message in output.Messages)

@@ -114,6 +114,28 @@ public sealed class ByzantineDefenceTests
     }
 
     [Test]
+    public void Messages_and_blocks_padded_with_fields_no_signature_covers_are_dropped()
+    {
+        // Signatures cover fixed layouts, so unknown fields ride along unchecked: a liar could pad its view changes
+        // until every NewView carrying one is too large to deliver, or pad blocks past the limits unmeasured.
+        var viewChange = ViewChange(1, newView: 1);
+        var padded = ConsensusMessage.Parser.ParseFrom([.. viewChange.ToByteArray(), .. UnknownField]);
+        Assert.That(padded.CalculateSize(), Is.GreaterThan(viewChange.CalculateSize()), "the padding survived parsing");
+        Receive(padded);
+        Assert.That(_engine.Drops.GetValueOrDefault(DropReason.Malformed), Is.EqualTo(1));
+
+        var (prePrepare, _) = Proposal(view: 0, ["vote"u8.ToArray()]);
+        prePrepare.Block = ByteString.CopyFrom([.. prePrepare.Block.ToByteArray(), .. UnknownField]);
+        var before = _engine.Drops.GetValueOrDefault(DropReason.Malformed);
+        var output = Receive(new ConsensusMessage { PrePrepare = prePrepare });
+        Assert.That(_engine.Drops.GetValueOrDefault(DropReason.Malformed), Is.EqualTo(before + 1));
+        Assert.That(output.Messages, Is.Empty, "no Prepare for a padded block");
+    }
+
+    /// <summary>Field 99, length-delimited, three bytes: unknown to every message of the schema.</summary>
+    private static readonly byte[] UnknownField = [0x9A, 0x06, 0x03, 0x61, 0x62, 0x63];
+
+    [Test]
     public void A_fetched_block_with_a_junk_body_under_a_real_certificate_is_refused_and_blamed_on_its_source()
     {
         var (_, block) = Proposal(view: 0, ["vote"u8.ToArray()]);

@@ -16,8 +16,8 @@ namespace VoteChain.Integration.Tests.Byzantine;
 /// </summary>
 internal sealed class LyingSyncAttack : IAttack, ISyncAnswers, IDisposable
 {
-    /// <summary>How far beyond the honest head its claimed head is.</summary>
-    public const ulong ClaimedAhead = 1_000_000;
+    /// <summary>A claim far beyond the honest head: sync sets such a liar aside for serving far less than it claims.</summary>
+    public const ulong FarAhead = 1_000_000;
 
     private readonly GrpcChannel _channel;
     private readonly PeerService.PeerServiceClient _source;
@@ -25,11 +25,17 @@ internal sealed class LyingSyncAttack : IAttack, ISyncAnswers, IDisposable
     private readonly List<SyncAnswer> _answers = [];
 
     /// <param name="honestUrl">The honest node whose blocks it passes on, bodies replaced.</param>
-    public LyingSyncAttack(string honestUrl)
+    /// <param name="claimedAhead">How far beyond the honest head it claims to be: one block is a plausible lie, which
+    /// sync believes until the engine refuses the junk; <see cref="FarAhead"/> is caught by the batch size alone.</param>
+    public LyingSyncAttack(string honestUrl, ulong claimedAhead = FarAhead)
     {
+        ClaimedAhead = claimedAhead;
         _channel = GrpcChannel.ForAddress(honestUrl);
         _source = new PeerService.PeerServiceClient(_channel);
     }
+
+    /// <summary>How far beyond the honest head its claimed head is.</summary>
+    public ulong ClaimedAhead { get; }
 
     /// <summary>How many GetBlocks it has answered: a mark for <see cref="AnswersSince"/>.</summary>
     public int AnswerCount

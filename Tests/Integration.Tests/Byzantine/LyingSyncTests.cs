@@ -52,7 +52,7 @@ public sealed class LyingSyncTests
             var syncing = Stopwatch.StartNew();
             await net.StartAsync(Observer);
             using var observer = new SyncWatch(net, Observer, Liar);
-            await observer.CaughtUpAsync(head, deadline, () => attack.Summary);
+            await observer.CaughtUpAsync(head, head + attack.ClaimedAhead, deadline, () => attack.Summary);
             TestContext.Out.WriteLine($"observer caught up to height {head} in {syncing.Elapsed.TotalSeconds:F1}s; {attack.Summary}");
 
             // Once its pause for the liar is over (seconds), the observer asks the liar again, from its head + 1, and gets
@@ -101,7 +101,9 @@ public sealed class LyingSyncTests
         {
             await using var net = TestNetwork.Create(validators: 4, observers: 0, proposeTimeoutMs: 300);
             LyingSyncAttack? attack = null;
-            await using var liar = await DishonestValidator.StartAsync(net, Liar, Honest, _ => attack = new LyingSyncAttack(net.Url(Source)));
+            // A plausible claim (one block ahead): the batch looks whole, so the junk reaches the engine and is refused there.
+            await using var liar = await DishonestValidator.StartAsync(net, Liar, Honest,
+                _ => attack = new LyingSyncAttack(net.Url(Source), claimedAhead: 1));
             var honest = await HonestNodes.StartAsync(net, Honest, Election, voters, deadline, () => attack!.Summary);
             var before = await CommitVotesAsync(honest, voters, 0, voters.Count / 2, deadline);
             var head = await honest.LowestHeightAsync();
@@ -112,7 +114,7 @@ public sealed class LyingSyncTests
             var syncing = Stopwatch.StartNew();
             await net.StartAsync(Wiped);
             using var wiped = new SyncWatch(net, Wiped, Liar);
-            await wiped.CaughtUpAsync(head, deadline, () => attack.Summary);
+            await wiped.CaughtUpAsync(head, head + attack.ClaimedAhead, deadline, () => attack.Summary);
             var junkToWiped = attack.AnswersSince(mark).Sum(a => a.Junk);
             TestContext.Out.WriteLine($"node{Wiped} caught up to height {head} in {syncing.Elapsed.TotalSeconds:F1}s; {attack.Summary}");
 

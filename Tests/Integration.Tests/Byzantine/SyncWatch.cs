@@ -35,11 +35,11 @@ internal sealed class SyncWatch : IDisposable
     /// head among its peers' heads: it has heard the liar's claim and does not believe it. A node that believed it would
     /// report syncing for as long as the claim stands.
     /// </summary>
-    public Task CaughtUpAsync(ulong head, DateTime deadline, Func<string> note) =>
+    public Task CaughtUpAsync(ulong head, ulong liarClaim, DateTime deadline, Func<string> note) =>
         Eventually.HoldsAsync(async () =>
             {
                 if (await StatusOrNullAsync().ConfigureAwait(false) is { } s && s.Height >= head && !s.Syncing
-                    && LiarClaim(s) >= LyingSyncAttack.ClaimedAhead)
+                    && LiarClaim(s) >= liarClaim)
                 {
                     return true;
                 }
