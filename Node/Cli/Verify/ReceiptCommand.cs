@@ -70,7 +70,16 @@ internal static class ReceiptCommand
 
         var txId = HexInput.Parse(tx!, "--tx", Hashing.HashSize);
         using var client = new NodeClient(url);
-        return client.Call(api => api.GetReceiptAsync(new GetReceiptRequest { TxId = ByteString.CopyFrom(txId) },
+        var receipt = client.Call(api => api.GetReceiptAsync(new GetReceiptRequest { TxId = ByteString.CopyFrom(txId) },
             deadline: NodeClient.Deadline()), "receipt");
+        // The checks prove the receipt's own transaction committed; a lying node could answer with a genuine receipt
+        // of another one. The tx_id check then binds the envelope to this id.
+        if (!receipt.TxId.Span.SequenceEqual(txId))
+        {
+            throw new UserInputException(
+                $"the node answered with a receipt for transaction {Convert.ToHexStringLower(receipt.TxId.Span)}, not {Convert.ToHexStringLower(txId)}");
+        }
+
+        return receipt;
     }
 }

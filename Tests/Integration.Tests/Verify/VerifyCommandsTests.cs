@@ -17,6 +17,7 @@ public sealed class VerifyCommandsTests
     private string _genesis = null!;
     private string _folder = null!;
     private byte[] _vote = null!;
+    private byte[] _otherVote = null!;
 
     [OneTimeSetUp]
     public async Task BuildChainAsync()
@@ -36,6 +37,7 @@ public sealed class VerifyCommandsTests
         await VerifyPayloads.TallyHoldsAsync(api, "club", t => t.RegisteredCredentials == 3, "the registrations");
         var votes = voters.Select((v, i) => Payloads.Vote(v, "city", (uint)(i % 3))).Append(Payloads.Vote(voters[0], "club", 1)).ToList();
         _vote = votes[0];
+        _otherVote = votes[1];
         await VerifyPayloads.SubmitAllAsync(api, votes);
         await VerifyPayloads.TallyHoldsAsync(api, "club", t => t.CountedBallots == 1, "the first votes");
         await VerifyPayloads.SubmitAllAsync(api, [Payloads.Vote(voters[1], "city", 2, sequence: 2), VerifyPayloads.Revoke(_net.Authority, "city", keys[5])]);
@@ -86,6 +88,19 @@ public sealed class VerifyCommandsTests
         Assert.That(run.Error, Does.StartWith($"error: receipt check '{check}' FAILED: "));
         Assert.That(run.Error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(run.Output, Does.Contain("FAILED").And.Contain("NOT verified"));
+    }
+
+    [Test]
+    public async Task A_node_answering_with_the_genuine_receipt_of_another_transaction_is_caught()
+    {
+        await using var liar = await LyingReceiptNode.StartAsync(_net.Url(0), Hashing.Sha256(_otherVote));
+        var asked = VerifyPayloads.Hex(_vote);
+
+        var run = await CliRun.RunAsync("receipt", "--tx", asked, "--genesis", _genesis, "--node", liar.Url);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString);
+        Assert.That(run.Error.TrimEnd(), Is.EqualTo(
+            $"error: the node answered with a receipt for transaction {VerifyPayloads.Hex(_otherVote)}, not {asked}"));
     }
 
     [Test]
