@@ -119,7 +119,7 @@ public sealed partial class PbftEngine
         _round.Active = true;
         _round.Proposals[prePrepare.View] = (block, prePrepare);
         // One hash means one body (checked on arrival), so an entry already here is never replaced.
-        _round.Blocks.TryAdd(block.Hash, block);
+        _round.Keep(block, prePrepare.View);
         if (current)
         {
             SendPhaseVote(PhaseVoteKind.Prepare, block.Hash);
@@ -176,13 +176,12 @@ public sealed partial class PbftEngine
             var prepares = _round.Prepares.For(View, proposal.Block.Hash);
             if (prepares.Count >= _validators.Quorum)
             {
-                _round.Prepared = new PreparedCertificate
+                _round.SetPrepared(new PreparedCertificate
                 {
                     View = View,
                     Block = proposal.Message.Block,
                     Prepares = { prepares.Select(p => new CommitSignature { ValidatorIndex = p.Key, Signature = Google.Protobuf.ByteString.CopyFrom(p.Value) }) },
-                };
-                _round.PreparedHashes.Add(proposal.Block.Hash);
+                }, proposal.Block);
                 SendPhaseVote(PhaseVoteKind.Commit, proposal.Block.Hash);
             }
         }

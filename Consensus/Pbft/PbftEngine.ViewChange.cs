@@ -29,7 +29,7 @@ public sealed partial class PbftEngine
             return;
         }
 
-        var preparedHash = HashOf(_round.Prepared);
+        var preparedHash = _round.PreparedHash;
         if (_guard.MaySign(Height, newView, SignStep.ViewChange, preparedHash))
         {
             var viewChange = _factory.ViewChange(Height, newView, _round.Prepared, preparedHash);
@@ -75,7 +75,7 @@ public sealed partial class PbftEngine
         // idle chain changing views (and making empty blocks). f+1 of them move it through JoinIfOneHonestAsks.
         if (preparedBlock is not null)
         {
-            _round.AddPrepared(preparedBlock);
+            _round.AddPrepared(preparedBlock, viewChange.NewView);
         }
 
         JoinIfOneHonestAsks();
@@ -173,7 +173,7 @@ public sealed partial class PbftEngine
         foreach (var viewChange in newView.ViewChanges.Where(v => v.Prepared is not null))
         {
             // Verified by NewViewProblem, bodies included.
-            _round.AddPrepared(BlockCodec.Parse(viewChange.Prepared.Block.Span).Value!);
+            _round.AddPrepared(BlockCodec.Parse(viewChange.Prepared.Block.Span).Value!, newView.View);
         }
 
         EnterView(newView.View);

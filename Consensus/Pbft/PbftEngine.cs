@@ -117,13 +117,12 @@ public sealed partial class PbftEngine
         if (restored.Prepared is { } prepared
             && _checks.PreparedProblem(prepared, Height, ulong.MaxValue, out var block) is null)
         {
-            _round.Prepared = prepared;
-            _round.AddPrepared(block!);
+            _round.SetPrepared(prepared, block!);
         }
 
         // Its view change went out before the restart, but others may have missed it and its re-send list is gone:
         // the same message again (same signed content, so the guard allows it) keeps the view change alive.
-        var preparedHash = HashOf(_round.Prepared);
+        var preparedHash = _round.PreparedHash;
         if (ViewChanging && _factory is not null && _guard.MaySign(Height, View, SignStep.ViewChange, preparedHash))
         {
             var viewChange = _factory.ViewChange(Height, View, _round.Prepared, preparedHash);

@@ -12,6 +12,9 @@ internal sealed class RoundState
 
     private readonly List<ConsensusMessage> _own = [];
 
+    /// <summary>The latest view each held block was proposed or carried in: what <see cref="ForgetViewsBefore"/> goes by.</summary>
+    private readonly Dictionary<byte[], ulong> _blockViews = new(ByteKeyComparer.Instance);
+
     /// <summary>The proposal accepted (signed by the right primary) in each view.</summary>
     public Dictionary<ulong, (ParsedBlock Block, PrePrepare Message)> Proposals { get; } = [];
 
@@ -36,7 +39,10 @@ internal sealed class RoundState
     public Dictionary<uint, ulong> HighestViewAsked { get; } = [];
 
     /// <summary>This validator's highest prepared certificate at this height.</summary>
-    public PreparedCertificate? Prepared { get; set; }
+    public PreparedCertificate? Prepared { get; private set; }
+
+    /// <summary>The hash of <see cref="Prepared"/>'s block; empty while nothing is prepared.</summary>
+    public byte[] PreparedHash { get; private set; } = [];
 
     /// <summary>Validators whose phase votes arrived at this height (this one's own included).</summary>
     public HashSet<uint> PhaseVoters { get; } = [];
@@ -54,17 +60,32 @@ internal sealed class RoundState
 
     public IReadOnlyList<ConsensusMessage> Own => _own;
 
-    /// <summary>Keeps a block that a verified prepared certificate vouches for.</summary>
-    public void AddPrepared(ParsedBlock block)
+    /// <summary>Keeps a block proposed or carried in <paramref name="view"/> (its body already checked).</summary>
+    public void Keep(ParsedBlock block, ulong view)
+    {
+        Blocks.TryAdd(block.Hash, block);
+        _blockViews[block.Hash] = Math.Max(view, _blockViews.GetValueOrDefault(block.Hash));
+    }
+
+    /// <summary>Keeps a block that a verified prepared certificate vouches for, carried in <paramref name="view"/>.</summary>
+    public void AddPrepared(ParsedBlock block, ulong view)
     {
         PreparedHashes.Add(block.Hash);
-        Blocks.TryAdd(block.Hash, block);
+        Keep(block, view);
+    }
+
+    /// <summary>Records this validator's own (higher) prepared certificate over <paramref name="block"/>.</summary>
+    public void SetPrepared(PreparedCertificate certificate, ParsedBlock block)
+    {
+        Prepared = certificate;
+        PreparedHash = block.Hash;
+        AddPrepared(block, certificate.View);
     }
 
     /// <summary>
-    /// Frees the proposals, phase votes and view changes of views before <paramref name="cutoff"/>, and every block only they
-    /// held. This engine's own prepared block stays: a new view may have to carry it. If a commit quorum ever forms
-    /// for a freed block, the engine fetches it from the validators that finalized it.
+    /// Frees the proposals, phase votes and view changes of views before <paramref name="cutoff"/>, and every block
+    /// last seen in them. This engine's own prepared block stays: a new view may have to carry it. If a commit quorum
+    /// ever forms for a freed block, the engine fetches it from the validators that finalized it.
     /// </summary>
     public void ForgetViewsBefore(ulong cutoff)
     {
@@ -80,17 +101,10 @@ internal sealed class RoundState
 
         Prepares.ForgetViewsBefore(cutoff);
         Commits.ForgetViewsBefore(cutoff);
-
-        var kept = Proposals.Values.Select(p => p.Block.Hash)
-            .Concat(ViewChanges.Values.SelectMany(senders => senders.Values)
-                .Where(v => v.Prepared is not null)
-                .Select(v => BlockCodec.Parse(v.Prepared.Block.Span).Value?.Hash))
-            .Append(Prepared is null ? null : BlockCodec.Parse(Prepared.Block.Span).Value?.Hash)
-            .OfType<byte[]>()
-            .ToHashSet(ByteKeyComparer.Instance);
-        foreach (var hash in Blocks.Keys.Where(h => !kept.Contains(h)).ToList())
+        foreach (var (hash, _) in _blockViews.Where(b => b.Value < cutoff && !b.Key.AsSpan().SequenceEqual(PreparedHash)).ToList())
         {
             Blocks.Remove(hash);
+            _blockViews.Remove(hash);
         }
     }
 
