@@ -31,7 +31,7 @@ public static class BlockReplay
 
         if (!MerkleTree.Root(transactions.Select(t => t.Id).ToList()).AsSpan().SequenceEqual(block.Header.TxRoot.Span))
         {
-            return "the header's tx root is not the Merkle root of the block's transactions";
+            return BlockValidity.TxRootMismatch;
         }
 
         var result = BlockExecutor.Execute(state, rules, new BlockContext(block.Height, block.Header.TimeUnixMs), transactions);

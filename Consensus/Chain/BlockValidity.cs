@@ -48,6 +48,30 @@ public static class BlockValidity
     /// </summary>
     public static string? BodyProblem(ParsedBlock block, BlockLimits limits)
     {
+        if (LimitsProblem(block, limits) is { } limit)
+        {
+            return limit;
+        }
+
+        var ids = new List<byte[]>(block.Block.Transactions.Count);
+        foreach (var transaction in block.Block.Transactions)
+        {
+            ids.Add(Hashing.Sha256(transaction.Span));
+        }
+
+        return MerkleTree.Root(ids).AsSpan().SequenceEqual(block.Header.TxRoot.Span) ? null : TxRootMismatch;
+    }
+
+    /// <summary>What <see cref="BodyProblem"/> (and the replay, which hashes the transactions it decodes) say when the
+    /// transactions are not the ones the header commits to.</summary>
+    public const string TxRootMismatch = "the transactions do not hash to the header's tx root";
+
+    /// <summary>
+    /// The part of <see cref="BodyProblem"/> that hashes nothing: transaction count and serialized size within the
+    /// limits, and the count the header states. For callers that bind the body to the tx root in a pass of their own.
+    /// </summary>
+    public static string? LimitsProblem(ParsedBlock block, BlockLimits limits)
+    {
         ArgumentNullException.ThrowIfNull(block);
         ArgumentNullException.ThrowIfNull(limits);
         var transactions = block.Block.Transactions;
@@ -62,20 +86,9 @@ public static class BlockValidity
             return $"the block is {size} bytes; the chain allows {limits.MaxBytes}";
         }
 
-        if (block.Header.TxCount != (uint)transactions.Count)
-        {
-            return $"the header counts {block.Header.TxCount} transactions but the block holds {transactions.Count}";
-        }
-
-        var ids = new List<byte[]>(transactions.Count);
-        foreach (var transaction in transactions)
-        {
-            ids.Add(Hashing.Sha256(transaction.Span));
-        }
-
-        return MerkleTree.Root(ids).AsSpan().SequenceEqual(block.Header.TxRoot.Span)
+        return block.Header.TxCount == (uint)transactions.Count
             ? null
-            : "the transactions do not hash to the header's tx root";
+            : $"the header counts {block.Header.TxCount} transactions but the block holds {transactions.Count}";
     }
 
     /// <summary>

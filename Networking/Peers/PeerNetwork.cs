@@ -95,7 +95,7 @@ public sealed partial class PeerNetwork : IAsyncDisposable
     /// worth, and at least half of what the claim implies unless the response's byte budget was half used. A liar that claims a far
     /// head and serves one real block per request (throttling sync while never serving a bad block) is caught here.
     /// </summary>
-    private static string? ServingProblem(IReadOnlyList<byte[]> blocks, ulong from, ulong claimed)
+    internal static string? ServingProblem(IReadOnlyList<byte[]> blocks, ulong from, ulong claimed)
     {
         if (blocks.Count == 0)
         {
@@ -117,17 +117,20 @@ public sealed partial class PeerNetwork : IAsyncDisposable
 
     /// <summary>A peer's batch advanced the chain: its earlier demotions are forgiven (a transient failure is not a lie).</summary>
     public void Credit(string url) =>
-        _peers.FirstOrDefault(p => string.Equals(p.Url, url, StringComparison.OrdinalIgnoreCase))?.Credit();
+        Find(url)?.Credit();
 
     /// <summary>Sets a peer aside for sync (a doubling pause): it served a bad block or not what it claimed.</summary>
     public void Demote(string url, string reason)
     {
-        if (_peers.FirstOrDefault(p => string.Equals(p.Url, url, StringComparison.OrdinalIgnoreCase)) is { } peer)
+        if (Find(url) is { } peer)
         {
             peer.Demote(_clock.GetUtcNow());
             LogDemoted(url, peer.Demotions, reason);
         }
     }
+
+    private PeerConnection? Find(string url) =>
+        _peers.FirstOrDefault(p => string.Equals(p.Url, url, StringComparison.OrdinalIgnoreCase));
 
     public IReadOnlyList<PeerInfo> Describe() => _peers.Select(p => new PeerInfo
     {

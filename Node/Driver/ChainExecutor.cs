@@ -93,19 +93,22 @@ internal sealed partial class ChainExecutor : IProposalValidator
     }
 
     /// <summary>
-    /// The block's body is checked against its header before the cache is consulted: the cache holds blocks whose
-    /// bodies were verified, and a header hash names one of them only for a body that hashes to the same tx root.
+    /// The cache holds executions of bodies that were verified against their headers (by the replay, which hashes
+    /// every transaction it decodes to the tx root, or built here). A header hash finds one, but it is reused only
+    /// for the very same transaction bytes, compared byte for byte: cheaper than hashing them again, and a swapped
+    /// body under a genuine header never borrows another body's verdict.
     /// </summary>
     private string? Execute(ParsedBlock block, out ReplayedBlock? executed)
     {
         executed = null;
-        if (BlockValidity.BodyProblem(block, _limits) is { } body)
+        if (BlockValidity.LimitsProblem(block, _limits) is { } limit)
         {
-            return body;
+            return limit;
         }
 
-        if (_executed.TryGetValue(block.Hash, out executed))
+        if (_executed.TryGetValue(block.Hash, out var cached) && SameTransactions(block, cached))
         {
+            executed = cached;
             return null;
         }
 
@@ -120,5 +123,24 @@ internal sealed partial class ChainExecutor : IProposalValidator
 
         _executed[block.Hash] = executed!;
         return null;
+    }
+
+    private static bool SameTransactions(ParsedBlock block, ReplayedBlock cached)
+    {
+        var transactions = block.Block.Transactions;
+        if (transactions.Count != cached.Transactions.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < transactions.Count; i++)
+        {
+            if (!transactions[i].Span.SequenceEqual(cached.Transactions[i].EnvelopeBytes))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
