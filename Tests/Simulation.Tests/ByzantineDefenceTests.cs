@@ -132,6 +132,30 @@ public sealed class ByzantineDefenceTests
         Assert.That(output.Messages, Is.Empty, "no Prepare for a padded block");
     }
 
+    [Test]
+    public void Messages_one_validator_sends_for_the_next_height_are_buffered_up_to_four_blocks_worth_of_bytes()
+    {
+        // Validator 1 leads views 3, 7, 11, ... at height 2: genuine proposals from it, each near the block limit.
+        var big = new byte[(int)SimLedger.Limits.MaxBytes - 2_000];
+        for (var i = 0; i < 6; i++)
+        {
+            var view = 3UL + (4UL * (ulong)i);
+            var request = new ProposalRequest(2, view, Consensus.Crypto.Hashing.Sha256("next"u8), 1);
+            var block = SimLedger.Build(Simulation.ChainId, request, 1, [[(byte)i, .. big]]);
+            var prePrepare = new PrePrepare
+            {
+                Height = 2,
+                View = view,
+                Block = ByteString.CopyFrom(BlockCodec.WithoutCertificate(block.Block)),
+                Sender = 1,
+                Signature = ByteString.CopyFrom(_sim.Nodes[1].Key.Sign(MessageSigning.Bytes(SignStep.PrePrepare, Simulation.ChainId, 2, view, block.Hash))),
+            };
+            Receive(new ConsensusMessage { PrePrepare = prePrepare });
+        }
+
+        Assert.That(_engine.Drops.GetValueOrDefault(DropReason.FutureHeight), Is.EqualTo(2), "four blocks' worth kept, the rest dropped");
+    }
+
     /// <summary>Field 99, length-delimited, three bytes: unknown to every message of the schema.</summary>
     private static readonly byte[] UnknownField = [0x9A, 0x06, 0x03, 0x61, 0x62, 0x63];
 
