@@ -28,7 +28,11 @@ trx_files=("$results"/*/*.trx)
 for trx in "${trx_files[@]}"; do
   passed=$((passed + $(count "$trx" passed)))
   failed=$((failed + $(count "$trx" failed) + $(count "$trx" error) + $(count "$trx" timeout) + $(count "$trx" aborted)))
-  skipped=$((skipped + $(count "$trx" notExecuted)))
+  # A test that did not run (ignored, or inconclusive through Assume) may be missing from notExecuted but never
+  # from total - executed: count whichever is larger, so that no skip goes unreported.
+  not_run=$(( $(count "$trx" total) - $(count "$trx" executed) ))
+  not_executed=$(count "$trx" notExecuted)
+  skipped=$((skipped + (not_run > not_executed ? not_run : not_executed)))
 done
 
 if [ "${#trx_files[@]}" -eq 0 ]; then
