@@ -8,7 +8,8 @@ namespace VoteChain.Networking.Peers;
 
 /// <summary>
 /// One outbound peer: a gossip stream kept open with reconnects and backoff, fed from a bounded queue (a slow or
-/// absent peer loses its oldest messages rather than growing memory), plus calls for heads and blocks.
+/// absent peer loses its oldest messages rather than growing memory), plus calls for heads and blocks. Every stream
+/// opens with the challenge-response handshake over this connection's TLS binding (<see cref="ClientHandshake"/>).
 /// </summary>
 internal sealed partial class PeerConnection : IAsyncDisposable
 {
@@ -18,20 +19,29 @@ internal sealed partial class PeerConnection : IAsyncDisposable
     private readonly Channel<PeerMessage> _queue;
     private readonly GrpcChannel _channel;
     private readonly PeerService.PeerServiceClient _client;
-    private readonly Func<Hello> _hello;
+    private readonly PeerDialing _dialing;
+    private readonly PeerTls _tls;
+    private readonly Uri _uri;
     private readonly ILogger _logger;
 
-    public PeerConnection(string url, Func<Hello> hello, int queueCapacity, ILogger logger)
+    public PeerConnection(string url, PeerDialing dialing, int queueCapacity, ILogger logger)
     {
         Url = url;
-        _hello = hello;
+        _uri = new Uri(url);
+        _dialing = dialing;
+        _tls = new PeerTls(dialing.Certificate);
         _logger = logger;
         _queue = Channel.CreateBounded<PeerMessage>(new BoundedChannelOptions(queueCapacity)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
         });
-        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { MaxReceiveMessageSize = 256 * 1024 * 1024 });
+        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 256 * 1024 * 1024,
+            HttpHandler = _tls.CreateHandler(),
+            DisposeHttpClient = true,
+        });
         _client = new PeerService.PeerServiceClient(_channel);
     }
 
@@ -69,7 +79,8 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             try
             {
                 using var call = _client.Gossip(cancellationToken: cancellation);
-                await call.RequestStream.WriteAsync(new PeerMessage { Hello = _hello() }, cancellation).ConfigureAwait(false);
+                await ClientHandshake.RunAsync(call, _dialing.Self, () => _tls.Binding(_uri), _dialing.ExpectedKey(Url), cancellation)
+                    .ConfigureAwait(false);
                 Connected = true;
                 backoff = MinBackoff;
                 LogConnected(Url);
@@ -81,6 +92,14 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 break;
+            }
+            catch (PeerHandshakeException e)
+            {
+                LogHandshakeFailed(Url, e.Message);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
+            {
+                LogHandshakeFailed(Url, $"it refused our Hello: {e.Status.Detail}");
             }
             catch (Exception e) when (e is RpcException or IOException or HttpRequestException or InvalidOperationException)
             {
@@ -144,6 +163,9 @@ internal sealed partial class PeerConnection : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to peer {Url}")]
     private partial void LogConnected(string url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handshake with peer {Url} failed: {Reason}")]
+    private partial void LogHandshakeFailed(string url, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lost peer {Url}: {Reason}")]
     private partial void LogLost(string url, string reason);

@@ -13,14 +13,14 @@ public sealed partial class PeerNetwork : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
 
-    public PeerNetwork(IEnumerable<string> peerUrls, Func<Hello> hello, ILoggerFactory loggers, int queueCapacity = 20_000,
+    public PeerNetwork(IEnumerable<string> peerUrls, PeerDialing dialing, ILoggerFactory loggers, int queueCapacity = 20_000,
         TimeProvider? clock = null)
     {
         var logger = loggers.CreateLogger<PeerNetwork>();
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
         _peers = peerUrls.Distinct(StringComparer.OrdinalIgnoreCase)
-            .Select(url => new PeerConnection(url, hello, queueCapacity, logger)).ToList();
+            .Select(url => new PeerConnection(url, dialing, queueCapacity, logger)).ToList();
     }
 
     public int Count => _peers.Count;

@@ -7,7 +7,7 @@ using VoteChain.Storage;
 namespace VoteChain.Networking.Peers;
 
 /// <summary>
-/// The peer side of the node's endpoint: gossip streams from other nodes (opened by a signed Hello), and
+/// The peer side of the node's endpoint: gossip streams from other nodes (opened by a challenge-response handshake), and
 /// committed blocks with certificates for nodes that are behind.
 /// </summary>
 public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
@@ -30,60 +30,64 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
     private readonly ChainStore _store;
     private readonly IPeerInbox _inbox;
     private readonly ValidatorSet _validators;
-    private readonly string _chainId;
-    private readonly byte[] _genesisHash;
+    private readonly LocalPeer _self;
+    private readonly byte[] _certificateHash;
     private readonly TimeProvider _clock;
     private readonly ILogger<PeerServiceImpl> _logger;
     private readonly CancellationToken _stopping;
 
     /// <param name="stopping">Fires when the node shuts down: open gossip streams end then, instead of holding the
     /// server's graceful shutdown until its timeout.</param>
-    public PeerServiceImpl(ChainStore store, IPeerInbox inbox, ValidatorSet validators, string chainId, byte[] genesisHash,
+    /// <param name="certificateHash">SHA-256 of the certificate this node serves TLS with, empty when it serves plain http:
+    /// bound into every handshake so that a Hello is good on one TLS connection only.</param>
+    public PeerServiceImpl(ChainStore store, IPeerInbox inbox, ValidatorSet validators, LocalPeer self, byte[] certificateHash,
         TimeProvider clock, ILogger<PeerServiceImpl> logger, CancellationToken stopping)
     {
         _stopping = stopping;
         _store = store;
         _inbox = inbox;
         _validators = validators;
-        _chainId = chainId;
-        _genesisHash = genesisHash;
+        _self = self;
+        _certificateHash = certificateHash;
         _clock = clock;
         _logger = logger;
     }
 
-    public override async Task<GossipAck> Gossip(IAsyncStreamReader<PeerMessage> requestStream, ServerCallContext context)
+    public override async Task Gossip(IAsyncStreamReader<PeerMessage> requestStream, IServerStreamWriter<GossipReply> responseStream,
+        ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(context);
         using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _stopping);
         try
         {
-            await ReadGossipAsync(requestStream, context.Peer, open.Token).ConfigureAwait(false);
+            var binding = new ConnectionBinding(_certificateHash,
+                ConnectionBinding.HashOf(context.GetHttpContext().Connection.ClientCertificate));
+            PeerIdentity? peer;
+            try
+            {
+                peer = await ServerHandshake.RunAsync(requestStream, responseStream, _self, binding, _validators, _clock, open.Token)
+                    .ConfigureAwait(false);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
+            {
+                LogRefused(context.Peer, e.Status.Detail);
+                throw;
+            }
+
+            if (peer is not null)
+            {
+                await ReadGossipAsync(requestStream, peer, open.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             // The node is shutting down; the peer will reconnect to whoever serves next.
         }
-
-        return new GossipAck();
     }
 
-    private async Task ReadGossipAsync(IAsyncStreamReader<PeerMessage> requestStream, string caller, CancellationToken cancellation)
+    private async Task ReadGossipAsync(IAsyncStreamReader<PeerMessage> requestStream, PeerIdentity peer, CancellationToken cancellation)
     {
-        if (!await requestStream.MoveNext(cancellation).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var hello = requestStream.Current.KindCase == PeerMessage.KindOneofCase.Hello ? requestStream.Current.Hello : null;
-        if (HelloSigning.Problem(hello, _chainId, _genesisHash, _clock.GetUtcNow().ToUnixTimeMilliseconds()) is { } problem)
-        {
-            LogRefused(caller, problem);
-            throw new RpcException(new Status(StatusCode.PermissionDenied, problem));
-        }
-
-        var key = hello!.PublicKey.ToByteArray();
-        var peer = new PeerIdentity(key, hello.Name, hello.Endpoint, _validators.IndexOf(key));
         LogConnected(peer.ToString(), peer.IsValidator);
         while (await requestStream.MoveNext(cancellation).ConfigureAwait(false))
         {

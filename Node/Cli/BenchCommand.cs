@@ -40,7 +40,7 @@ internal static class BenchCommand
             }
 
             var clients = parseResult.GetValue(nodes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(url => new NodeClient(url)).ToList();
+                .Select(url => new NodeClient(url, ClientTls.From(parseResult))).ToList();
             try
             {
                 using var authority = KeyFile.Load(parseResult.GetValue(key)!);

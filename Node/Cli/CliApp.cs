@@ -17,6 +17,7 @@ public static class CliApp
         return new RootCommand("VoteChain: a permissioned voting blockchain node.")
         {
             verbose,
+            Client.ClientTls.Option(),
             KeysCommands.Build(runner),
             GenesisCommands.Build(runner),
             InitCommand.Build(runner),

@@ -27,6 +27,9 @@ public sealed class NodeOptions
 
     public MempoolSettings Mempool { get; set; } = new();
 
+    /// <summary>The certificate and key to serve TLS with; both unset serves plain http (local use).</summary>
+    public TlsSettings Tls { get; set; } = new();
+
     [ConfigurationKeyName("log_level")]
     public string LogLevel { get; set; } = "Information";
 
@@ -45,4 +48,15 @@ public sealed class MempoolSettings
 
     [ConfigurationKeyName("max_tx_bytes")]
     public int MaxTxBytes { get; set; } = 256 * 1024;
+}
+
+public sealed class TlsSettings
+{
+    /// <summary>PEM certificate file (config/tls.crt from `init --tls`).</summary>
+    public string? Certificate { get; set; }
+
+    /// <summary>PEM private key file of the certificate (config/tls.key, mode 0600).</summary>
+    public string? Key { get; set; }
+
+    public bool Enabled => Certificate is not null || Key is not null;
 }

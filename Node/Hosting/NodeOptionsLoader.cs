@@ -38,6 +38,8 @@ public static class NodeOptionsLoader
         options.DataDir = Resolve(home, options.DataDir);
         options.KeyFile = Resolve(home, options.KeyFile);
         options.GenesisFile = Resolve(home, options.GenesisFile);
+        options.Tls.Certificate = options.Tls.Certificate is { Length: > 0 } certificate ? Resolve(home, certificate) : null;
+        options.Tls.Key = options.Tls.Key is { Length: > 0 } tlsKey ? Resolve(home, tlsKey) : null;
         var problems = Problems(options);
         if (problems.Count > 0)
         {
@@ -60,6 +62,11 @@ public static class NodeOptionsLoader
         if (options.Mempool.MaxTxs <= 0 || options.Mempool.MaxBytes <= 0 || options.Mempool.MaxTxBytes <= 0)
         {
             problems.Add("mempool limits must be positive");
+        }
+
+        if ((options.Tls.Certificate is null) != (options.Tls.Key is null))
+        {
+            problems.Add("tls needs both certificate and key (or neither, to serve plain http)");
         }
 
         if (options.TickMs is < 5 or > 1000)

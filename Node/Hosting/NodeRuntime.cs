@@ -44,7 +44,8 @@ public static class NodeRuntime
         NodeOptionsLoader.TryParseListen(options.Listen, out var listen);
         var builder = WebApplication.CreateSlimBuilder();
         ConfigureLogging(builder.Logging, options, logging);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(listen, l => l.Protocols = HttpProtocols.Http2));
+        var certificate = TlsEndpoint.LoadCertificate(options);
+        builder.WebHost.ConfigureKestrel(k => TlsEndpoint.Listen(k, listen, certificate));
         builder.Services.AddGrpc(ApiHosting.Configure)
             .AddServiceOptions<PeerServiceImpl>(o => o.MaxReceiveMessageSize = PeerServiceImpl.MaxMessageBytes(genesis.Params, genesis.Validators.Count));
         builder.Services.AddGrpcHealthChecks().AddCheck<ConsensusHealthCheck>("consensus");
@@ -68,14 +69,13 @@ public static class NodeRuntime
         var mempool = new Mempool(chain.ChainId, chain.Rules, store,
             () => new BlockContext(store.Height + 1, clock.GetUtcNow().ToUnixTimeMilliseconds()),
             new MempoolLimits(options.Mempool.MaxTxs, options.Mempool.MaxBytes, options.Mempool.MaxTxBytes));
-        var advertised = validatorIndex is { } own ? genesis.Validators[own].Endpoint : $"http://{options.Listen}";
+        var advertised = validatorIndex is { } own ? genesis.Validators[own].Endpoint : $"{TlsEndpoint.Scheme(certificate)}://{options.Listen}";
+        var self = new LocalPeer(key, chain.ChainId, chain.GenesisHash, options.Name, advertised);
         var peerUrls = genesis.Validators.Where((_, i) => i != validatorIndex).Select(v => v.Endpoint).Concat(options.Peers);
         // The peers exist before the host does, so they get a logger factory of their own, set up the same way:
         // a peer set aside by sync, or lost, is worth a line in the node's log.
         var peerLoggers = LoggerFactory.Create(l => ConfigureLogging(l, options, logging));
-        var peers = new PeerNetwork(peerUrls,
-            () => HelloSigning.Create(key, chain.ChainId, chain.GenesisHash, options.Name, advertised, clock.GetUtcNow().ToUnixTimeMilliseconds()),
-            peerLoggers);
+        var peers = new PeerNetwork(peerUrls, new PeerDialing(self, certificate, PeerDialing.KeysByEndpoint(genesis.Validators)), peerLoggers);
 
         var signState = store.ReadSignState() is { } saved ? SignState.Parser.ParseFrom(saved) : null;
 
@@ -102,7 +102,7 @@ public static class NodeRuntime
         builder.Services.AddSingleton<INodeStatusSource>(s => new NodeStatusSource(chain, options, store, mempool, peers,
             s.GetRequiredService<ConsensusDriver>(), s.GetRequiredService<BlockSyncer>(), validatorIndex is not null));
         builder.Services.AddSingleton(s => new PeerServiceImpl(store, s.GetRequiredService<IPeerInbox>(), chain.Validators,
-            chain.ChainId, chain.GenesisHash, clock, s.GetRequiredService<ILogger<PeerServiceImpl>>(),
+            self, Networking.Peers.ConnectionBinding.HashOf(certificate), clock, s.GetRequiredService<ILogger<PeerServiceImpl>>(),
             s.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         builder.Services.AddSingleton(s => new ApiService(store, mempool, events, s.GetRequiredService<INodeStatusSource>(),
             envelope => s.GetRequiredService<NodeInbox>().Accepted(envelope)));
@@ -114,7 +114,7 @@ public static class NodeRuntime
         app.MapGrpcReflectionService();
         app.Lifetime.ApplicationStarted.Register(peers.Start);
         app.Lifetime.ApplicationStopping.Register(events.Close);
-        return new NodeInstance(app, options, [peers, peerLoggers, store, key]);
+        return new NodeInstance(app, options, [peers, peerLoggers, store, key, .. certificate is null ? Array.Empty<object>() : [certificate]]);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, NodeOptions options, Action<ILoggingBuilder>? more)

@@ -16,16 +16,24 @@ internal sealed class NodeClient : IDisposable
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
     private readonly GrpcChannel _channel;
+    private readonly ClientTls _tls;
 
-    public NodeClient(string url)
+    public NodeClient(string url, ClientTls tls)
     {
+        ArgumentNullException.ThrowIfNull(tls);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw new UserInputException($"--node '{url}' is not an http:// or https:// URL");
         }
 
         Url = url;
-        _channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        _tls = tls;
+        _channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+            HttpHandler = uri.Scheme == Uri.UriSchemeHttps ? tls.CreateHandler() : null,
+            DisposeHttpClient = true,
+        });
         Api = new VoteChainApi.VoteChainApiClient(_channel);
     }
 
@@ -60,6 +68,7 @@ internal sealed class NodeClient : IDisposable
 
     public UserInputException Explain(RpcException e, string what) => e.StatusCode switch
     {
+        StatusCode.Unavailable when ClientTls.IsCertificateFailure(e.Status.DebugException) => new UserInputException(_tls.Explain(Url)),
         StatusCode.Unavailable or StatusCode.DeadlineExceeded =>
             new UserInputException($"cannot reach a node at {Url} ({e.StatusCode}{(e.Status.Detail.Length > 0 ? ": " + FirstSentence(e.Status.Detail) : "")})"),
         _ when Reason(e) is { } reason => new UserInputException($"{what} refused: {reason}: {e.Status.Detail}"),

@@ -23,7 +23,7 @@ internal static class BlockCommand
         runner.Attach(command, (parseResult, stdout) =>
         {
             var request = Request(parseResult.GetValue(height), parseResult.GetValue(hash));
-            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var response = session.Client.Call(api => api.GetBlockAsync(request, deadline: NodeClient.Deadline()), "block");
             var view = ToJson(response);
             if (parseResult.GetValue(json))

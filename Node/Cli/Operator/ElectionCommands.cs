@@ -24,7 +24,7 @@ internal static class ElectionCommands
         var command = new Command("show", "Show one election's definition.") { id, node, json };
         runner.Attach(command, (parseResult, stdout) =>
         {
-            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var election = ToJson(session.Election(parseResult.GetRequiredValue(id)));
             if (parseResult.GetValue(json))
             {
@@ -51,7 +51,7 @@ internal static class ElectionCommands
         var command = new Command("list", "List the elections on the chain.") { node, json };
         runner.Attach(command, (parseResult, stdout) =>
         {
-            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var elections = session.Client.Call(
                 api => api.ListElectionsAsync(new ListElectionsRequest(), deadline: NodeClient.Deadline()), "election list")
                 .Elections.Select(ToJson).ToList();

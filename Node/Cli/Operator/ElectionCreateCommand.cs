@@ -41,7 +41,7 @@ internal static class ElectionCreateCommand
                 AllowRevote = parseResult.GetValue(allowRevote),
             };
             using var authority = KeyFile.Load(parseResult.GetRequiredValue(key));
-            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var txId = session.Submit(authority, new TxPayload { CreateElection = definition }, "election");
             ulong? height = null;
             if (parseResult.GetValue(wait))

@@ -36,7 +36,7 @@ internal static class EvidenceCommand
                 throw new UserInputException($"--limit must be from 1 to {ApiLimits.MaxEvidenceRecords}, got {count}");
             }
 
-            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var request = new ListEvidenceRequest { Limit = (uint)count };
             var response = session.Client.Call(api => api.ListEvidenceAsync(request, deadline: NodeClient.Deadline()), "evidence");
             var view = new EvidenceListJson(response.Total, [.. response.Records.Select(ToJson)]);

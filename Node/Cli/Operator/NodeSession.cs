@@ -15,7 +15,7 @@ internal sealed class NodeSession : IDisposable
 {
     private string? _chainId;
 
-    public NodeSession(string url) => Client = new NodeClient(url);
+    public NodeSession(string url, ClientTls tls) => Client = new NodeClient(url, tls);
 
     public NodeClient Client { get; }
 

@@ -15,7 +15,7 @@ internal static class StatusCommand
         var command = new Command("status", "Show a node's chain, role, height, head, view, peers, mempool, sync state and evidence count.") { node, json };
         runner.Attach(command, (parseResult, stdout) =>
         {
-            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var status = session.Status();
             if (parseResult.GetValue(json))
             {

@@ -18,7 +18,7 @@ internal static class TallyCommand
         var command = new Command("tally", "Show an election's tally: weights, shares, totals, turnout.") { election, watch, node, json };
         runner.Attach(command, (parseResult, stdout) =>
         {
-            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var id = parseResult.GetRequiredValue(election);
             var asJson = parseResult.GetValue(json);
             var first = new TallyView(session.Tally(id));

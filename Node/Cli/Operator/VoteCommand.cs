@@ -25,7 +25,7 @@ internal static class VoteCommand
         runner.Attach(command, (parseResult, stdout) =>
         {
             using var voter = KeyFile.Load(parseResult.GetRequiredValue(key));
-            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var id = parseResult.GetRequiredValue(election);
             var definition = session.Election(id).Definition;
             var choice = OptionIndex(definition, parseResult.GetRequiredValue(option));

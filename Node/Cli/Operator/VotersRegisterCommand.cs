@@ -43,7 +43,7 @@ internal static class VotersRegisterCommand
             var path = parseResult.GetRequiredValue(file);
             var csv = VoterCsv.Parse(SafeFile.ReadAllText(path, "voters file"));
             using var authority = KeyFile.Load(parseResult.GetRequiredValue(key));
-            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var electionId = parseResult.GetRequiredValue(election);
             var asJson = parseResult.GetValue(json);
             var waiting = parseResult.GetValue(wait);

@@ -34,7 +34,7 @@ internal static class VotersRevokeCommand
             }
 
             using var authority = KeyFile.Load(parseResult.GetRequiredValue(key));
-            using var session = new NodeSession(parseResult.GetRequiredValue(node));
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var txId = session.Submit(authority, new TxPayload { RevokeCredential = revoke }, "revocation");
             ulong? height = null;
             if (parseResult.GetValue(wait))

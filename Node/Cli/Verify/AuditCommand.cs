@@ -28,7 +28,7 @@ internal static class AuditCommand
         runner.Attach(command, (parseResult, stdout) =>
         {
             var asJson = parseResult.GetValue(json);
-            var report = Audit(VerifyGenesis.Load(parseResult.GetRequiredValue(genesis)), parseResult.GetRequiredValue(node), stdout, asJson);
+            var report = Audit(VerifyGenesis.Load(parseResult.GetRequiredValue(genesis)), parseResult.GetRequiredValue(node), ClientTls.From(parseResult), stdout, asJson);
             if (asJson)
             {
                 JsonOutput.Write(stdout, report);
@@ -46,10 +46,10 @@ internal static class AuditCommand
         return command;
     }
 
-    private static AuditReport Audit(Protos.V1.Genesis genesis, string url, TextWriter output, bool quiet)
+    private static AuditReport Audit(Protos.V1.Genesis genesis, string url, ClientTls tls, TextWriter output, bool quiet)
     {
         var clock = Stopwatch.StartNew();
-        using var client = new NodeClient(url);
+        using var client = new NodeClient(url, tls);
         var auditor = new ChainAuditor(genesis);
         var head = client.Call(api => api.GetStatusAsync(new GetStatusRequest(), deadline: NodeClient.Deadline()), "status").Height;
         var problems = new List<string>();

@@ -31,7 +31,7 @@ internal static class ReceiptCommand
         runner.Attach(command, (parseResult, stdout) =>
         {
             var genesisMessage = VerifyGenesis.Load(parseResult.GetRequiredValue(genesis));
-            var receipt = Obtain(parseResult.GetValue(tx), parseResult.GetValue(file), parseResult.GetRequiredValue(node));
+            var receipt = Obtain(parseResult.GetValue(tx), parseResult.GetValue(file), parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             if (parseResult.GetValue(save) is { } savePath)
             {
                 ReceiptFile.Save(savePath, receipt);
@@ -56,7 +56,7 @@ internal static class ReceiptCommand
         return command;
     }
 
-    private static Receipt Obtain(string? tx, string? file, string url)
+    private static Receipt Obtain(string? tx, string? file, string url, ClientTls tls)
     {
         if ((tx is null) == (file is null))
         {
@@ -69,7 +69,7 @@ internal static class ReceiptCommand
         }
 
         var txId = HexInput.Parse(tx!, "--tx", Hashing.HashSize);
-        using var client = new NodeClient(url);
+        using var client = new NodeClient(url, tls);
         var receipt = client.Call(api => api.GetReceiptAsync(new GetReceiptRequest { TxId = ByteString.CopyFrom(txId) },
             deadline: NodeClient.Deadline()), "receipt");
         // The checks prove the receipt's own transaction committed; a lying node could answer with a genuine receipt

@@ -17,8 +17,8 @@ namespace VoteChain.Integration.Tests.Byzantine;
 
 /// <summary>
 /// A test-only validator that holds a genesis validator's real key and port but runs no node: its own minimal peer
-/// server on 127.0.0.1 receives the honest validators' gossip, and its own gossip streams (signed Hello, then
-/// consensus messages) carry whatever its <see cref="IAttack"/> crafts, and an attack that lies about sync answers the
+/// server on 127.0.0.1 receives the honest validators' gossip, and its own gossip streams (handshake, then
+/// consensus messages after the same handshake as any validator's) carry whatever its <see cref="IAttack"/> crafts, and an attack that lies about sync answers the
 /// heads and blocks others ask it for. Everything goes over real gRPC.
 /// </summary>
 internal sealed class DishonestValidator : IAsyncDisposable
@@ -51,12 +51,13 @@ internal sealed class DishonestValidator : IAsyncDisposable
         var index = (uint)(validators.IndexOf(key.PublicKey) ?? throw new InvalidOperationException($"slot {slot} is not a validator"));
         var stop = new CancellationTokenSource();
         DishonestValidator? self = null;
+        var peer = new LocalPeer(key, genesis.ChainId, GenesisHash.Of(genesis), $"node{slot}-dishonest", genesis.Validators[(int)index].Endpoint);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, net.Port(slot), l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 64 * 1024 * 1024);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
-        builder.Services.AddSingleton(_ => new ByzantinePeerService(m => self!.OnReceived(m), () => self!._attack as ISyncAnswers,
+        builder.Services.AddSingleton(_ => new ByzantinePeerService(peer, validators, m => self!.OnReceived(m), () => self!._attack as ISyncAnswers,
             e => self!.Fault ??= e, stop.Token));
         var server = builder.Build();
         server.MapGrpcService<ByzantinePeerService>();
@@ -65,12 +66,9 @@ internal sealed class DishonestValidator : IAsyncDisposable
         {
             var context = new AttackContext(index, new MessageFactory(genesis.ChainId, key, index), validators, self.Broadcast);
             self._attack = attack(context);
-            var endpoint = genesis.Validators[(int)index].Endpoint;
-            var genesisHash = GenesisHash.Of(genesis);
             foreach (var node in honest)
             {
-                self._links.Add(new GossipLink(net.Url(node), () => HelloSigning.Create(key, genesis.ChainId, genesisHash, $"node{slot}-dishonest",
-                    endpoint, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+                self._links.Add(new GossipLink(net.Url(node), peer));
             }
 
             await server.StartAsync().ConfigureAwait(false);

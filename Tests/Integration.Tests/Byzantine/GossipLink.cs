@@ -1,12 +1,13 @@
 using System.Threading.Channels;
 using Grpc.Core;
 using Grpc.Net.Client;
+using VoteChain.Networking.Peers;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Integration.Tests.Byzantine;
 
 /// <summary>
-/// One outbound gossip stream from the dishonest validator to an honest node, opened with its own signed Hello like
+/// One outbound gossip stream from the dishonest validator to an honest node, opened with the product's handshake like
 /// any validator's, and kept open (reconnecting) until disposed. Messages wait in a bounded queue.
 /// </summary>
 internal sealed class GossipLink : IAsyncDisposable
@@ -21,13 +22,13 @@ internal sealed class GossipLink : IAsyncDisposable
 
     private readonly GrpcChannel _channel;
     private readonly PeerService.PeerServiceClient _client;
-    private readonly Func<Hello> _hello;
+    private readonly LocalPeer _self;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
 
-    public GossipLink(string url, Func<Hello> hello)
+    public GossipLink(string url, LocalPeer self)
     {
-        _hello = hello;
+        _self = self;
         _channel = GrpcChannel.ForAddress(url);
         _client = new PeerService.PeerServiceClient(_channel);
         _run = Task.Run(() => RunAsync(_stop.Token));
@@ -42,7 +43,7 @@ internal sealed class GossipLink : IAsyncDisposable
             try
             {
                 using var call = _client.Gossip(cancellationToken: stop);
-                await call.RequestStream.WriteAsync(new PeerMessage { Hello = _hello() }, stop).ConfigureAwait(false);
+                await ClientHandshake.RunAsync(call, _self, () => ConnectionBinding.None, expectedKey: null, stop).ConfigureAwait(false);
                 await foreach (var message in _queue.Reader.ReadAllAsync(stop).ConfigureAwait(false))
                 {
                     await call.RequestStream.WriteAsync(message, stop).ConfigureAwait(false);
@@ -52,7 +53,7 @@ internal sealed class GossipLink : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is RpcException or IOException or HttpRequestException or InvalidOperationException)
+            catch (Exception e) when (e is RpcException or PeerHandshakeException or IOException or HttpRequestException or InvalidOperationException)
             {
                 // The honest node is not up yet or went away: open the stream again (its engine re-sends what matters).
             }

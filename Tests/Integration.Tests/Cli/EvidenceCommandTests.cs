@@ -90,7 +90,7 @@ public sealed class EvidenceCommandTests
 
     private Task<CliResult> Evidence(params string[] args) => CliHarness.Run(["evidence", .. args, "--node", _network.Url(0)]);
 
-    /// <summary>Plays a validator: a signed Hello, then two Prepares for different blocks at height 1, view 0.</summary>
+    /// <summary>Plays a validator: the handshake, then two Prepares for different blocks at height 1, view 0.</summary>
     private async Task<(ConsensusMessage First, ConsensusMessage Second)> EquivocateAsync(uint validator)
     {
         using var key = KeyFile.Load(Path.Combine(Home((int)validator), "config", "node_key.json"));
@@ -100,13 +100,12 @@ public sealed class EvidenceCommandTests
 
         using var channel = GrpcChannel.ForAddress(_network.Url(0));
         using var call = new PeerService.PeerServiceClient(channel).Gossip(deadline: DateTime.UtcNow.AddSeconds(30));
-        var hello = HelloSigning.Create(key, TestNetwork.ChainId, genesisHash, $"node{validator}", "http://127.0.0.1:1",
-            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        await call.RequestStream.WriteAsync(new PeerMessage { Hello = hello });
+        var self = new LocalPeer(key, TestNetwork.ChainId, genesisHash, $"node{validator}", "http://127.0.0.1:1");
+        await ClientHandshake.RunAsync(call, self, () => ConnectionBinding.None, expectedKey: null, CancellationToken.None);
         await call.RequestStream.WriteAsync(new PeerMessage { Consensus = first });
         await call.RequestStream.WriteAsync(new PeerMessage { Consensus = second });
         await call.RequestStream.CompleteAsync();
-        await call.ResponseAsync;
+        Assert.That(await call.ResponseStream.MoveNext(CancellationToken.None), Is.False, "the node sends nothing after its Welcome");
         return (first, second);
     }
 

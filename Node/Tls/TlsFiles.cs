@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using VoteChain.Node.Cli;
+using VoteChain.Node.Files;
+
+namespace VoteChain.Node.Tls;
+
+/// <summary>
+/// A certificate and its private key as PEM files: the key created with mode 0600 from its first byte, neither file
+/// ever overwritten; loading gives one line naming the file when something is wrong.
+/// </summary>
+public static class TlsFiles
+{
+    public static void Save(X509Certificate2 certificate, string certificatePath, string keyPath)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using var key = certificate.GetECDsaPrivateKey()
+            ?? throw new InvalidOperationException("only ECDSA certificates with their private key are saved");
+        SafeFile.CreateNew(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n", isPrivate: true, "TLS key");
+        SaveCertificate(certificate, certificatePath);
+    }
+
+    public static void SaveCertificate(X509Certificate2 certificate, string path)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        SafeFile.CreateNew(path, certificate.ExportCertificatePem() + "\n", isPrivate: false, "TLS certificate");
+    }
+
+    /// <summary>The certificate with its private key, ready to serve TLS and to present to peers.</summary>
+    public static X509Certificate2 Load(string certificatePath, string keyPath)
+    {
+        SafeFile.ReadAllText(certificatePath, "TLS certificate");
+        SafeFile.ReadAllText(keyPath, "TLS key");
+        try
+        {
+            using var loaded = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+            if (loaded.NotAfter < DateTime.Now)
+            {
+                throw new UserInputException($"TLS certificate {certificatePath} expired on {loaded.NotAfter:yyyy-MM-dd}");
+            }
+
+            // A PEM key is ephemeral; re-importing it as PKCS#12 gives a certificate SslStream can use on every platform.
+            return X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null);
+        }
+        catch (CryptographicException e)
+        {
+            throw new UserInputException($"TLS certificate {certificatePath} with key {keyPath} cannot be used: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The certificates of a PEM file clients trust as roots (a devnet CA, or a node's self-signed certificate).</summary>
+    public static X509Certificate2Collection LoadTrusted(string path)
+    {
+        SafeFile.ReadAllText(path, "TLS CA file");
+        var trusted = new X509Certificate2Collection();
+        try
+        {
+            trusted.ImportFromPemFile(path);
+        }
+        catch (CryptographicException e)
+        {
+            throw new UserInputException($"TLS CA file {path} is not a PEM certificate file: {e.Message}", e);
+        }
+
+        return trusted.Count > 0 ? trusted : throw new UserInputException($"TLS CA file {path} holds no certificate");
+    }
+}
