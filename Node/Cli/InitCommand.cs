@@ -4,6 +4,7 @@ using VoteChain.Consensus.Genesis;
 using VoteChain.Node.Config;
 using VoteChain.Node.Files;
 using VoteChain.Node.Keys;
+using VoteChain.Node.Tls;
 
 namespace VoteChain.Node.Cli;
 
@@ -14,7 +15,16 @@ internal static class InitCommand
     {
         var home = new Option<string>("--home") { Description = "Home folder of the node (created if missing).", Required = true };
         var name = new Option<string?>("--name") { Description = "Node name in the config (default: the home folder's name)." };
-        var command = new Command("init", "Create a node home: config/node_key.json, config/node.json and data/.") { home, name };
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Also create a TLS key and self-signed certificate (config/tls.key, config/tls.crt) and serve TLS with them.",
+        };
+        var tlsNames = new Option<string[]>("--tls-name")
+        {
+            Description = "Extra host name or IP address for the certificate (repeatable; localhost, 127.0.0.1 and ::1 are always in).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("init", "Create a node home: config/node_key.json, config/node.json and data/.") { home, name, tls, tlsNames };
         runner.Attach(command, (parseResult, stdout) =>
         {
             var homePath = parseResult.GetRequiredValue(home);
@@ -40,15 +50,45 @@ internal static class InitCommand
                 throw new UserInputException($"node config {configPath} already exists (refusing to overwrite)");
             }
 
+            var withTls = parseResult.GetValue(tls);
+            var names = parseResult.GetValue(tlsNames) ?? [];
+            if (withTls && (File.Exists(TlsConfig.CertificatePath(homePath)) || File.Exists(TlsConfig.KeyPath(homePath))))
+            {
+                throw new UserInputException($"{homePath} already holds TLS files ({TlsConfig.CertificateFile}, {TlsConfig.KeyFile}); refusing to overwrite");
+            }
+
+            if (!withTls && names.Length > 0)
+            {
+                throw new UserInputException("--tls-name needs --tls");
+            }
+
+            if (names.FirstOrDefault(n => !TlsCertificates.IsValidName(n)) is { } badName)
+            {
+                throw new UserInputException($"--tls-name '{badName}' is not a host name or IP address");
+            }
+
             using var key = Ed25519KeyPair.Generate();
             KeyFile.Save(keyPath, key);
-            SafeFile.CreateNew(configPath, DefaultNodeConfig.WithName(nodeName), isPrivate: false, "node config");
+            var config = DefaultNodeConfig.WithName(nodeName);
+            if (withTls)
+            {
+                using var certificate = TlsCertificates.CreateSelfSigned(nodeName, names);
+                TlsConfig.Save(homePath, certificate);
+                config = TlsConfig.WithTls(config);
+            }
+
+            SafeFile.CreateNew(configPath, config, isPrivate: false, "node config");
             SafeFile.CreateFolder(dataPath, "data folder");
 
             stdout.WriteLine($"public key:  {HexInput.Format(key.PublicKey)}");
             stdout.WriteLine($"node key:    {keyPath}");
             stdout.WriteLine($"node config: {configPath}");
             stdout.WriteLine($"data:        {dataPath}");
+            if (withTls)
+            {
+                stdout.WriteLine($"tls:         {TlsConfig.CertificatePath(homePath)} (self-signed; clients pass it with --tls-ca)");
+            }
+
             stdout.WriteLine($"next: put the chain's genesis file at {Path.Combine(homePath, "config", "genesis.json")}");
         });
         return command;

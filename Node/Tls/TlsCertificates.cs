@@ -18,6 +18,11 @@ public static class TlsCertificates
     private static readonly TimeSpan ClockSkew = TimeSpan.FromHours(1);
     private static readonly TimeSpan NodeValidity = TimeSpan.FromDays(5 * 365);
 
+    /// <summary>Whether <paramref name="name"/> can stand in a certificate: an IP address or a DNS host name.</summary>
+    public static bool IsValidName(string name) =>
+        IPAddress.TryParse(name, out _) || (name.Length is > 0 and <= 253 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-')
+            && !name.StartsWith('.') && !name.EndsWith('.') && !name.Contains("..", StringComparison.Ordinal));
+
     public static X509Certificate2 CreateSelfSigned(string commonName, IEnumerable<string> names)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -68,7 +68,7 @@ internal sealed class NodeClient : IDisposable
 
     public UserInputException Explain(RpcException e, string what) => e.StatusCode switch
     {
-        StatusCode.Unavailable when ClientTls.IsCertificateFailure(e.Status.DebugException) => new UserInputException(_tls.Explain(Url)),
+        _ when ClientTls.IsCertificateFailure(e.Status.DebugException) => new UserInputException(_tls.Explain(Url)),
         StatusCode.Unavailable or StatusCode.DeadlineExceeded =>
             new UserInputException($"cannot reach a node at {Url} ({e.StatusCode}{(e.Status.Detail.Length > 0 ? ": " + FirstSentence(e.Status.Detail) : "")})"),
         _ when Reason(e) is { } reason => new UserInputException($"{what} refused: {reason}: {e.Status.Detail}"),
