@@ -32,17 +32,21 @@ internal static class DevnetCommand
         {
             Description = "Start a node that dies again after 2 s (the delay doubles, up to 30 s, while it keeps dying soon after starting).",
         };
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Serve TLS: a devnet CA issues each node's certificate; clients trust it with --tls-ca (its path is printed).",
+        };
         var command = new Command("devnet",
             "Run a local devnet: validators and observers as processes on 127.0.0.1, until Ctrl-C. The subcommands act on a running devnet.")
         {
-            validators, observers, dir, basePort, demo, restart,
+            validators, observers, dir, basePort, demo, restart, tls,
             DevnetNodeCommands.Restart(runner, dir),
             DevnetNodeCommands.StopNode(runner, dir),
         };
         runner.Attach(command, (parseResult, stdout) =>
         {
             var (layout, resumed) = DevnetLayout.OpenOrCreate(Path.GetFullPath(parseResult.GetValue(dir)!), parseResult.GetValue(validators),
-                parseResult.GetValue(observers), parseResult.GetValue(basePort));
+                parseResult.GetValue(observers), parseResult.GetValue(basePort), parseResult.GetValue(tls));
             RunAsync(layout, resumed, parseResult.GetValue(demo), parseResult.GetValue(restart), stdout).GetAwaiter().GetResult();
         });
         return command;
@@ -56,7 +60,7 @@ internal static class DevnetCommand
         using var supervisor = DevnetSupervisor.Claim(layout, restart, stdout);
         stdout.WriteLine(resumed ? $"resuming the devnet in {layout.Folder}" : $"created a devnet in {layout.Folder}");
 
-        using var channel = GrpcChannel.ForAddress(layout.Url(0));
+        using var channel = layout.Channel(0);
         try
         {
             supervisor.StartAll();
@@ -68,6 +72,11 @@ internal static class DevnetCommand
 
             stdout.WriteLine($"genesis:        {layout.GenesisPath}");
             stdout.WriteLine($"authority key:  {layout.AuthorityKeyPath}");
+            if (layout.Tls)
+            {
+                stdout.WriteLine($"tls ca: {layout.TlsCaPath}");
+            }
+
             stdout.WriteLine(restart
                 ? "running; a node that dies is started again; press Ctrl-C to stop every node"
                 : "running; press Ctrl-C to stop every node");
@@ -120,7 +129,7 @@ internal static class DevnetCommand
         var deadline = DateTime.UtcNow + StartupDeadline;
         for (var node = 0; node < layout.Count; node++)
         {
-            using var channel = GrpcChannel.ForAddress(layout.Url(node));
+            using var channel = layout.Channel(node);
             var api = new VoteChainApi.VoteChainApiClient(channel);
             while (true)
             {

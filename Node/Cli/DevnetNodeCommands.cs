@@ -105,7 +105,7 @@ internal static class DevnetNodeCommands
 
     private static void WaitUntilAnswering(DevnetLayout layout, int node)
     {
-        using var channel = GrpcChannel.ForAddress(layout.Url(node));
+        using var channel = layout.Channel(node);
         var api = new VoteChainApi.VoteChainApiClient(channel);
         var deadline = DateTime.UtcNow + AnswerDeadline;
         while (true)

@@ -1,11 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using Grpc.Net.Client;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Node.Cli;
+using VoteChain.Node.Cli.Client;
 using VoteChain.Node.Config;
 using VoteChain.Node.Genesis;
 using VoteChain.Node.Keys;
+using VoteChain.Node.Tls;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Node.Devnet;
@@ -13,9 +16,11 @@ namespace VoteChain.Node.Devnet;
 /// <summary>
 /// The files of a local devnet: an election authority key, a genesis, and one home per node (validators on
 /// base-port.., observers after them), all on 127.0.0.1. A folder that already holds a devnet is reused as it is,
-/// so a second run resumes the same chain.
+/// so a second run resumes the same chain. A TLS devnet (<see cref="Tls"/>) serves https:// with node certificates
+/// issued by a devnet CA whose certificate clients trust (<see cref="TlsCaPath"/>); the CA's key is thrown away once
+/// the certificates are issued, so nothing can be issued in its name later.
 /// </summary>
-internal sealed record DevnetLayout(string Folder, int Validators, int Observers, int BasePort)
+internal sealed record DevnetLayout(string Folder, int Validators, int Observers, int BasePort, bool Tls = false)
 {
     public const string ChainId = "devnet";
     private const string MarkerFile = "devnet.json";
@@ -23,6 +28,8 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
     public string GenesisPath => Path.Combine(Folder, "genesis.json");
 
     public string AuthorityKeyPath => Path.Combine(Folder, "authority.json");
+
+    public string TlsCaPath => Path.Combine(Folder, "tls-ca.crt");
 
     public int Count => Validators + Observers;
 
@@ -32,7 +39,14 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
 
     public int Port(int node) => BasePort + node;
 
-    public string Url(int node) => $"http://127.0.0.1:{Port(node)}";
+    public string Url(int node) => $"{(Tls ? "https" : "http")}://127.0.0.1:{Port(node)}";
+
+    /// <summary>A channel to the node's API that trusts the devnet CA when the devnet runs TLS.</summary>
+    public GrpcChannel Channel(int node) => GrpcChannel.ForAddress(Url(node), new GrpcChannelOptions
+    {
+        HttpHandler = Tls ? ClientTls.Trusting(TlsCaPath).CreateHandler() : null,
+        DisposeHttpClient = true,
+    });
 
     public bool IsObserver(int node) => node >= Validators;
 
@@ -40,7 +54,7 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
     public int IndexOf(string name) => Enumerable.Range(0, Count).FirstOrDefault(node => Name(node) == name, -1);
 
     /// <summary>Opens the devnet in <paramref name="folder"/>, creating it when the folder holds none.</summary>
-    public static (DevnetLayout Layout, bool Resumed) OpenOrCreate(string folder, int validators, int observers, int basePort)
+    public static (DevnetLayout Layout, bool Resumed) OpenOrCreate(string folder, int validators, int observers, int basePort, bool tls)
     {
         if (TryOpen(folder) is { } existing)
         {
@@ -57,13 +71,14 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
             throw new UserInputException("a devnet needs at least 1 validator, 0 or more observers and a base port in 1024..65000");
         }
 
-        var layout = new DevnetLayout(folder, validators, observers, basePort);
+        var layout = new DevnetLayout(folder, validators, observers, basePort, tls);
         layout.Create();
         File.WriteAllText(Path.Combine(folder, MarkerFile), JsonSerializer.Serialize(new Dictionary<string, int>
         {
             ["validators"] = validators,
             ["observers"] = observers,
             ["base_port"] = basePort,
+            ["tls"] = tls ? 1 : 0,
         }));
         return (layout, false);
     }
@@ -82,7 +97,8 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
 
         var saved = JsonNode.Parse(File.ReadAllText(marker))
             ?? throw new UserInputException($"{marker} is empty; remove the folder to start a new devnet");
-        return new DevnetLayout(folder, (int)saved["validators"]!, (int)saved["observers"]!, (int)saved["base_port"]!);
+        return new DevnetLayout(folder, (int)saved["validators"]!, (int)saved["observers"]!, (int)saved["base_port"]!,
+            saved["tls"] is { } tls && (int)tls == 1);
     }
 
     private void Create()
@@ -108,9 +124,23 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
         }
 
         GenesisFile.CreateNew(GenesisPath, genesis);
+        using var tlsAuthority = Tls ? TlsCertificates.CreateAuthority("votechain devnet CA") : null;
+        if (tlsAuthority is not null)
+        {
+            TlsFiles.SaveCertificate(tlsAuthority, TlsCaPath);
+        }
+
         for (var node = 0; node < Count; node++)
         {
-            var config = JsonNode.Parse(DefaultNodeConfig.WithName(Name(node)))!.AsObject();
+            var defaults = DefaultNodeConfig.WithName(Name(node));
+            if (tlsAuthority is not null)
+            {
+                using var certificate = TlsCertificates.Issue(tlsAuthority, Name(node), []);
+                TlsConfig.Save(Home(node), certificate);
+                defaults = TlsConfig.WithTls(defaults);
+            }
+
+            var config = JsonNode.Parse(defaults)!.AsObject();
             config["listen"] = $"127.0.0.1:{Port(node)}";
             config["peers"] = new JsonArray(IsObserver(node) ? Enumerable.Range(0, Validators).Select(v => (JsonNode)Url(v)).ToArray() : []);
             File.WriteAllText(Path.Combine(Home(node), "config", "node.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

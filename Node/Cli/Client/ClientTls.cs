@@ -41,8 +41,8 @@ internal sealed class ClientTls
         return new ClientTls(string.IsNullOrEmpty(path) ? null : path);
     }
 
-    /// <summary>Trust of the system's roots only (callers that have no command line).</summary>
-    public static ClientTls System { get; } = new(null);
+    /// <summary>Trust of the certificates in <paramref name="caPath"/> only (a devnet talking to its own nodes).</summary>
+    public static ClientTls Trusting(string caPath) => new(caPath);
 
     /// <summary>Why the last server certificate was refused, for the operator's one line.</summary>
     public string? Refusal => _refusal;
