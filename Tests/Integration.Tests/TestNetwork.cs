@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Net.Client;
@@ -9,6 +10,7 @@ using VoteChain.Consensus.Transactions;
 using VoteChain.Node.Genesis;
 using VoteChain.Node.Hosting;
 using VoteChain.Node.Keys;
+using VoteChain.Node.Tls;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Integration.Tests;
@@ -36,10 +38,17 @@ internal sealed class TestNetwork : IAsyncDisposable
 
     public int Count => _nodes.Count;
 
-    public static TestNetwork Create(int validators, int observers, uint proposeTimeoutMs = 1_000)
+    /// <param name="tls">Serve https:// with node certificates issued by a test CA (<see cref="TlsCaPath"/>).</param>
+    public static TestNetwork Create(int validators, int observers, uint proposeTimeoutMs = 1_000, bool tls = false)
     {
         var root = Path.Combine(Path.GetTempPath(), "votechain-it-" + Guid.NewGuid().ToString("N")[..8]);
-        var network = new TestNetwork(root, Ed25519KeyPair.Generate());
+        var network = new TestNetwork(root, Ed25519KeyPair.Generate()) { Tls = tls };
+        using var authority = tls ? TlsCertificates.CreateAuthority("itest CA") : null;
+        if (authority is not null)
+        {
+            TlsFiles.SaveCertificate(authority, network.TlsCaPath);
+        }
+
         var genesis = new Protos.V1.Genesis
         {
             ChainId = ChainId,
@@ -57,7 +66,13 @@ internal sealed class TestNetwork : IAsyncDisposable
             KeyFile.Save(Path.Combine(home, "config", "node_key.json"), key);
             if (i < validators)
             {
-                genesis.Validators.Add(new ValidatorInfo { Name = $"node{i}", PublicKey = ByteString.CopyFrom(key.PublicKey), Endpoint = $"http://127.0.0.1:{port}" });
+                genesis.Validators.Add(new ValidatorInfo { Name = $"node{i}", PublicKey = ByteString.CopyFrom(key.PublicKey), Endpoint = network.UrlOf(port) });
+            }
+
+            if (authority is not null)
+            {
+                using var certificate = TlsCertificates.Issue(authority, $"node{i}", []);
+                TlsConfig.Save(home, certificate);
             }
 
             network._nodes.Add(new NodeSlot(home, port, i >= validators));
@@ -66,21 +81,34 @@ internal sealed class TestNetwork : IAsyncDisposable
         foreach (var node in network._nodes)
         {
             var peers = node.Observer ? genesis.Validators.Select(v => v.Endpoint).ToList() : [];
-            File.WriteAllText(Path.Combine(node.Home, "config", "node.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+            var config = new Dictionary<string, object>
             {
                 ["name"] = Path.GetFileName(node.Home),
                 ["listen"] = $"127.0.0.1:{node.Port}",
                 ["peers"] = peers,
                 ["log_level"] = "Warning",
                 ["tick_ms"] = 20,
-            }));
+            };
+            if (tls)
+            {
+                config["tls"] = new Dictionary<string, string> { ["certificate"] = TlsConfig.CertificateFile, ["key"] = TlsConfig.KeyFile };
+            }
+
+            File.WriteAllText(Path.Combine(node.Home, "config", "node.json"), JsonSerializer.Serialize(config));
             GenesisFile.CreateNew(Path.Combine(node.Home, "config", "genesis.json"), genesis);
         }
 
         return network;
     }
 
-    public string Url(int node) => $"http://127.0.0.1:{_nodes[node].Port}";
+    public bool Tls { get; private init; }
+
+    /// <summary>The test CA's certificate (PEM) that issued every node's certificate, when the network runs TLS.</summary>
+    public string TlsCaPath => Path.Combine(Root, "tls-ca.crt");
+
+    public string Url(int node) => UrlOf(_nodes[node].Port);
+
+    private string UrlOf(int port) => $"{(Tls ? "https" : "http")}://127.0.0.1:{port}";
 
     /// <summary>The slot's home folder (config/node_key.json, config/genesis.json): a test-only peer that never starts
     /// as a real node can take a validator's key, port and genesis from here.</summary>
@@ -138,7 +166,11 @@ internal sealed class TestNetwork : IAsyncDisposable
 
     public VoteChainApi.VoteChainApiClient Api(int node)
     {
-        var channel = GrpcChannel.ForAddress(Url(node));
+        var channel = GrpcChannel.ForAddress(Url(node), new GrpcChannelOptions
+        {
+            HttpHandler = Tls ? TrustingTestCa() : null,
+            DisposeHttpClient = true,
+        });
         _channels.Add(channel);
         return new VoteChainApi.VoteChainApiClient(channel);
     }
@@ -170,6 +202,28 @@ internal sealed class TestNetwork : IAsyncDisposable
         {
             // A leftover temp folder is not worth failing a test over.
         }
+    }
+
+    /// <summary>An HTTP handler that trusts the test CA only, as a client given --tls-ca would.</summary>
+    public HttpMessageHandler TrustingTestCa()
+    {
+        var trusted = TlsFiles.LoadTrusted(TlsCaPath);
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (certificate is null || errors.HasFlag(System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch))
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            using var served = new X509Certificate2(certificate);
+            return chain.Build(served);
+        };
+        return handler;
     }
 
     private static int FreePort()
