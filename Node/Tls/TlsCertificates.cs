@@ -20,8 +20,8 @@ public static class TlsCertificates
 
     /// <summary>Whether <paramref name="name"/> can stand in a certificate: an IP address or a DNS host name.</summary>
     public static bool IsValidName(string name) =>
-        IPAddress.TryParse(name, out _) || (name.Length is > 0 and <= 253 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-')
-            && !name.StartsWith('.') && !name.EndsWith('.') && !name.Contains("..", StringComparison.Ordinal));
+        IPAddress.TryParse(name, out _) || (name.Length <= 253 && name.Split('.').All(label => label.Length is > 0 and <= 63
+            && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && label[0] != '-' && label[^1] != '-'));
 
     public static X509Certificate2 CreateSelfSigned(string commonName, IEnumerable<string> names)
     {

@@ -42,8 +42,9 @@ public static class TlsFiles
             // A PEM key is ephemeral; re-importing it as PKCS#12 gives a certificate SslStream can use on every platform.
             return X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
+            // A key of another certificate is an ArgumentException; a broken PEM, a CryptographicException.
             throw new UserInputException($"TLS certificate {certificatePath} with key {keyPath} cannot be used: {e.Message}", e);
         }
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json.Nodes;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Storage;
 
@@ -91,5 +92,39 @@ public sealed class StartCommandTests
     {
         File.WriteAllText(Path.Combine(_home, "config", "node.json"), "{ not json");
         Assert.That(Start(), Does.Contain("node.json"));
+    }
+
+    [Test]
+    public void A_tls_section_with_a_certificate_but_no_key_is_refused()
+    {
+        NameTls("config/tls.crt", null);
+        Assert.That(Start(), Does.Contain("tls needs both certificate and key"));
+    }
+
+    [Test]
+    public void A_missing_tls_certificate_is_refused_with_its_path()
+    {
+        NameTls("config/none.crt", "config/none.key");
+        Assert.That(Start(), Does.Contain("TLS certificate").And.Contain("none.crt").And.Contain("does not exist"));
+    }
+
+    [Test]
+    public void A_tls_key_that_does_not_belong_to_the_certificate_is_refused()
+    {
+        var other = _temp.File("other");
+        var third = _temp.File("third");
+        Assert.That(CliRun.Of("init", "--home", other, "--tls").ExitCode, Is.Zero);
+        Assert.That(CliRun.Of("init", "--home", third, "--tls").ExitCode, Is.Zero);
+
+        NameTls(Path.Combine(other, "config", "tls.crt"), Path.Combine(third, "config", "tls.key"));
+        Assert.That(Start(), Does.Contain("cannot be used"));
+    }
+
+    private void NameTls(string? certificate, string? key)
+    {
+        var path = Path.Combine(_home, "config", "node.json");
+        var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        config["tls"] = new JsonObject { ["certificate"] = certificate, ["key"] = key };
+        File.WriteAllText(path, config.ToJsonString());
     }
 }
