@@ -22,9 +22,20 @@ internal static class CliProcess
     }
 
     /// <summary>Runs to completion (bounded by <paramref name="timeout"/>) and returns exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, params string[] args) =>
+        RunAsync(timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="RunAsync(TimeSpan, string[])"/>, with extra environment variables for the process.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, IReadOnlyDictionary<string, string> environment,
+        params string[] args)
     {
-        using var process = Process.Start(StartInfo(args))!;
+        var info = StartInfo(args);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(timeout);
@@ -48,10 +59,10 @@ internal sealed class DevnetProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public DevnetProcess(string dir, int basePort, int validators = 4, int observers = 1, bool restart = false)
+    public DevnetProcess(string dir, int basePort, int validators = 4, int observers = 1, bool restart = false, bool tls = false)
     {
         string[] args = ["devnet", "--dir", dir, "--base-port", Invariant(basePort), "--validators", Invariant(validators), "--observers", Invariant(observers)];
-        _process = Process.Start(CliProcess.StartInfo(restart ? [.. args, "--restart"] : args))!;
+        _process = Process.Start(CliProcess.StartInfo([.. args, .. restart ? ["--restart"] : Array.Empty<string>(), .. tls ? ["--tls"] : Array.Empty<string>()]))!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
