@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Starts a 4-validator devnet in a temporary folder, runs `votechain bench` against all four validators,
 # prints the figures, audits the resulting chain (timed), and stops the devnet (also on Ctrl-C or error).
-# Environment: VOTES (default 100000), PORT (first validator's port, default 7600). Extra arguments go to bench.
+# Environment: VOTES (default 100000), PORT (first validator's port, default 7600), TLS=1 for a TLS devnet (bench and
+# audit then trust the devnet CA it prints). Extra arguments go to bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 votes="${VOTES:-100000}"
 port="${PORT:-7600}"
+tls=()
+scheme=http
+if [ "${TLS:-0}" = 1 ]; then tls=(--tls); scheme=https; fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/votechain-bench.XXXXXX")"
 
 dotnet build Node -c Release --nologo -v quiet
 exe=Node/bin/Release/net10.0/votechain
 
-"$exe" devnet --dir "$work/devnet" --validators 4 --observers 0 --base-port "$port" > "$work/devnet.out" 2>&1 &
+"$exe" devnet --dir "$work/devnet" --validators 4 --observers 0 --base-port "$port" "${tls[@]}" > "$work/devnet.out" 2>&1 &
 devnet=$!
 stop() {
   kill -TERM "$devnet" 2>/dev/null || true
@@ -28,9 +32,12 @@ for _ in $(seq 1 240); do
 done
 grep -q "^running" "$work/devnet.out" || { echo "the devnet did not start" >&2; cat "$work/devnet.out"; exit 1; }
 
-nodes="http://127.0.0.1:$port,http://127.0.0.1:$((port + 1)),http://127.0.0.1:$((port + 2)),http://127.0.0.1:$((port + 3))"
+if [ "$scheme" = https ]; then
+  export VOTECHAIN_TLS_CA="$(sed -n 's/^tls ca: //p' "$work/devnet.out")"
+fi
+nodes="$scheme://127.0.0.1:$port,$scheme://127.0.0.1:$((port + 1)),$scheme://127.0.0.1:$((port + 2)),$scheme://127.0.0.1:$((port + 3))"
 "$exe" bench --node "$nodes" --key "$work/devnet/authority.json" --voters "$votes" "$@"
 echo "auditing the chain the benchmark made:"
 start=$(date +%s%N)
-"$exe" audit --node "http://127.0.0.1:$port" --genesis "$work/devnet/genesis.json" | grep -v '^audited '
+"$exe" audit --node "$scheme://127.0.0.1:$port" --genesis "$work/devnet/genesis.json" | grep -v '^audited '
 echo "audit took $(( ($(date +%s%N) - start) / 1000000 )) ms (wall clock, including the download)"
