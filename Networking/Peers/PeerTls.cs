@@ -14,9 +14,11 @@ internal sealed class PeerTls(X509Certificate2? ownCertificate)
 
     public HttpMessageHandler CreateHandler()
     {
+        // As gRPC's own handler would be set up, plus the certificate handling.
         var handler = new SocketsHttpHandler
         {
-            EnableMultipleHttp2Connections = false,
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>

@@ -49,7 +49,12 @@ internal sealed class ClientTls
 
     public HttpMessageHandler CreateHandler()
     {
-        var handler = new SocketsHttpHandler();
+        // As gRPC's own handler would be set up (bench runs many calls at once), plus the trust below.
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        };
         if (_caPath is null)
         {
             return handler;

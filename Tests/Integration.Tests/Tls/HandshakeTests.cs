@@ -112,6 +112,22 @@ public sealed class HandshakeTests
         Assert.That(refused!.Message, Does.Contain("not the genesis validator's key"));
     }
 
+    [Test]
+    public async Task A_peer_without_a_client_certificate_handshakes_over_TLS_with_the_server_certificate_bound()
+    {
+        await StartAsync(tls: true);
+        var genesis = GenesisFile.Load(_network.GenesisPath(0));
+        using var dialer = new PeerDialer(_network.Url(0), clientCertificate: null);
+        using var call = dialer.Open();
+
+        var proven = await ClientHandshake.RunAsync(call, _self, () => dialer.Binding, genesis.Validators[0].PublicKey.ToByteArray(),
+            CancellationToken.None);
+
+        Assert.That(proven, Is.EqualTo(genesis.Validators[0].PublicKey.ToByteArray()));
+        Assert.That(dialer.Binding.ServerCertificateHash, Has.Length.EqualTo(32));
+        Assert.That(dialer.Binding.ClientCertificateHash, Is.Empty);
+    }
+
     private PeerDialer Dial() => new(_network.Url(0), _network.Tls ? PeerDialer.CertificateOf(_network.Home(1)) : null);
 
     /// <summary>Two Prepares by validator 1 for different blocks at height 1: evidence once a node takes both.</summary>
