@@ -47,6 +47,10 @@ internal static class DevnetCommand
         {
             var (layout, resumed) = DevnetLayout.OpenOrCreate(Path.GetFullPath(parseResult.GetValue(dir)!), parseResult.GetValue(validators),
                 parseResult.GetValue(observers), parseResult.GetValue(basePort), parseResult.GetValue(tls));
+            if (resumed && parseResult.GetValue(tls) && !layout.Tls)
+            {
+                throw new UserInputException($"the devnet in {layout.Folder} was made without --tls; its nodes serve plain http (choose another --dir for a TLS devnet)");
+            }
             RunAsync(layout, resumed, parseResult.GetValue(demo), parseResult.GetValue(restart), stdout).GetAwaiter().GetResult();
         });
         return command;
