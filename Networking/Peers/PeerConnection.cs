@@ -49,6 +49,9 @@ internal sealed partial class PeerConnection : IAsyncDisposable
 
     public bool Connected { get; private set; }
 
+    /// <summary>The key the peer proved in the last handshake (empty before the first).</summary>
+    public byte[] ProvenKey { get; private set; } = [];
+
     public Head? LastHead { get; private set; }
 
     /// <summary>Until when sync leaves this peer alone: it served a bad block or could not serve what it claimed.</summary>
@@ -79,8 +82,8 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             try
             {
                 using var call = _client.Gossip(cancellationToken: cancellation);
-                await ClientHandshake.RunAsync(call, _dialing.Self, () => _tls.Binding(_uri), _dialing.ExpectedKey(Url), cancellation)
-                    .ConfigureAwait(false);
+                ProvenKey = await ClientHandshake.RunAsync(call, _dialing.Self, () => _tls.Binding(_uri), _dialing.ExpectedKey(Url),
+                    cancellation).ConfigureAwait(false);
                 Connected = true;
                 backoff = MinBackoff;
                 LogConnected(Url);

@@ -136,6 +136,7 @@ public sealed partial class PeerNetwork : IAsyncDisposable
     {
         Endpoint = p.Url,
         Connected = p.Connected,
+        PublicKey = ByteString.CopyFrom(p.ProvenKey),
         Height = p.LastHead?.Height ?? 0,
     }).ToList();
 

@@ -1,4 +1,5 @@
 using VoteChain.Integration.Tests.Cli;
+using VoteChain.Node.Genesis;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Integration.Tests.Tls;
@@ -23,6 +24,10 @@ public sealed class TlsNetworkTests
         await Eventually.HoldsAsync(async () => (await Task.WhenAll(apis.Take(4).Select(async api =>
                 (await api.GetStatusAsync(new GetStatusRequest())).Peers.Count(p => p.Connected)))).All(c => c == 3),
             Patience, () => "every validator to hold a handshaken TLS stream to each of the other three");
+        var genesis = GenesisFile.Load(net.GenesisPath(0));
+        var proven = (await apis[0].GetStatusAsync(new GetStatusRequest())).Peers.Select(p => Convert.ToHexString(p.PublicKey.Span));
+        Assert.That(proven, Is.EquivalentTo(genesis.Validators.Skip(1).Select(v => Convert.ToHexString(v.PublicKey.Span))),
+            "each peer proved its genesis key over TLS");
         await apis[0].SubmitTransactionAsync(new SubmitTransactionRequest
         {
             Envelope = Google.Protobuf.ByteString.CopyFrom(Payloads.CreateElection(net.Authority, "tls-city")),
