@@ -171,8 +171,8 @@ internal sealed partial class ConsensusDriver : BackgroundService
         }
 
         // Finalized blocks first, then the sign-state, then messages: the sign-state may concern the next height (the
-        // engine replays buffered messages after finalizing). A sign-state left ahead of the blocks by a crash, or by a
-        // wiped data folder, is safe: the engine signs nothing below it and resumes from it when it gets there.
+        // engine replays buffered messages after finalizing). A sign-state ahead of the blocks (a wiped or restored data
+        // folder) is safe too: the engine signs nothing at or below it, and resumes from it once sync gets there.
         foreach (var committed in output.Finalized)
         {
             var commit = _executor.Prepare(committed);
