@@ -38,6 +38,7 @@ public static class NodeOptionsLoader
         options.DataDir = Resolve(home, options.DataDir);
         options.KeyFile = Resolve(home, options.KeyFile);
         options.GenesisFile = Resolve(home, options.GenesisFile);
+        options.SignStateFile = Resolve(home, options.SignStateFile);
         var problems = Problems(options);
         if (problems.Count > 0)
         {
