@@ -9,4 +9,7 @@ public sealed record SubmitOutcome(byte[]? TxId, Rejection? Rejection)
 
     /// <summary>True when this node had not seen the transaction before (so it is worth gossiping on).</summary>
     public bool IsNew { get; init; }
+
+    /// <summary>The id of the pending vote of the same credential this revote replaced, if any.</summary>
+    public byte[]? Replaced { get; init; }
 }
