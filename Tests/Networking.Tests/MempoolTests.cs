@@ -102,4 +102,24 @@ public sealed class MempoolTests
         Assert.That(_chain.Mempool.TakeForBlock(3, 1 << 20).Select(t => t.EnvelopeBytes), Is.EqualTo(votes.Take(3)));
         Assert.That(_chain.Mempool.TakeForBlock(10, Consensus.Chain.BlockCodec.FramedSize(votes[0].Length) * 2L), Has.Count.EqualTo(2));
     }
+
+    [Test]
+    public void Revotes_of_one_credential_cannot_fill_a_small_pool()
+    {
+        _chain.Commit(_chain.CreateElection("revoting", allowRevote: true));
+        var voters = Enumerable.Range(1, 4).Select(_chain.Voter).ToArray();
+        _chain.Commit(_chain.Register("revoting", voters));
+        var pool = Pool(new MempoolLimits(MaxTransactions: 4));
+
+        var revotes = pool.SubmitMany([.. Enumerable.Range(1, 50).Select(i => ApiChain.Vote("revoting", voters[0], (uint)(i % 3), (ulong)i))]);
+        var others = pool.SubmitMany([.. voters.Skip(1).Select(v => ApiChain.Vote("revoting", v, 0))]);
+
+        Assert.That(revotes.All(r => r.Accepted), Is.True);
+        Assert.That(revotes.Skip(1).Select(r => r.Replaced), Is.EqualTo(revotes.SkipLast(1).Select(r => r.TxId)), "each replaced the one before");
+        Assert.That(others.All(r => r.Accepted), Is.True);
+        Assert.That(pool.Count, Is.EqualTo(4));
+        // Full now, but a revote takes its pending vote's place and still fits.
+        Assert.That(pool.Submit(ApiChain.Vote("revoting", voters[1], 2, sequence: 2)).Accepted, Is.True);
+        Assert.That(pool.Count, Is.EqualTo(4));
+    }
 }

@@ -75,11 +75,12 @@ internal sealed class ApiChain : IDisposable
         return TxSigning.Sign(signer, payload);
     }
 
-    public byte[] CreateElection(string id = Election, int options = 3)
+    public byte[] CreateElection(string id = Election, int options = 3, bool allowRevote = false)
     {
         var create = new CreateElection
         {
             ElectionId = id,
+            AllowRevote = allowRevote,
             Title = $"Election {id}",
             OpensAtUnixMs = Start,
             ClosesAtUnixMs = Start + 3_600_000,
