@@ -95,6 +95,7 @@ public sealed class GossipIntakeTests
         Assert.That(passing, Is.EquivalentTo(new[]
         {
             RejectCode.UnknownElection, RejectCode.ElectionNotOpen, RejectCode.NotRegistered, RejectCode.MempoolFull,
+            RejectCode.TallyOverflow,
         }));
     }
 }
