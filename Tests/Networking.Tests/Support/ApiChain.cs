@@ -96,6 +96,12 @@ internal sealed class ApiChain : IDisposable
         return Sign(Authority, new TxPayload { RegisterVoters = register });
     }
 
+    public byte[] Revoke(string id, ISigner voter) =>
+        Sign(Authority, new TxPayload
+        {
+            RevokeCredential = new RevokeCredential { ElectionId = id, Credential = ByteString.CopyFrom(voter.PublicKey) },
+        });
+
     public static byte[] Vote(string id, ISigner voter, uint option, ulong sequence = 1) =>
         Sign(voter, new TxPayload { CastVote = new CastVote { ElectionId = id, Option = option, Sequence = sequence } });
 
