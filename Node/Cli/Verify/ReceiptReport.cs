@@ -60,8 +60,10 @@ internal sealed class ReceiptReport(Receipt receipt, IReadOnlyList<ReceiptCheck>
 
         output.WriteLine(Verified ? "verified: the transaction is committed" : "NOT verified");
         output.WriteLine($"{Pad("proven")}against the genesis validators alone: {Proven}");
-        var asOf = CountedNowAsOfHeight is { } height ? $" at height {height}" : "";
         output.WriteLine($"{Pad("counted now")}{CountedNowReason}");
-        output.WriteLine($"{Pad("")}(only the node's word{asOf}, not proven by this receipt; votechain audit replays the whole chain)");
+        if (CountedNowAsOfHeight is { } height)
+        {
+            output.WriteLine($"{Pad("")}(only the node's word at height {height}, not proven by this receipt; votechain audit replays the whole chain)");
+        }
     }
 }
