@@ -13,8 +13,12 @@ namespace VoteChain.Networking.Mempool;
 /// </summary>
 public sealed class RefusalCache
 {
-    /// <summary>About 130 bytes an entry (hash, rejection, queue slot): some 8 MiB when full.</summary>
-    public const int DefaultCapacity = 65_536;
+    /// <summary>
+    /// Estimated 150 bytes an entry (hash array, dictionary and queue slots, the rejection; its sentence is shared),
+    /// up to some 450 for WRONG_CHAIN, whose sentence names the foreign chain: 5 to 15 MiB when full. One flood of one
+    /// envelope needs one entry; the bound only has to outlast a cycle of distinct ones the rate limits let through.
+    /// </summary>
+    public const int DefaultCapacity = 32_768;
 
     private readonly int _capacity;
     private readonly Dictionary<byte[], Rejection> _refused = new(ByteKeyComparer.Instance);
