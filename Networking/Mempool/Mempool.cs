@@ -149,8 +149,8 @@ public sealed class Mempool
 
     /// <summary>
     /// Decodes each envelope, cheapest answer first: too large (a length compare), refused before or already pending
-    /// (a hash), already included (a lookup), a copy of an earlier one in this call (its answer), else the decoder, in parallel. What the decoder
-    /// refuses is refused for its bytes, so it is remembered.
+    /// (a hash), already included (a lookup), a copy of an earlier one in this call (its answer), else the decoder, in
+    /// parallel. What the decoder refuses is refused for its bytes, so it is remembered.
     /// </summary>
     private Outcome<VerifiedTx>[] Decode(IReadOnlyList<byte[]> envelopes)
     {
