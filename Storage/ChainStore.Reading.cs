@@ -40,8 +40,8 @@ public sealed partial class ChainStore
 
     public byte[]? GetBlockBytes(ReadOnlySpan<byte> blockHash) => _db.Get(StoreColumn.Blocks, blockHash);
 
-    /// <summary>The sign-state last written with <see cref="WriteSignState"/>, or null when none was written.</summary>
-    public byte[]? ReadSignState() => _db.Get(StoreColumn.SignState, MetaKeys.SignState);
+    /// <summary>The sign-state an older node kept in the database (now it has a file of its own), or null.</summary>
+    internal byte[]? ReadLegacySignState() => _db.Get(StoreColumn.SignState, MetaKeys.SignState);
 
     private T? ReadRecord<T>(StoreColumn column, ReadOnlySpan<byte> key, MessageParser<T> parser)
         where T : class, IMessage<T>

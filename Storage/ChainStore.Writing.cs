@@ -66,14 +66,22 @@ public sealed partial class ChainStore
     }
 
     /// <summary>
-    /// Replaces the validator's sign-state and returns once it is on disk, so the caller may then send the message
-    /// the state describes.
+    /// Stores a sign-state in the database column where nodes before the sign-state file kept it. Only tests use it,
+    /// to build such an old data folder; the node writes its sign-state to <see cref="Signing.SignStateFile"/>.
     /// </summary>
-    public void WriteSignState(byte[] state)
+    internal void WriteLegacySignState(byte[] state)
     {
         ArgumentNullException.ThrowIfNull(state);
         using var batch = new WriteBatch();
         _db.Put(batch, StoreColumn.SignState, MetaKeys.SignState, state);
         _db.WriteSynced(batch, "writing the sign-state");
+    }
+
+    /// <summary>Removes the old in-database sign-state once it lives in its file, so the column is never read again.</summary>
+    internal void DeleteLegacySignState()
+    {
+        using var batch = new WriteBatch();
+        _db.Delete(batch, StoreColumn.SignState, MetaKeys.SignState);
+        _db.WriteSynced(batch, "removing the old sign-state");
     }
 }

@@ -12,7 +12,7 @@ internal static class MetaKeys
     public static readonly byte[] HeadHash = Encoding.ASCII.GetBytes("head_hash");
     public static readonly byte[] StateRoot = Encoding.ASCII.GetBytes("state_root");
 
-    /// <summary>The single key of the sign-state column.</summary>
+    /// <summary>The single key of the old sign-state column (see <see cref="StoreColumn.SignState"/>).</summary>
     public static readonly byte[] SignState = Encoding.ASCII.GetBytes("sign_state");
 
     /// <summary>Big-endian, so that RocksDB's bytewise order is height order.</summary>

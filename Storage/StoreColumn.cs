@@ -23,7 +23,11 @@ public enum StoreColumn : byte
     /// <summary>Chain id, genesis hash, head height, head hash and state root.</summary>
     Meta = 8,
 
-    /// <summary>The validator's last-signed consensus state, as opaque bytes owned by the consensus driver.</summary>
+    /// <summary>
+    /// Where nodes before the sign-state file kept the validator's last-signed state. Read once to move it into the
+    /// file (<see cref="Signing.LegacySignState"/>), then emptied; the column stays because RocksDB must open every
+    /// column a database has.
+    /// </summary>
     SignState = 9,
 
     /// <summary>

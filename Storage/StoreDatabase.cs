@@ -95,6 +95,9 @@ internal sealed class StoreDatabase : IDisposable
     public WriteBatch Put(WriteBatch batch, StoreColumn column, byte[] key, byte[] value) =>
         batch.Put(key, value, _columns[(int)column]);
 
+    public WriteBatch Delete(WriteBatch batch, StoreColumn column, byte[] key) =>
+        batch.Delete(key, _columns[(int)column]);
+
     /// <summary>Every key of a column in key order, from one consistent view (the iterator's implicit snapshot).</summary>
     public IReadOnlyList<byte[]> Keys(StoreColumn column)
     {

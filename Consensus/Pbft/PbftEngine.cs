@@ -100,6 +100,11 @@ public sealed partial class PbftEngine
         return _out;
     }
 
+    /// <summary>
+    /// Picks up where the sign-state says this validator stood at the current height, if it signed there: at start,
+    /// or when sync brings blocks that had fallen behind the sign-state up to its height. Below that height the guard
+    /// lets nothing be signed, so a validator that lost its blocks only follows until it is back.
+    /// </summary>
     private void ResumeFrom(SignState? restored)
     {
         ResetTimers();
@@ -328,7 +333,10 @@ public sealed partial class PbftEngine
 
         // The committed block may have taken every pending transaction: the driver says again whether work is left.
         _hasWork = false;
-        ResetTimers();
+
+        // Normally the last signature is below the new height. It is at it when the blocks fell behind the sign-state
+        // (data wiped, an old backup restored) and sync has now caught up: go on from the view and prepared block it had.
+        ResumeFrom(_guard.Last);
 
         var buffered = _nextHeight.Values.SelectMany(m => m).ToList();
         _nextHeight.Clear();

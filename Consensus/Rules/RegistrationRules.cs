@@ -42,10 +42,10 @@ internal static class RegistrationRules
                 return rejection;
             }
 
-            if (entry.Weight > RuleContext.MaxWeight)
+            if (entry.Weight > chain.WeightLimit)
             {
                 return new Rejection(RejectCode.BadWeight,
-                    $"Voter {i + 1} has weight {entry.Weight}; the largest weight is {RuleContext.MaxWeight}.");
+                    $"Voter {i + 1} has weight {entry.Weight}; the largest weight is {chain.WeightLimit}.");
             }
 
             if (!seen.Add(key) || state.GetCredential(register.ElectionId, key) is not null)
@@ -56,13 +56,19 @@ internal static class RegistrationRules
         }
 
         var tally = CommonChecks.TallyCopy(state, register.ElectionId);
+        rejection = TallyOverflow(register, tally);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
         foreach (var entry in register.Voters)
         {
             var weight = EffectiveWeight(entry.Weight);
             state.PutCredential(register.ElectionId, entry.Credential.Span,
                 new CredentialRecord { Weight = weight, RegisteredHeight = block.Height });
-            tally.RegisteredCredentials++;
-            tally.RegisteredWeight += weight;
+            tally.RegisteredCredentials = checked(tally.RegisteredCredentials + 1);
+            tally.RegisteredWeight = checked(tally.RegisteredWeight + weight);
         }
 
         state.PutTally(register.ElectionId, tally);
@@ -114,9 +120,9 @@ internal static class RegistrationRules
         if (ballot is { Counted: true })
         {
             // The revoked credential's vote leaves the tally; the ballot stays, uncounted, for the record.
-            tally.OptionWeights[(int)ballot.Option] -= credential.Weight;
-            tally.CountedBallots--;
-            tally.CountedWeight -= credential.Weight;
+            tally.OptionWeights[(int)ballot.Option] = checked(tally.OptionWeights[(int)ballot.Option] - credential.Weight);
+            tally.CountedBallots = checked(tally.CountedBallots - 1);
+            tally.CountedWeight = checked(tally.CountedWeight - credential.Weight);
             var uncounted = ballot.Clone();
             uncounted.Counted = false;
             state.PutBallot(revoke.ElectionId, key, uncounted);
@@ -126,19 +132,41 @@ internal static class RegistrationRules
         revoked.Revoked = true;
         revoked.ReplacedBy = replacement;
         state.PutCredential(revoke.ElectionId, key, revoked);
-        tally.RegisteredCredentials--;
-        tally.RegisteredWeight -= credential.Weight;
+        tally.RegisteredCredentials = checked(tally.RegisteredCredentials - 1);
+        tally.RegisteredWeight = checked(tally.RegisteredWeight - credential.Weight);
 
         if (!replacement.IsEmpty)
         {
             state.PutCredential(revoke.ElectionId, replacement.Span,
                 new CredentialRecord { Weight = credential.Weight, RegisteredHeight = block.Height });
-            tally.RegisteredCredentials++;
-            tally.RegisteredWeight += credential.Weight;
+            // The revoked weight was just taken off, so adding it back cannot pass the old sum.
+            tally.RegisteredCredentials = checked(tally.RegisteredCredentials + 1);
+            tally.RegisteredWeight = checked(tally.RegisteredWeight + credential.Weight);
         }
 
         state.PutTally(revoke.ElectionId, tally);
         return null;
+    }
+
+    /// <summary>
+    /// Every other tally sum is bounded by the registered weight (an option's weight and the counted weight are sums
+    /// over voters registered now, a count is at most the weight since each weight is at least 1), so refusing a
+    /// registration that would take it past 2^64 - 1 keeps every sum in 64 bits; the checked arithmetic in the rules
+    /// turns a broken bound into an exception, never a silent wrap.
+    /// </summary>
+    private static Rejection? TallyOverflow(RegisterVoters register, TallyRecord tally)
+    {
+        UInt128 weight = tally.RegisteredWeight;
+        foreach (var entry in register.Voters)
+        {
+            weight += EffectiveWeight(entry.Weight);
+        }
+
+        return weight > ulong.MaxValue
+            ? new Rejection(RejectCode.TallyOverflow,
+                $"Registering these voters would take the registered weight of election '{register.ElectionId}' to {weight}, " +
+                $"past the largest tally sum {ulong.MaxValue}.")
+            : null;
     }
 
     /// <summary>Weight 0 on the wire means the default weight 1.</summary>

@@ -8,7 +8,10 @@ public sealed class RuleContext
     /// <summary>Voters per RegisterVoters transaction: keeps one transaction well under the block size.</summary>
     public const int DefaultMaxVotersPerBatch = 5_000;
 
-    /// <summary>Largest weight of one credential; with it no tally sum can overflow 64 bits.</summary>
+    /// <summary>
+    /// Largest weight of one credential. It does not keep sums in 64 bits by itself (some 18 million voters at this
+    /// weight would pass 2^64): registrations that would are refused with TALLY_OVERFLOW.
+    /// </summary>
     public const ulong MaxWeight = 1_000_000_000_000;
 
     private readonly HashSet<byte[]> _authorities;
@@ -23,6 +26,9 @@ public sealed class RuleContext
     public string ChainId { get; }
 
     public int MaxVotersPerBatch { get; }
+
+    /// <summary>The largest weight the rules accept: <see cref="MaxWeight"/>, higher only in tests of the 64-bit sums.</summary>
+    internal ulong WeightLimit { get; init; } = MaxWeight;
 
     public bool IsAuthority(byte[] publicKey) => _authorities.Contains(publicKey);
 

@@ -19,13 +19,14 @@ public static class TallyRecount
                 continue;
             }
 
-            tally.RegisteredCredentials++;
-            tally.RegisteredWeight += credential.Weight;
+            // Checked: a recount of a history the rules would refuse must fail loudly, not wrap into agreement.
+            tally.RegisteredCredentials = checked(tally.RegisteredCredentials + 1);
+            tally.RegisteredWeight = checked(tally.RegisteredWeight + credential.Weight);
             if (ballot is { Counted: true })
             {
-                tally.OptionWeights[(int)ballot.Option] += credential.Weight;
-                tally.CountedBallots++;
-                tally.CountedWeight += credential.Weight;
+                tally.OptionWeights[(int)ballot.Option] = checked(tally.OptionWeights[(int)ballot.Option] + credential.Weight);
+                tally.CountedBallots = checked(tally.CountedBallots + 1);
+                tally.CountedWeight = checked(tally.CountedWeight + credential.Weight);
             }
         }
 

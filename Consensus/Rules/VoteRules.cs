@@ -72,15 +72,16 @@ internal static class VoteRules
         if (previous is not null)
         {
             // A revote: the earlier ballot's weight leaves its option (a revoked credential cannot get here).
-            tally.OptionWeights[(int)previous.Option] -= credential.Weight;
+            tally.OptionWeights[(int)previous.Option] = checked(tally.OptionWeights[(int)previous.Option] - credential.Weight);
         }
         else
         {
-            tally.CountedBallots++;
-            tally.CountedWeight += credential.Weight;
+            tally.CountedBallots = checked(tally.CountedBallots + 1);
+            tally.CountedWeight = checked(tally.CountedWeight + credential.Weight);
         }
 
-        tally.OptionWeights[(int)vote.Option] += credential.Weight;
+        // Checked, and bounded by the registered weight (see RegistrationRules.TallyOverflow): it cannot wrap.
+        tally.OptionWeights[(int)vote.Option] = checked(tally.OptionWeights[(int)vote.Option] + credential.Weight);
         state.PutTally(vote.ElectionId, tally);
         state.PutBallot(vote.ElectionId, tx.Signer, new BallotRecord
         {

@@ -63,6 +63,12 @@ public sealed class StateOverlay : IStateReader
 
     public void AddTransaction(byte[] txId) => _transactions.Add(txId);
 
+    /// <summary>
+    /// Forgets a pending transaction's id, for the mempool when a revote replaces a pending vote: the revote's own
+    /// writes already supersede the vote's, so only its id is left to drop.
+    /// </summary>
+    public void ForgetTransaction(byte[] txId) => _transactions.Remove(txId);
+
     /// <summary>The pending writes as serialized changes, in canonical order.</summary>
     public List<StateChange> Changes()
     {

@@ -37,6 +37,34 @@ public sealed partial class ApiService
             TreeSize = proof.TreeSize,
             Certificate = block.Certificate,
             Envelope = block.Transactions[(int)location.Position],
+            Standing = StandingOf(block.Transactions[(int)location.Position]),
         });
+    }
+
+    /// <summary>
+    /// For a vote, its credential and ballot as stored now, with the height they were read at (read again when a
+    /// block committed in between, as for tallies). Null for other transaction kinds.
+    /// </summary>
+    private VoteStanding? StandingOf(ByteString envelope)
+    {
+        if (!ReceiptStanding.TryReadVote(envelope, out var electionId, out var signer))
+        {
+            return null;
+        }
+
+        while (true)
+        {
+            var height = _store.Height;
+            var standing = new VoteStanding
+            {
+                Height = height,
+                Credential = _store.GetCredential(electionId, signer),
+                Ballot = _store.GetBallot(electionId, signer),
+            };
+            if (_store.Height == height)
+            {
+                return standing;
+            }
+        }
     }
 }

@@ -27,6 +27,7 @@ public static class RejectionStatus
         RejectCode.NotAuthority => StatusCode.PermissionDenied,
         RejectCode.ElectionNotOpen or RejectCode.ElectionClosed or RejectCode.CredentialRevoked
             or RejectCode.StaleSequence => StatusCode.FailedPrecondition,
+        RejectCode.TallyOverflow => StatusCode.FailedPrecondition,
         RejectCode.MempoolFull => StatusCode.ResourceExhausted,
         // A code added to the schema later still reaches the client with its reason; Unknown says "not mapped yet".
         _ => StatusCode.Unknown,

@@ -10,8 +10,10 @@ namespace VoteChain.Networking.Mempool;
 /// <summary>
 /// Transactions waiting for a block. Each is verified once (signatures in parallel across cores), checked
 /// against committed state plus everything already pending (so two votes of one credential cannot both wait),
-/// deduplicated by id and bounded in count and bytes. After a commit, included transactions leave and the rest
-/// are re-checked against the new state.
+/// deduplicated by id and bounded in count and bytes. A credential has at most one pending vote per election: a
+/// revote the rules accept replaces it. Envelopes refused for their bytes alone are remembered by hash
+/// (<see cref="RefusalCache"/>), so a repeat costs a hash. After a commit, included transactions leave and the
+/// rest are re-checked against the new state.
 /// </summary>
 public sealed class Mempool
 {
@@ -20,9 +22,11 @@ public sealed class Mempool
     private readonly IStateReader _committed;
     private readonly Func<BlockContext> _nextBlock;
     private readonly MempoolLimits _limits;
+    private readonly RefusalCache _refused;
     private readonly object _gate = new();
-    private readonly List<VerifiedTx> _pending = [];
-    private readonly Dictionary<byte[], VerifiedTx> _byId = new(ByteKeyComparer.Instance);
+    private readonly LinkedList<VerifiedTx> _pending = [];
+    private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _byId = new(ByteKeyComparer.Instance);
+    private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _voteByCredential = new(ByteKeyComparer.Instance);
     private StateOverlay _overlay;
     private long _bytes;
 
@@ -34,6 +38,7 @@ public sealed class Mempool
         _committed = committed;
         _nextBlock = nextBlock;
         _limits = limits;
+        _refused = new RefusalCache(limits.RefusalCacheEntries);
         _overlay = new StateOverlay(committed);
     }
 
@@ -48,6 +53,9 @@ public sealed class Mempool
         }
     }
 
+    /// <summary>Signature verifications run for submitted envelopes (a repeat of a refused one runs none).</summary>
+    public long SignatureChecks => _decoder.SignatureChecks;
+
     public bool Contains(byte[] txId)
     {
         lock (_gate)
@@ -61,18 +69,19 @@ public sealed class Mempool
     {
         lock (_gate)
         {
-            return _byId.GetValueOrDefault(txId);
+            return _byId.GetValueOrDefault(txId)?.Value;
         }
     }
 
     public SubmitOutcome Submit(byte[] envelope) => SubmitMany([envelope])[0];
 
-    /// <summary>Verifies all signatures in parallel, then admits the envelopes one by one, in order.</summary>
+    /// <summary>
+    /// Verifies the signatures of envelopes not decided already (each distinct one once, in parallel), then admits
+    /// the envelopes one by one, in order.
+    /// </summary>
     public IReadOnlyList<SubmitOutcome> SubmitMany(IReadOnlyList<byte[]> envelopes)
     {
-        var decoded = new Outcome<VerifiedTx>[envelopes.Count];
-        Parallel.For(0, envelopes.Count, i => decoded[i] = Decode(envelopes[i]));
-
+        var decoded = Decode(envelopes);
         var results = new SubmitOutcome[envelopes.Count];
         var block = _nextBlock();
         lock (_gate)
@@ -125,6 +134,7 @@ public sealed class Mempool
             var survivors = _pending.Where(tx => !included.Contains(tx.Id)).ToList();
             _pending.Clear();
             _byId.Clear();
+            _voteByCredential.Clear();
             _bytes = 0;
             _overlay = new StateOverlay(_committed);
             var block = _nextBlock();
@@ -137,15 +147,69 @@ public sealed class Mempool
         }
     }
 
-    private Outcome<VerifiedTx> Decode(byte[] envelope)
+    /// <summary>
+    /// Decodes each envelope, cheapest answer first: too large (a length compare), refused before or already pending
+    /// (a hash), already included (a lookup), a copy of an earlier one in this call (its answer), else the decoder, in
+    /// parallel. What the decoder refuses is refused for its bytes, so it is remembered.
+    /// </summary>
+    private Outcome<VerifiedTx>[] Decode(IReadOnlyList<byte[]> envelopes)
     {
-        // Cheap refusals before the signature check: known ids cost a hash, not a verification.
-        if (envelope.Length <= _limits.MaxTxBytes && Contains(Hashing.Sha256(envelope)))
+        var decoded = new Outcome<VerifiedTx>[envelopes.Count];
+        var copyOf = new int[envelopes.Count];
+        var first = new Dictionary<byte[], int>(ByteKeyComparer.Instance);
+        var toDecode = new List<(int Index, byte[] Hash)>();
+        for (var i = 0; i < envelopes.Count; i++)
         {
-            return new Rejection(RejectCode.DuplicateTransaction, "This transaction is already pending.");
+            copyOf[i] = -1;
+            if (envelopes[i].Length > _limits.MaxTxBytes)
+            {
+                decoded[i] = _decoder.Decode(envelopes[i]); // refused by its length, before any parsing
+                continue;
+            }
+
+            var hash = Hashing.Sha256(envelopes[i]);
+            if (_refused.Find(hash) is { } refused)
+            {
+                decoded[i] = refused;
+            }
+            else if (Contains(hash))
+            {
+                decoded[i] = new Rejection(RejectCode.DuplicateTransaction, "This transaction is already pending.");
+            }
+            else if (_committed.HasTransaction(hash))
+            {
+                // A replayed committed transaction has a valid signature: refuse it before verifying it again.
+                decoded[i] = new Rejection(RejectCode.DuplicateTransaction, "This transaction has already been included.");
+            }
+            else if (first.TryGetValue(hash, out var earlier))
+            {
+                copyOf[i] = earlier;
+            }
+            else
+            {
+                first[hash] = i;
+                toDecode.Add((i, hash));
+            }
         }
 
-        return _decoder.Decode(envelope);
+        Parallel.ForEach(toDecode, item => decoded[item.Index] = _decoder.Decode(envelopes[item.Index]));
+        foreach (var (index, hash) in toDecode)
+        {
+            if (decoded[index].Rejection is { } rejection)
+            {
+                _refused.Remember(hash, rejection);
+            }
+        }
+
+        for (var i = 0; i < envelopes.Count; i++)
+        {
+            if (copyOf[i] >= 0)
+            {
+                decoded[i] = decoded[copyOf[i]];
+            }
+        }
+
+        return decoded;
     }
 
     private SubmitOutcome Admit(VerifiedTx tx, BlockContext block)
@@ -155,20 +219,51 @@ public sealed class Mempool
             return new SubmitOutcome(tx.Id, new Rejection(RejectCode.DuplicateTransaction, "This transaction is already pending."));
         }
 
-        if (_pending.Count >= _limits.MaxTransactions || _bytes + tx.EnvelopeBytes.Length > _limits.MaxBytes)
+        var credential = PendingVoteKey(tx);
+        var replaced = credential is null ? null : _voteByCredential.GetValueOrDefault(credential);
+        var count = _pending.Count - (replaced is null ? 0 : 1);
+        var bytes = _bytes - (replaced?.Value.EnvelopeBytes.Length ?? 0);
+        if (count >= _limits.MaxTransactions || bytes + tx.EnvelopeBytes.Length > _limits.MaxBytes)
         {
             return new SubmitOutcome(tx.Id, new Rejection(RejectCode.MempoolFull,
                 "The node's pool of pending transactions is full; try again shortly."));
         }
 
+        // Checked over everything pending, the credential's pending vote included: a revote is accepted only where
+        // the rules would count it after that vote (revoting allowed, higher sequence), so dropping the vote leaves
+        // the same state. The vote only ever mattered to its own credential, so the rest stays valid in order.
         if (TxRules.Apply(_overlay, _rules, block, tx) is { } rejection)
         {
             return new SubmitOutcome(tx.Id, rejection);
         }
 
-        _pending.Add(tx);
-        _byId[tx.Id] = tx;
+        if (replaced is not null)
+        {
+            Remove(replaced);
+        }
+
+        var node = _pending.AddLast(tx);
+        _byId[tx.Id] = node;
+        if (credential is not null)
+        {
+            _voteByCredential[credential] = node;
+        }
+
         _bytes += tx.EnvelopeBytes.Length;
-        return new SubmitOutcome(tx.Id, null) { IsNew = true };
+        return new SubmitOutcome(tx.Id, null) { IsNew = true, Replaced = replaced?.Value.Id };
     }
+
+    private void Remove(LinkedListNode<VerifiedTx> node)
+    {
+        _pending.Remove(node);
+        _byId.Remove(node.Value.Id);
+        _overlay.ForgetTransaction(node.Value.Id);
+        _bytes -= node.Value.EnvelopeBytes.Length;
+    }
+
+    /// <summary>For a vote, the key of its credential in its election (the same as its ballot's key in state).</summary>
+    private static byte[]? PendingVoteKey(VerifiedTx tx) =>
+        tx.Payload.KindCase == TxPayload.KindOneofCase.CastVote
+            ? StateKeys.Credential(tx.Payload.CastVote.ElectionId, tx.Signer)
+            : null;
 }

@@ -15,6 +15,14 @@ public sealed class SeenCache
 
     public SeenCache(int capacity = 500_000) => _capacity = capacity;
 
+    public bool Contains(byte[] id)
+    {
+        lock (_gate)
+        {
+            return _seen.Contains(id);
+        }
+    }
+
     /// <summary>True when the id is new (and now remembered).</summary>
     public bool Add(byte[] id)
     {

@@ -14,9 +14,13 @@ internal static class StartCommand
         var listen = new Option<string?>("--listen") { Description = "HOST:PORT to serve gRPC on (default: the config's listen)." };
         var peers = new Option<string[]>("--peer") { Description = "URL of a peer to connect to; repeat for several.", AllowMultipleArgumentsPerToken = false };
         var observer = new Option<bool>("--observer") { Description = "Run read-only: sync and verify, never sign, even with a validator key." };
+        var allowMissingSignState = new Option<bool>(SignStateStartup.OverrideFlag)
+        {
+            Description = "Start as a validator although the chain data exists and the sign-state file is gone (risks a double sign; see config/README.md).",
+        };
         var command = new Command("start", "Run a node: a validator when its key is in the genesis, otherwise an observer.")
         {
-            home, genesis, listen, peers, observer,
+            home, genesis, listen, peers, observer, allowMissingSignState,
         };
         runner.Attach(command, (parseResult, stdout) =>
         {
@@ -34,6 +38,11 @@ internal static class StartCommand
             if (parseResult.GetValue(observer))
             {
                 overrides["observer"] = "true";
+            }
+
+            if (parseResult.GetValue(allowMissingSignState))
+            {
+                overrides["allow_missing_sign_state"] = "true";
             }
 
             var options = NodeOptionsLoader.Load(parseResult.GetRequiredValue(home), overrides, parseResult.GetValue(peers) ?? []);

@@ -7,6 +7,7 @@ using VoteChain.Networking.Events;
 using VoteChain.Networking.Mempool;
 using VoteChain.Networking.Peers;
 using VoteChain.Storage;
+using VoteChain.Storage.Signing;
 
 namespace VoteChain.Node.Driver;
 
@@ -29,6 +30,7 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
     private readonly PbftEngine _engine;
     private readonly ChainStore _store;
+    private readonly SignStateFile? _signState;
     private readonly Mempool _mempool;
     private readonly ChainExecutor _executor;
     private readonly BlockProducer _producer;
@@ -39,13 +41,15 @@ internal sealed partial class ConsensusDriver : BackgroundService
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ConsensusDriver> _logger;
 
-    public ConsensusDriver(PbftEngine engine, ChainStore store, Mempool mempool, ChainExecutor executor, BlockProducer producer,
+    /// <param name="signState">Where the validator's sign-state is persisted; null for an observer, which never signs.</param>
+    public ConsensusDriver(PbftEngine engine, ChainStore store, SignStateFile? signState, Mempool mempool, ChainExecutor executor, BlockProducer producer,
         PeerNetwork peers, ChainEvents events, EvidenceRecorder evidence, TimeSpan tick, IHostApplicationLifetime lifetime,
         ILogger<ConsensusDriver> logger)
     {
         _lifetime = lifetime;
         _engine = engine;
         _store = store;
+        _signState = signState;
         _mempool = mempool;
         _executor = executor;
         _producer = producer;
@@ -167,8 +171,8 @@ internal sealed partial class ConsensusDriver : BackgroundService
         }
 
         // Finalized blocks first, then the sign-state, then messages: the sign-state may concern the next height (the
-        // engine replays buffered messages after finalizing), and a crash between the two writes must not leave it
-        // ahead of the blocks, where a restart could not use it.
+        // engine replays buffered messages after finalizing). A sign-state ahead of the blocks (a wiped or restored data
+        // folder) is safe too: the engine signs nothing at or below it, and resumes from it once sync gets there.
         foreach (var committed in output.Finalized)
         {
             var commit = _executor.Prepare(committed);
@@ -181,7 +185,9 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
         if (output.Persist is not null)
         {
-            _store.WriteSignState(output.Persist.ToByteArray());
+            // A signing engine without a file to remember it in is a wiring bug: nothing signed may leave unrecorded.
+            (_signState ?? throw new InvalidOperationException("the engine signed but this node has no sign-state file"))
+                .Write(output.Persist);
         }
 
         foreach (var message in output.Messages)

@@ -1,4 +1,3 @@
-using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Pbft;
 using VoteChain.Networking.Mempool;
 using VoteChain.Networking.Peers;
@@ -7,33 +6,27 @@ using VoteChain.Protos.V1;
 namespace VoteChain.Node.Driver;
 
 /// <summary>
-/// Where transactions from clients and peers enter: each id is handled once (seen-cache), accepted ones are
-/// gossiped on to every other peer, and the engine learns that work is pending. Consensus messages go to the
-/// engine (observers have none).
+/// Where transactions from clients and peers enter: a gossiped id is handled until the mempool settles it (see
+/// <see cref="GossipIntake"/>), accepted ones are gossiped on to every other peer, and the engine learns that work
+/// is pending. Consensus messages go to the engine (observers have none).
 /// </summary>
 internal sealed class NodeInbox : IPeerInbox
 {
-    private readonly Mempool _mempool;
     private readonly PeerNetwork _peers;
     private readonly ConsensusDriver _driver;
-    private readonly SeenCache _seen = new();
+    private readonly GossipIntake _intake;
 
     public NodeInbox(Mempool mempool, PeerNetwork peers, ConsensusDriver driver)
     {
-        _mempool = mempool;
+        _intake = new GossipIntake(mempool);
         _peers = peers;
         _driver = driver;
     }
 
     public void OnTransaction(byte[] envelope, PeerIdentity from)
     {
-        if (!_seen.Add(Hashing.Sha256(envelope)))
-        {
-            return;
-        }
-
-        var outcome = _mempool.Submit(envelope);
-        if (outcome.Accepted && outcome.IsNew)
+        var outcome = _intake.Offer(envelope);
+        if (outcome is { Accepted: true, IsNew: true })
         {
             Accepted(envelope, from.Endpoint);
         }
@@ -44,7 +37,7 @@ internal sealed class NodeInbox : IPeerInbox
     /// <summary>A transaction the mempool took (from a client, or from a peer when <paramref name="fromEndpoint"/> is set).</summary>
     public void Accepted(byte[] envelope, string? fromEndpoint = null)
     {
-        _seen.Add(Hashing.Sha256(envelope));
+        _intake.MarkSeen(envelope);
         _peers.BroadcastTransaction(envelope, fromEndpoint);
         _driver.Post(new WorkPending(true));
     }

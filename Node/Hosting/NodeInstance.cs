@@ -10,6 +10,7 @@ namespace VoteChain.Node.Hosting;
 public sealed class NodeInstance : IAsyncDisposable
 {
     private readonly IReadOnlyList<object> _owned;
+    private Driver.ConsensusDriver? _driver;
 
     internal NodeInstance(WebApplication app, NodeOptions options, IReadOnlyList<object> owned)
     {
@@ -23,14 +24,28 @@ public sealed class NodeInstance : IAsyncDisposable
     public NodeOptions Options { get; }
 
     /// <summary>Why the node stopped itself (its consensus driver could not go on), or null after a normal stop.</summary>
-    public string? Fatal => App.Services.GetService<Driver.ConsensusDriver>()?.Fatal;
+    public string? Fatal => _driver?.Fatal;
 
-    public Task StartAsync() => App.StartAsync();
+    public Task StartAsync()
+    {
+        KeepDriver();
+        return App.StartAsync();
+    }
 
     public Task StopAsync() => App.StopAsync();
 
     /// <summary>Serves until SIGINT or SIGTERM.</summary>
-    public Task RunAsync() => App.RunAsync();
+    public Task RunAsync()
+    {
+        KeepDriver();
+        return App.RunAsync();
+    }
+
+    /// <summary>
+    /// Held from the start: <see cref="WebApplication.RunAsync"/> disposes the services when it returns, and asking them
+    /// for the driver then, to read <see cref="Fatal"/>, threw instead (a SIGTERM'd `votechain start` exited 1).
+    /// </summary>
+    private void KeepDriver() => _driver ??= App.Services.GetService<Driver.ConsensusDriver>();
 
     public async ValueTask DisposeAsync()
     {

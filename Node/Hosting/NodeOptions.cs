@@ -23,6 +23,14 @@ public sealed class NodeOptions
     [ConfigurationKeyName("genesis_file")]
     public string GenesisFile { get; set; } = "config/genesis.json";
 
+    /// <summary>The validator's double-sign record; kept out of <see cref="DataDir"/> so wiping the data keeps it.</summary>
+    [ConfigurationKeyName("sign_state_file")]
+    public string SignStateFile { get; set; } = "config/sign_state";
+
+    /// <summary>Start as a validator although chain data exists and the sign-state file does not (the start flag).</summary>
+    [ConfigurationKeyName("allow_missing_sign_state")]
+    public bool AllowMissingSignState { get; set; }
+
     public bool Observer { get; set; }
 
     public MempoolSettings Mempool { get; set; } = new();

@@ -40,6 +40,7 @@ public static class NodeOptionsLoader
         options.GenesisFile = Resolve(home, options.GenesisFile);
         options.Tls.Certificate = options.Tls.Certificate is { Length: > 0 } certificate ? Resolve(home, certificate) : null;
         options.Tls.Key = options.Tls.Key is { Length: > 0 } tlsKey ? Resolve(home, tlsKey) : null;
+        options.SignStateFile = Resolve(home, options.SignStateFile);
         var problems = Problems(options);
         if (problems.Count > 0)
         {

@@ -64,6 +64,18 @@ public static class NodeRuntime
             throw new UserInputException(e.Message);
         }
 
+        SignStateSetup? signing;
+        try
+        {
+            signing = SignStateStartup.Open(options, store, chain, validatorIndex is not null);
+        }
+        catch (UserInputException)
+        {
+            store.Dispose();
+            key.Dispose();
+            throw;
+        }
+
         var clock = TimeProvider.System;
         var events = new ChainEvents(store.Height);
         var mempool = new Mempool(chain.ChainId, chain.Rules, store,
@@ -77,8 +89,6 @@ public static class NodeRuntime
         var peerLoggers = LoggerFactory.Create(l => ConfigureLogging(l, options, logging));
         var peers = new PeerNetwork(peerUrls, new PeerDialing(self, certificate, PeerDialing.KeysByEndpoint(genesis.Validators)), peerLoggers);
 
-        var signState = store.ReadSignState() is { } saved ? SignState.Parser.ParseFrom(saved) : null;
-
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(chain);
         builder.Services.AddSingleton(mempool);
@@ -88,8 +98,8 @@ public static class NodeRuntime
         {
             var executor = new ChainExecutor(chain, store, mempool, clock, s.GetRequiredService<ILogger<ChainExecutor>>());
             var engine = new PbftEngine(EngineConfig(chain, options), executor, validatorIndex is null ? null : key,
-                store.Height, store.HeadHash, signState);
-            return new ConsensusDriver(engine, store, mempool, executor, new BlockProducer(chain, store, mempool, executor, clock), peers,
+                store.Height, store.HeadHash, signing?.Restored);
+            return new ConsensusDriver(engine, store, signing?.File, mempool, executor, new BlockProducer(chain, store, mempool, executor, clock), peers,
                 events, new EvidenceRecorder(store.Evidence, chain, clock), TimeSpan.FromMilliseconds(options.TickMs),
                 s.GetRequiredService<IHostApplicationLifetime>(),
                 s.GetRequiredService<ILogger<ConsensusDriver>>());

@@ -18,8 +18,10 @@ public static class KeyFile
         SafeFile.CreateNew(path, text, isPrivate: true, What);
     }
 
+    /// <summary>Loads a key file; one readable or writable by group or others is refused (<see cref="KeyFileMode"/>).</summary>
     public static Ed25519KeyPair Load(string path)
     {
+        KeyFileMode.EnsurePrivate(path);
         var json = Parse(path, SafeFile.ReadAllText(path, What));
         if (json.Type != KeyType)
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using VoteChain.Node.Cli;
 using VoteChain.Node.Files;
+using VoteChain.Node.Keys;
 
 namespace VoteChain.Node.Tls;
 
@@ -30,6 +31,8 @@ public static class TlsFiles
     public static X509Certificate2 Load(string certificatePath, string keyPath)
     {
         SafeFile.ReadAllText(certificatePath, "TLS certificate");
+        // The TLS key is a private key like any other: refused when group or others may read it (fixed by `keys fix-mode`).
+        KeyFileMode.EnsurePrivate(keyPath);
         SafeFile.ReadAllText(keyPath, "TLS key");
         try
         {

@@ -151,8 +151,8 @@ internal sealed class TestNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>Deletes a stopped node's storage (chain and sign-state), as for a validator replaced by a fresh machine
-    /// with the same key: started again, it has to sync the whole chain.</summary>
+    /// <summary>Deletes a stopped node's chain data (data/), as an operator resyncing it would: its key and its sign-state
+    /// (config/sign_state) stay, so started again it syncs the whole chain before it signs anything it signed before.</summary>
     public void WipeData(int node)
     {
         if (IsRunning(node))

@@ -6,51 +6,30 @@ using VoteChain.Protos.V1;
 namespace VoteChain.Networking.Tests;
 
 /// <summary>The mempool over a real RocksDB store: checks once, deduplicates, bounds itself, and follows commits.</summary>
-public sealed class MempoolTests
+public sealed class MempoolTests : ChainTestBase
 {
-    private string _folder = null!;
-    private ApiChain _chain = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _folder = Path.Combine(Path.GetTempPath(), "votechain-mempool-" + Guid.NewGuid().ToString("N"));
-        _chain = new ApiChain(_folder);
-        _chain.Commit(_chain.CreateElection());
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _chain.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
-
-    private Mempool.Mempool Pool(MempoolLimits limits) => new(ApiChain.ChainId, _chain.Rules, _chain.Store,
-        () => new BlockContext(_chain.Store.Height + 1, ApiChain.TimeOf(_chain.Store.Height + 1)), limits);
-
     [Test]
     public void A_second_vote_of_one_credential_waits_behind_the_first_only_once()
     {
-        var voter = _chain.Voter(1);
-        _chain.Commit(_chain.Register(ApiChain.Election, voter));
-        var first = _chain.Mempool.Submit(ApiChain.Vote(ApiChain.Election, voter, 0));
-        var second = _chain.Mempool.Submit(ApiChain.Vote(ApiChain.Election, voter, 1, sequence: 2));
+        var voter = Chain.Voter(1);
+        Chain.Commit(Chain.Register(ApiChain.Election, voter));
+        var first = Chain.Mempool.Submit(ApiChain.Vote(ApiChain.Election, voter, 0));
+        var second = Chain.Mempool.Submit(ApiChain.Vote(ApiChain.Election, voter, 1, sequence: 2));
 
         Assert.That(first.Accepted, Is.True);
         Assert.That(second.Rejection!.Code, Is.EqualTo(RejectCode.AlreadyVoted), "checked against state plus what is pending");
-        Assert.That(_chain.Mempool.Count, Is.EqualTo(1));
+        Assert.That(Chain.Mempool.Count, Is.EqualTo(1));
     }
 
     [Test]
     public void The_same_envelope_twice_is_a_duplicate_and_not_new()
     {
-        var voter = _chain.Voter(1);
-        _chain.Commit(_chain.Register(ApiChain.Election, voter));
+        var voter = Chain.Voter(1);
+        Chain.Commit(Chain.Register(ApiChain.Election, voter));
         var vote = ApiChain.Vote(ApiChain.Election, voter, 0);
 
-        Assert.That(_chain.Mempool.Submit(vote).IsNew, Is.True);
-        var again = _chain.Mempool.Submit(vote);
+        Assert.That(Chain.Mempool.Submit(vote).IsNew, Is.True);
+        var again = Chain.Mempool.Submit(vote);
         Assert.That(again.Rejection!.Code, Is.EqualTo(RejectCode.DuplicateTransaction));
         Assert.That(again.IsNew, Is.False);
     }
@@ -58,8 +37,8 @@ public sealed class MempoolTests
     [Test]
     public void A_full_pool_refuses_with_mempool_full_by_count_and_by_bytes()
     {
-        var voters = Enumerable.Range(1, 3).Select(_chain.Voter).ToArray();
-        _chain.Commit(_chain.Register(ApiChain.Election, voters));
+        var voters = Enumerable.Range(1, 3).Select(Chain.Voter).ToArray();
+        Chain.Commit(Chain.Register(ApiChain.Election, voters));
         var byCount = Pool(new MempoolLimits(MaxTransactions: 2));
         var results = byCount.SubmitMany(voters.Select(v => ApiChain.Vote(ApiChain.Election, v, 0)).ToList());
         Assert.That(results.Select(r => r.Rejection?.Code), Is.EqualTo(new RejectCode?[] { null, null, RejectCode.MempoolFull }));
@@ -73,8 +52,8 @@ public sealed class MempoolTests
     [Test]
     public void A_commit_removes_what_it_included_and_drops_what_it_made_invalid()
     {
-        var voters = Enumerable.Range(1, 3).Select(_chain.Voter).ToArray();
-        _chain.Commit(_chain.Register(ApiChain.Election, voters));
+        var voters = Enumerable.Range(1, 3).Select(Chain.Voter).ToArray();
+        Chain.Commit(Chain.Register(ApiChain.Election, voters));
         var pool = Pool(new MempoolLimits());
         var pendingHere = ApiChain.Vote(ApiChain.Election, voters[0], 0);
         var conflicting = ApiChain.Vote(ApiChain.Election, voters[1], 2);
@@ -82,7 +61,7 @@ public sealed class MempoolTests
         Assert.That(pool.SubmitMany([pendingHere, conflicting, untouched]).All(r => r.Accepted), Is.True);
 
         // Another node's block holds voter 0's same vote and a different vote of voter 1.
-        _chain.Commit(pendingHere, ApiChain.Vote(ApiChain.Election, voters[1], 1));
+        Chain.Commit(pendingHere, ApiChain.Vote(ApiChain.Election, voters[1], 1));
         var included = Consensus.Crypto.Hashing.Sha256(pendingHere);
         var dropped = pool.OnCommitted([included]);
 
@@ -94,12 +73,32 @@ public sealed class MempoolTests
     [Test]
     public void A_block_takes_transactions_in_arrival_order_within_its_limits()
     {
-        var voters = Enumerable.Range(1, 5).Select(_chain.Voter).ToArray();
-        _chain.Commit(_chain.Register(ApiChain.Election, voters));
+        var voters = Enumerable.Range(1, 5).Select(Chain.Voter).ToArray();
+        Chain.Commit(Chain.Register(ApiChain.Election, voters));
         var votes = voters.Select(v => ApiChain.Vote(ApiChain.Election, v, 0)).ToList();
-        _chain.Mempool.SubmitMany(votes);
+        Chain.Mempool.SubmitMany(votes);
 
-        Assert.That(_chain.Mempool.TakeForBlock(3, 1 << 20).Select(t => t.EnvelopeBytes), Is.EqualTo(votes.Take(3)));
-        Assert.That(_chain.Mempool.TakeForBlock(10, Consensus.Chain.BlockCodec.FramedSize(votes[0].Length) * 2L), Has.Count.EqualTo(2));
+        Assert.That(Chain.Mempool.TakeForBlock(3, 1 << 20).Select(t => t.EnvelopeBytes), Is.EqualTo(votes.Take(3)));
+        Assert.That(Chain.Mempool.TakeForBlock(10, Consensus.Chain.BlockCodec.FramedSize(votes[0].Length) * 2L), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void Revotes_of_one_credential_cannot_fill_a_small_pool()
+    {
+        Chain.Commit(Chain.CreateElection("revoting", allowRevote: true));
+        var voters = Enumerable.Range(1, 4).Select(Chain.Voter).ToArray();
+        Chain.Commit(Chain.Register("revoting", voters));
+        var pool = Pool(new MempoolLimits(MaxTransactions: 4));
+
+        var revotes = pool.SubmitMany([.. Enumerable.Range(1, 50).Select(i => ApiChain.Vote("revoting", voters[0], (uint)(i % 3), (ulong)i))]);
+        var others = pool.SubmitMany([.. voters.Skip(1).Select(v => ApiChain.Vote("revoting", v, 0))]);
+
+        Assert.That(revotes.All(r => r.Accepted), Is.True);
+        Assert.That(revotes.Skip(1).Select(r => r.Replaced), Is.EqualTo(revotes.SkipLast(1).Select(r => r.TxId)), "each replaced the one before");
+        Assert.That(others.All(r => r.Accepted), Is.True);
+        Assert.That(pool.Count, Is.EqualTo(4));
+        // Full now, but a revote takes its pending vote's place and still fits.
+        Assert.That(pool.Submit(ApiChain.Vote("revoting", voters[1], 2, sequence: 2)).Accepted, Is.True);
+        Assert.That(pool.Count, Is.EqualTo(4));
     }
 }

@@ -12,6 +12,7 @@ public sealed class RejectionStatusTests
     [TestCase(RejectCode.ElectionExists, StatusCode.AlreadyExists)]
     [TestCase(RejectCode.NotAuthority, StatusCode.PermissionDenied)]
     [TestCase(RejectCode.StaleSequence, StatusCode.FailedPrecondition)]
+    [TestCase(RejectCode.TallyOverflow, StatusCode.FailedPrecondition)]
     [TestCase(RejectCode.MempoolFull, StatusCode.ResourceExhausted)]
     public void A_code_maps_to_its_status(RejectCode code, StatusCode expected) =>
         Assert.That(RejectionStatus.CodeFor(code), Is.EqualTo(expected));

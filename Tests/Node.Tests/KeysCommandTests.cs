@@ -63,7 +63,7 @@ public sealed class KeysCommandTests
     public void Show_rejects_a_bad_key_file_with_one_line(string content, string expected)
     {
         var path = _temp.File("bad.json");
-        File.WriteAllText(path, content);
+        WriteOwnerOnly(path, content);
 
         var run = CliRun.Of("keys", "show", "--key", path);
 
@@ -80,7 +80,7 @@ public sealed class KeysCommandTests
         var text = File.ReadAllText(first);
         var ownKey = CliRun.Of("keys", "show", "--key", first).Output.Trim();
         var tampered = _temp.File("tampered.json");
-        File.WriteAllText(tampered, text.Replace(ownKey, otherKey, StringComparison.Ordinal));
+        WriteOwnerOnly(tampered, text.Replace(ownKey, otherKey, StringComparison.Ordinal));
 
         var run = CliRun.Of("keys", "show", "--key", tampered);
 
@@ -95,5 +95,14 @@ public sealed class KeysCommandTests
         var run = CliRun.Of("keys", "show", "--key", path);
 
         Assert.That(run.SingleErrorLine(), Is.EqualTo($"error: key file {path} does not exist"));
+    }
+
+    private static void WriteOwnerOnly(string path, string content)
+    {
+        File.WriteAllText(path, content);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 }

@@ -64,6 +64,20 @@ public sealed class StartCommandTests
     }
 
     [Test]
+    [Platform(Exclude = "Win")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_node_key_readable_by_others_is_refused_before_anything_is_opened()
+    {
+        var key = Path.Combine(_home, "config", "node_key.json");
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        Assert.That(Start(), Does.Contain($"key file {key} is readable by others (mode 0644)"));
+        Assert.That(Directory.Exists(Path.Combine(_home, "data")) && Directory.EnumerateFileSystemEntries(Path.Combine(_home, "data")).Any(),
+            Is.False, "nothing was written to the data folder");
+        Assert.That(File.Exists(Path.Combine(_home, "config", "sign_state")), Is.False);
+    }
+
+    [Test]
     public void Data_of_another_chain_is_refused()
     {
         ChainStore.Open(Path.Combine(_home, "data"), "other-chain", Hashing.Sha256("x"u8)).Dispose();
@@ -118,6 +132,20 @@ public sealed class StartCommandTests
 
         NameTls(Path.Combine(other, "config", "tls.crt"), Path.Combine(third, "config", "tls.key"));
         Assert.That(Start(), Does.Contain("cannot be used"));
+    }
+
+    [Test]
+    [Platform(Exclude = "Win")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_tls_key_readable_by_others_is_refused_with_the_fix()
+    {
+        var other = _temp.File("other");
+        Assert.That(CliRun.Of("init", "--home", other, "--tls").ExitCode, Is.Zero);
+        var key = Path.Combine(other, "config", "tls.key");
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        NameTls(Path.Combine(other, "config", "tls.crt"), key);
+        Assert.That(Start(), Does.Contain($"key file {key} is readable by others").And.Contain("keys fix-mode"));
     }
 
     private void NameTls(string? certificate, string? key)

@@ -48,6 +48,37 @@ public sealed class RecoveryTests
         SimAssert.Reaches(sim, 12, Enumerable.Range(0, 4), maxTicks: 1_000);
     }
 
+    /// <summary>
+    /// The data folder is wiped (or an old backup restored) while the height in progress is stuck in a view change; the
+    /// sign-state file survives. Once sync brings the validator back to that height it must stand where it stood: in
+    /// the view it had asked for, not in view 0 as if it had never signed there.
+    /// </summary>
+    [Test]
+    public void A_validator_whose_blocks_fall_behind_its_sign_state_resumes_its_view_when_it_catches_up()
+    {
+        var sim = new Simulation(seed: 35, validators: 4);
+        SimAssert.Reaches(sim, 4, Enumerable.Range(0, 4), maxTicks: 200);
+        const int Wiped = 1;
+        const int Witness = 0;
+        sim.Crash(2);
+        sim.Crash(3);
+        var stuck = sim.HeightOf(Witness) + 1;
+        sim.RunUntil(() => sim.Nodes[Wiped].Persisted is { View: > 0 } s && s.Height == stuck, 400);
+        var persisted = sim.Nodes[Wiped].Persisted!;
+        Assert.That((persisted.Height, persisted.View), Is.EqualTo((stuck, 1UL)), "precondition: it asked for view 1 at the stuck height");
+
+        sim.Crash(Wiped);
+        sim.Restart(Wiped, ledgerHeight: stuck - 3);
+        var caughtUp = sim.RunUntil(() => sim.HeightOf(Wiped) == stuck - 1, 400);
+
+        Assert.That(caughtUp, Is.True, sim.Report);
+        Assert.That((sim.Engine(Wiped).Height, sim.Engine(Wiped).View, sim.Engine(Wiped).ViewChanging), Is.EqualTo((stuck, 1UL, true)),
+            "back at the height it had signed at, it must resume the view it had asked for");
+        sim.Restart(2);
+        sim.Restart(3);
+        SimAssert.Reaches(sim, stuck + 2, Enumerable.Range(0, 4), maxTicks: 1_500);
+    }
+
     [Test]
     public void A_partitioned_validator_catches_up_after_the_partition_heals()
     {

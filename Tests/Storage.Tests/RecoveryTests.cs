@@ -25,21 +25,6 @@ public sealed class RecoveryTests : StoreFixture
         AssertWholeBlocks(store, commits, upTo: 3);
     }
 
-    [Test]
-    public void The_sign_state_survives_a_reopen()
-    {
-        using (var first = ChainStore.Open(Folder, TestChain.ChainId, TestChain.GenesisHash))
-        {
-            Assert.That(first.ReadSignState(), Is.Null);
-            first.WriteSignState([1, 2, 3]);
-            first.WriteSignState([4, 5, 6, 7]);
-        }
-
-        var store = Open();
-
-        Assert.That(store.ReadSignState(), Is.EqualTo(new byte[] { 4, 5, 6, 7 }));
-    }
-
     /// <summary>
     /// A copy of the folder taken while the store is still open is what a killed process leaves: nothing was
     /// flushed or closed, so every block must come back from the synced write-ahead log alone.

@@ -24,7 +24,8 @@ internal static class ReceiptCommand
         var node = NodeClient.NodeOption();
         var json = JsonOutput.Option();
         var command = new Command("receipt",
-            "Verify offline that a transaction was committed: envelope, Merkle inclusion, header hash, commit certificate.")
+            "Verify offline that a transaction was committed: envelope, Merkle inclusion, header hash, commit certificate. " +
+            "Also shows whether a vote still counts (the node's word, not proven).")
         {
             tx, file, save, genesis, node, json,
         };
@@ -38,7 +39,7 @@ internal static class ReceiptCommand
             }
 
             var verifier = new ReceiptVerifier(ValidatorSet.From(genesisMessage), genesisMessage.ChainId);
-            var report = new ReceiptReport(receipt, ReceiptChecks.Run(receipt, verifier));
+            var report = new ReceiptReport(receipt, ReceiptChecks.Run(receipt, verifier), ReceiptStanding.Judge(receipt));
             if (parseResult.GetValue(json))
             {
                 JsonOutput.Write(stdout, report);

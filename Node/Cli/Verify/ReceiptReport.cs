@@ -1,10 +1,14 @@
 using VoteChain.Consensus.Crypto;
+using VoteChain.Networking.Api;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Node.Cli.Verify;
 
-/// <summary>What <c>votechain receipt</c> prints; the properties are its --json fields.</summary>
-internal sealed class ReceiptReport(Receipt receipt, IReadOnlyList<ReceiptCheck> checks)
+/// <summary>
+/// What <c>votechain receipt</c> prints; the properties are its --json fields. It keeps apart what the receipt proves
+/// against the genesis (the checks) and what is only the node's word (whether the vote still counts).
+/// </summary>
+internal sealed class ReceiptReport(Receipt receipt, IReadOnlyList<ReceiptCheck> checks, VoteStandingVerdict standing)
 {
     public string TxId { get; } = Convert.ToHexStringLower(receipt.TxId.Span);
 
@@ -23,6 +27,23 @@ internal sealed class ReceiptReport(Receipt receipt, IReadOnlyList<ReceiptCheck>
 
     public IReadOnlyList<ReceiptCheck> Checks { get; } = checks;
 
+    /// <summary>What the checks prove, trusting only the genesis validators.</summary>
+    public string Proven => Verified
+        ? $"the transaction is committed: its envelope hashes to its id, the Merkle proof places it in block {Height}, " +
+          $"and {CertificateSignatures} genesis validator signatures (a quorum) finalize that block"
+        : "nothing: a check FAILED";
+
+    /// <summary>Whether this vote is the one counted now for its credential: null when not a vote or not reported.</summary>
+    public bool? CountedNow { get; } = standing.CountedNow;
+
+    public string CountedNowReason { get; } = standing.Sentence;
+
+    /// <summary>The node's height when it answered (a saved receipt keeps the answer of the day it was saved).</summary>
+    public ulong? CountedNowAsOfHeight { get; } = standing.AsOfHeight;
+
+    /// <summary>Always the node's word: no proof of the current state travels with a receipt.</summary>
+    public string CountedNowSource => "the node's word, not proven by this receipt (votechain audit replays the whole chain)";
+
     private static string Pad(string label) => label.PadRight(14);
 
     public void WriteText(TextWriter output)
@@ -38,5 +59,11 @@ internal sealed class ReceiptReport(Receipt receipt, IReadOnlyList<ReceiptCheck>
         }
 
         output.WriteLine(Verified ? "verified: the transaction is committed" : "NOT verified");
+        output.WriteLine($"{Pad("proven")}against the genesis validators alone: {Proven}");
+        output.WriteLine($"{Pad("counted now")}{CountedNowReason}");
+        if (CountedNowAsOfHeight is { } height)
+        {
+            output.WriteLine($"{Pad("")}(only the node's word at height {height}, not proven by this receipt; votechain audit replays the whole chain)");
+        }
     }
 }

@@ -19,10 +19,11 @@ internal sealed class TestChain : IDisposable
 
     private readonly List<Ed25519KeyPair> _keys = [];
 
-    public TestChain()
+    /// <param name="weightLimit">The largest voter weight: above the default only to reach the 64-bit tally sums.</param>
+    public TestChain(ulong weightLimit = RuleContext.MaxWeight)
     {
         Authority = Key(1_000_000);
-        Rules = new RuleContext(ChainId, [Authority.PublicKey], maxVotersPerBatch: 50);
+        Rules = new RuleContext(ChainId, [Authority.PublicKey], maxVotersPerBatch: 50) { WeightLimit = weightLimit };
         State = new MemoryState(Hashing.Sha256("genesis"u8));
         Decoder = new TxDecoder(ChainId);
         Time = Start;

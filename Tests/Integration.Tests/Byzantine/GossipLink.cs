@@ -36,6 +36,9 @@ internal sealed class GossipLink : IAsyncDisposable
 
     public void Send(ConsensusMessage message) => _queue.Writer.TryWrite(new PeerMessage { Consensus = message });
 
+    public void SendTransaction(byte[] envelope) =>
+        _queue.Writer.TryWrite(new PeerMessage { Transaction = Google.Protobuf.ByteString.CopyFrom(envelope) });
+
     private async Task RunAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)

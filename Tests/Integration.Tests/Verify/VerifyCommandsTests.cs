@@ -18,6 +18,7 @@ public sealed class VerifyCommandsTests
     private string _folder = null!;
     private byte[] _vote = null!;
     private byte[] _otherVote = null!;
+    private byte[] _revokedVote = null!;
 
     [OneTimeSetUp]
     public async Task BuildChainAsync()
@@ -38,6 +39,7 @@ public sealed class VerifyCommandsTests
         var votes = voters.Select((v, i) => Payloads.Vote(v, "city", (uint)(i % 3))).Append(Payloads.Vote(voters[0], "club", 1)).ToList();
         _vote = votes[0];
         _otherVote = votes[1];
+        _revokedVote = votes[5];
         await VerifyPayloads.SubmitAllAsync(api, votes);
         await VerifyPayloads.TallyHoldsAsync(api, "club", t => t.CountedBallots == 1, "the first votes");
         await VerifyPayloads.SubmitAllAsync(api, [Payloads.Vote(voters[1], "city", 2, sequence: 2), VerifyPayloads.Revoke(_net.Authority, "city", keys[5])]);
@@ -66,6 +68,30 @@ public sealed class VerifyCommandsTests
             Assert.That(json.RootElement.GetProperty("verified").GetBoolean(), Is.True);
             Assert.That(json.RootElement.GetProperty("tx_id").GetString(), Is.EqualTo(VerifyPayloads.Hex(_vote)));
             Assert.That(json.RootElement.GetProperty("checks").GetArrayLength(), Is.EqualTo(5));
+        });
+    }
+
+    [Test]
+    public async Task A_receipt_says_what_is_proven_and_whether_the_vote_counts_now_as_only_the_nodes_word()
+    {
+        var counted = await CliRun.RunAsync("receipt", "--tx", VerifyPayloads.Hex(_vote), "--genesis", _genesis, "--node", _net.Url(2));
+        var replaced = await CliRun.RunAsync("receipt", "--tx", VerifyPayloads.Hex(_otherVote), "--genesis", _genesis, "--node", _net.Url(3));
+        var revoked = await CliRun.RunAsync("receipt", "--tx", VerifyPayloads.Hex(_revokedVote), "--genesis", _genesis, "--node", _net.Url(0), "--json");
+
+        Assert.That((counted.ExitCode, replaced.ExitCode, revoked.ExitCode), Is.EqualTo((0, 0, 0)), () => $"{counted}\n{replaced}\n{revoked}");
+        Assert.That(counted.Output, Does.Contain("proven        against the genesis validators alone: the transaction is committed")
+            .And.Contain("counted now   yes: it is the vote counted for its credential")
+            .And.Contain("(only the node's word at height "));
+        Assert.That(replaced.Output, Does.Contain("verified: the transaction is committed")
+            .And.Contain("counted now   no: a later vote of this credential (sequence 2, block "));
+        using var json = JsonDocument.Parse(revoked.Output);
+        Assert.Multiple(() =>
+        {
+            Assert.That(json.RootElement.GetProperty("verified").GetBoolean(), Is.True);
+            Assert.That(json.RootElement.GetProperty("counted_now").GetBoolean(), Is.False);
+            Assert.That(json.RootElement.GetProperty("counted_now_reason").GetString(), Does.StartWith("no: the credential was revoked"));
+            Assert.That(json.RootElement.GetProperty("counted_now_as_of_height").GetUInt64(), Is.GreaterThan(0));
+            Assert.That(json.RootElement.GetProperty("counted_now_source").GetString(), Does.StartWith("the node's word"));
         });
     }
 

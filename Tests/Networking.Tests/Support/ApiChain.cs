@@ -75,11 +75,12 @@ internal sealed class ApiChain : IDisposable
         return TxSigning.Sign(signer, payload);
     }
 
-    public byte[] CreateElection(string id = Election, int options = 3)
+    public byte[] CreateElection(string id = Election, int options = 3, bool allowRevote = false)
     {
         var create = new CreateElection
         {
             ElectionId = id,
+            AllowRevote = allowRevote,
             Title = $"Election {id}",
             OpensAtUnixMs = Start,
             ClosesAtUnixMs = Start + 3_600_000,
@@ -94,6 +95,12 @@ internal sealed class ApiChain : IDisposable
         register.Voters.AddRange(voters.Select(v => new VoterEntry { Credential = ByteString.CopyFrom(v.PublicKey), Weight = 1 }));
         return Sign(Authority, new TxPayload { RegisterVoters = register });
     }
+
+    public byte[] Revoke(string id, ISigner voter) =>
+        Sign(Authority, new TxPayload
+        {
+            RevokeCredential = new RevokeCredential { ElectionId = id, Credential = ByteString.CopyFrom(voter.PublicKey) },
+        });
 
     public static byte[] Vote(string id, ISigner voter, uint option, ulong sequence = 1) =>
         Sign(voter, new TxPayload { CastVote = new CastVote { ElectionId = id, Option = option, Sequence = sequence } });

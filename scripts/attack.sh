@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Measures what two hostile-client patterns cost a node: one SubmitStream of 4 MiB messages (memory) and a flood of
+# one bad-signature envelope (CPU). Starts a 1-validator devnet in a temporary folder, runs scripts/attack/attack.cs
+# against it, prints the node's CPU seconds and resident memory (from /proc), and stops the devnet.
+# Environment: EXE (votechain executable, default: this checkout's Release build), PORT (default 7800),
+# STREAM_MESSAGES (default 250), FLOOD_REQUESTS (default 10).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port="${PORT:-7800}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/votechain-attack.XXXXXX")"
+if [[ -z "${EXE:-}" ]]; then
+  dotnet build Node -c Release --nologo -v quiet
+  EXE=Node/bin/Release/net10.0/votechain
+fi
+
+"$EXE" devnet --dir "$work/devnet" --validators 1 --observers 0 --base-port "$port" > "$work/devnet.out" 2>&1 &
+devnet=$!
+stop() {
+  kill -TERM "$devnet" 2>/dev/null || true
+  wait "$devnet" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap stop EXIT
+
+for _ in $(seq 1 240); do
+  grep -q "^running" "$work/devnet.out" && break
+  kill -0 "$devnet" 2>/dev/null || { cat "$work/devnet.out"; exit 1; }
+  sleep 0.5
+done
+grep -q "^running" "$work/devnet.out" || { echo "the devnet did not start" >&2; cat "$work/devnet.out"; exit 1; }
+pid="$(pgrep -f -- "start --home $work/devnet/validator0" | head -1)"
+url="http://127.0.0.1:$port"
+dotnet run scripts/attack/attack.cs -- "$url" "$pid" big-stream "${STREAM_MESSAGES:-250}"
+dotnet run scripts/attack/attack.cs -- "$url" "$pid" bad-flood "${FLOOD_REQUESTS:-10}"
