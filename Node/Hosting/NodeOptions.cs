@@ -27,6 +27,8 @@ public sealed class NodeOptions
 
     public MempoolSettings Mempool { get; set; } = new();
 
+    public LimitSettings Limits { get; set; } = new();
+
     [ConfigurationKeyName("log_level")]
     public string LogLevel { get; set; } = "Information";
 

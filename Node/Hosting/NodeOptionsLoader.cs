@@ -62,6 +62,8 @@ public static class NodeOptionsLoader
             problems.Add("mempool limits must be positive");
         }
 
+        problems.AddRange(options.Limits.Problems());
+
         if (options.TickMs is < 5 or > 1000)
         {
             problems.Add($"tick_ms {options.TickMs} is outside 5..1000");

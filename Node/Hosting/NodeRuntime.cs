@@ -11,6 +11,7 @@ using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.Rules;
 using VoteChain.Networking.Api;
 using VoteChain.Networking.Events;
+using VoteChain.Networking.Limits;
 using VoteChain.Networking.Mempool;
 using VoteChain.Networking.Peers;
 using VoteChain.Node.Cli;
@@ -44,8 +45,11 @@ public static class NodeRuntime
         NodeOptionsLoader.TryParseListen(options.Listen, out var listen);
         var builder = WebApplication.CreateSlimBuilder();
         ConfigureLogging(builder.Logging, options, logging);
+        var perAddress = new ConnectionsPerAddress(options.Limits.MaxConnectionsPerAddress);
+        builder.WebHost.ConfigureKestrel(k => KestrelLimits.Apply(k, options.Limits, perAddress));
         builder.WebHost.ConfigureKestrel(k => k.Listen(listen, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc(ApiHosting.Configure)
+            .AddServiceOptions<ApiService>(o => o.MaxReceiveMessageSize = KestrelLimits.ApiServiceMessageBytes(options))
             .AddServiceOptions<PeerServiceImpl>(o => o.MaxReceiveMessageSize = PeerServiceImpl.MaxMessageBytes(genesis.Params, genesis.Validators.Count));
         builder.Services.AddGrpcHealthChecks().AddCheck<ConsensusHealthCheck>("consensus");
         builder.Services.AddGrpcReflection();
@@ -104,17 +108,22 @@ public static class NodeRuntime
         builder.Services.AddSingleton(s => new PeerServiceImpl(store, s.GetRequiredService<IPeerInbox>(), chain.Validators,
             chain.ChainId, chain.GenesisHash, clock, s.GetRequiredService<ILogger<PeerServiceImpl>>(),
             s.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
+        var submitRate = new SubmitRateLimiter(options.Limits.SubmitRatePerSecond, options.Limits.SubmitBurst);
         builder.Services.AddSingleton(s => new ApiService(store, mempool, events, s.GetRequiredService<INodeStatusSource>(),
-            envelope => s.GetRequiredService<NodeInbox>().Accepted(envelope)));
+            envelope => s.GetRequiredService<NodeInbox>().Accepted(envelope))
+        {
+            RateLimiter = submitRate,
+        });
 
         var app = builder.Build();
+        app.UseRequestGuard(KestrelLimits.Bounds(options, genesis));
         app.MapGrpcService<PeerServiceImpl>();
         app.MapGrpcService<ApiService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.Lifetime.ApplicationStarted.Register(peers.Start);
         app.Lifetime.ApplicationStopping.Register(events.Close);
-        return new NodeInstance(app, options, [peers, peerLoggers, store, key]);
+        return new NodeInstance(app, options, [peers, peerLoggers, store, key, submitRate]);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, NodeOptions options, Action<ILoggingBuilder>? more)

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Grpc.Core;
+
+namespace VoteChain.Networking.Limits;
+
+/// <summary>
+/// A token bucket per client address (<see cref="ClientAddress"/>), counted in transactions: a client may submit
+/// <c>burst</c> at once and <c>rate</c> a second after that. Signature checks cost CPU, so one address cannot take all
+/// of it. A refusal is ResourceExhausted with a sentence saying when to retry; nothing of the refused call is admitted.
+/// </summary>
+public sealed class SubmitRateLimiter : IDisposable
+{
+    private readonly PartitionedRateLimiter<IPAddress> _limiter;
+
+    public SubmitRateLimiter(int ratePerSecond, int burst)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ratePerSecond);
+        ArgumentOutOfRangeException.ThrowIfLessThan(burst, ratePerSecond);
+        RatePerSecond = ratePerSecond;
+        Burst = burst;
+        // Refill ten times a second where the rate allows it, so a client is not made to wait a whole second.
+        var (tokens, period) = ratePerSecond >= 10
+            ? (ratePerSecond / 10, TimeSpan.FromMilliseconds(100))
+            : (1, TimeSpan.FromSeconds(1.0 / ratePerSecond));
+        _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address,
+            _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = burst,
+                TokensPerPeriod = tokens,
+                ReplenishmentPeriod = period,
+                AutoReplenishment = true,
+                QueueLimit = 0,
+            }));
+    }
+
+    public int RatePerSecond { get; }
+
+    public int Burst { get; }
+
+    /// <summary>Takes <paramref name="transactions"/> from the address's bucket, or throws ResourceExhausted.</summary>
+    public void Take(IPAddress? address, int transactions)
+    {
+        if (transactions <= 0)
+        {
+            return;
+        }
+
+        var key = ClientAddress.Key(address);
+        if (transactions > Burst)
+        {
+            throw Refused($"{transactions} transactions in one call are more than this node takes from one address at once ({Burst}); send smaller batches.");
+        }
+
+        using var lease = _limiter.AttemptAcquire(key, transactions);
+        if (!lease.IsAcquired)
+        {
+            throw Refused($"Too many transactions from {key}: this node takes {RatePerSecond} a second from one address " +
+                $"(bursts of up to {Burst}); retry later.");
+        }
+    }
+
+    public void Dispose() => _limiter.Dispose();
+
+    private static RpcException Refused(string message) => new(new Status(StatusCode.ResourceExhausted, message));
+}
