@@ -91,9 +91,15 @@ public sealed class LimitSettings
             }
         }
 
-        if (StreamIdleSeconds is < 0.1 or > 86_400 || DataRateGraceSeconds is < 0.1 or > 86_400)
+        if (StreamIdleSeconds is < 0.1 or > 86_400)
         {
-            yield return "limits.stream_idle_seconds and limits.data_rate_grace_seconds must be within 0.1..86400";
+            yield return $"limits.stream_idle_seconds {StreamIdleSeconds} is outside 0.1..86400";
+        }
+
+        // Kestrel, which applies the same rate to plain request bodies, takes only graces above one second.
+        if (DataRateGraceSeconds is <= 1 or > 86_400)
+        {
+            yield return $"limits.data_rate_grace_seconds {DataRateGraceSeconds} is outside (1, 86400]";
         }
 
         if (SubmitBurst < SubmitRatePerSecond)
