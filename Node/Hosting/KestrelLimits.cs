@@ -38,6 +38,14 @@ internal static class KestrelLimits
     }
 
     /// <summary>
+    /// Per outbound peer: the queue's lanes, and a heartbeat at a third of the idle time, so a quiet chain's gossip
+    /// streams stay open at peers that use the same limits.
+    /// </summary>
+    public static PeerLimits Peers(LimitSettings limits, ConsensusParams parameters) =>
+        new(limits.PeerConsensusQueueBytes, limits.PeerTransactionQueueBytes, limits.StreamIdle / 3,
+            PeerLimits.MaxBlocksResponseBytes(parameters));
+
+    /// <summary>
     /// grpc-dotnet's own (per service) bound on the API, which also caps a compressed message once inflated: the
     /// largest message any API method takes.
     /// </summary>

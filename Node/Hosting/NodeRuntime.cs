@@ -79,7 +79,7 @@ public static class NodeRuntime
         var peerLoggers = LoggerFactory.Create(l => ConfigureLogging(l, options, logging));
         var peers = new PeerNetwork(peerUrls,
             () => HelloSigning.Create(key, chain.ChainId, chain.GenesisHash, options.Name, advertised, clock.GetUtcNow().ToUnixTimeMilliseconds()),
-            peerLoggers);
+            peerLoggers, KestrelLimits.Peers(options.Limits, genesis.Params));
 
         var signState = store.ReadSignState() is { } saved ? SignState.Parser.ParseFrom(saved) : null;
 

@@ -1,0 +1,131 @@
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Networking.Peers;
+
+/// <summary>
+/// What waits to be sent to one peer, in two lanes bounded in bytes: consensus messages, always sent first, and
+/// transactions. A lane over its bound drops its oldest messages (consensus messages are re-sent by the engine,
+/// transactions are re-gossiped on a view change and re-submitted by clients), so a slow or absent peer costs a fixed
+/// amount of memory and a flood of transactions never delays a consensus message. Each peer has its own outbox and
+/// sender, so one slow peer holds back no other.
+/// </summary>
+internal sealed class PeerOutbox
+{
+    private readonly Lane _consensus;
+    private readonly Lane _transactions;
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly object _gate = new();
+
+    public PeerOutbox(long consensusBytes, long transactionBytes)
+    {
+        _consensus = new Lane(consensusBytes);
+        _transactions = new Lane(transactionBytes);
+    }
+
+    /// <summary>Messages dropped so far because their lane was full.</summary>
+    public long Dropped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _consensus.Dropped + _transactions.Dropped;
+            }
+        }
+    }
+
+    /// <summary>Bytes waiting in both lanes.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _consensus.Bytes + _transactions.Bytes;
+            }
+        }
+    }
+
+    /// <param name="size">The message's serialized size, computed once by the caller for all peers.</param>
+    public void Enqueue(PeerMessage message, int size)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        lock (_gate)
+        {
+            var lane = message.KindCase == PeerMessage.KindOneofCase.Transaction ? _transactions : _consensus;
+            lane.Add(message, size);
+        }
+
+        Wake();
+    }
+
+    /// <summary>The next message to send: consensus before transactions.</summary>
+    public bool TryTake(out PeerMessage message)
+    {
+        lock (_gate)
+        {
+            return _consensus.TryTake(out message) || _transactions.TryTake(out message);
+        }
+    }
+
+    /// <summary>Waits until something may be queued or <paramref name="timeout"/> passes; false on timeout.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellation) => _signal.WaitAsync(timeout, cancellation);
+
+    private void Wake()
+    {
+        if (_signal.CurrentCount > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled: the sender will look at both lanes.
+        }
+    }
+
+    private sealed class Lane(long maxBytes)
+    {
+        private readonly Queue<(PeerMessage Message, int Size)> _queue = new();
+
+        public long Bytes { get; private set; }
+
+        public long Dropped { get; private set; }
+
+        public void Add(PeerMessage message, int size)
+        {
+            // A message larger than the whole lane is dropped at once rather than emptying the lane for it.
+            if (size > maxBytes)
+            {
+                Dropped++;
+                return;
+            }
+
+            while (Bytes + size > maxBytes && _queue.TryDequeue(out var oldest))
+            {
+                Bytes -= oldest.Size;
+                Dropped++;
+            }
+
+            _queue.Enqueue((message, size));
+            Bytes += size;
+        }
+
+        public bool TryTake(out PeerMessage message)
+        {
+            if (_queue.TryDequeue(out var next))
+            {
+                Bytes -= next.Size;
+                message = next.Message;
+                return true;
+            }
+
+            message = null!;
+            return false;
+        }
+    }
+}
