@@ -96,7 +96,7 @@ public static class NodeRuntime
             return new ConsensusDriver(engine, store, mempool, executor, new BlockProducer(chain, store, mempool, executor, clock), peers,
                 events, new EvidenceRecorder(store.Evidence, chain, clock), TimeSpan.FromMilliseconds(options.TickMs),
                 s.GetRequiredService<IHostApplicationLifetime>(),
-                s.GetRequiredService<ILogger<ConsensusDriver>>());
+                s.GetRequiredService<ILogger<ConsensusDriver>>(), options.Limits.InboxPeerBytes);
         });
         builder.Services.AddHostedService(s => s.GetRequiredService<ConsensusDriver>());
         builder.Services.AddSingleton<BlockSyncer>();
