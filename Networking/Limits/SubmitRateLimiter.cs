@@ -11,7 +11,14 @@ namespace VoteChain.Networking.Limits;
 /// </summary>
 public sealed class SubmitRateLimiter : IDisposable
 {
+    /// <summary>
+    /// Trailer on a refusal that waiting cures (the bucket refills), saying how many milliseconds to wait; a call that
+    /// can never pass (more than a burst) carries none.
+    /// </summary>
+    public const string RetryAfterTrailer = "retry-after-ms";
+
     private readonly PartitionedRateLimiter<IPAddress> _limiter;
+    private readonly int _refillMs;
 
     public SubmitRateLimiter(int ratePerSecond, int burst)
     {
@@ -23,6 +30,7 @@ public sealed class SubmitRateLimiter : IDisposable
         var (tokens, period) = ratePerSecond >= 10
             ? (ratePerSecond / 10, TimeSpan.FromMilliseconds(100))
             : (1, TimeSpan.FromSeconds(1.0 / ratePerSecond));
+        _refillMs = (int)Math.Ceiling(period.TotalMilliseconds);
         _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address,
             _ => new TokenBucketRateLimiterOptions
             {
@@ -56,11 +64,20 @@ public sealed class SubmitRateLimiter : IDisposable
         if (!lease.IsAcquired)
         {
             throw Refused($"Too many transactions from {key}: this node takes {RatePerSecond} a second from one address " +
-                $"(bursts of up to {Burst}); retry later.");
+                $"(bursts of up to {Burst}); retry later.", _refillMs);
         }
     }
 
     public void Dispose() => _limiter.Dispose();
 
-    private static RpcException Refused(string message) => new(new Status(StatusCode.ResourceExhausted, message));
+    private static RpcException Refused(string message, int? retryAfterMs = null)
+    {
+        var trailers = new Metadata();
+        if (retryAfterMs is { } wait)
+        {
+            trailers.Add(RetryAfterTrailer, wait.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return new RpcException(new Status(StatusCode.ResourceExhausted, message), trailers);
+    }
 }

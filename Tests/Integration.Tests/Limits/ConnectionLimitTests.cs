@@ -83,9 +83,11 @@ public sealed class ConnectionLimitTests
         // The first three reach the rules (a malformed envelope); the fourth is refused before anything is checked.
         Assert.That(codes, Is.EqualTo(new[] { StatusCode.InvalidArgument, StatusCode.InvalidArgument, StatusCode.InvalidArgument, StatusCode.ResourceExhausted }));
         Assert.That(last!.Status.Detail, Does.Contain("Too many transactions from 127.0.0.1").And.Contain("retry later"));
+        Assert.That(last.Trailers.GetValue("retry-after-ms"), Is.EqualTo("1000"), "one token a second");
         Assert.That(otherAddress!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument), "127.0.0.2 has its own bucket");
         Assert.That(batch!.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted));
         Assert.That(batch.Status.Detail, Does.Contain("5 transactions in one call are more than this node takes from one address at once (3)"));
+        Assert.That(batch.Trailers.GetValue("retry-after-ms"), Is.Null, "waiting would not help");
     }
 
     [Test]
