@@ -22,6 +22,7 @@ internal sealed class GuardedRequestBody : PipeReader
 
     private readonly PipeReader _inner;
     private readonly MethodBound _bound;
+    private readonly RequestBounds _bounds;
     private readonly StreamTimeouts _timeouts;
     private readonly string _method;
 
@@ -33,11 +34,12 @@ internal sealed class GuardedRequestBody : PipeReader
     private uint _messageLength;
     private int _messages;
 
-    public GuardedRequestBody(PipeReader inner, MethodBound bound, StreamTimeouts timeouts, string method)
+    public GuardedRequestBody(PipeReader inner, RequestBounds bounds, string method)
     {
         _inner = inner;
-        _bound = bound;
-        _timeouts = timeouts;
+        _bounds = bounds;
+        _bound = bounds.For("/" + method);
+        _timeouts = bounds.Timeouts;
         _method = method;
     }
 
@@ -53,6 +55,7 @@ internal sealed class GuardedRequestBody : PipeReader
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            _bounds.CountTimeout();
             throw slow ? TooSlow() : Idle();
         }
 

@@ -32,6 +32,13 @@ public sealed class RequestBounds
 
     public StreamTimeouts Timeouts { get; }
 
+    /// <summary>Requests closed so far for silence or a crawling message (for tests and, later, metrics).</summary>
+    public long TimedOut => Interlocked.Read(ref _timedOut);
+
+    private long _timedOut;
+
+    internal void CountTimeout() => Interlocked.Increment(ref _timedOut);
+
     /// <param name="maxTxBytes">The mempool's largest envelope: one submitted transaction is at most this plus framing.</param>
     /// <param name="maxBatchBytes">A SubmitBatch request: many envelopes in one message.</param>
     /// <param name="maxQueryBytes">Every other request (reads carry an id or two).</param>

@@ -21,7 +21,7 @@ public static class RequestGuard
             if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
             {
                 var path = context.Request.Path.Value ?? "";
-                var guarded = new GuardedRequestBody(context.Request.BodyReader, bounds.For(path), bounds.Timeouts, path.TrimStart('/'));
+                var guarded = new GuardedRequestBody(context.Request.BodyReader, bounds, path.TrimStart('/'));
                 context.Features.Set<IRequestBodyPipeFeature>(new GuardedBodyFeature(guarded));
             }
 

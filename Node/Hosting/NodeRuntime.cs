@@ -84,6 +84,7 @@ public static class NodeRuntime
         var signState = store.ReadSignState() is { } saved ? SignState.Parser.ParseFrom(saved) : null;
 
         builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(KestrelLimits.Bounds(options, genesis));
         builder.Services.AddSingleton(chain);
         builder.Services.AddSingleton(mempool);
         builder.Services.AddSingleton(events);
@@ -116,7 +117,7 @@ public static class NodeRuntime
         });
 
         var app = builder.Build();
-        app.UseRequestGuard(KestrelLimits.Bounds(options, genesis));
+        app.UseRequestGuard(app.Services.GetRequiredService<RequestBounds>());
         app.MapGrpcService<PeerServiceImpl>();
         app.MapGrpcService<ApiService>();
         app.MapGrpcHealthChecksService();
