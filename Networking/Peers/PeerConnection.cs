@@ -32,7 +32,12 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         _logger = logger;
         _limits = limits;
         _outbox = new PeerOutbox(limits.ConsensusQueueBytes, limits.TransactionQueueBytes);
-        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { MaxReceiveMessageSize = limits.MaxResponseBytes });
+        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = limits.MaxResponseBytes,
+            HttpHandler = limits.CreateHandler(),
+            DisposeHttpClient = true,
+        });
         _client = new PeerService.PeerServiceClient(_channel);
     }
 

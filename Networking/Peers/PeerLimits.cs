@@ -4,11 +4,25 @@ namespace VoteChain.Networking.Peers;
 
 /// <summary>
 /// Bounds on what the node holds and accepts for each outbound peer: the two lanes of its queue, in bytes; how long
-/// its gossip stream may stay silent before a heartbeat keeps it open (a peer closes silent streams); and the largest
-/// answer it takes from the peer (a GetBlocks batch).
+/// its gossip stream may stay silent before a heartbeat keeps it open (a peer closes silent streams); the largest
+/// answer it takes from the peer (a GetBlocks batch); and HTTP/2 pings that find a vanished peer (a gossip write to it
+/// would otherwise wait on flow control until TCP gives up, many minutes later).
 /// </summary>
 public sealed record PeerLimits(long ConsensusQueueBytes, long TransactionQueueBytes, TimeSpan Heartbeat, int MaxResponseBytes)
 {
+    public TimeSpan KeepAlivePing { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The HTTP handler of a peer's channel: pings while calls are open.</summary>
+    internal SocketsHttpHandler CreateHandler() => new()
+    {
+        EnableMultipleHttp2Connections = true,
+        KeepAlivePingDelay = KeepAlivePing,
+        KeepAlivePingTimeout = KeepAliveTimeout,
+        KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+    };
+
     /// <summary>Room in a GetBlocks answer beyond its blocks: message framing and each block's certificate.</summary>
     private const int ResponseSlack = 256 * 1024;
 

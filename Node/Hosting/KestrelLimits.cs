@@ -38,12 +38,16 @@ internal static class KestrelLimits
     }
 
     /// <summary>
-    /// Per outbound peer: the queue's lanes, and a heartbeat at a third of the idle time, so a quiet chain's gossip
+    /// Per outbound peer: the queue's lanes, pings as the server sends them, and a heartbeat at a third of the idle time, so a quiet chain's gossip
     /// streams stay open at peers that use the same limits.
     /// </summary>
     public static PeerLimits Peers(LimitSettings limits, ConsensusParams parameters) =>
         new(limits.PeerConsensusQueueBytes, limits.PeerTransactionQueueBytes, limits.StreamIdle / 3,
-            PeerLimits.MaxBlocksResponseBytes(parameters));
+            PeerLimits.MaxBlocksResponseBytes(parameters))
+        {
+            KeepAlivePing = TimeSpan.FromSeconds(limits.KeepAlivePingSeconds),
+            KeepAliveTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds),
+        };
 
     /// <summary>
     /// grpc-dotnet's own (per service) bound on the API, which also caps a compressed message once inflated: the

@@ -77,4 +77,18 @@ public sealed class MessageLimitTests
         Assert.That(single.Status.Detail, Does.Contain("SubmitTransaction message of").And.Contain("limit of 262208 bytes"));
         Assert.That(batch.Results.Single().CodeName, Is.EqualTo("TOO_LARGE"));
     }
+
+    [Test]
+    public async Task A_gossip_stream_s_first_message_is_bounded_like_a_handshake_before_the_peer_is_known()
+    {
+        // 100 KB is far below the gossip bound (a block's worth) but far above any handshake.
+        await using var net = await LimitedNode.StartAsync(new JsonObject());
+        using var http = new HttpClient(new SocketsHttpHandler());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var answer = await RawGrpcStream.SubmitAsync(http, net.Url(0), 1, 100_000, deadline.Token, "votechain.v1.PeerService/Gossip");
+
+        Assert.That(answer.Code, Is.EqualTo(StatusCode.ResourceExhausted), answer.Message);
+        Assert.That(answer.Message, Does.Contain("PeerService/Gossip message of").And.Contain("limit of 65536 bytes"));
+    }
 }

@@ -15,8 +15,8 @@ internal static class RawGrpcStream
     /// <paramref name="envelopeBytes"/> zero bytes, and returns the call's gRPC status and message.
     /// </summary>
     public static Task<(StatusCode Code, string Message)> SubmitAsync(HttpClient http, string url, int messages, int envelopeBytes,
-        CancellationToken cancellation) =>
-        SendAsync(http, url, new EnvelopeFrames(messages, envelopeBytes), cancellation);
+        CancellationToken cancellation, string method = "votechain.v1.VoteChainApi/SubmitStream") =>
+        SendAsync(http, $"{url}/{method}", new EnvelopeFrames(messages, envelopeBytes), cancellation);
 
     /// <summary>
     /// One message announced as <paramref name="envelopeBytes"/> long whose body then arrives ten bytes per
@@ -24,13 +24,13 @@ internal static class RawGrpcStream
     /// </summary>
     public static Task<(StatusCode Code, string Message)> TrickleAsync(HttpClient http, string url, int envelopeBytes, TimeSpan every,
         CancellationToken cancellation) =>
-        SendAsync(http, url, new TrickleFrame(envelopeBytes, every, cancellation), cancellation);
+        SendAsync(http, $"{url}/votechain.v1.VoteChainApi/SubmitStream", new TrickleFrame(envelopeBytes, every, cancellation), cancellation);
 
-    private static async Task<(StatusCode Code, string Message)> SendAsync(HttpClient http, string url, HttpContent content,
+    private static async Task<(StatusCode Code, string Message)> SendAsync(HttpClient http, string methodUrl, HttpContent content,
         CancellationToken cancellation)
     {
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}/votechain.v1.VoteChainApi/SubmitStream")
+        using var request = new HttpRequestMessage(HttpMethod.Post, methodUrl)
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
