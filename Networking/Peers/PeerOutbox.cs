@@ -1,3 +1,4 @@
+using VoteChain.Networking.Limits;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Networking.Peers;
@@ -11,15 +12,15 @@ namespace VoteChain.Networking.Peers;
 /// </summary>
 internal sealed class PeerOutbox
 {
-    private readonly Lane _consensus;
-    private readonly Lane _transactions;
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly ByteBoundedQueue<PeerMessage> _consensus;
+    private readonly ByteBoundedQueue<PeerMessage> _transactions;
+    private readonly WakeSignal _signal = new();
     private readonly object _gate = new();
 
     public PeerOutbox(long consensusBytes, long transactionBytes)
     {
-        _consensus = new Lane(consensusBytes);
-        _transactions = new Lane(transactionBytes);
+        _consensus = new ByteBoundedQueue<PeerMessage>(consensusBytes);
+        _transactions = new ByteBoundedQueue<PeerMessage>(transactionBytes);
     }
 
     /// <summary>Messages dropped so far because their lane was full.</summary>
@@ -53,10 +54,10 @@ internal sealed class PeerOutbox
         lock (_gate)
         {
             var lane = message.KindCase == PeerMessage.KindOneofCase.Transaction ? _transactions : _consensus;
-            lane.Add(message, size);
+            lane.Enqueue(message, size);
         }
 
-        Wake();
+        _signal.Set();
     }
 
     /// <summary>The next message to send: consensus before transactions.</summary>
@@ -64,68 +65,10 @@ internal sealed class PeerOutbox
     {
         lock (_gate)
         {
-            return _consensus.TryTake(out message) || _transactions.TryTake(out message);
+            return _consensus.TryDequeue(out message) || _transactions.TryDequeue(out message);
         }
     }
 
     /// <summary>Waits until something may be queued or <paramref name="timeout"/> passes; false on timeout.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellation) => _signal.WaitAsync(timeout, cancellation);
-
-    private void Wake()
-    {
-        if (_signal.CurrentCount > 0)
-        {
-            return;
-        }
-
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled: the sender will look at both lanes.
-        }
-    }
-
-    private sealed class Lane(long maxBytes)
-    {
-        private readonly Queue<(PeerMessage Message, int Size)> _queue = new();
-
-        public long Bytes { get; private set; }
-
-        public long Dropped { get; private set; }
-
-        public void Add(PeerMessage message, int size)
-        {
-            // A message larger than the whole lane is dropped at once rather than emptying the lane for it.
-            if (size > maxBytes)
-            {
-                Dropped++;
-                return;
-            }
-
-            while (Bytes + size > maxBytes && _queue.TryDequeue(out var oldest))
-            {
-                Bytes -= oldest.Size;
-                Dropped++;
-            }
-
-            _queue.Enqueue((message, size));
-            Bytes += size;
-        }
-
-        public bool TryTake(out PeerMessage message)
-        {
-            if (_queue.TryDequeue(out var next))
-            {
-                Bytes -= next.Size;
-                message = next.Message;
-                return true;
-            }
-
-            message = null!;
-            return false;
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using VoteChain.Consensus.Pbft;
+using VoteChain.Networking.Limits;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Node.Driver;
@@ -21,11 +22,12 @@ internal sealed class EngineInbox
 
     private readonly long _peerBytes;
     private readonly object _gate = new();
-    private readonly Dictionary<string, PeerLane> _peers = new(StringComparer.Ordinal);
-    private readonly List<PeerLane> _rotation = [];
-    private readonly Queue<(BlockFetched Block, long Size)> _fetched = new();
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly Dictionary<string, ByteBoundedQueue<MessageReceived>> _peers = new(StringComparer.Ordinal);
+    private readonly List<ByteBoundedQueue<MessageReceived>> _rotation = [];
+    private readonly Queue<BlockFetched> _fetched = new();
+    private readonly WakeSignal _signal = new();
     private long _fetchedBytes;
+    private long _fetchedDropped;
     private long _ticks;
     private bool _workPending;
     private int _next;
@@ -38,7 +40,16 @@ internal sealed class EngineInbox
     }
 
     /// <summary>Consensus messages dropped because their peer's queue was full, and fetched blocks dropped.</summary>
-    public long Dropped { get; private set; }
+    public long Dropped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _fetchedDropped + _rotation.Sum(lane => lane.Dropped);
+            }
+        }
+    }
 
     public void PostTick()
     {
@@ -47,7 +58,7 @@ internal sealed class EngineInbox
             _ticks++;
         }
 
-        Wake();
+        _signal.Set();
     }
 
     public void PostWorkPending()
@@ -57,7 +68,7 @@ internal sealed class EngineInbox
             _workPending = true;
         }
 
-        Wake();
+        _signal.Set();
     }
 
     /// <param name="peer">Who sent it (its key): each sender has its own queue. Only validators' messages reach the engine,
@@ -68,28 +79,15 @@ internal sealed class EngineInbox
         {
             if (!_peers.TryGetValue(peer, out var lane))
             {
-                lane = new PeerLane();
+                lane = new ByteBoundedQueue<MessageReceived>(_peerBytes);
                 _peers.Add(peer, lane);
                 _rotation.Add(lane);
             }
 
-            if (size > _peerBytes)
-            {
-                Dropped++;
-                return;
-            }
-
-            while (lane.Bytes + size > _peerBytes && lane.Queue.TryDequeue(out var oldest))
-            {
-                lane.Bytes -= oldest.Size;
-                Dropped++;
-            }
-
-            lane.Queue.Enqueue((message, size));
-            lane.Bytes += size;
+            lane.Enqueue(message, size);
         }
 
-        Wake();
+        _signal.Set();
     }
 
     public void PostFetched(BlockFetched block)
@@ -100,15 +98,15 @@ internal sealed class EngineInbox
             // Over the bound the newest is dropped: sync sees the batch not taken and asks again.
             if (_fetchedBytes + block.Block.Length > FetchedBlockBytes)
             {
-                Dropped++;
+                _fetchedDropped++;
                 return;
             }
 
-            _fetched.Enqueue((block, block.Block.Length));
+            _fetched.Enqueue(block);
             _fetchedBytes += block.Block.Length;
         }
 
-        Wake();
+        _signal.Set();
     }
 
     public bool TryTake(out IEngineInput input)
@@ -131,8 +129,8 @@ internal sealed class EngineInbox
 
             if (_fetched.TryDequeue(out var fetched))
             {
-                _fetchedBytes -= fetched.Size;
-                input = fetched.Block;
+                _fetchedBytes -= fetched.Block.Length;
+                input = fetched;
                 return true;
             }
 
@@ -140,10 +138,9 @@ internal sealed class EngineInbox
             {
                 var lane = _rotation[_next];
                 _next = (_next + 1) % _rotation.Count;
-                if (lane.Queue.TryDequeue(out var message))
+                if (lane.TryDequeue(out var message))
                 {
-                    lane.Bytes -= message.Size;
-                    input = message.Message;
+                    input = message;
                     return true;
                 }
             }
@@ -155,28 +152,4 @@ internal sealed class EngineInbox
 
     /// <summary>Waits until something may have been posted since the last empty <see cref="TryTake"/>.</summary>
     public Task WaitAsync(CancellationToken cancellation) => _signal.WaitAsync(cancellation);
-
-    private void Wake()
-    {
-        if (_signal.CurrentCount > 0)
-        {
-            return;
-        }
-
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Another poster woke the driver first.
-        }
-    }
-
-    private sealed class PeerLane
-    {
-        public Queue<(MessageReceived Message, int Size)> Queue { get; } = new();
-
-        public long Bytes { get; set; }
-    }
 }

@@ -14,10 +14,7 @@ public sealed class HeartbeatTests
         await using var net = TestNetwork.Create(validators: 2, observers: 0);
         for (var i = 0; i < 2; i++)
         {
-            var path = Path.Combine(net.Home(i), "config", "node.json");
-            var config = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
-            config["limits"] = new System.Text.Json.Nodes.JsonObject { ["stream_idle_seconds"] = 1 };
-            await File.WriteAllTextAsync(path, config.ToJsonString());
+            await LimitedNode.WriteLimitsAsync(net, i, new System.Text.Json.Nodes.JsonObject { ["stream_idle_seconds"] = 1 });
         }
 
         await net.StartAllAsync();

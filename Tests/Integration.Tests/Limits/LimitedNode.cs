@@ -17,12 +17,18 @@ internal static class LimitedNode
     public static async Task<TestNetwork> StartAsync(JsonObject limits)
     {
         var net = TestNetwork.Create(validators: 1, observers: 0);
-        var path = Path.Combine(net.Home(0), "config", "node.json");
+        await WriteLimitsAsync(net, 0, limits);
+        await net.StartAsync(0);
+        return net;
+    }
+
+    /// <summary>Sets the <c>limits</c> section of a (stopped) node's config/node.json.</summary>
+    public static async Task WriteLimitsAsync(TestNetwork net, int node, JsonObject limits)
+    {
+        var path = Path.Combine(net.Home(node), "config", "node.json");
         var config = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
         config["limits"] = limits;
         await File.WriteAllTextAsync(path, config.ToJsonString());
-        await net.StartAsync(0);
-        return net;
     }
 
     /// <summary>A channel whose one HTTP/2 connection comes from <paramref name="source"/>; dispose it.</summary>
