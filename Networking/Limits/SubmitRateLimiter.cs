@@ -60,12 +60,23 @@ public sealed class SubmitRateLimiter : IDisposable
             throw Refused($"{transactions} transactions in one call are more than this node takes from one address at once ({Burst}); send smaller batches.");
         }
 
-        using var lease = _limiter.AttemptAcquire(key, transactions);
-        if (!lease.IsAcquired)
+        if (!TryTake(key, transactions))
         {
             throw Refused($"Too many transactions from {key}: this node takes {RatePerSecond} a second from one address " +
                 $"(bursts of up to {Burst}); retry later.", _refillMs);
         }
+    }
+
+    /// <summary>Takes <paramref name="transactions"/> from the address's bucket if it holds them (for callers with no one to answer).</summary>
+    public bool TryTake(IPAddress? address, int transactions)
+    {
+        if (transactions > Burst)
+        {
+            return false;
+        }
+
+        using var lease = _limiter.AttemptAcquire(ClientAddress.Key(address), transactions);
+        return lease.IsAcquired;
     }
 
     public void Dispose() => _limiter.Dispose();

@@ -58,7 +58,8 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
         using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _stopping);
         try
         {
-            await ReadGossipAsync(requestStream, context.Peer, open.Token).ConfigureAwait(false);
+            await ReadGossipAsync(requestStream, context.Peer, context.GetHttpContext().Connection.RemoteIpAddress, open.Token)
+                .ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -68,7 +69,8 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
         return new GossipAck();
     }
 
-    private async Task ReadGossipAsync(IAsyncStreamReader<PeerMessage> requestStream, string caller, CancellationToken cancellation)
+    private async Task ReadGossipAsync(IAsyncStreamReader<PeerMessage> requestStream, string caller, System.Net.IPAddress? address,
+        CancellationToken cancellation)
     {
         if (!await requestStream.MoveNext(cancellation).ConfigureAwait(false))
         {
@@ -90,7 +92,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
             var message = requestStream.Current;
             switch (message.KindCase)
             {
-                case PeerMessage.KindOneofCase.Transaction:
+                case PeerMessage.KindOneofCase.Transaction when AdmitsTransaction(peer, address):
                     _inbox.OnTransaction(message.Transaction.ToByteArray(), peer);
                     break;
                 case PeerMessage.KindOneofCase.Consensus when peer.IsValidator:

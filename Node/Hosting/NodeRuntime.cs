@@ -83,6 +83,9 @@ public static class NodeRuntime
 
         var signState = store.ReadSignState() is { } saved ? SignState.Parser.ParseFrom(saved) : null;
 
+        var submitRate = new SubmitRateLimiter(options.Limits.SubmitRatePerSecond, options.Limits.SubmitBurst);
+        var peerTransactionRate = new SubmitRateLimiter(options.Limits.PeerTransactionRatePerSecond,
+            (int)Math.Min(int.MaxValue, 2L * options.Limits.PeerTransactionRatePerSecond));
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(KestrelLimits.Bounds(options, genesis));
         builder.Services.AddSingleton(chain);
@@ -108,8 +111,10 @@ public static class NodeRuntime
             s.GetRequiredService<ConsensusDriver>(), s.GetRequiredService<BlockSyncer>(), validatorIndex is not null));
         builder.Services.AddSingleton(s => new PeerServiceImpl(store, s.GetRequiredService<IPeerInbox>(), chain.Validators,
             chain.ChainId, chain.GenesisHash, clock, s.GetRequiredService<ILogger<PeerServiceImpl>>(),
-            s.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
-        var submitRate = new SubmitRateLimiter(options.Limits.SubmitRatePerSecond, options.Limits.SubmitBurst);
+            s.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping)
+        {
+            TransactionRate = peerTransactionRate,
+        });
         builder.Services.AddSingleton(s => new ApiService(store, mempool, events, s.GetRequiredService<INodeStatusSource>(),
             envelope => s.GetRequiredService<NodeInbox>().Accepted(envelope))
         {
@@ -124,7 +129,7 @@ public static class NodeRuntime
         app.MapGrpcReflectionService();
         app.Lifetime.ApplicationStarted.Register(peers.Start);
         app.Lifetime.ApplicationStopping.Register(events.Close);
-        return new NodeInstance(app, options, [peers, peerLoggers, store, key, submitRate]);
+        return new NodeInstance(app, options, [peers, peerLoggers, store, key, submitRate, peerTransactionRate]);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, NodeOptions options, Action<ILoggingBuilder>? more)
