@@ -58,7 +58,7 @@ public sealed class MessageLimitTests
 
         TestContext.Out.WriteLine($"200 x 250 KiB stream: heap peak +{growth:F1} MiB");
         Assert.That(answer.Code, Is.EqualTo(StatusCode.OK), answer.Message);
-        Assert.That(growth, Is.LessThan(40), "the stream's envelopes piled up in the node");
+        Assert.That(growth, Is.LessThan(16), "the stream's envelopes piled up in the node");
     }
 
     [Test]
