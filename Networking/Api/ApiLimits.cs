@@ -12,6 +12,12 @@ public static class ApiLimits
     /// <summary>A submit stream is admitted in chunks of this many envelopes, so it is never buffered whole.</summary>
     public const int StreamChunkEnvelopes = 1_000;
 
+    /// <summary>
+    /// ... or of this many bytes, whichever comes first: what one stream holds before admitting is bounded in bytes too
+    /// (a thousand envelopes of the largest size would be a quarter of a gigabyte).
+    /// </summary>
+    public const int StreamChunkBytes = 1024 * 1024;
+
     /// <summary>Envelopes in one submit stream: the per-envelope results must still fit one response.</summary>
     public const int MaxStreamEnvelopes = 100_000;
 

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using VoteChain.Networking.Events;
+using VoteChain.Networking.Limits;
 using VoteChain.Protos.V1;
 using VoteChain.Storage;
 using MempoolPool = VoteChain.Networking.Mempool.Mempool;
@@ -43,9 +44,13 @@ public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
     /// <summary>Envelopes one submit stream may carry; settable so tests can reach the bound quickly.</summary>
     internal int MaxStreamEnvelopes { get; init; } = ApiLimits.MaxStreamEnvelopes;
 
+    /// <summary>Transactions per client address and second; null takes everything (in-process tests).</summary>
+    public SubmitRateLimiter? RateLimiter { get; init; }
+
     public override Task<SubmitTransactionResponse> SubmitTransaction(SubmitTransactionRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
+        TakeRate(context, 1);
         var outcome = Submit([request.Envelope.ToByteArray()])[0];
         if (outcome.Rejection is { } rejection)
         {
@@ -64,6 +69,8 @@ public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
                 $"The batch holds {request.Envelopes.Count} envelopes; the limit is {ApiLimits.MaxBatchEnvelopes}.");
         }
 
+        TakeRate(context, request.Envelopes.Count);
+
         var response = new SubmitBatchResponse();
         AddResults(response, request.Envelopes.Select(e => e.ToByteArray()).ToList());
         return Task.FromResult(response);
@@ -76,6 +83,7 @@ public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
         ArgumentNullException.ThrowIfNull(context);
         var response = new SubmitBatchResponse();
         var chunk = new List<byte[]>(ApiLimits.StreamChunkEnvelopes);
+        var chunkBytes = 0L;
         while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
         {
             if (response.Results.Count + chunk.Count >= MaxStreamEnvelopes)
@@ -86,17 +94,35 @@ public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
                     $"{MaxStreamEnvelopes} were submitted, send the rest in a new stream.");
             }
 
-            chunk.Add(requestStream.Current.Envelope.ToByteArray());
-            if (chunk.Count == ApiLimits.StreamChunkEnvelopes)
+            try
+            {
+                TakeRate(context, 1);
+            }
+            catch (RpcException)
+            {
+                // What came within the rate is admitted; the refusal says why the rest was not.
+                AddResults(response, chunk);
+                throw;
+            }
+
+            var envelope = requestStream.Current.Envelope.ToByteArray();
+            chunk.Add(envelope);
+            chunkBytes += envelope.Length;
+            // Held by count and by bytes: a chunk of large envelopes is admitted early rather than piling up.
+            if (chunk.Count == ApiLimits.StreamChunkEnvelopes || chunkBytes >= ApiLimits.StreamChunkBytes)
             {
                 AddResults(response, chunk);
                 chunk.Clear();
+                chunkBytes = 0;
             }
         }
 
         AddResults(response, chunk);
         return response;
     }
+
+    private void TakeRate(ServerCallContext context, int transactions) =>
+        RateLimiter?.Take(context.GetHttpContext().Connection.RemoteIpAddress, transactions);
 
     private void AddResults(SubmitBatchResponse response, IReadOnlyList<byte[]> envelopes)
     {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
@@ -7,16 +6,21 @@ using VoteChain.Protos.V1;
 namespace VoteChain.Networking.Peers;
 
 /// <summary>
-/// One outbound peer: a gossip stream kept open with reconnects and backoff, fed from a bounded queue (a slow or
-/// absent peer loses its oldest messages rather than growing memory), plus calls for heads and blocks. Every stream
-/// opens with the challenge-response handshake over this connection's TLS binding (<see cref="ClientHandshake"/>).
+/// One outbound peer: a gossip stream kept open with reconnects and backoff, fed from a <see cref="PeerOutbox"/> (a slow
+/// or absent peer loses its oldest messages rather than growing memory; consensus messages go first), plus calls for
+/// heads and blocks. Every stream opens with the challenge-response handshake over this connection's TLS binding
+/// (<see cref="ClientHandshake"/>).
 /// </summary>
 internal sealed partial class PeerConnection : IAsyncDisposable
 {
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(3);
 
-    private readonly Channel<PeerMessage> _queue;
+    /// <summary>Sent when the stream has been silent for a while: an empty message, which peers read and ignore.</summary>
+    private static readonly PeerMessage Heartbeat = new();
+
+    private readonly PeerOutbox _outbox;
+    private readonly PeerLimits _limits;
     private readonly GrpcChannel _channel;
     private readonly PeerService.PeerServiceClient _client;
     private readonly PeerDialing _dialing;
@@ -24,22 +28,19 @@ internal sealed partial class PeerConnection : IAsyncDisposable
     private readonly Uri _uri;
     private readonly ILogger _logger;
 
-    public PeerConnection(string url, PeerDialing dialing, int queueCapacity, ILogger logger)
+    public PeerConnection(string url, PeerDialing dialing, PeerLimits limits, ILogger logger)
     {
         Url = url;
         _uri = new Uri(url);
         _dialing = dialing;
         _tls = new PeerTls(dialing.Certificate);
         _logger = logger;
-        _queue = Channel.CreateBounded<PeerMessage>(new BoundedChannelOptions(queueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = true,
-        });
+        _limits = limits;
+        _outbox = new PeerOutbox(limits.ConsensusQueueBytes, limits.TransactionQueueBytes);
         _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
         {
-            MaxReceiveMessageSize = 256 * 1024 * 1024,
-            HttpHandler = _tls.CreateHandler(),
+            MaxReceiveMessageSize = limits.MaxResponseBytes,
+            HttpHandler = _tls.Secure(limits.CreateHandler()),
             DisposeHttpClient = true,
         });
         _client = new PeerService.PeerServiceClient(_channel);
@@ -71,7 +72,10 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         DemotedUntil = now + pause;
     }
 
-    public void Enqueue(PeerMessage message) => _queue.Writer.TryWrite(message);
+    public void Enqueue(PeerMessage message, int size) => _outbox.Enqueue(message, size);
+
+    /// <summary>Messages dropped because this peer's queue was full.</summary>
+    public long Dropped => _outbox.Dropped;
 
     /// <summary>Keeps the gossip stream up until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellation)
@@ -87,9 +91,18 @@ internal sealed partial class PeerConnection : IAsyncDisposable
                 Connected = true;
                 backoff = MinBackoff;
                 LogConnected(Url);
-                await foreach (var message in _queue.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+                while (true)
                 {
-                    await call.RequestStream.WriteAsync(message, cancellation).ConfigureAwait(false);
+                    while (_outbox.TryTake(out var message))
+                    {
+                        await call.RequestStream.WriteAsync(message, cancellation).ConfigureAwait(false);
+                    }
+
+                    // The peer closes streams that stay silent for its idle time; an empty message keeps this one open.
+                    if (!await _outbox.WaitAsync(_limits.Heartbeat, cancellation).ConfigureAwait(false))
+                    {
+                        await call.RequestStream.WriteAsync(Heartbeat, cancellation).ConfigureAwait(false);
+                    }
                 }
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -157,7 +170,6 @@ internal sealed partial class PeerConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
         _channel.Dispose();
         await Task.CompletedTask.ConfigureAwait(false);
     }

@@ -13,14 +13,15 @@ public sealed partial class PeerNetwork : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
 
-    public PeerNetwork(IEnumerable<string> peerUrls, PeerDialing dialing, ILoggerFactory loggers, int queueCapacity = 20_000,
+    /// <param name="limits">Queue bounds, heartbeat and answer bound per peer (see <see cref="PeerLimits.Default"/>).</param>
+    public PeerNetwork(IEnumerable<string> peerUrls, PeerDialing dialing, ILoggerFactory loggers, PeerLimits limits,
         TimeProvider? clock = null)
     {
         var logger = loggers.CreateLogger<PeerNetwork>();
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
         _peers = peerUrls.Distinct(StringComparer.OrdinalIgnoreCase)
-            .Select(url => new PeerConnection(url, dialing, queueCapacity, logger)).ToList();
+            .Select(url => new PeerConnection(url, dialing, limits, logger)).ToList();
     }
 
     public int Count => _peers.Count;
@@ -37,18 +38,20 @@ public sealed partial class PeerNetwork : IAsyncDisposable
     public void BroadcastTransaction(byte[] envelope, string? exceptEndpoint = null)
     {
         var message = new PeerMessage { Transaction = ByteString.CopyFrom(envelope) };
+        var size = message.CalculateSize();
         foreach (var peer in _peers.Where(p => !string.Equals(p.Url, exceptEndpoint, StringComparison.OrdinalIgnoreCase)))
         {
-            peer.Enqueue(message);
+            peer.Enqueue(message, size);
         }
     }
 
     public void BroadcastConsensus(ConsensusMessage consensus)
     {
         var message = new PeerMessage { Consensus = consensus };
+        var size = message.CalculateSize();
         foreach (var peer in _peers)
         {
-            peer.Enqueue(message);
+            peer.Enqueue(message, size);
         }
     }
 

@@ -77,7 +77,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
 
             if (peer is not null)
             {
-                await ReadGossipAsync(requestStream, peer, open.Token).ConfigureAwait(false);
+                await ReadGossipAsync(requestStream, peer, context.GetHttpContext().Connection.RemoteIpAddress, open.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -86,7 +86,8 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
         }
     }
 
-    private async Task ReadGossipAsync(IAsyncStreamReader<PeerMessage> requestStream, PeerIdentity peer, CancellationToken cancellation)
+    private async Task ReadGossipAsync(IAsyncStreamReader<PeerMessage> requestStream, PeerIdentity peer, System.Net.IPAddress? address,
+        CancellationToken cancellation)
     {
         LogConnected(peer.ToString(), peer.IsValidator);
         while (await requestStream.MoveNext(cancellation).ConfigureAwait(false))
@@ -94,7 +95,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
             var message = requestStream.Current;
             switch (message.KindCase)
             {
-                case PeerMessage.KindOneofCase.Transaction:
+                case PeerMessage.KindOneofCase.Transaction when AdmitsTransaction(peer, address):
                     _inbox.OnTransaction(message.Transaction.ToByteArray(), peer);
                     break;
                 case PeerMessage.KindOneofCase.Consensus when peer.IsValidator:

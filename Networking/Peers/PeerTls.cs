@@ -12,20 +12,16 @@ internal sealed class PeerTls(X509Certificate2? ownCertificate)
 {
     private byte[] _serverCertificateHash = [];
 
-    public HttpMessageHandler CreateHandler()
+    /// <summary>Adds the certificate handling to a peer channel's handler (see <see cref="PeerLimits.CreateHandler"/>).</summary>
+    public SocketsHttpHandler Secure(SocketsHttpHandler handler)
     {
-        // As gRPC's own handler would be set up, plus the certificate handling.
-        var handler = new SocketsHttpHandler
+        ArgumentNullException.ThrowIfNull(handler);
+        handler.SslOptions = new SslClientAuthenticationOptions
         {
-            EnableMultipleHttp2Connections = true,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            SslOptions = new SslClientAuthenticationOptions
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    Volatile.Write(ref _serverCertificateHash, ConnectionBinding.HashOf(certificate));
-                    return true;
-                },
+                Volatile.Write(ref _serverCertificateHash, ConnectionBinding.HashOf(certificate));
+                return true;
             },
         };
         if (ownCertificate is not null)

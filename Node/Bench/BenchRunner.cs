@@ -6,6 +6,7 @@ using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.Transactions;
+using VoteChain.Networking.Limits;
 using VoteChain.Node.Cli;
 using VoteChain.Node.Cli.Client;
 using VoteChain.Protos.V1;
@@ -111,8 +112,7 @@ internal sealed class BenchRunner
                 var range = Enumerable.Range(batch * batchSize, Math.Min(batchSize, envelopes.Length - (batch * batchSize))).ToList();
                 var request = new SubmitBatchRequest { Envelopes = { range.Select(i => ByteString.CopyFrom(envelopes[i])) } };
                 run.Submitted(range.Select(i => ids[i]));
-                var response = await node.Api.SubmitBatchAsync(request, deadline: NodeClient.Deadline(), cancellationToken: cancellation)
-                    .ConfigureAwait(false);
+                var response = await SubmitWithinRateAsync(node, request, cancellation).ConfigureAwait(false);
                 for (var i = 0; i < range.Count; i++)
                 {
                     if (response.Results[i].Code != RejectCode.Unspecified)
@@ -137,6 +137,29 @@ internal sealed class BenchRunner
         }
 
         return run;
+    }
+
+    /// <summary>
+    /// Submits a batch, waiting and trying again while the node refuses it for the submit rate of this client's address
+    /// (limits.submit_rate_per_second): a benchmark from one address is exactly what that limit slows down.
+    /// </summary>
+    private static async Task<SubmitBatchResponse> SubmitWithinRateAsync(NodeClient node, SubmitBatchRequest request,
+        CancellationToken cancellation)
+    {
+        while (true)
+        {
+            try
+            {
+                return await node.Api.SubmitBatchAsync(request, deadline: NodeClient.Deadline(), cancellationToken: cancellation)
+                    .ConfigureAwait(false);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted
+                && int.TryParse(e.Trailers.GetValue(SubmitRateLimiter.RetryAfterTrailer), out var waitMs))
+            {
+                // The node's word on when to come back, within reason.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(waitMs, 10, 5_000)), cancellation).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Follows committed blocks and timestamps each benchmark vote as its block arrives.</summary>

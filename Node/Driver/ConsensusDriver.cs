@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Google.Protobuf;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,6 +5,7 @@ using VoteChain.Consensus.Pbft;
 using VoteChain.Networking.Events;
 using VoteChain.Networking.Mempool;
 using VoteChain.Networking.Peers;
+using VoteChain.Protos.V1;
 using VoteChain.Storage;
 using VoteChain.Storage.Signing;
 
@@ -18,12 +18,8 @@ namespace VoteChain.Node.Driver;
 /// </summary>
 internal sealed partial class ConsensusDriver : BackgroundService
 {
-    private readonly Channel<IEngineInput> _inputs = Channel.CreateBounded<IEngineInput>(new BoundedChannelOptions(100_000)
-    {
-        // Under overload, dropping a peer message is safe (messages are re-sent); blocking the network is not.
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = true,
-    });
+    // Ticks and "work pending" are coalesced, peer messages queued per peer by bytes: a flood starves nothing.
+    private readonly EngineInbox _inputs;
 
     /// <summary>How many pending transactions a view change gossips again (a bounded nudge, not a flood).</summary>
     private const int RegossipOnViewChange = 256;
@@ -44,8 +40,9 @@ internal sealed partial class ConsensusDriver : BackgroundService
     /// <param name="signState">Where the validator's sign-state is persisted; null for an observer, which never signs.</param>
     public ConsensusDriver(PbftEngine engine, ChainStore store, SignStateFile? signState, Mempool mempool, ChainExecutor executor, BlockProducer producer,
         PeerNetwork peers, ChainEvents events, EvidenceRecorder evidence, TimeSpan tick, IHostApplicationLifetime lifetime,
-        ILogger<ConsensusDriver> logger)
+        ILogger<ConsensusDriver> logger, long inboxPeerBytes = 32L << 20)
     {
+        _inputs = new EngineInbox(inboxPeerBytes);
         _lifetime = lifetime;
         _engine = engine;
         _store = store;
@@ -77,7 +74,28 @@ internal sealed partial class ConsensusDriver : BackgroundService
     /// <summary>Equivocation evidence stored, read from the store so that it survives restarts.</summary>
     public long Evidence => _evidence.Count;
 
-    public void Post(IEngineInput input) => _inputs.Writer.TryWrite(input);
+    /// <summary>Time passed, work is pending, or sync fetched a block. Consensus messages go through <see cref="PostConsensus"/>.</summary>
+    public void Post(IEngineInput input)
+    {
+        switch (input)
+        {
+            case Tick:
+                _inputs.PostTick();
+                break;
+            case WorkPending:
+                _inputs.PostWorkPending();
+                break;
+            case BlockFetched fetched:
+                _inputs.PostFetched(fetched);
+                break;
+            default:
+                throw new ArgumentException($"{input.GetType().Name} is not posted from outside the driver", nameof(input));
+        }
+    }
+
+    /// <summary>A consensus message from the peer with the given key (hex), queued with that peer's others.</summary>
+    public void PostConsensus(ConsensusMessage message, string peer) =>
+        _inputs.PostConsensus(new MessageReceived(message), peer, message.CalculateSize());
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -93,14 +111,20 @@ internal sealed partial class ConsensusDriver : BackgroundService
             }
         }, ticking.Token);
 
-        Post(new WorkPending(_mempool.Count > 0));
+        _inputs.PostWorkPending();
         try
         {
-            await foreach (var input in _inputs.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            var running = true;
+            while (running)
             {
-                if (!TryHandle(input))
+                while (running && _inputs.TryTake(out var input))
                 {
-                    break;
+                    running = TryHandle(input);
+                }
+
+                if (running)
+                {
+                    await _inputs.WaitAsync(stoppingToken).ConfigureAwait(false);
                 }
             }
         }

@@ -32,7 +32,8 @@ internal sealed class NodeInbox : IPeerInbox
         }
     }
 
-    public void OnConsensus(ConsensusMessage message, PeerIdentity from) => _driver.Post(new MessageReceived(message));
+    public void OnConsensus(ConsensusMessage message, PeerIdentity from) =>
+        _driver.PostConsensus(message, Convert.ToHexStringLower(from.PublicKey));
 
     /// <summary>A transaction the mempool took (from a client, or from a peer when <paramref name="fromEndpoint"/> is set).</summary>
     public void Accepted(byte[] envelope, string? fromEndpoint = null)

@@ -38,6 +38,8 @@ public sealed class NodeOptions
     /// <summary>The certificate and key to serve TLS with; both unset serves plain http (local use).</summary>
     public TlsSettings Tls { get; set; } = new();
 
+    public LimitSettings Limits { get; set; } = new();
+
     [ConfigurationKeyName("log_level")]
     public string LogLevel { get; set; } = "Information";
 

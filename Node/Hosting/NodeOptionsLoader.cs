@@ -70,6 +70,8 @@ public static class NodeOptionsLoader
             problems.Add("tls needs both certificate and key (or neither, to serve plain http)");
         }
 
+        problems.AddRange(options.Limits.Problems());
+
         if (options.TickMs is < 5 or > 1000)
         {
             problems.Add($"tick_ms {options.TickMs} is outside 5..1000");

@@ -11,6 +11,7 @@ using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.Rules;
 using VoteChain.Networking.Api;
 using VoteChain.Networking.Events;
+using VoteChain.Networking.Limits;
 using VoteChain.Networking.Mempool;
 using VoteChain.Networking.Peers;
 using VoteChain.Node.Cli;
@@ -45,8 +46,11 @@ public static class NodeRuntime
         var builder = WebApplication.CreateSlimBuilder();
         ConfigureLogging(builder.Logging, options, logging);
         var certificate = TlsEndpoint.LoadCertificate(options);
+        var perAddress = new ConnectionsPerAddress(options.Limits.MaxConnectionsPerAddress);
+        builder.WebHost.ConfigureKestrel(k => KestrelLimits.Apply(k, options.Limits, perAddress));
         builder.WebHost.ConfigureKestrel(k => TlsEndpoint.Listen(k, listen, certificate));
         builder.Services.AddGrpc(ApiHosting.Configure)
+            .AddServiceOptions<ApiService>(o => o.MaxReceiveMessageSize = KestrelLimits.ApiServiceMessageBytes(options))
             .AddServiceOptions<PeerServiceImpl>(o => o.MaxReceiveMessageSize = PeerServiceImpl.MaxMessageBytes(genesis.Params, genesis.Validators.Count));
         builder.Services.AddGrpcHealthChecks().AddCheck<ConsensusHealthCheck>("consensus");
         builder.Services.AddGrpcReflection();
@@ -87,9 +91,14 @@ public static class NodeRuntime
         // The peers exist before the host does, so they get a logger factory of their own, set up the same way:
         // a peer set aside by sync, or lost, is worth a line in the node's log.
         var peerLoggers = LoggerFactory.Create(l => ConfigureLogging(l, options, logging));
-        var peers = new PeerNetwork(peerUrls, new PeerDialing(self, certificate, PeerDialing.KeysByEndpoint(genesis.Validators)), peerLoggers);
+        var peers = new PeerNetwork(peerUrls, new PeerDialing(self, certificate, PeerDialing.KeysByEndpoint(genesis.Validators)), peerLoggers,
+            KestrelLimits.Peers(options.Limits, genesis.Params));
 
+        var submitRate = new SubmitRateLimiter(options.Limits.SubmitRatePerSecond, options.Limits.SubmitBurst);
+        var peerTransactionRate = new SubmitRateLimiter(options.Limits.PeerTransactionRatePerSecond,
+            (int)Math.Min(int.MaxValue, 2L * options.Limits.PeerTransactionRatePerSecond));
         builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(KestrelLimits.Bounds(options, genesis));
         builder.Services.AddSingleton(chain);
         builder.Services.AddSingleton(mempool);
         builder.Services.AddSingleton(events);
@@ -102,7 +111,7 @@ public static class NodeRuntime
             return new ConsensusDriver(engine, store, signing?.File, mempool, executor, new BlockProducer(chain, store, mempool, executor, clock), peers,
                 events, new EvidenceRecorder(store.Evidence, chain, clock), TimeSpan.FromMilliseconds(options.TickMs),
                 s.GetRequiredService<IHostApplicationLifetime>(),
-                s.GetRequiredService<ILogger<ConsensusDriver>>());
+                s.GetRequiredService<ILogger<ConsensusDriver>>(), options.Limits.InboxPeerBytes);
         });
         builder.Services.AddHostedService(s => s.GetRequiredService<ConsensusDriver>());
         builder.Services.AddSingleton<BlockSyncer>();
@@ -113,18 +122,26 @@ public static class NodeRuntime
             s.GetRequiredService<ConsensusDriver>(), s.GetRequiredService<BlockSyncer>(), validatorIndex is not null));
         builder.Services.AddSingleton(s => new PeerServiceImpl(store, s.GetRequiredService<IPeerInbox>(), chain.Validators,
             self, Networking.Peers.ConnectionBinding.HashOf(certificate), clock, s.GetRequiredService<ILogger<PeerServiceImpl>>(),
-            s.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
+            s.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping)
+        {
+            TransactionRate = peerTransactionRate,
+        });
         builder.Services.AddSingleton(s => new ApiService(store, mempool, events, s.GetRequiredService<INodeStatusSource>(),
-            envelope => s.GetRequiredService<NodeInbox>().Accepted(envelope)));
+            envelope => s.GetRequiredService<NodeInbox>().Accepted(envelope))
+        {
+            RateLimiter = submitRate,
+        });
 
         var app = builder.Build();
+        app.UseRequestGuard(app.Services.GetRequiredService<RequestBounds>());
         app.MapGrpcService<PeerServiceImpl>();
         app.MapGrpcService<ApiService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.Lifetime.ApplicationStarted.Register(peers.Start);
         app.Lifetime.ApplicationStopping.Register(events.Close);
-        return new NodeInstance(app, options, [peers, peerLoggers, store, key, .. certificate is null ? Array.Empty<object>() : [certificate]]);
+        return new NodeInstance(app, options,
+            [peers, peerLoggers, store, key, submitRate, peerTransactionRate, .. certificate is null ? Array.Empty<object>() : [certificate]]);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, NodeOptions options, Action<ILoggingBuilder>? more)

@@ -77,8 +77,15 @@ public sealed class BadInputTests
     [Test]
     public async Task A_transaction_over_the_transaction_limit_is_too_large()
     {
-        var e = await Refused(new byte[300 * 1024]);
-        Assert.That(Reason(e), Is.EqualTo("TOO_LARGE"));
+        // Over max_tx_bytes + framing, the request message itself is refused from its length prefix, unread (limits).
+        var unread = await Refused(new byte[300 * 1024]);
+        Assert.That(unread.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted));
+        Assert.That(unread.Status.Detail, Does.Contain("over this node's limit"));
+
+        // Just over max_tx_bytes it is read, and the mempool's rule names it.
+        var judged = await Refused(new byte[(256 * 1024) + 1]);
+        Assert.That(Reason(judged), Is.EqualTo("TOO_LARGE"));
+        await StillServing();
     }
 
     [Test]

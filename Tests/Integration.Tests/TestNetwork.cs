@@ -124,6 +124,9 @@ internal sealed class TestNetwork : IAsyncDisposable
     /// its shutdown, unlike <c>votechain start</c>), so a test must ask.</summary>
     public string? Fatal(int node) => _nodes[node].App?.Fatal;
 
+    /// <summary>The running node's services (null when stopped), for tests that read a node's own counters.</summary>
+    public IServiceProvider? Services(int node) => _nodes[node].App?.App.Services;
+
     public async Task StartAsync(int node)
     {
         var slot = _nodes[node];

@@ -1,0 +1,36 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace VoteChain.Networking.Limits;
+
+/// <summary>
+/// Puts every gRPC request body behind a <see cref="GuardedRequestBody"/>, so the per-method message bounds and the
+/// stream timeouts hold before grpc-dotnet buffers anything.
+/// </summary>
+public static class RequestGuard
+{
+    /// <summary>Call before the gRPC services are mapped.</summary>
+    public static IApplicationBuilder UseRequestGuard(this IApplicationBuilder app, RequestBounds bounds)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(bounds);
+        return app.Use((context, next) =>
+        {
+            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                var path = context.Request.Path.Value ?? "";
+                var guarded = new GuardedRequestBody(context.Request.BodyReader, bounds, path.TrimStart('/'));
+                context.Features.Set<IRequestBodyPipeFeature>(new GuardedBodyFeature(guarded));
+            }
+
+            return next(context);
+        });
+    }
+
+    private sealed class GuardedBodyFeature(PipeReader reader) : IRequestBodyPipeFeature
+    {
+        public PipeReader Reader { get; } = reader;
+    }
+}

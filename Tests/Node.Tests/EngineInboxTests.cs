@@ -1,0 +1,124 @@
+using Google.Protobuf;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Node.Driver;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Node.Tests;
+
+/// <summary>
+/// The driver's inbox under floods (issue 9: one 100,000-entry queue shared by ticks, peer messages and one nudge per
+/// transaction, dropping the newest, let a transaction flood or one chatty peer crowd out ticks and consensus).
+/// </summary>
+public sealed class EngineInboxTests
+{
+    private static MessageReceived Vote(ulong height, uint sender) => new(new ConsensusMessage
+    {
+        PhaseVote = new PhaseVote { Height = height, Sender = sender, Signature = ByteString.CopyFrom(new byte[64]) },
+    });
+
+    private static void Post(EngineInbox inbox, MessageReceived message, string peer) =>
+        inbox.PostConsensus(message, peer, message.Message.CalculateSize());
+
+    private static List<IEngineInput> TakeAll(EngineInbox inbox)
+    {
+        var taken = new List<IEngineInput>();
+        while (inbox.TryTake(out var input))
+        {
+            taken.Add(input);
+        }
+
+        return taken;
+    }
+
+    [Test]
+    public void A_transaction_flood_and_a_chatty_peer_do_not_starve_ticks_or_another_peer_s_messages()
+    {
+        var inbox = new EngineInbox(peerBytes: 64 * 1024);
+        for (var i = 0; i < 200_000; i++)
+        {
+            inbox.PostWorkPending();
+            Post(inbox, Vote((ulong)i, 0), "chatty");
+        }
+
+        inbox.PostTick();
+        Post(inbox, Vote(7, 1), "quiet");
+
+        var first = Enumerable.Range(0, 4).Select(_ => inbox.TryTake(out var input) ? input : null).ToList();
+
+        Assert.That(first[0], Is.SameAs(Tick.Instance), "the tick is served first");
+        Assert.That(first[1], Is.InstanceOf<WorkPending>(), "200,000 transactions are one nudge");
+        Assert.That(first.Skip(2).OfType<MessageReceived>().Select(m => m.Message.PhaseVote.Sender), Does.Contain(1u),
+            "the quiet peer's message comes within one round of the chatty one's");
+    }
+
+    [Test]
+    public void Ticks_and_the_work_nudge_are_never_dropped_whatever_floods_in()
+    {
+        var inbox = new EngineInbox(peerBytes: 4 * 1024);
+        for (var i = 0; i < 100_000; i++)
+        {
+            Post(inbox, Vote((ulong)i, 0), "chatty");
+            inbox.PostWorkPending();
+            if (i % 1_000 == 0)
+            {
+                inbox.PostTick();
+            }
+        }
+
+        var taken = TakeAll(inbox);
+
+        Assert.That(taken.Count(t => t is Tick), Is.EqualTo(100), "every tick arrives");
+        Assert.That(taken.Count(t => t is WorkPending), Is.EqualTo(1));
+        Assert.That(taken.OfType<MessageReceived>().Sum(m => m.Message.CalculateSize()), Is.LessThanOrEqualTo(4 * 1024),
+            "the chatty peer holds at most its own byte bound");
+        Assert.That(taken.OfType<MessageReceived>().Last().Message.PhaseVote.Height, Is.EqualTo(99_999UL), "its oldest were dropped");
+        Assert.That(inbox.Dropped, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void Peers_are_served_round_robin_and_each_in_its_own_order()
+    {
+        var inbox = new EngineInbox(peerBytes: 1 << 20);
+        for (var i = 0; i < 3; i++)
+        {
+            Post(inbox, Vote((ulong)i, 0), "a");
+        }
+
+        Post(inbox, Vote(10, 1), "b");
+        Post(inbox, Vote(11, 1), "b");
+
+        var order = TakeAll(inbox).OfType<MessageReceived>().Select(m => (m.Message.PhaseVote.Sender, m.Message.PhaseVote.Height)).ToList();
+
+        Assert.That(order, Is.EqualTo(new (uint, ulong)[] { (0, 0), (1, 10), (0, 1), (1, 11), (0, 2) }));
+    }
+
+    [Test]
+    public void Fetched_blocks_have_their_own_bounded_lane()
+    {
+        var inbox = new EngineInbox(peerBytes: 1 << 20);
+        var block = new BlockFetched(new byte[1024 * 1024], "peer");
+        for (var i = 0; i < 100; i++)
+        {
+            inbox.PostFetched(block);
+        }
+
+        Post(inbox, Vote(1, 0), "a");
+        var taken = TakeAll(inbox);
+
+        Assert.That(taken.Count(t => t is BlockFetched), Is.EqualTo((int)(EngineInbox.FetchedBlockBytes / (1024 * 1024))));
+        Assert.That(taken.OfType<MessageReceived>().Count(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_driver_waiting_for_input_wakes_when_something_is_posted()
+    {
+        var inbox = new EngineInbox(peerBytes: 1 << 20);
+        Assert.That(inbox.TryTake(out _), Is.False);
+        var waiting = inbox.WaitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+
+        inbox.PostTick();
+        await waiting;
+
+        Assert.That(inbox.TryTake(out var input) && input is Tick, Is.True);
+    }
+}

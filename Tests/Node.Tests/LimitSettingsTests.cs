@@ -1,0 +1,34 @@
+using VoteChain.Node.Hosting;
+
+namespace VoteChain.Node.Tests;
+
+public sealed class LimitSettingsTests
+{
+    [Test]
+    public void The_defaults_are_usable()
+    {
+        Assert.That(NodeOptionsLoader.Problems(new NodeOptions()), Is.Empty);
+    }
+
+    [Test]
+    public void Unusable_limits_are_each_named_in_one_line()
+    {
+        var options = new NodeOptions
+        {
+            Limits = new LimitSettings
+            {
+                MaxConnectionsPerAddress = 0, StreamWindowBytes = 1_000, DataRateGraceSeconds = 1, SubmitRatePerSecond = 100, SubmitBurst = 10,
+            },
+        };
+
+        var problems = NodeOptionsLoader.Problems(options);
+
+        Assert.That(problems, Is.EquivalentTo(new[]
+        {
+            "limits.max_connections_per_address must be positive, got 0",
+            "limits.stream_window_bytes 1000 is below the HTTP/2 minimum of 65535",
+            "limits.data_rate_grace_seconds 1 is outside (1, 86400]",
+            "limits.submit_burst 10 is below limits.submit_rate_per_second 100",
+        }));
+    }
+}
