@@ -3,7 +3,8 @@
 # one bad-signature envelope (CPU). Starts a 1-validator devnet in a temporary folder, runs scripts/attack/attack.cs
 # against it, prints the node's CPU seconds and resident memory (from /proc), and stops the devnet.
 # Environment: EXE (votechain executable, default: this checkout's Release build), PORT (default 7800),
-# STREAM_MESSAGES (default 250), FLOOD_REQUESTS (default 10).
+# STREAM_MESSAGES (default 250), FLOOD_REQUESTS (default 10). Node settings can be changed with VOTECHAIN_ variables,
+# e.g. VOTECHAIN_limits__submit_rate_per_second=1000000 to see the flood's cost without the rate limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${PORT:-7800}"
@@ -31,4 +32,6 @@ grep -q "^running" "$work/devnet.out" || { echo "the devnet did not start" >&2; 
 pid="$(pgrep -f -- "start --home $work/devnet/validator0" | head -1)"
 url="http://127.0.0.1:$port"
 dotnet run scripts/attack/attack.cs -- "$url" "$pid" big-stream "${STREAM_MESSAGES:-250}"
+# The largest envelope a node takes (mempool.max_tx_bytes is 256 KiB by default), many of them on one stream.
+dotnet run scripts/attack/attack.cs -- "$url" "$pid" big-stream 2000 $((256 * 1024 - 64))
 dotnet run scripts/attack/attack.cs -- "$url" "$pid" bad-flood "${FLOOD_REQUESTS:-10}"

@@ -3,7 +3,7 @@
 #:property PublishAot=false
 // Attack probe: runs one hostile client pattern against a node's public API on loopback and reports what it cost
 // the node (resident memory and CPU seconds read from /proc/PID), so a defence can be measured before and after.
-// Usage: dotnet run attack.cs -- URL NODE_PID big-stream|bad-flood [COUNT]
+// Usage: dotnet run attack.cs -- URL NODE_PID big-stream [COUNT [BYTES]] | bad-flood [COUNT]
 using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
@@ -32,9 +32,10 @@ var clock = Stopwatch.StartNew();
 string outcome;
 if (mode == "big-stream")
 {
-    // COUNT messages of 4 MiB each on one SubmitStream.
+    // COUNT messages of BYTES (default 4 MiB) each on one SubmitStream.
     var count = args.Length > 3 ? int.Parse(args[3]) : 250;
-    var envelope = new TxEnvelope { Payload = ByteString.CopyFrom(new byte[(4 << 20) - 200]), Signer = ByteString.CopyFrom(new byte[32]), Signature = ByteString.CopyFrom([0x58, .. Enumerable.Repeat((byte)0x66, 31), 1, .. new byte[31]]) }.ToByteString();
+    var bytes = args.Length > 4 ? int.Parse(args[4]) : 4 << 20;
+    var envelope = new TxEnvelope { Payload = ByteString.CopyFrom(new byte[bytes - 200]), Signer = ByteString.CopyFrom(new byte[32]), Signature = ByteString.CopyFrom([0x58, .. Enumerable.Repeat((byte)0x66, 31), 1, .. new byte[31]]) }.ToByteString();
     var sent = 0;
     try
     {
