@@ -14,21 +14,8 @@ if [[ -z "${EXE:-}" ]]; then
   EXE=Node/bin/Release/net10.0/votechain
 fi
 
-"$EXE" devnet --dir "$work/devnet" --validators 1 --observers 0 --base-port "$port" > "$work/devnet.out" 2>&1 &
-devnet=$!
-stop() {
-  kill -TERM "$devnet" 2>/dev/null || true
-  wait "$devnet" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap stop EXIT
-
-for _ in $(seq 1 240); do
-  grep -q "^running" "$work/devnet.out" && break
-  kill -0 "$devnet" 2>/dev/null || { cat "$work/devnet.out"; exit 1; }
-  sleep 0.5
-done
-grep -q "^running" "$work/devnet.out" || { echo "the devnet did not start" >&2; cat "$work/devnet.out"; exit 1; }
+source scripts/lib/devnet.sh
+start_devnet "$EXE" "$work" --validators 1 --observers 0 --base-port "$port"
 pid="$(pgrep -f -- "start --home $work/devnet/validator0" | head -1)"
 url="http://127.0.0.1:$port"
 dotnet run scripts/attack/attack.cs -- "$url" "$pid" big-stream "${STREAM_MESSAGES:-250}"

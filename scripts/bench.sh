@@ -15,22 +15,8 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/votechain-bench.XXXXXX")"
 dotnet build Node -c Release --nologo -v quiet
 exe=Node/bin/Release/net10.0/votechain
 
-"$exe" devnet --dir "$work/devnet" --validators 4 --observers 0 --base-port "$port" "${tls[@]}" > "$work/devnet.out" 2>&1 &
-devnet=$!
-stop() {
-  kill -TERM "$devnet" 2>/dev/null || true
-  wait "$devnet" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap stop EXIT
-
-# Wait (bounded) until the devnet says its nodes serve.
-for _ in $(seq 1 240); do
-  grep -q "^running" "$work/devnet.out" && break
-  kill -0 "$devnet" 2>/dev/null || { cat "$work/devnet.out"; exit 1; }
-  sleep 0.5
-done
-grep -q "^running" "$work/devnet.out" || { echo "the devnet did not start" >&2; cat "$work/devnet.out"; exit 1; }
+source scripts/lib/devnet.sh
+start_devnet "$exe" "$work" --validators 4 --observers 0 --base-port "$port" "${tls[@]}"
 
 if [ "$scheme" = https ]; then
   export VOTECHAIN_TLS_CA="$(sed -n 's/^tls ca: //p' "$work/devnet.out")"

@@ -1,0 +1,25 @@
+# Sourced by the scripts that need a throwaway devnet. start_devnet EXE WORK ARGS... starts `EXE devnet --dir
+# WORK/devnet ARGS...` in the background (output in WORK/devnet.out), stops it and removes WORK on exit (also on
+# Ctrl-C or error), and returns once the devnet says its nodes serve (bounded wait).
+start_devnet() {
+  local exe="$1" work="$2"
+  shift 2
+  "$exe" devnet --dir "$work/devnet" "$@" > "$work/devnet.out" 2>&1 &
+  devnet_pid=$!
+  devnet_work="$work"
+  trap stop_devnet EXIT
+  for _ in $(seq 1 240); do
+    grep -q "^running" "$work/devnet.out" && return 0
+    kill -0 "$devnet_pid" 2>/dev/null || { cat "$work/devnet.out"; exit 1; }
+    sleep 0.5
+  done
+  echo "the devnet did not start" >&2
+  cat "$work/devnet.out"
+  exit 1
+}
+
+stop_devnet() {
+  kill -TERM "$devnet_pid" 2>/dev/null || true
+  wait "$devnet_pid" 2>/dev/null || true
+  rm -rf "$devnet_work"
+}
