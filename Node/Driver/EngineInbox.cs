@@ -7,18 +7,26 @@ namespace VoteChain.Node.Driver;
 /// <summary>
 /// What waits for the consensus driver, shaped so that no flood can crowd out what consensus needs:
 /// <list type="bullet">
-/// <item>ticks are a counter and "work pending" a flag: however many arrive, they take no room and are never dropped;</item>
+/// <item>ticks are a small counter and "work pending" a flag: however many transactions arrive, neither takes room or is
+/// dropped;</item>
+/// <item>ticks wait at most <see cref="MaxPendingTicks"/> deep and take turns with the other inputs, so a burst of ticks
+/// after a stall (a slow disk, a long block) cannot add up to a view timeout while the Prepares that arrived meanwhile
+/// are still queued: the engine's clock lags by the stall instead, which costs a timeout a little later, never safety;</item>
 /// <item>consensus messages sit in one queue per sending peer, bounded in bytes (a full queue drops that peer's oldest
 /// message, which the engine's re-sends make good), and are served round-robin, so a chatty peer delays only itself;</item>
 /// <item>fetched blocks (block sync, one batch at a time) have a lane of their own.</item>
 /// </list>
-/// Each take serves a pending tick first, then the work flag, then a fetched block, then the next peer's message.
+/// Each take serves a pending tick first (unless the previous take was a tick and something else waits), then the work
+/// flag, then a fetched block, then the next peer's message.
 /// Many threads post; one (the driver) takes.
 /// </summary>
 internal sealed class EngineInbox
 {
     /// <summary>Fetched blocks held at most: several sync batches (sync waits for each before fetching the next).</summary>
     public const long FetchedBlockBytes = 64L * 1024 * 1024;
+
+    /// <summary>Ticks held while the driver is busy; more are dropped (the time of a stall is not counted twice).</summary>
+    public const int MaxPendingTicks = 2;
 
     private readonly long _peerBytes;
     private readonly object _gate = new();
@@ -30,6 +38,7 @@ internal sealed class EngineInbox
     private long _fetchedDropped;
     private long _ticks;
     private bool _workPending;
+    private bool _lastWasTick;
     private int _next;
 
     /// <param name="peerBytes">Bytes of consensus messages held per sending peer.</param>
@@ -55,7 +64,7 @@ internal sealed class EngineInbox
     {
         lock (_gate)
         {
-            _ticks++;
+            _ticks = Math.Min(_ticks + 1, MaxPendingTicks);
         }
 
         _signal.Set();
@@ -113,36 +122,55 @@ internal sealed class EngineInbox
     {
         lock (_gate)
         {
-            if (_ticks > 0)
+            if (_ticks > 0 && !_lastWasTick && TakeTick(out input))
             {
-                _ticks--;
-                input = Tick.Instance;
                 return true;
             }
 
-            if (_workPending)
+            _lastWasTick = false;
+            if (TakeOther(out input) || (_ticks > 0 && TakeTick(out input)))
             {
-                _workPending = false;
-                input = new WorkPending(true);
                 return true;
             }
+        }
 
-            if (_fetched.TryDequeue(out var fetched))
+        input = null!;
+        return false;
+    }
+
+    private bool TakeTick(out IEngineInput input)
+    {
+        _ticks--;
+        _lastWasTick = true;
+        input = Tick.Instance;
+        return true;
+    }
+
+    /// <summary>The work flag, a fetched block, or the next peer's message, in that order.</summary>
+    private bool TakeOther(out IEngineInput input)
+    {
+        if (_workPending)
+        {
+            _workPending = false;
+            input = new WorkPending(true);
+            return true;
+        }
+
+        if (_fetched.TryDequeue(out var fetched))
+        {
+            _fetchedBytes -= fetched.Block.Length;
+            input = fetched;
+            return true;
+        }
+
+        for (var i = 0; i < _rotation.Count; i++)
+        {
+            var lane = _rotation[_next];
+            _next = (_next + 1) % _rotation.Count;
+            if (lane.TryDequeue(out var message))
             {
-                _fetchedBytes -= fetched.Block.Length;
-                input = fetched;
+                input = message;
                 return true;
-            }
-
-            for (var i = 0; i < _rotation.Count; i++)
-            {
-                var lane = _rotation[_next];
-                _next = (_next + 1) % _rotation.Count;
-                if (lane.TryDequeue(out var message))
-                {
-                    input = message;
-                    return true;
-                }
             }
         }
 

@@ -55,24 +55,78 @@ public sealed class EngineInboxTests
     public void Ticks_and_the_work_nudge_are_never_dropped_whatever_floods_in()
     {
         var inbox = new EngineInbox(peerBytes: 4 * 1024);
-        for (var i = 0; i < 100_000; i++)
+        var ticks = 0;
+        var nudges = 0;
+        var messages = new List<MessageReceived>();
+        for (var round = 0; round < 100; round++)
         {
-            Post(inbox, Vote((ulong)i, 0), "chatty");
-            inbox.PostWorkPending();
-            if (i % 1_000 == 0)
+            for (var i = 0; i < 1_000; i++)
             {
-                inbox.PostTick();
+                Post(inbox, Vote((ulong)((round * 1_000) + i), 0), "chatty");
+                inbox.PostWorkPending();
+            }
+
+            // The driver keeps up with the clock: a tick posted in a flood is served within the next two takes.
+            inbox.PostTick();
+            for (var take = 0; take < 2 && inbox.TryTake(out var input); take++)
+            {
+                ticks += input is Tick ? 1 : 0;
+                nudges += input is WorkPending ? 1 : 0;
+                if (input is MessageReceived message)
+                {
+                    messages.Add(message);
+                }
+            }
+        }
+
+        var rest = TakeAll(inbox);
+        messages.AddRange(rest.OfType<MessageReceived>());
+
+        Assert.That(ticks, Is.EqualTo(100), "every tick arrives in its round");
+        Assert.That(nudges + rest.Count(t => t is WorkPending), Is.LessThanOrEqualTo(100), "a round of 1,000 transactions is one nudge");
+        Assert.That(rest.OfType<MessageReceived>().Sum(m => m.Message.CalculateSize()), Is.LessThanOrEqualTo(4 * 1024),
+            "the chatty peer holds at most its own byte bound");
+        Assert.That(messages.Last().Message.PhaseVote.Height, Is.EqualTo(99_999UL), "its oldest were dropped");
+        Assert.That(inbox.Dropped, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void A_burst_of_ticks_after_a_stall_cannot_run_ahead_of_the_consensus_messages_queued_meanwhile()
+    {
+        // The driver stalled (a slow disk, a long block) for 50 ticks while 10 Prepares arrived: the engine must see the
+        // Prepares before the stalled time can add up to a view timeout (issue 9 review, finding 9).
+        var inbox = new EngineInbox(peerBytes: 1 << 20);
+        for (var i = 0; i < 50; i++)
+        {
+            inbox.PostTick();
+            if (i % 5 == 0)
+            {
+                Post(inbox, Vote((ulong)i, 1), "a");
             }
         }
 
         var taken = TakeAll(inbox);
+        var lastMessage = taken.FindLastIndex(t => t is MessageReceived);
+        var ticksBeforeLastMessage = taken.Take(lastMessage).Count(t => t is Tick);
 
-        Assert.That(taken.Count(t => t is Tick), Is.EqualTo(100), "every tick arrives");
-        Assert.That(taken.Count(t => t is WorkPending), Is.EqualTo(1));
-        Assert.That(taken.OfType<MessageReceived>().Sum(m => m.Message.CalculateSize()), Is.LessThanOrEqualTo(4 * 1024),
-            "the chatty peer holds at most its own byte bound");
-        Assert.That(taken.OfType<MessageReceived>().Last().Message.PhaseVote.Height, Is.EqualTo(99_999UL), "its oldest were dropped");
-        Assert.That(inbox.Dropped, Is.GreaterThan(0));
+        Assert.That(taken.OfType<MessageReceived>().Count(), Is.EqualTo(10));
+        Assert.That(ticksBeforeLastMessage, Is.LessThanOrEqualTo(EngineInbox.MaxPendingTicks),
+            () => $"taken: {string.Join(" ", taken.Select(t => t.GetType().Name))}");
+        Assert.That(taken.Count(t => t is Tick), Is.InRange(1, EngineInbox.MaxPendingTicks), "the stall's ticks collapse");
+    }
+
+    [Test]
+    public void Ticks_and_messages_take_turns_so_neither_starves_the_other()
+    {
+        var inbox = new EngineInbox(peerBytes: 1 << 20);
+        inbox.PostTick();
+        inbox.PostTick();
+        Post(inbox, Vote(1, 1), "a");
+        Post(inbox, Vote(2, 1), "a");
+
+        var order = TakeAll(inbox).Select(t => t is Tick ? "tick" : "message").ToList();
+
+        Assert.That(order, Is.EqualTo(new[] { "tick", "message", "tick", "message" }));
     }
 
     [Test]
