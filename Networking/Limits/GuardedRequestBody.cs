@@ -11,6 +11,8 @@ namespace VoteChain.Networking.Limits;
 /// arrives: a message longer than its method allows is refused before its payload is buffered, a stream that sends
 /// nothing for the idle time is closed, and a message that trickles in slower than the minimum rate is cut off.
 /// Refusals are <see cref="RpcException"/>s with ResourceExhausted, which grpc-dotnet hands to the client as they are.
+/// A compressed message is refused too (Unimplemented, as gRPC answers an encoding it does not support): its length
+/// says nothing of what it inflates to, and grpc-dotnet would inflate it into a buffer without bound.
 /// </summary>
 /// <remarks>
 /// Positions are absolute byte offsets in the request body: the consumer's AdvanceTo tells how far the buffer start has
@@ -98,6 +100,12 @@ internal sealed class GuardedRequestBody : PipeReader
         while (_nextHeader + HeaderBytes <= received)
         {
             buffer.Slice(_nextHeader - _bufferStart, HeaderBytes).CopyTo(header);
+            if (header[0] != 0)
+            {
+                throw new RpcException(new Status(StatusCode.Unimplemented,
+                    $"A {_method} message is compressed; this node takes no compressed messages (grpc-encoding identity only). It was refused unread."));
+            }
+
             var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
             var bound = _messages == 0 ? _bound.FirstMessageBytes : _bound.MessageBytes;
             if (length > (uint)bound)

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
+using VoteChain.Networking.Limits;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Networking.Peers;
@@ -37,7 +38,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         _logger = logger;
         _limits = limits;
         _outbox = new PeerOutbox(limits.ConsensusQueueBytes, limits.TransactionQueueBytes);
-        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        _channel = UncompressedChannel.ForAddress(url, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = limits.MaxResponseBytes,
             HttpHandler = _tls.Secure(limits.CreateHandler()),

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Grpc.Net.Client;
 using VoteChain.Consensus.Crypto;
+using VoteChain.Networking.Limits;
 using VoteChain.Node.Cli;
 using VoteChain.Node.Cli.Client;
 using VoteChain.Node.Config;
@@ -42,7 +43,7 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
     public string Url(int node) => $"{(Tls ? "https" : "http")}://127.0.0.1:{Port(node)}";
 
     /// <summary>A channel to the node's API that trusts the devnet CA when the devnet runs TLS.</summary>
-    public GrpcChannel Channel(int node) => GrpcChannel.ForAddress(Url(node), new GrpcChannelOptions
+    public GrpcChannel Channel(int node) => UncompressedChannel.ForAddress(Url(node), new GrpcChannelOptions
     {
         HttpHandler = Tls ? ClientTls.Trusting(TlsCaPath).CreateHandler() : null,
         DisposeHttpClient = true,

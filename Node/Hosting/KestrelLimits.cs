@@ -50,8 +50,8 @@ internal static class KestrelLimits
         };
 
     /// <summary>
-    /// grpc-dotnet's own (per service) bound on the API, which also caps a compressed message once inflated: the
-    /// largest message any API method takes.
+    /// grpc-dotnet's own (per service) bound on the API, a backstop behind the request guard: the largest message any
+    /// API method takes. It is compared with a message's compressed length, which is why compressed messages are refused.
     /// </summary>
     public static int ApiServiceMessageBytes(NodeOptions options) =>
         Math.Max(options.Limits.MaxBatchRequestBytes, options.Mempool.MaxTxBytes + RequestBounds.EnvelopeFraming);

@@ -49,7 +49,7 @@ public static class NodeRuntime
         var perAddress = new ConnectionsPerAddress(options.Limits.MaxConnectionsPerAddress);
         builder.WebHost.ConfigureKestrel(k => KestrelLimits.Apply(k, options.Limits, perAddress));
         builder.WebHost.ConfigureKestrel(k => TlsEndpoint.Listen(k, listen, certificate));
-        builder.Services.AddGrpc(ApiHosting.Configure)
+        builder.Services.AddNodeGrpc()
             .AddServiceOptions<ApiService>(o => o.MaxReceiveMessageSize = KestrelLimits.ApiServiceMessageBytes(options))
             .AddServiceOptions<PeerServiceImpl>(o => o.MaxReceiveMessageSize = PeerServiceImpl.MaxMessageBytes(genesis.Params, genesis.Validators.Count));
         builder.Services.AddGrpcHealthChecks().AddCheck<ConsensusHealthCheck>("consensus");

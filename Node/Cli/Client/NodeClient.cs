@@ -2,6 +2,7 @@ using System.CommandLine;
 using Grpc.Core;
 using Grpc.Net.Client;
 using VoteChain.Networking.Api;
+using VoteChain.Networking.Limits;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Node.Cli.Client;
@@ -28,7 +29,7 @@ internal sealed class NodeClient : IDisposable
 
         Url = url;
         _tls = tls;
-        _channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
+        _channel = UncompressedChannel.ForAddress(uri, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = 64 * 1024 * 1024,
             HttpHandler = uri.Scheme == Uri.UriSchemeHttps ? tls.CreateHandler() : null,

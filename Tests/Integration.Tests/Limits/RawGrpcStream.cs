@@ -26,8 +26,13 @@ internal static class RawGrpcStream
         CancellationToken cancellation) =>
         SendAsync(http, $"{url}/votechain.v1.VoteChainApi/SubmitStream", new TrickleFrame(envelopeBytes, every, cancellation), cancellation);
 
+    /// <summary>Sends one ready-made frame (flag, length, payload) to <paramref name="method"/>, marked <c>grpc-encoding: gzip</c>.</summary>
+    public static Task<(StatusCode Code, string Message)> SendGzipAsync(HttpClient http, string url, string method, byte[] frame,
+        CancellationToken cancellation) =>
+        SendAsync(http, $"{url}/{method}", new ByteArrayContent(frame), cancellation, encoding: "gzip");
+
     private static async Task<(StatusCode Code, string Message)> SendAsync(HttpClient http, string methodUrl, HttpContent content,
-        CancellationToken cancellation)
+        CancellationToken cancellation, string? encoding = null)
     {
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
         using var request = new HttpRequestMessage(HttpMethod.Post, methodUrl)
@@ -37,6 +42,11 @@ internal static class RawGrpcStream
             Content = content,
         };
         request.Headers.TryAddWithoutValidation("te", "trailers");
+        if (encoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("grpc-encoding", encoding);
+        }
+
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);

@@ -40,7 +40,7 @@ internal sealed class ApiHost : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         // Open streams end when the server stops; a short timeout keeps a failing test from hanging teardown.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.Services.AddGrpc(ApiHosting.Configure);
+        builder.Services.AddNodeGrpc();
         builder.Services.AddSingleton(service);
 
         var app = builder.Build();
