@@ -18,7 +18,7 @@ namespace VoteChain.Networking.Limits;
 /// Positions are absolute byte offsets in the request body: the consumer's AdvanceTo tells how far the buffer start has
 /// moved, so each header is read exactly once, however the consumer slices its reads.
 /// </remarks>
-internal sealed class GuardedRequestBody : PipeReader
+internal sealed class GuardedRequestBody : PipeReader, IProvenCallerFeature
 {
     private const int HeaderBytes = 5;
 
@@ -35,6 +35,7 @@ internal sealed class GuardedRequestBody : PipeReader
     private long _messageStartedAt;
     private uint _messageLength;
     private int _messages;
+    private volatile bool _callerProven;
 
     public GuardedRequestBody(PipeReader inner, RequestBounds bounds, string method)
     {
@@ -84,6 +85,12 @@ internal sealed class GuardedRequestBody : PipeReader
         _inner.AdvanceTo(consumed, examined);
     }
 
+    /// <summary>
+    /// Called by the service before it reads the next message; a header already inspected keeps the bound it was checked
+    /// against (an honest caller sends nothing between its proof and the service's answer to it).
+    /// </summary>
+    public void CallerProven() => _callerProven = true;
+
     public override void CancelPendingRead() => _inner.CancelPendingRead();
 
     public override void Complete(Exception? exception = null) => _inner.Complete(exception);
@@ -107,7 +114,8 @@ internal sealed class GuardedRequestBody : PipeReader
             }
 
             var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
-            var bound = _messages == 0 ? _bound.FirstMessageBytes : _bound.MessageBytes;
+            var bound = _messages == 0 ? _bound.FirstMessageBytes
+                : _callerProven && _bound.ProvenMessageBytes is { } proven ? proven : _bound.MessageBytes;
             if (length > (uint)bound)
             {
                 throw new RpcException(new Status(StatusCode.ResourceExhausted,

@@ -42,7 +42,8 @@ public sealed class RequestBounds
     /// <param name="maxTxBytes">The mempool's largest envelope: one submitted transaction is at most this plus framing.</param>
     /// <param name="maxBatchBytes">A SubmitBatch request: many envelopes in one message.</param>
     /// <param name="maxQueryBytes">Every other request (reads carry an id or two).</param>
-    /// <param name="maxGossipBytes">A peer message: bounded by the consensus parameters (PeerServiceImpl.MaxMessageBytes).</param>
+    /// <param name="maxGossipBytes">A validator's peer message: bounded by the consensus parameters (PeerServiceImpl.MaxMessageBytes).
+    /// Any other peer has only transactions to gossip, so its messages are bounded like a submitted transaction.</param>
     public static RequestBounds ForNode(int maxTxBytes, int maxBatchBytes, int maxQueryBytes, int maxGossipBytes, StreamTimeouts timeouts)
     {
         var api = VoteChainApi.Descriptor.FullName;
@@ -53,7 +54,10 @@ public sealed class RequestBounds
             [$"/{api}/SubmitTransaction"] = submit,
             [$"/{api}/SubmitStream"] = submit,
             [$"/{api}/SubmitBatch"] = new(maxBatchBytes, maxBatchBytes),
-            [$"/{peer}/Gossip"] = new(Math.Min(HandshakeMessageBytes, maxGossipBytes), maxGossipBytes),
+            [$"/{peer}/Gossip"] = new(Math.Min(HandshakeMessageBytes, maxGossipBytes), Math.Min(submit.MessageBytes, maxGossipBytes))
+            {
+                ProvenMessageBytes = maxGossipBytes,
+            },
         };
         return new RequestBounds(methods, maxQueryBytes, timeouts);
     }
@@ -64,7 +68,11 @@ public sealed class RequestBounds
 }
 
 /// <summary>Largest first message of a call, and largest of every later one.</summary>
-public sealed record MethodBound(int FirstMessageBytes, int MessageBytes);
+public sealed record MethodBound(int FirstMessageBytes, int MessageBytes)
+{
+    /// <summary>Largest later message once the service has proven the caller (<see cref="IProvenCallerFeature"/>).</summary>
+    public int? ProvenMessageBytes { get; init; }
+}
 
 /// <summary>
 /// A request stream that sends nothing for <paramref name="Idle"/> is closed; a message that has begun must then

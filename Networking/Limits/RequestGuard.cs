@@ -23,6 +23,7 @@ public static class RequestGuard
                 var path = context.Request.Path.Value ?? "";
                 var guarded = new GuardedRequestBody(context.Request.BodyReader, bounds, path.TrimStart('/'));
                 context.Features.Set<IRequestBodyPipeFeature>(new GuardedBodyFeature(guarded));
+                context.Features.Set<IProvenCallerFeature>(guarded);
             }
 
             return next(context);

@@ -1,9 +1,11 @@
 using System.Net;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using VoteChain.Networking.Limits;
 
 namespace VoteChain.Networking.Peers;
 
-/// <remarks>This file: the rate at which peers that are not validators may gossip transactions.</remarks>
+/// <remarks>This file: what peers that are not validators may gossip: transactions, at a rate, of a transaction's size.</remarks>
 public sealed partial class PeerServiceImpl
 {
     /// <summary>
@@ -15,4 +17,16 @@ public sealed partial class PeerServiceImpl
 
     private bool AdmitsTransaction(PeerIdentity peer, IPAddress? address) =>
         peer.IsValidator || TransactionRate?.TryTake(address, 1) != false;
+
+    /// <summary>
+    /// A proven validator may send consensus messages up to the gossip bound; everyone else keeps the request guard's
+    /// transaction-sized bound, so a stranger's multi-MiB message is refused unread rather than parsed and dropped.
+    /// </summary>
+    private static void LiftMessageBound(PeerIdentity peer, ServerCallContext context)
+    {
+        if (peer.IsValidator)
+        {
+            context.GetHttpContext().Features.Get<IProvenCallerFeature>()?.CallerProven();
+        }
+    }
 }

@@ -77,6 +77,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
 
             if (peer is not null)
             {
+                LiftMessageBound(peer, context);
                 await ReadGossipAsync(requestStream, peer, context.GetHttpContext().Connection.RemoteIpAddress, open.Token).ConfigureAwait(false);
             }
         }
