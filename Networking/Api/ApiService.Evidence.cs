@@ -20,6 +20,7 @@ public sealed partial class ApiService
             throw ApiErrors.InvalidArgument($"limit is {limit}; at most {ApiLimits.MaxEvidenceRecords} records are listed at a time.");
         }
 
+        LargeAnswers?.Take(context, "ListEvidence");
         var evidence = _store.Evidence;
         // The total is read first: a record stored meanwhile may show in the list without being counted, never
         // the other way round (records are never removed).

@@ -47,6 +47,9 @@ public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
     /// <summary>Transactions per client address and second; null takes everything (in-process tests).</summary>
     public SubmitRateLimiter? RateLimiter { get; init; }
 
+    /// <summary>Bounds how many ListEvidence answers (with the peers' GetBlocks) are sent at once; null bounds none.</summary>
+    public LargeAnswerSlots? LargeAnswers { get; init; }
+
     public override Task<SubmitTransactionResponse> SubmitTransaction(SubmitTransactionRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -15,6 +15,9 @@ public sealed partial class PeerServiceImpl
     /// </summary>
     public SubmitRateLimiter? TransactionRate { get; init; }
 
+    /// <summary>Bounds how many GetBlocks answers (with the API's ListEvidence) are sent at once; null bounds none.</summary>
+    public LargeAnswerSlots? LargeAnswers { get; init; }
+
     private bool AdmitsTransaction(PeerIdentity peer, IPAddress? address) =>
         peer.IsValidator || TransactionRate?.TryTake(address, 1) != false;
 

@@ -112,6 +112,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
     public override Task<GetBlocksResponse> GetBlocks(GetBlocksRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
+        LargeAnswers?.Take(context, "GetBlocks");
         var response = new GetBlocksResponse();
         var from = Math.Max(1, request.FromHeight);
         var max = request.MaxBlocks == 0 ? MaxBlocksPerRequest : Math.Min(request.MaxBlocks, MaxBlocksPerRequest);

@@ -63,6 +63,15 @@ public sealed class LimitSettings
     [ConfigurationKeyName("inbox_peer_bytes")]
     public long InboxPeerBytes { get; set; } = 32L * 1024 * 1024;
 
+    [ConfigurationKeyName("max_large_answers")]
+    public int MaxLargeAnswers { get; set; } = 8;
+
+    [ConfigurationKeyName("max_large_answers_per_address")]
+    public int MaxLargeAnswersPerAddress { get; set; } = 2;
+
+    [ConfigurationKeyName("large_answer_seconds")]
+    public double LargeAnswerSeconds { get; set; } = 60;
+
     public TimeSpan StreamIdle => TimeSpan.FromSeconds(StreamIdleSeconds);
 
     public TimeSpan DataRateGrace => TimeSpan.FromSeconds(DataRateGraceSeconds);
@@ -80,6 +89,7 @@ public sealed class LimitSettings
             ("peer_consensus_queue_bytes", PeerConsensusQueueBytes), ("peer_transaction_queue_bytes", PeerTransactionQueueBytes),
             ("inbox_peer_bytes", InboxPeerBytes), ("keepalive_ping_seconds", KeepAlivePingSeconds),
             ("keepalive_timeout_seconds", KeepAliveTimeoutSeconds),
+            ("max_large_answers", MaxLargeAnswers), ("max_large_answers_per_address", MaxLargeAnswersPerAddress),
         };
         foreach (var (name, value) in counts.Where(c => c.Value <= 0))
         {
@@ -104,6 +114,11 @@ public sealed class LimitSettings
         if (DataRateGraceSeconds is <= 1 or > 86_400)
         {
             yield return $"limits.data_rate_grace_seconds {DataRateGraceSeconds} is outside (1, 86400]";
+        }
+
+        if (LargeAnswerSeconds is < 1 or > 86_400)
+        {
+            yield return $"limits.large_answer_seconds {LargeAnswerSeconds} is outside 1..86400";
         }
 
         if (SubmitBurst < SubmitRatePerSecond)

@@ -94,6 +94,8 @@ public static class NodeRuntime
         var peers = new PeerNetwork(peerUrls, new PeerDialing(self, certificate, PeerDialing.KeysByEndpoint(genesis.Validators)), peerLoggers,
             KestrelLimits.Peers(options.Limits, genesis.Params));
 
+        var largeAnswers = new LargeAnswerSlots(options.Limits.MaxLargeAnswers, options.Limits.MaxLargeAnswersPerAddress,
+            TimeSpan.FromSeconds(options.Limits.LargeAnswerSeconds));
         var submitRate = new SubmitRateLimiter(options.Limits.SubmitRatePerSecond, options.Limits.SubmitBurst);
         var peerTransactionRate = new SubmitRateLimiter(options.Limits.PeerTransactionRatePerSecond,
             (int)Math.Min(int.MaxValue, 2L * options.Limits.PeerTransactionRatePerSecond));
@@ -125,15 +127,18 @@ public static class NodeRuntime
             s.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping)
         {
             TransactionRate = peerTransactionRate,
+            LargeAnswers = largeAnswers,
         });
         builder.Services.AddSingleton(s => new ApiService(store, mempool, events, s.GetRequiredService<INodeStatusSource>(),
             envelope => s.GetRequiredService<NodeInbox>().Accepted(envelope))
         {
             RateLimiter = submitRate,
+            LargeAnswers = largeAnswers,
         });
 
         var app = builder.Build();
         app.UseRequestGuard(app.Services.GetRequiredService<RequestBounds>());
+        LargeAnswerSlots.UseLargeAnswerSlots(app);
         app.MapGrpcService<PeerServiceImpl>();
         app.MapGrpcService<ApiService>();
         app.MapGrpcHealthChecksService();
