@@ -31,4 +31,16 @@ public sealed class LimitSettingsTests
             "limits.submit_burst 10 is below limits.submit_rate_per_second 100",
         }));
     }
+
+    [Test]
+    public void Large_answer_bounds_must_allow_an_answer_and_a_sane_write_time()
+    {
+        var options = new NodeOptions { Limits = new LimitSettings { MaxLargeAnswersPerAddress = 0, LargeAnswerSeconds = 0.5 } };
+
+        Assert.That(NodeOptionsLoader.Problems(options), Is.EquivalentTo(new[]
+        {
+            "limits.max_large_answers_per_address must be positive, got 0",
+            "limits.large_answer_seconds 0.5 is outside 1..86400",
+        }));
+    }
 }
