@@ -86,8 +86,8 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             try
             {
                 using var call = _client.Gossip(cancellationToken: cancellation);
-                ProvenKey = await ClientHandshake.RunAsync(call, _dialing.Self, () => _tls.Binding(_uri), _dialing.ExpectedKey(Url),
-                    cancellation).ConfigureAwait(false);
+                ProvenKey = await ClientHandshake.RunAsync(call, _dialing.Self, () => _tls.Binding(_uri),
+                    key => _dialing.AnnouncedKeyProblem(Url, key), cancellation).ConfigureAwait(false);
                 Connected = true;
                 backoff = MinBackoff;
                 LogConnected(Url);
