@@ -12,8 +12,9 @@ namespace VoteChain.Networking.Mempool;
 /// against committed state plus everything already pending (so two votes of one credential cannot both wait),
 /// deduplicated by id and bounded in count and bytes. A credential has at most one pending vote per election: a
 /// revote the rules accept replaces it. Envelopes refused for their bytes alone are remembered by hash
-/// (<see cref="RefusalCache"/>), so a repeat costs a hash. After a commit, included transactions leave and the
-/// rest are re-checked against the new state.
+/// (<see cref="RefusalCache"/>), so a repeat costs a hash; envelopes verified but refused by the rules are kept
+/// verified (<see cref="VerifiedCache"/>), so a repeat costs a hash and the rules. After a commit, included
+/// transactions leave and the rest are re-checked against the new state.
 /// </summary>
 public sealed class Mempool
 {
@@ -23,6 +24,7 @@ public sealed class Mempool
     private readonly Func<BlockContext> _nextBlock;
     private readonly MempoolLimits _limits;
     private readonly RefusalCache _refused;
+    private readonly VerifiedCache _verifiedRefused = new();
     private readonly object _gate = new();
     private readonly LinkedList<VerifiedTx> _pending = [];
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _byId = new(ByteKeyComparer.Instance);
@@ -89,6 +91,11 @@ public sealed class Mempool
             for (var i = 0; i < envelopes.Count; i++)
             {
                 results[i] = decoded[i].IsOk ? Admit(decoded[i].Value!, block) : new SubmitOutcome(null, decoded[i].Rejection);
+                if (decoded[i].IsOk && !results[i].Accepted)
+                {
+                    // Refused by the rules, perhaps only for now: a repeat is judged again without a second verification.
+                    _verifiedRefused.Remember(decoded[i].Value!);
+                }
             }
         }
 
@@ -149,8 +156,9 @@ public sealed class Mempool
 
     /// <summary>
     /// Decodes each envelope, cheapest answer first: too large (a length compare), refused before or already pending
-    /// (a hash), already included (a lookup), a copy of an earlier one in this call (its answer), else the decoder, in
-    /// parallel. What the decoder refuses is refused for its bytes, so it is remembered.
+    /// (a hash), already included (a lookup), verified before but refused by the rules (a hash; the rules run again), a
+    /// copy of an earlier one in this call (its answer), else the decoder, in parallel. What the decoder refuses is
+    /// refused for its bytes, so it is remembered.
     /// </summary>
     private Outcome<VerifiedTx>[] Decode(IReadOnlyList<byte[]> envelopes)
     {
@@ -180,6 +188,10 @@ public sealed class Mempool
             {
                 // A replayed committed transaction has a valid signature: refuse it before verifying it again.
                 decoded[i] = new Rejection(RejectCode.DuplicateTransaction, "This transaction has already been included.");
+            }
+            else if (_verifiedRefused.Find(hash) is { } verified)
+            {
+                decoded[i] = verified;
             }
             else if (first.TryGetValue(hash, out var earlier))
             {
