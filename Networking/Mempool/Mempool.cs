@@ -11,7 +11,7 @@ namespace VoteChain.Networking.Mempool;
 /// Transactions waiting for a block. Each is verified once (signatures in parallel across cores), checked
 /// against committed state plus everything already pending (so two votes of one credential cannot both wait),
 /// deduplicated by id and bounded in count and bytes. A credential has at most one pending vote per election: a
-/// revote the rules accept replaces it. Envelopes refused for their bytes alone are remembered by hash
+/// revote the rules accept replaces it, at most once between two commits (REVOTE_TOO_SOON after that). Envelopes refused for their bytes alone are remembered by hash
 /// (<see cref="RefusalCache"/>), so a repeat costs a hash; envelopes verified but refused by the rules are kept
 /// verified (<see cref="VerifiedCache"/>), so a repeat costs a hash and the rules. After a commit, included
 /// transactions leave and the rest are re-checked against the new state.
@@ -29,6 +29,7 @@ public sealed class Mempool
     private readonly LinkedList<VerifiedTx> _pending = [];
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _byId = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _voteByCredential = new(ByteKeyComparer.Instance);
+    private readonly HashSet<byte[]> _replacedSinceCommit = new(ByteKeyComparer.Instance);
     private StateOverlay _overlay;
     private long _bytes;
 
@@ -142,6 +143,7 @@ public sealed class Mempool
             _pending.Clear();
             _byId.Clear();
             _voteByCredential.Clear();
+            _replacedSinceCommit.Clear();
             _bytes = 0;
             _overlay = new StateOverlay(_committed);
             var block = _nextBlock();
@@ -244,6 +246,11 @@ public sealed class Mempool
         // Checked over everything pending, the credential's pending vote included: a revote is accepted only where
         // the rules would count it after that vote (revoting allowed, higher sequence), so dropping the vote leaves
         // the same state. The vote only ever mattered to its own credential, so the rest stays valid in order.
+        if (replaced is not null && _replacedSinceCommit.Contains(credential!))
+        {
+            return new SubmitOutcome(tx.Id, RevoteTooSoon(tx, block));
+        }
+
         if (TxRules.Apply(_overlay, _rules, block, tx) is { } rejection)
         {
             return new SubmitOutcome(tx.Id, rejection);
@@ -252,6 +259,7 @@ public sealed class Mempool
         if (replaced is not null)
         {
             Remove(replaced);
+            _replacedSinceCommit.Add(credential!);
         }
 
         var node = _pending.AddLast(tx);
@@ -264,6 +272,17 @@ public sealed class Mempool
         _bytes += tx.EnvelopeBytes.Length;
         return new SubmitOutcome(tx.Id, null) { IsNew = true, Replaced = replaced?.Value.Id };
     }
+
+    /// <summary>
+    /// Why a second replacement before the next commit is refused. Every accepted revote is gossiped and verified by
+    /// every node, yet only one per block can ever commit: without the limit one registered voter could mint an
+    /// endless stream of valid transactions. The rules still speak first (on a scratch overlay, as the mempool's own
+    /// takes no undo), so a revote they refuse for good keeps its final code; only one they would accept waits.
+    /// </summary>
+    private Rejection RevoteTooSoon(VerifiedTx tx, BlockContext block) =>
+        TxRules.Apply(new StateOverlay(_overlay), _rules, block, tx)
+        ?? new Rejection(RejectCode.RevoteTooSoon,
+            "This credential already replaced its pending vote since the last block; send the revote again after the next block.");
 
     private void Remove(LinkedListNode<VerifiedTx> node)
     {

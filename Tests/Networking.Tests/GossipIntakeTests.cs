@@ -76,7 +76,7 @@ public sealed class GossipIntakeTests : ChainTestBase
         Assert.That(passing, Is.EquivalentTo(new[]
         {
             RejectCode.UnknownElection, RejectCode.ElectionNotOpen, RejectCode.NotRegistered, RejectCode.MempoolFull,
-            RejectCode.TallyOverflow,
+            RejectCode.TallyOverflow, RejectCode.RevoteTooSoon,
         }));
     }
 }
