@@ -32,6 +32,7 @@ public sealed class Mempool
     private readonly HashSet<byte[]> _replacedSinceCommit = new(ByteKeyComparer.Instance);
     private StateOverlay _overlay;
     private long _bytes;
+    private long _commits;
 
     /// <param name="nextBlock">Height and time a new transaction would be judged at (the node's clock).</param>
     public Mempool(string chainId, RuleContext rules, IStateReader committed, Func<BlockContext> nextBlock, MempoolLimits limits)
@@ -55,6 +56,12 @@ public sealed class Mempool
             }
         }
     }
+
+    /// <summary>
+    /// How many commits the pool has been told of: a passing refusal can turn into an acceptance only when this moves
+    /// (or time passes the opening of an election), so gossip waits for it before offering the same bytes again.
+    /// </summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>Signature verifications run for submitted envelopes (a repeat of a refused one runs none).</summary>
     public long SignatureChecks => _decoder.SignatureChecks;
@@ -151,6 +158,8 @@ public sealed class Mempool
             {
                 Admit(tx, block);
             }
+
+            Interlocked.Increment(ref _commits);
 
             return survivors.Count - _pending.Count;
         }
