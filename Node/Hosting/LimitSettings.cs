@@ -46,7 +46,10 @@ public sealed class LimitSettings
     public int SubmitBurst { get; set; } = 20_000;
 
     [ConfigurationKeyName("peer_transaction_rate_per_second")]
-    public int PeerTransactionRatePerSecond { get; set; } = 10_000;
+    public int PeerTransactionRatePerSecond { get; set; } = 2_000;
+
+    [ConfigurationKeyName("validator_transaction_rate_per_second")]
+    public int ValidatorTransactionRatePerSecond { get; set; } = 20_000;
 
     [ConfigurationKeyName("handshake_rate_per_second")]
     public int HandshakeRatePerSecond { get; set; } = 5;
@@ -82,6 +85,7 @@ public sealed class LimitSettings
             ("max_streams_per_connection", MaxStreamsPerConnection), ("min_data_rate_bytes_per_second", MinDataRateBytesPerSecond),
             ("submit_rate_per_second", SubmitRatePerSecond), ("submit_burst", SubmitBurst),
             ("peer_transaction_rate_per_second", PeerTransactionRatePerSecond),
+            ("validator_transaction_rate_per_second", ValidatorTransactionRatePerSecond),
             ("handshake_rate_per_second", HandshakeRatePerSecond), ("handshake_burst", HandshakeBurst),
             ("max_batch_request_bytes", MaxBatchRequestBytes), ("max_query_request_bytes", MaxQueryRequestBytes),
             ("peer_consensus_queue_bytes", PeerConsensusQueueBytes), ("peer_transaction_queue_bytes", PeerTransactionQueueBytes),
