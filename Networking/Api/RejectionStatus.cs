@@ -28,7 +28,7 @@ public static class RejectionStatus
         RejectCode.ElectionNotOpen or RejectCode.ElectionClosed or RejectCode.CredentialRevoked
             or RejectCode.StaleSequence => StatusCode.FailedPrecondition,
         RejectCode.TallyOverflow => StatusCode.FailedPrecondition,
-        RejectCode.MempoolFull => StatusCode.ResourceExhausted,
+        RejectCode.MempoolFull or RejectCode.RevoteTooSoon => StatusCode.ResourceExhausted,
         // A code added to the schema later still reaches the client with its reason; Unknown says "not mapped yet".
         _ => StatusCode.Unknown,
     };

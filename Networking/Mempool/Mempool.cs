@@ -11,9 +11,10 @@ namespace VoteChain.Networking.Mempool;
 /// Transactions waiting for a block. Each is verified once (signatures in parallel across cores), checked
 /// against committed state plus everything already pending (so two votes of one credential cannot both wait),
 /// deduplicated by id and bounded in count and bytes. A credential has at most one pending vote per election: a
-/// revote the rules accept replaces it. Envelopes refused for their bytes alone are remembered by hash
-/// (<see cref="RefusalCache"/>), so a repeat costs a hash. After a commit, included transactions leave and the
-/// rest are re-checked against the new state.
+/// revote the rules accept replaces it, at most once between two commits (REVOTE_TOO_SOON after that). Envelopes refused for their bytes alone are remembered by hash
+/// (<see cref="RefusalCache"/>), so a repeat costs a hash; envelopes verified but refused by the rules are kept
+/// verified (<see cref="VerifiedCache"/>), so a repeat costs a hash and the rules. After a commit, included
+/// transactions leave and the rest are re-checked against the new state.
 /// </summary>
 public sealed class Mempool
 {
@@ -23,12 +24,15 @@ public sealed class Mempool
     private readonly Func<BlockContext> _nextBlock;
     private readonly MempoolLimits _limits;
     private readonly RefusalCache _refused;
+    private readonly VerifiedCache _verifiedRefused = new();
     private readonly object _gate = new();
     private readonly LinkedList<VerifiedTx> _pending = [];
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _byId = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _voteByCredential = new(ByteKeyComparer.Instance);
+    private readonly HashSet<byte[]> _replacedSinceCommit = new(ByteKeyComparer.Instance);
     private StateOverlay _overlay;
     private long _bytes;
+    private long _commits;
 
     /// <param name="nextBlock">Height and time a new transaction would be judged at (the node's clock).</param>
     public Mempool(string chainId, RuleContext rules, IStateReader committed, Func<BlockContext> nextBlock, MempoolLimits limits)
@@ -52,6 +56,12 @@ public sealed class Mempool
             }
         }
     }
+
+    /// <summary>
+    /// How many commits the pool has been told of: a passing refusal can turn into an acceptance only when this moves
+    /// (or time passes the opening of an election), so gossip waits for it before offering the same bytes again.
+    /// </summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>Signature verifications run for submitted envelopes (a repeat of a refused one runs none).</summary>
     public long SignatureChecks => _decoder.SignatureChecks;
@@ -89,6 +99,11 @@ public sealed class Mempool
             for (var i = 0; i < envelopes.Count; i++)
             {
                 results[i] = decoded[i].IsOk ? Admit(decoded[i].Value!, block) : new SubmitOutcome(null, decoded[i].Rejection);
+                if (decoded[i].IsOk && !results[i].Accepted)
+                {
+                    // Refused by the rules, perhaps only for now: a repeat is judged again without a second verification.
+                    _verifiedRefused.Remember(decoded[i].Value!);
+                }
             }
         }
 
@@ -135,6 +150,7 @@ public sealed class Mempool
             _pending.Clear();
             _byId.Clear();
             _voteByCredential.Clear();
+            _replacedSinceCommit.Clear();
             _bytes = 0;
             _overlay = new StateOverlay(_committed);
             var block = _nextBlock();
@@ -143,14 +159,17 @@ public sealed class Mempool
                 Admit(tx, block);
             }
 
+            Interlocked.Increment(ref _commits);
+
             return survivors.Count - _pending.Count;
         }
     }
 
     /// <summary>
     /// Decodes each envelope, cheapest answer first: too large (a length compare), refused before or already pending
-    /// (a hash), already included (a lookup), a copy of an earlier one in this call (its answer), else the decoder, in
-    /// parallel. What the decoder refuses is refused for its bytes, so it is remembered.
+    /// (a hash), already included (a lookup), verified before but refused by the rules (a hash; the rules run again), a
+    /// copy of an earlier one in this call (its answer), else the decoder, in parallel. What the decoder refuses is
+    /// refused for its bytes, so it is remembered.
     /// </summary>
     private Outcome<VerifiedTx>[] Decode(IReadOnlyList<byte[]> envelopes)
     {
@@ -180,6 +199,10 @@ public sealed class Mempool
             {
                 // A replayed committed transaction has a valid signature: refuse it before verifying it again.
                 decoded[i] = new Rejection(RejectCode.DuplicateTransaction, "This transaction has already been included.");
+            }
+            else if (_verifiedRefused.Find(hash) is { } verified)
+            {
+                decoded[i] = verified;
             }
             else if (first.TryGetValue(hash, out var earlier))
             {
@@ -232,6 +255,11 @@ public sealed class Mempool
         // Checked over everything pending, the credential's pending vote included: a revote is accepted only where
         // the rules would count it after that vote (revoting allowed, higher sequence), so dropping the vote leaves
         // the same state. The vote only ever mattered to its own credential, so the rest stays valid in order.
+        if (replaced is not null && _replacedSinceCommit.Contains(credential!))
+        {
+            return new SubmitOutcome(tx.Id, RevoteTooSoon(tx, block));
+        }
+
         if (TxRules.Apply(_overlay, _rules, block, tx) is { } rejection)
         {
             return new SubmitOutcome(tx.Id, rejection);
@@ -240,6 +268,7 @@ public sealed class Mempool
         if (replaced is not null)
         {
             Remove(replaced);
+            _replacedSinceCommit.Add(credential!);
         }
 
         var node = _pending.AddLast(tx);
@@ -252,6 +281,17 @@ public sealed class Mempool
         _bytes += tx.EnvelopeBytes.Length;
         return new SubmitOutcome(tx.Id, null) { IsNew = true, Replaced = replaced?.Value.Id };
     }
+
+    /// <summary>
+    /// Why a second replacement before the next commit is refused. Every accepted revote is gossiped and verified by
+    /// every node, yet only one per block can ever commit: without the limit one registered voter could mint an
+    /// endless stream of valid transactions. The rules still speak first (on a scratch overlay, as the mempool's own
+    /// takes no undo), so a revote they refuse for good keeps its final code; only one they would accept waits.
+    /// </summary>
+    private Rejection RevoteTooSoon(VerifiedTx tx, BlockContext block) =>
+        TxRules.Apply(new StateOverlay(_overlay), _rules, block, tx)
+        ?? new Rejection(RejectCode.RevoteTooSoon,
+            "This credential already replaced its pending vote since the last block; send the revote again after the next block.");
 
     private void Remove(LinkedListNode<VerifiedTx> node)
     {

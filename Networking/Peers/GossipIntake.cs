@@ -7,24 +7,35 @@ namespace VoteChain.Networking.Peers;
 /// <summary>
 /// Where transactions gossiped by peers enter the mempool. A transaction is marked seen only once the mempool has
 /// settled it (accepted, or refused for good), so one refused for a passing reason (pool full, registration not yet
-/// in) is taken again when a peer offers it later; a settled one costs a hash per repeat.
+/// in) is taken again when a peer offers it later: after the next commit, or after <see cref="RetakeAfter"/>
+/// (an election opens by block time, which moves without a commit of ours only on another clock). Before that the
+/// answer would be the same, so a repeat costs a hash, like a settled one.
 /// </summary>
 public sealed class GossipIntake
 {
+    /// <summary>How long a passing refusal holds when nothing commits (an idle chain, a pool full until a commit).</summary>
+    public static readonly TimeSpan RetakeAfter = TimeSpan.FromSeconds(5);
+
     private readonly MempoolPool _mempool;
     private readonly SeenCache _seen;
+    private readonly DeferredRefusals _deferred;
 
-    public GossipIntake(MempoolPool mempool, SeenCache? seen = null)
+    public GossipIntake(MempoolPool mempool, SeenCache? seen = null, TimeProvider? clock = null)
     {
         _mempool = mempool;
         _seen = seen ?? new SeenCache();
+        _deferred = new DeferredRefusals(RetakeAfter, clock ?? TimeProvider.System);
     }
 
-    /// <summary>The mempool's answer, or null when the transaction was settled before and was not offered again.</summary>
+    /// <summary>
+    /// The mempool's answer, or null when the transaction was settled before, or refused for a passing reason with
+    /// nothing committed since (and within the back-off), and was not offered again.
+    /// </summary>
     public SubmitOutcome? Offer(byte[] envelope)
     {
         var id = Hashing.Sha256(envelope);
-        if (_seen.Contains(id))
+        var commits = _mempool.Commits;
+        if (_seen.Contains(id) || _deferred.Holds(id, commits))
         {
             return null;
         }
@@ -33,6 +44,10 @@ public sealed class GossipIntake
         if (outcome.IsSettled)
         {
             _seen.Add(id);
+        }
+        else
+        {
+            _deferred.Add(id, commits);
         }
 
         return outcome;

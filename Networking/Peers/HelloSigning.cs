@@ -9,8 +9,9 @@ namespace VoteChain.Networking.Peers;
 
 /// <summary>
 /// The signed bytes of the gossip handshake (docs/HANDSHAKE.md). The caller's Hello signs the server's fresh
-/// challenge and the connection binding; the server's Welcome signs the caller's challenge and the same binding.
-/// A Hello is therefore good on one stream of one TLS connection only: replayed on any other it does not verify.
+/// challenge, the key the server announced with it, and the connection binding; the server's Welcome signs the
+/// caller's challenge and the same binding. A Hello is therefore good on one stream of one TLS connection only, and at
+/// the one node it names: replayed on any other stream, or relayed to another node, it does not verify.
 /// </summary>
 public static class HelloSigning
 {
@@ -23,7 +24,8 @@ public static class HelloSigning
 
     public static byte[] NewChallenge() => RandomNumberGenerator.GetBytes(ChallengeSize);
 
-    public static Hello CreateHello(LocalPeer self, byte[] serverChallenge, byte[] clientChallenge, ConnectionBinding binding)
+    /// <param name="recipientKey">The key the server announced with its challenge: only that node takes this Hello.</param>
+    public static Hello CreateHello(LocalPeer self, byte[] recipientKey, byte[] serverChallenge, byte[] clientChallenge, ConnectionBinding binding)
     {
         ArgumentNullException.ThrowIfNull(self);
         var hello = new Hello
@@ -31,6 +33,7 @@ public static class HelloSigning
             ChainId = self.ChainId,
             GenesisHash = ByteString.CopyFrom(self.GenesisHash),
             PublicKey = ByteString.CopyFrom(self.Key.PublicKey),
+            RecipientKey = ByteString.CopyFrom(recipientKey),
             Name = self.Name,
             Endpoint = self.Endpoint,
             ClientChallenge = ByteString.CopyFrom(clientChallenge),
@@ -39,8 +42,12 @@ public static class HelloSigning
         return hello;
     }
 
-    /// <summary>Null when the Hello is for this chain, signed by the key it names over this stream's challenge and binding.</summary>
-    public static string? HelloProblem(Hello? hello, string chainId, byte[] genesisHash, byte[] serverChallenge, ConnectionBinding binding)
+    /// <summary>
+    /// Null when the Hello is for this chain and for this node (<paramref name="ownKey"/>), signed by the key it names
+    /// over this stream's challenge and binding.
+    /// </summary>
+    public static string? HelloProblem(Hello? hello, string chainId, byte[] genesisHash, byte[] ownKey, byte[] serverChallenge,
+        ConnectionBinding binding)
     {
         if (hello is null)
         {
@@ -58,6 +65,12 @@ public static class HelloSigning
             return "the Hello is malformed (key, challenge, name or endpoint size)";
         }
 
+        // A Hello signed for another node was relayed here by whoever the caller dialed (finding 6 of the issue 9 review).
+        if (!CryptographicOperations.FixedTimeEquals(hello.RecipientKey.Span, ownKey))
+        {
+            return "the Hello names another recipient key: it was signed for another node (relayed?)";
+        }
+
         return Ed25519.Verify(hello.PublicKey.Span, HelloBytes(hello, serverChallenge, binding), hello.Signature.Span)
             ? null
             : "the Hello signature does not verify for this connection (replayed, or another TLS session or certificate)";
@@ -71,7 +84,7 @@ public static class HelloSigning
         return new Welcome { PublicKey = ByteString.CopyFrom(self.Key.PublicKey), Signature = ByteString.CopyFrom(self.Key.Sign(bytes)) };
     }
 
-    /// <summary>Null when the server proved its key over our challenge and this connection, and it is the key we expected (if any).</summary>
+    /// <summary>Null when the server proved its key over our challenge and this connection, and it is the key it announced (if given).</summary>
     public static string? WelcomeProblem(Welcome? welcome, LocalPeer self, byte[] clientChallenge, byte[] serverChallenge,
         ConnectionBinding binding, byte[]? expectedKey)
     {
@@ -89,7 +102,7 @@ public static class HelloSigning
 
         return expectedKey is null || CryptographicOperations.FixedTimeEquals(expectedKey, welcome.PublicKey.Span)
             ? null
-            : $"the server proved key {Convert.ToHexStringLower(welcome.PublicKey.Span)[..16]}..., not the genesis validator's key for this endpoint";
+            : $"the server proved key {Convert.ToHexStringLower(welcome.PublicKey.Span)[..16]}..., not the key it announced with its challenge";
     }
 
     private static byte[] HelloBytes(Hello hello, ReadOnlySpan<byte> serverChallenge, ConnectionBinding binding)
@@ -99,6 +112,7 @@ public static class HelloSigning
         WriteSized(stream, Encoding.UTF8.GetBytes(hello.ChainId));
         WriteSized(stream, hello.GenesisHash.Span);
         WriteSized(stream, hello.PublicKey.Span);
+        WriteSized(stream, hello.RecipientKey.Span);
         WriteSized(stream, Encoding.UTF8.GetBytes(hello.Name));
         WriteSized(stream, Encoding.UTF8.GetBytes(hello.Endpoint));
         WriteSized(stream, serverChallenge);

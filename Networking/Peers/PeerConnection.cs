@@ -10,7 +10,8 @@ namespace VoteChain.Networking.Peers;
 /// One outbound peer: a gossip stream kept open with reconnects and backoff, fed from a <see cref="PeerOutbox"/> (a slow
 /// or absent peer loses its oldest messages rather than growing memory; consensus messages go first), plus calls for
 /// heads and blocks. Every stream opens with the challenge-response handshake over this connection's TLS binding
-/// (<see cref="ClientHandshake"/>).
+/// (<see cref="ClientHandshake"/>), on a channel of its own that binds one server certificate (<see cref="PeerTls"/>);
+/// heads and blocks, which bind nothing, share a channel that takes whatever certificate the peer shows.
 /// </summary>
 internal sealed partial class PeerConnection : IAsyncDisposable
 {
@@ -25,7 +26,6 @@ internal sealed partial class PeerConnection : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly PeerService.PeerServiceClient _client;
     private readonly PeerDialing _dialing;
-    private readonly PeerTls _tls;
     private readonly Uri _uri;
     private readonly ILogger _logger;
 
@@ -34,18 +34,19 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         Url = url;
         _uri = new Uri(url);
         _dialing = dialing;
-        _tls = new PeerTls(dialing.Certificate);
         _logger = logger;
         _limits = limits;
         _outbox = new PeerOutbox(limits.ConsensusQueueBytes, limits.TransactionQueueBytes);
-        _channel = UncompressedChannel.ForAddress(url, new GrpcChannelOptions
-        {
-            MaxReceiveMessageSize = limits.MaxResponseBytes,
-            HttpHandler = _tls.Secure(limits.CreateHandler()),
-            DisposeHttpClient = true,
-        });
+        _channel = CreateChannel(PeerTls.SecureUnbound(limits.CreateHandler(), dialing.Certificate));
         _client = new PeerService.PeerServiceClient(_channel);
     }
+
+    private GrpcChannel CreateChannel(SocketsHttpHandler handler) => UncompressedChannel.ForAddress(Url, new GrpcChannelOptions
+    {
+        MaxReceiveMessageSize = _limits.MaxResponseBytes,
+        HttpHandler = handler,
+        DisposeHttpClient = true,
+    });
 
     public string Url { get; }
 
@@ -86,9 +87,12 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         {
             try
             {
-                using var call = _client.Gossip(cancellationToken: cancellation);
-                ProvenKey = await ClientHandshake.RunAsync(call, _dialing.Self, () => _tls.Binding(_uri), _dialing.ExpectedKey(Url),
-                    cancellation).ConfigureAwait(false);
+                // A fresh channel per stream: its one certificate is this stream's, and a rotated one is taken next time.
+                var tls = new PeerTls(_dialing.Certificate);
+                using var channel = CreateChannel(tls.Secure(_limits.CreateHandler()));
+                using var call = new PeerService.PeerServiceClient(channel).Gossip(cancellationToken: cancellation);
+                ProvenKey = await ClientHandshake.RunAsync(call, _dialing.Self, () => tls.Binding(_uri),
+                    key => _dialing.AnnouncedKeyProblem(Url, key), cancellation).ConfigureAwait(false);
                 Connected = true;
                 backoff = MinBackoff;
                 LogConnected(Url);

@@ -34,12 +34,16 @@ public sealed partial class PeerNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>Gossips a transaction to every peer but the one it came from.</summary>
-    public void BroadcastTransaction(byte[] envelope, string? exceptEndpoint = null)
+    /// <summary>
+    /// Gossips a transaction to every peer but the one it came from: the peer that proved <paramref name="exceptKey"/>,
+    /// the sender's key as its handshake proved it. Never the endpoint a Hello claims, which is the sender's word: a
+    /// stranger claiming a validator's endpoint would otherwise keep its transactions from that validator.
+    /// </summary>
+    public void BroadcastTransaction(byte[] envelope, byte[]? exceptKey = null)
     {
         var message = new PeerMessage { Transaction = ByteString.CopyFrom(envelope) };
         var size = message.CalculateSize();
-        foreach (var peer in _peers.Where(p => !string.Equals(p.Url, exceptEndpoint, StringComparison.OrdinalIgnoreCase)))
+        foreach (var peer in _peers.Where(p => exceptKey is null || !p.ProvenKey.AsSpan().SequenceEqual(exceptKey)))
         {
             peer.Enqueue(message, size);
         }

@@ -58,6 +58,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
     {
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(context);
+        AdmitHandshake(context.GetHttpContext().Connection.RemoteIpAddress);
         using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _stopping);
         try
         {

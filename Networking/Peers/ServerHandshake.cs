@@ -5,8 +5,8 @@ using VoteChain.Protos.V1;
 namespace VoteChain.Networking.Peers;
 
 /// <summary>
-/// The server's half of the gossip handshake: send a fresh challenge, take a Hello signed over it and this
-/// connection's binding within <see cref="HelloTimeout"/>, answer with a Welcome signed over the caller's challenge.
+/// The server's half of the gossip handshake: send a fresh challenge with this node's key, take a Hello signed over
+/// both and this connection's binding within <see cref="HelloTimeout"/>, answer with a Welcome signed over the caller's challenge.
 /// The challenge lives only in this call, so it is used once: a Hello captured from one stream proves nothing on another.
 /// </summary>
 public static class ServerHandshake
@@ -19,8 +19,13 @@ public static class ServerHandshake
         LocalPeer self, ConnectionBinding binding, ValidatorSet validators, TimeProvider clock, CancellationToken cancellation)
     {
         var challenge = HelloSigning.NewChallenge();
-        await replies.WriteAsync(new GossipReply { Challenge = Google.Protobuf.ByteString.CopyFrom(challenge) }, cancellation)
-            .ConfigureAwait(false);
+        // The key goes with the challenge so that the caller signs a Hello for this node only (no relaying it elsewhere).
+        var announce = new GossipReply
+        {
+            Challenge = Google.Protobuf.ByteString.CopyFrom(challenge),
+            ServerKey = Google.Protobuf.ByteString.CopyFrom(self.Key.PublicKey),
+        };
+        await replies.WriteAsync(announce, cancellation).ConfigureAwait(false);
 
         using var timeout = new CancellationTokenSource(HelloTimeout, clock);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, timeout.Token);
@@ -40,7 +45,7 @@ public static class ServerHandshake
         }
 
         var hello = requests.Current.KindCase == PeerMessage.KindOneofCase.Hello ? requests.Current.Hello : null;
-        if (HelloSigning.HelloProblem(hello, self.ChainId, self.GenesisHash, challenge, binding) is { } problem)
+        if (HelloSigning.HelloProblem(hello, self.ChainId, self.GenesisHash, self.Key.PublicKey, challenge, binding) is { } problem)
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, problem));
         }

@@ -28,18 +28,18 @@ internal sealed class NodeInbox : IPeerInbox
         var outcome = _intake.Offer(envelope);
         if (outcome is { Accepted: true, IsNew: true })
         {
-            Accepted(envelope, from.Endpoint);
+            Accepted(envelope, from.PublicKey);
         }
     }
 
     public void OnConsensus(ConsensusMessage message, PeerIdentity from) =>
         _driver.PostConsensus(message, Convert.ToHexStringLower(from.PublicKey));
 
-    /// <summary>A transaction the mempool took (from a client, or from a peer when <paramref name="fromEndpoint"/> is set).</summary>
-    public void Accepted(byte[] envelope, string? fromEndpoint = null)
+    /// <summary>A transaction the mempool took (from a client, or from the peer that proved <paramref name="fromKey"/>).</summary>
+    public void Accepted(byte[] envelope, byte[]? fromKey = null)
     {
         _intake.MarkSeen(envelope);
-        _peers.BroadcastTransaction(envelope, fromEndpoint);
+        _peers.BroadcastTransaction(envelope, fromKey);
         _driver.Post(new WorkPending(true));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 namespace VoteChain.Node.Files;
 
 /// <summary>
@@ -61,7 +62,13 @@ public static class SafeFile
     }
 
     /// <summary>Reads a whole text file, with a one-line error when it is missing or unreadable.</summary>
-    public static string ReadAllText(string path, string what)
+    public static string ReadAllText(string path, string what) => ReadAllText(path, what, checkOpened: null);
+
+    /// <summary>
+    /// Reads a text file after <paramref name="checkOpened"/> approved the opened file: the check and the read see the
+    /// same file, so it cannot be swapped (or its mode changed) between the two.
+    /// </summary>
+    public static string ReadAllText(string path, string what, Action<SafeFileHandle>? checkOpened)
     {
         if (!File.Exists(path))
         {
@@ -72,7 +79,10 @@ public static class SafeFile
 
         try
         {
-            return File.ReadAllText(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            checkOpened?.Invoke(stream.SafeFileHandle);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

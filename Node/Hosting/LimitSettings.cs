@@ -46,7 +46,16 @@ public sealed class LimitSettings
     public int SubmitBurst { get; set; } = 20_000;
 
     [ConfigurationKeyName("peer_transaction_rate_per_second")]
-    public int PeerTransactionRatePerSecond { get; set; } = 10_000;
+    public int PeerTransactionRatePerSecond { get; set; } = 2_000;
+
+    [ConfigurationKeyName("validator_transaction_rate_per_second")]
+    public int ValidatorTransactionRatePerSecond { get; set; } = 20_000;
+
+    [ConfigurationKeyName("handshake_rate_per_second")]
+    public int HandshakeRatePerSecond { get; set; } = 5;
+
+    [ConfigurationKeyName("handshake_burst")]
+    public int HandshakeBurst { get; set; } = 20;
 
     [ConfigurationKeyName("max_batch_request_bytes")]
     public int MaxBatchRequestBytes { get; set; } = 4 * 1024 * 1024;
@@ -85,6 +94,8 @@ public sealed class LimitSettings
             ("max_streams_per_connection", MaxStreamsPerConnection), ("min_data_rate_bytes_per_second", MinDataRateBytesPerSecond),
             ("submit_rate_per_second", SubmitRatePerSecond), ("submit_burst", SubmitBurst),
             ("peer_transaction_rate_per_second", PeerTransactionRatePerSecond),
+            ("validator_transaction_rate_per_second", ValidatorTransactionRatePerSecond),
+            ("handshake_rate_per_second", HandshakeRatePerSecond), ("handshake_burst", HandshakeBurst),
             ("max_batch_request_bytes", MaxBatchRequestBytes), ("max_query_request_bytes", MaxQueryRequestBytes),
             ("peer_consensus_queue_bytes", PeerConsensusQueueBytes), ("peer_transaction_queue_bytes", PeerTransactionQueueBytes),
             ("inbox_peer_bytes", InboxPeerBytes), ("keepalive_ping_seconds", KeepAlivePingSeconds),
@@ -124,6 +135,11 @@ public sealed class LimitSettings
         if (SubmitBurst < SubmitRatePerSecond)
         {
             yield return $"limits.submit_burst {SubmitBurst} is below limits.submit_rate_per_second {SubmitRatePerSecond}";
+        }
+
+        if (HandshakeBurst < HandshakeRatePerSecond)
+        {
+            yield return $"limits.handshake_burst {HandshakeBurst} is below limits.handshake_rate_per_second {HandshakeRatePerSecond}";
         }
     }
 }

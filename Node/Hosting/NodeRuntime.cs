@@ -99,6 +99,9 @@ public static class NodeRuntime
         var submitRate = new SubmitRateLimiter(options.Limits.SubmitRatePerSecond, options.Limits.SubmitBurst);
         var peerTransactionRate = new SubmitRateLimiter(options.Limits.PeerTransactionRatePerSecond,
             (int)Math.Min(int.MaxValue, 2L * options.Limits.PeerTransactionRatePerSecond));
+        var validatorTransactionRate = new ValidatorTransactionRate(options.Limits.ValidatorTransactionRatePerSecond,
+            (int)Math.Min(int.MaxValue, 2L * options.Limits.ValidatorTransactionRatePerSecond));
+        var handshakeRate = new SubmitRateLimiter(options.Limits.HandshakeRatePerSecond, options.Limits.HandshakeBurst);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(KestrelLimits.Bounds(options, genesis));
         builder.Services.AddSingleton(chain);
@@ -127,6 +130,8 @@ public static class NodeRuntime
             s.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping)
         {
             TransactionRate = peerTransactionRate,
+            ValidatorRate = validatorTransactionRate,
+            HandshakeRate = handshakeRate,
             LargeAnswers = largeAnswers,
         });
         builder.Services.AddSingleton(s => new ApiService(store, mempool, events, s.GetRequiredService<INodeStatusSource>(),
@@ -146,7 +151,7 @@ public static class NodeRuntime
         app.Lifetime.ApplicationStarted.Register(peers.Start);
         app.Lifetime.ApplicationStopping.Register(events.Close);
         return new NodeInstance(app, options,
-            [peers, peerLoggers, store, key, submitRate, peerTransactionRate, .. certificate is null ? Array.Empty<object>() : [certificate]]);
+            [peers, peerLoggers, store, key, submitRate, peerTransactionRate, validatorTransactionRate, handshakeRate, .. certificate is null ? Array.Empty<object>() : [certificate]]);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, NodeOptions options, Action<ILoggingBuilder>? more)

@@ -21,8 +21,7 @@ public static class KeyFile
     /// <summary>Loads a key file; one readable or writable by group or others is refused (<see cref="KeyFileMode"/>).</summary>
     public static Ed25519KeyPair Load(string path)
     {
-        KeyFileMode.EnsurePrivate(path);
-        var json = Parse(path, SafeFile.ReadAllText(path, What));
+        var json = Parse(path, KeyFileMode.ReadPrivate(path, What));
         if (json.Type != KeyType)
         {
             throw new UserInputException($"{What} {path} has key type '{json.Type}', expected '{KeyType}'");

@@ -1,11 +1,13 @@
 using System.Runtime.Versioning;
+using Microsoft.Win32.SafeHandles;
+using VoteChain.Node.Files;
 
 namespace VoteChain.Node.Keys;
 
 /// <summary>
 /// The permission rule for private key files, like ssh's: a key that group or others may read or write is refused,
 /// because anyone who could read it could sign as this validator, authority or voter. One home for the rule: every
-/// private key is loaded through <see cref="KeyFile.Load"/>, which asks here first.
+/// private key is read through <see cref="ReadPrivate"/> (<see cref="KeyFile.Load"/>, the TLS key).
 /// </summary>
 public static class KeyFileMode
 {
@@ -14,24 +16,30 @@ public static class KeyFileMode
     private const UnixFileMode GroupOrOthersRead = UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private const UnixFileMode GroupOrOthersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
-    /// <summary>Refuses a key file that group or others can read or write, with one line saying how to fix it.</summary>
-    /// <exception cref="UserInputException">The file is open to group or others.</exception>
-    public static void EnsurePrivate(string path)
+    /// <summary>
+    /// Reads a private key file's text, refusing it first if group or others can read or write it. The mode is read
+    /// from the opened file, not the path, so the file cannot be swapped between the check and the read.
+    /// </summary>
+    /// <exception cref="UserInputException">The file is missing, unreadable, or open to group or others.</exception>
+    public static string ReadPrivate(string path, string what) =>
+        SafeFile.ReadAllText(path, what, handle => EnsurePrivate(handle, path, what));
+
+    private static void EnsurePrivate(SafeFileHandle handle, string path, string what)
     {
-        if (OperatingSystem.IsWindows() || !File.Exists(path))
+        if (OperatingSystem.IsWindows())
         {
-            // Windows has ACLs, not modes; a missing file is reported by the read that follows.
+            // Windows has ACLs, not modes.
             return;
         }
 
-        var mode = Read(path);
+        var mode = File.GetUnixFileMode(handle);
         var open = (mode & GroupOrOthersRead) != 0
             ? (mode & GroupOrOthersWrite) != 0 ? "readable and writable" : "readable"
             : (mode & GroupOrOthersWrite) != 0 ? "writable" : null;
         if (open is not null)
         {
             throw new UserInputException(
-                $"key file {path} is {open} by others (mode {Octal(mode)}); run `votechain keys fix-mode {path}` or chmod 600 {path}");
+                $"{what} {path} is {open} by others (mode {Octal(mode)}); run `votechain keys fix-mode {path}` or chmod 600 {path}");
         }
     }
 

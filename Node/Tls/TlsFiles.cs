@@ -30,13 +30,12 @@ public static class TlsFiles
     /// <summary>The certificate with its private key, ready to serve TLS and to present to peers.</summary>
     public static X509Certificate2 Load(string certificatePath, string keyPath)
     {
-        SafeFile.ReadAllText(certificatePath, "TLS certificate");
+        var certificatePem = SafeFile.ReadAllText(certificatePath, "TLS certificate");
         // The TLS key is a private key like any other: refused when group or others may read it (fixed by `keys fix-mode`).
-        KeyFileMode.EnsurePrivate(keyPath);
-        SafeFile.ReadAllText(keyPath, "TLS key");
+        var keyPem = KeyFileMode.ReadPrivate(keyPath, "TLS key");
         try
         {
-            using var loaded = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+            using var loaded = X509Certificate2.CreateFromPem(certificatePem, keyPem);
             if (loaded.NotAfter < DateTime.Now)
             {
                 throw new UserInputException($"TLS certificate {certificatePath} expired on {loaded.NotAfter:yyyy-MM-dd}");
@@ -55,11 +54,11 @@ public static class TlsFiles
     /// <summary>The certificates of a PEM file clients trust as roots (a devnet CA, or a node's self-signed certificate).</summary>
     public static X509Certificate2Collection LoadTrusted(string path)
     {
-        SafeFile.ReadAllText(path, "TLS CA file");
+        var pem = SafeFile.ReadAllText(path, "TLS CA file");
         var trusted = new X509Certificate2Collection();
         try
         {
-            trusted.ImportFromPemFile(path);
+            trusted.ImportFromPem(pem);
         }
         catch (CryptographicException e)
         {

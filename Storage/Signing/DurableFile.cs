@@ -18,10 +18,12 @@ internal static partial class DurableFile
         var folder = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(folder);
 
-        // One writer per file (the consensus driver), so a fixed temporary name is enough; one left by a crash is
-        // simply truncated and reused rather than piling up.
+        // One writer per file (the consensus driver), so a fixed temporary name is enough. Whatever holds that name
+        // (one left by a crash, or a symlink someone planted to redirect the write) is removed, not opened: the new
+        // file is created exclusively (O_EXCL, which never follows a symlink), so it is always a fresh 0600 file.
         var temp = full + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        File.Delete(temp);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -50,6 +50,27 @@ public sealed class GossipIntakeTests : ChainTestBase
     }
 
     [Test]
+    public void A_passing_refusal_is_not_taken_again_before_the_next_commit_or_the_back_off()
+    {
+        var clock = new ManualClock();
+        var voter = Chain.Voter(1);
+        var vote = ApiChain.Vote(ApiChain.Election, voter, 2);
+        var intake = new GossipIntake(Chain.Mempool, clock: clock);
+
+        Assert.That(intake.Offer(vote)!.Rejection!.Code, Is.EqualTo(RejectCode.NotRegistered));
+        Assert.That(intake.Offer(vote), Is.Null, "nothing committed since, so the answer cannot have changed");
+        clock.Advance(GossipIntake.RetakeAfter - TimeSpan.FromMilliseconds(1));
+        Assert.That(intake.Offer(vote), Is.Null, "still within the back-off");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(intake.Offer(vote)!.Rejection!.Code, Is.EqualTo(RejectCode.NotRegistered), "taken again after the back-off");
+        Assert.That(intake.Offer(vote), Is.Null);
+
+        Chain.Commit(Chain.Register(ApiChain.Election, voter));
+
+        Assert.That(intake.Offer(vote)!.Accepted, Is.True, "a commit may change the answer, so it is taken again at once");
+    }
+
+    [Test]
     public void A_transaction_refused_for_good_is_not_submitted_again()
     {
         var voter = Chain.Voter(1);
@@ -76,7 +97,7 @@ public sealed class GossipIntakeTests : ChainTestBase
         Assert.That(passing, Is.EquivalentTo(new[]
         {
             RejectCode.UnknownElection, RejectCode.ElectionNotOpen, RejectCode.NotRegistered, RejectCode.MempoolFull,
-            RejectCode.TallyOverflow,
+            RejectCode.TallyOverflow, RejectCode.RevoteTooSoon,
         }));
     }
 }

@@ -36,10 +36,10 @@ public sealed class HelloSigningTests
         _serverKey.Dispose();
     }
 
-    private Hello Hello() => HelloSigning.CreateHello(_client, _serverChallenge, _clientChallenge, Binding);
+    private Hello Hello() => HelloSigning.CreateHello(_client, _serverKey.PublicKey, _serverChallenge, _clientChallenge, Binding);
 
     private string? Check(Hello hello, byte[]? challenge = null, ConnectionBinding? binding = null) =>
-        HelloSigning.HelloProblem(hello, "chain", Genesis, challenge ?? _serverChallenge, binding ?? Binding);
+        HelloSigning.HelloProblem(hello, "chain", Genesis, _serverKey.PublicKey, challenge ?? _serverChallenge, binding ?? Binding);
 
     [Test]
     public void A_Hello_verifies_for_its_own_challenge_and_binding_only()
@@ -60,6 +60,7 @@ public sealed class HelloSigningTests
             h => h.Endpoint = "https://10.0.0.9:1",
             h => h.ClientChallenge = ByteString.CopyFrom(HelloSigning.NewChallenge()),
             h => h.PublicKey = ByteString.CopyFrom(_serverKey.PublicKey),
+            h => h.RecipientKey = ByteString.CopyFrom(_clientKey.PublicKey),
         };
         foreach (var edit in edits)
         {
@@ -72,8 +73,8 @@ public sealed class HelloSigningTests
     [Test]
     public void A_Hello_for_another_chain_or_with_oversized_fields_is_refused_before_its_signature_is_checked()
     {
-        Assert.That(HelloSigning.HelloProblem(Hello(), "other", Genesis, _serverChallenge, Binding), Does.Contain("another genesis"));
-        Assert.That(HelloSigning.HelloProblem(null, "chain", Genesis, _serverChallenge, Binding), Does.Contain("did not open with a Hello"));
+        Assert.That(HelloSigning.HelloProblem(Hello(), "other", Genesis, _serverKey.PublicKey, _serverChallenge, Binding), Does.Contain("another genesis"));
+        Assert.That(HelloSigning.HelloProblem(null, "chain", Genesis, _serverKey.PublicKey, _serverChallenge, Binding), Does.Contain("did not open with a Hello"));
         var longName = Hello();
         longName.Name = new string('n', HelloSigning.MaxNameBytes + 1);
         Assert.That(Check(longName), Does.Contain("malformed"));
@@ -93,7 +94,21 @@ public sealed class HelloSigningTests
         Assert.That(HelloSigning.WelcomeProblem(welcome, _client, _clientChallenge, _serverChallenge, ConnectionBinding.None, null),
             Does.Contain("does not verify"));
         Assert.That(HelloSigning.WelcomeProblem(welcome, _client, _clientChallenge, _serverChallenge, Binding, _clientKey.PublicKey),
-            Does.Contain("not the genesis validator's key"));
+            Does.Contain("not the key it announced"));
+    }
+
+    [Test]
+    public void A_Hello_signed_for_another_node_is_refused_even_on_the_right_challenge_and_binding()
+    {
+        // What a relay hands on: a genuine Hello, over this very challenge, that names the node the caller dialed.
+        using var relay = Ed25519KeyPair.Generate();
+        var forRelay = HelloSigning.CreateHello(_client, relay.PublicKey, _serverChallenge, _clientChallenge, Binding);
+
+        Assert.That(Check(forRelay), Does.Contain("names another recipient key"));
+
+        // Naming this node after signing for the relay does not help: the recipient key is signed.
+        forRelay.RecipientKey = ByteString.CopyFrom(_serverKey.PublicKey);
+        Assert.That(Check(forRelay), Does.Contain("does not verify"));
     }
 
     [Test]

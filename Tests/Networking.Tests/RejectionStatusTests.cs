@@ -14,6 +14,7 @@ public sealed class RejectionStatusTests
     [TestCase(RejectCode.StaleSequence, StatusCode.FailedPrecondition)]
     [TestCase(RejectCode.TallyOverflow, StatusCode.FailedPrecondition)]
     [TestCase(RejectCode.MempoolFull, StatusCode.ResourceExhausted)]
+    [TestCase(RejectCode.RevoteTooSoon, StatusCode.ResourceExhausted)]
     public void A_code_maps_to_its_status(RejectCode code, StatusCode expected) =>
         Assert.That(RejectionStatus.CodeFor(code), Is.EqualTo(expected));
 

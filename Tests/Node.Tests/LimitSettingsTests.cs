@@ -43,4 +43,15 @@ public sealed class LimitSettingsTests
             "limits.large_answer_seconds 0.5 is outside 1..86400",
         }));
     }
+
+    [Test]
+    public void An_unusable_handshake_rate_is_named_in_one_line()
+    {
+        var zero = new NodeOptions { Limits = new LimitSettings { HandshakeRatePerSecond = 0 } };
+        var burstBelowRate = new NodeOptions { Limits = new LimitSettings { HandshakeRatePerSecond = 50, HandshakeBurst = 10 } };
+
+        Assert.That(NodeOptionsLoader.Problems(zero), Is.EqualTo(new[] { "limits.handshake_rate_per_second must be positive, got 0" }));
+        Assert.That(NodeOptionsLoader.Problems(burstBelowRate),
+            Is.EqualTo(new[] { "limits.handshake_burst 10 is below limits.handshake_rate_per_second 50" }));
+    }
 }

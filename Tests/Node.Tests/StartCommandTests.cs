@@ -145,7 +145,7 @@ public sealed class StartCommandTests
         File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
         NameTls(Path.Combine(other, "config", "tls.crt"), key);
-        Assert.That(Start(), Does.Contain($"key file {key} is readable by others").And.Contain("keys fix-mode"));
+        Assert.That(Start(), Does.Contain($"TLS key {key} is readable by others").And.Contain("keys fix-mode"));
     }
 
     private void NameTls(string? certificate, string? key)

@@ -48,6 +48,40 @@ public sealed class SignStateFileTests : StoreFixture
     }
 
     [Test]
+    public void A_symlink_planted_at_the_temporary_name_is_replaced_not_written_through()
+    {
+        var folder = Path.GetDirectoryName(FilePath)!;
+        Directory.CreateDirectory(folder);
+        var victim = Path.Combine(Root, "victim");
+        System.IO.File.WriteAllText(victim, "keep me");
+        System.IO.File.CreateSymbolicLink(FilePath + ".tmp", victim);
+
+        File.Write(State(3, 1));
+
+        Assert.That(System.IO.File.ReadAllText(victim), Is.EqualTo("keep me"));
+        Assert.That(File.Read(MaxBytes).State, Is.EqualTo(State(3, 1)));
+        Assert.That(new FileInfo(FilePath).LinkTarget, Is.Null, "the sign-state is a file of its own, not the link");
+    }
+
+    [Test]
+    public void A_temporary_file_left_open_to_others_does_not_pass_its_mode_on()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var folder = Path.GetDirectoryName(FilePath)!;
+        Directory.CreateDirectory(folder);
+        System.IO.File.WriteAllText(FilePath + ".tmp", "left by a crash");
+        System.IO.File.SetUnixFileMode(FilePath + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        File.Write(State(4, 0));
+
+        Assert.That(System.IO.File.GetUnixFileMode(FilePath), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+    }
+
+    [Test]
     public void A_state_of_another_genesis_is_reported_as_such_and_never_handed_out()
     {
         new SignStateFile(FilePath, Hashing.Sha256("another genesis"u8)).Write(State(40, 1));

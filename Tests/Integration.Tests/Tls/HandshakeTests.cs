@@ -20,6 +20,7 @@ public sealed class HandshakeTests
     private TestNetwork _network = null!;
     private Ed25519KeyPair _key = null!;
     private LocalPeer _self = null!;
+    private byte[] _serverKey = null!;
 
     private async Task StartAsync(bool tls)
     {
@@ -28,6 +29,7 @@ public sealed class HandshakeTests
         _key = KeyFile.Load(Path.Combine(_network.Home(1), "config", "node_key.json"));
         var genesis = GenesisFile.Load(_network.GenesisPath(0));
         _self = new LocalPeer(_key, genesis.ChainId, GenesisHash.Of(genesis), "node1", genesis.Validators[1].Endpoint);
+        _serverKey = genesis.Validators[0].PublicKey.ToByteArray();
     }
 
     [TearDown]
@@ -48,7 +50,7 @@ public sealed class HandshakeTests
         using var genuine = Dial();
         using var genuineCall = genuine.Open();
         var challenge = await PeerDialer.ChallengeAsync(genuineCall);
-        var captured = HelloSigning.CreateHello(_self, challenge, HelloSigning.NewChallenge(), genuine.Binding);
+        var captured = HelloSigning.CreateHello(_self, _serverKey, challenge, HelloSigning.NewChallenge(), genuine.Binding);
         await genuineCall.RequestStream.WriteAsync(new PeerMessage { Hello = captured });
         Assert.That(await genuineCall.ResponseStream.MoveNext(CancellationToken.None), Is.True);
         Assert.That(genuineCall.ResponseStream.Current.KindCase, Is.EqualTo(GossipReply.KindOneofCase.Welcome), "the genuine Hello is taken");
@@ -87,7 +89,7 @@ public sealed class HandshakeTests
         var forged = serverSide
             ? real with { ServerCertificateHash = ConnectionBinding.HashOf(attacker) }
             : real with { ClientCertificateHash = ConnectionBinding.HashOf(attacker) };
-        await call.RequestStream.WriteAsync(new PeerMessage { Hello = HelloSigning.CreateHello(_self, challenge, HelloSigning.NewChallenge(), forged) });
+        await call.RequestStream.WriteAsync(new PeerMessage { Hello = HelloSigning.CreateHello(_self, _serverKey, challenge, HelloSigning.NewChallenge(), forged) });
 
         var refused = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));

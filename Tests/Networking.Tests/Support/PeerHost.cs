@@ -23,14 +23,19 @@ internal sealed class PeerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping;
 
-    private PeerHost(WebApplication app, GrpcChannel channel, RecordingInbox inbox, CancellationTokenSource stopping)
+    private PeerHost(WebApplication app, string address, RecordingInbox inbox, CancellationTokenSource stopping)
     {
+        Address = address;
+        var channel = GrpcChannel.ForAddress(address);
         _app = app;
         _stopping = stopping;
         Channel = channel;
         Client = new PeerService.PeerServiceClient(channel);
         Inbox = inbox;
     }
+
+    /// <summary>The server's URL (http://127.0.0.1:port).</summary>
+    public string Address { get; }
 
     public GrpcChannel Channel { get; }
 
@@ -56,7 +61,7 @@ internal sealed class PeerHost : IAsyncDisposable
         app.MapGrpcService<PeerServiceImpl>();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new PeerHost(app, GrpcChannel.ForAddress(address), inbox, stopping);
+        return new PeerHost(app, address, inbox, stopping);
     }
 
     public async ValueTask DisposeAsync()
