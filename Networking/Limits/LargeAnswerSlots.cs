@@ -67,8 +67,11 @@ public sealed class LargeAnswerSlots
             _byAddress[address] = mine + 1;
         }
 
-        var cutOff = _clock.CreateTimer(static state => ((HttpContext)state!).Abort(), http, _writeTime, Timeout.InfiniteTimeSpan);
-        http.Items[SlotKey] = new Slot(this, address, cutOff);
+        var slot = new Slot(this, address, http, _clock, _writeTime);
+        http.Items[SlotKey] = slot;
+        // Freed by the middleware once the answer is sent; this is the backstop for a host without the middleware
+        // (then the slot lasts as long as the handler, which bounds concurrency but not the unsent bytes).
+        http.Response.RegisterForDispose(slot);
     }
 
     private static readonly object SlotKey = new();
@@ -95,6 +98,10 @@ public sealed class LargeAnswerSlots
                 {
                     // Cut off after the write time, or the caller went away: either way the answer is dropped.
                 }
+                catch (InvalidOperationException)
+                {
+                    // The call ended in an error and its response is complete already: nothing waits to be sent.
+                }
                 finally
                 {
                     slot.Dispose();
@@ -103,12 +110,40 @@ public sealed class LargeAnswerSlots
         });
     }
 
-    private sealed class Slot(LargeAnswerSlots slots, IPAddress address, ITimer cutOff) : IDisposable
+    /// <summary>One answer being sent: released once, whoever disposes it first; its timer cuts the call off.</summary>
+    private sealed class Slot : IDisposable
     {
+        private readonly LargeAnswerSlots _slots;
+        private readonly IPAddress _address;
+        private readonly ITimer _cutOff;
+        private int _released;
+
+        public Slot(LargeAnswerSlots slots, IPAddress address, HttpContext http, TimeProvider clock, TimeSpan writeTime)
+        {
+            _slots = slots;
+            _address = address;
+            _cutOff = clock.CreateTimer(static state => CutOff((HttpContext)state!), http, writeTime, Timeout.InfiniteTimeSpan);
+        }
+
         public void Dispose()
         {
-            cutOff.Dispose();
-            slots.Release(address);
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                _cutOff.Dispose();
+                _slots.Release(_address);
+            }
+        }
+
+        private static void CutOff(HttpContext http)
+        {
+            try
+            {
+                http.Abort();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+            {
+                // The call ended as the timer fired: there is nothing left to cut off.
+            }
         }
     }
 
