@@ -45,12 +45,26 @@ public sealed class LargeAnswerTests
         using var held3 = await UnreadHttp2Call.StartAsync(LimitedNode.Other, net.Port(0), "/" + GetBlocks, request);
         await Eventually.HoldsAsync(() => Task.FromResult(slots.InUse == 3), TimeSpan.FromSeconds(10), () => "the third call to be taken");
         var inAll = await AskAsync(net, third);
+        RpcException? evidence = null;
+        using (var channel = LimitedNode.Channel(net, third))
+        {
+            try
+            {
+                await LimitedNode.Api(channel).ListEvidenceAsync(new ListEvidenceRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+            }
+            catch (RpcException e)
+            {
+                evidence = e;
+            }
+        }
 
         Assert.That(perAddress?.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted), "a third answer to one address");
         Assert.That(perAddress!.Status.Detail, Does.Contain("2 per client address"));
         Assert.That(other, Is.Null, "another address is served meanwhile");
         Assert.That(inAll?.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted), "a fourth answer in all");
         Assert.That(inAll!.Status.Detail, Does.Contain("3 at once"));
+        Assert.That(evidence?.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted), "ListEvidence shares the slots");
+        Assert.That(evidence!.Status.Detail, Does.Contain("ListEvidence was refused"));
 
         // The write time (3 s) passes: the unread answers are cut off and their slots freed for an honest reader.
         await Eventually.HoldsAsync(() => Task.FromResult(slots.InUse == 0), TimeSpan.FromSeconds(20), () => "the unread answers to be cut off");
