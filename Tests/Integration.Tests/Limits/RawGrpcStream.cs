@@ -31,28 +31,6 @@ internal static class RawGrpcStream
         CancellationToken cancellation) =>
         SendAsync(http, $"{url}/{method}", new ByteArrayContent(frame), cancellation, encoding: "gzip");
 
-    /// <summary>
-    /// Sends one unary request (<paramref name="message"/>, a serialized protobuf) and returns once the answer's headers
-    /// have come, its body left unread: HTTP/2 flow control then holds the rest of the answer at the server (a slow reader).
-    /// </summary>
-    public static async Task<HttpResponseMessage> CallUnreadAsync(HttpClient http, string url, string method, byte[] message,
-        CancellationToken cancellation)
-    {
-        var frame = new byte[5 + message.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
-        message.CopyTo(frame, 5);
-        var content = new ByteArrayContent(frame);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}/{method}")
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = content,
-        };
-        request.Headers.TryAddWithoutValidation("te", "trailers");
-        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
-    }
-
     private static async Task<(StatusCode Code, string Message)> SendAsync(HttpClient http, string methodUrl, HttpContent content,
         CancellationToken cancellation, string? encoding = null)
     {
