@@ -1,5 +1,5 @@
 using VoteChain.Consensus.Rules;
-using VoteChain.Consensus.State;
+using VoteChain.Networking.Caching;
 
 namespace VoteChain.Networking.Mempool;
 
@@ -20,16 +20,10 @@ public sealed class RefusalCache
     /// </summary>
     public const int DefaultCapacity = 32_768;
 
-    private readonly int _capacity;
-    private readonly Dictionary<byte[], Rejection> _refused = new(ByteKeyComparer.Instance);
-    private readonly Queue<byte[]> _order = new();
+    private readonly FifoMap<Rejection> _refused;
     private readonly object _gate = new();
 
-    public RefusalCache(int capacity = DefaultCapacity)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _capacity = capacity;
-    }
+    public RefusalCache(int capacity = DefaultCapacity) => _refused = new FifoMap<Rejection>(capacity);
 
     public int Count
     {
@@ -46,7 +40,7 @@ public sealed class RefusalCache
     {
         lock (_gate)
         {
-            return _refused.GetValueOrDefault(envelopeHash);
+            return _refused.TryGetValue(envelopeHash, out var rejection) ? rejection : null;
         }
     }
 
@@ -54,16 +48,7 @@ public sealed class RefusalCache
     {
         lock (_gate)
         {
-            if (!_refused.TryAdd(envelopeHash, rejection))
-            {
-                return;
-            }
-
-            _order.Enqueue(envelopeHash);
-            if (_order.Count > _capacity)
-            {
-                _refused.Remove(_order.Dequeue());
-            }
+            _refused.TryAdd(envelopeHash, rejection);
         }
     }
 }

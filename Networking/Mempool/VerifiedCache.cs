@@ -1,5 +1,5 @@
-using VoteChain.Consensus.State;
 using VoteChain.Consensus.Transactions;
+using VoteChain.Networking.Caching;
 
 namespace VoteChain.Networking.Mempool;
 
@@ -20,20 +20,11 @@ public sealed class VerifiedCache
     /// <summary>Envelope bytes held at most: 32 max-size (256 KiB) registrations, about 32 MiB with their parsed payloads.</summary>
     public const long DefaultMaxBytes = 8L * 1024 * 1024;
 
-    private readonly int _capacity;
-    private readonly long _maxBytes;
-    private readonly Dictionary<byte[], VerifiedTx> _byId = new(ByteKeyComparer.Instance);
-    private readonly Queue<VerifiedTx> _order = new();
+    private readonly FifoMap<VerifiedTx> _byId;
     private readonly object _gate = new();
-    private long _bytes;
 
-    public VerifiedCache(int capacity = DefaultCapacity, long maxBytes = DefaultMaxBytes)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
-        _capacity = capacity;
-        _maxBytes = maxBytes;
-    }
+    public VerifiedCache(int capacity = DefaultCapacity, long maxBytes = DefaultMaxBytes) =>
+        _byId = new FifoMap<VerifiedTx>(capacity, maxBytes);
 
     public int Count
     {
@@ -50,33 +41,16 @@ public sealed class VerifiedCache
     {
         lock (_gate)
         {
-            return _byId.GetValueOrDefault(txId);
+            return _byId.TryGetValue(txId, out var tx) ? tx : null;
         }
     }
 
     public void Remember(VerifiedTx tx)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        if (tx.EnvelopeBytes.Length > _maxBytes)
-        {
-            return;
-        }
-
         lock (_gate)
         {
-            if (!_byId.TryAdd(tx.Id, tx))
-            {
-                return;
-            }
-
-            _order.Enqueue(tx);
-            _bytes += tx.EnvelopeBytes.Length;
-            while (_order.Count > _capacity || _bytes > _maxBytes)
-            {
-                var oldest = _order.Dequeue();
-                _byId.Remove(oldest.Id);
-                _bytes -= oldest.EnvelopeBytes.Length;
-            }
+            _byId.TryAdd(tx.Id, tx, tx.EnvelopeBytes.Length);
         }
     }
 }

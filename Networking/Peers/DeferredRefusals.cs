@@ -1,4 +1,4 @@
-using VoteChain.Consensus.State;
+using VoteChain.Networking.Caching;
 
 namespace VoteChain.Networking.Peers;
 
@@ -13,18 +13,15 @@ public sealed class DeferredRefusals
     /// <summary>An id, its time and dictionary and queue slots: about 100 bytes each, some 3 MiB when full.</summary>
     public const int DefaultCapacity = 32_768;
 
-    private readonly int _capacity;
+    private readonly FifoMap<DateTimeOffset> _since;
     private readonly TimeSpan _backOff;
     private readonly TimeProvider _clock;
-    private readonly Dictionary<byte[], DateTimeOffset> _since = new(ByteKeyComparer.Instance);
-    private readonly Queue<byte[]> _order = new();
     private readonly object _gate = new();
     private long _commits;
 
     public DeferredRefusals(TimeSpan backOff, TimeProvider clock, int capacity = DefaultCapacity)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _capacity = capacity;
+        _since = new FifoMap<DateTimeOffset>(capacity);
         _backOff = backOff;
         _clock = clock;
     }
@@ -50,17 +47,9 @@ public sealed class DeferredRefusals
                 return; // a commit came while the mempool decided: the answer may be out of date already
             }
 
-            if (_since.TryAdd(id, _clock.GetUtcNow()))
+            if (!_since.TryAdd(id, _clock.GetUtcNow()))
             {
-                _order.Enqueue(id);
-                if (_order.Count > _capacity)
-                {
-                    _since.Remove(_order.Dequeue());
-                }
-            }
-            else
-            {
-                _since[id] = _clock.GetUtcNow();
+                _since.Update(id, _clock.GetUtcNow());
             }
         }
     }
@@ -71,7 +60,6 @@ public sealed class DeferredRefusals
         {
             _commits = commits;
             _since.Clear();
-            _order.Clear();
         }
     }
 }

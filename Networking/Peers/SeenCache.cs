@@ -1,4 +1,4 @@
-using VoteChain.Consensus.State;
+using VoteChain.Networking.Caching;
 
 namespace VoteChain.Networking.Peers;
 
@@ -8,18 +8,16 @@ namespace VoteChain.Networking.Peers;
 /// </summary>
 public sealed class SeenCache
 {
-    private readonly int _capacity;
-    private readonly HashSet<byte[]> _seen = new(ByteKeyComparer.Instance);
-    private readonly Queue<byte[]> _order = new();
+    private readonly FifoMap<bool> _seen;
     private readonly object _gate = new();
 
-    public SeenCache(int capacity = 500_000) => _capacity = capacity;
+    public SeenCache(int capacity = 500_000) => _seen = new FifoMap<bool>(capacity);
 
     public bool Contains(byte[] id)
     {
         lock (_gate)
         {
-            return _seen.Contains(id);
+            return _seen.TryGetValue(id, out _);
         }
     }
 
@@ -28,18 +26,7 @@ public sealed class SeenCache
     {
         lock (_gate)
         {
-            if (!_seen.Add(id))
-            {
-                return false;
-            }
-
-            _order.Enqueue(id);
-            if (_order.Count > _capacity)
-            {
-                _seen.Remove(_order.Dequeue());
-            }
-
-            return true;
+            return _seen.TryAdd(id, true);
         }
     }
 }
