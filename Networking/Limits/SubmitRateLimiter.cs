@@ -22,24 +22,10 @@ public sealed class SubmitRateLimiter : IDisposable
 
     public SubmitRateLimiter(int ratePerSecond, int burst)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ratePerSecond);
-        ArgumentOutOfRangeException.ThrowIfLessThan(burst, ratePerSecond);
+        _limiter = TokenBuckets.Create<IPAddress>(ratePerSecond, burst);
         RatePerSecond = ratePerSecond;
         Burst = burst;
-        // Refill ten times a second where the rate allows it, so a client is not made to wait a whole second.
-        var (tokens, period) = ratePerSecond >= 10
-            ? (ratePerSecond / 10, TimeSpan.FromMilliseconds(100))
-            : (1, TimeSpan.FromSeconds(1.0 / ratePerSecond));
-        _refillMs = (int)Math.Ceiling(period.TotalMilliseconds);
-        _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address,
-            _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = burst,
-                TokensPerPeriod = tokens,
-                ReplenishmentPeriod = period,
-                AutoReplenishment = true,
-                QueueLimit = 0,
-            }));
+        _refillMs = (int)Math.Ceiling(TokenBuckets.RefillPeriod(ratePerSecond).TotalMilliseconds);
     }
 
     public int RatePerSecond { get; }

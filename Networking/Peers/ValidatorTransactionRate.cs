@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using VoteChain.Networking.Limits;
 
 namespace VoteChain.Networking.Peers;
 
@@ -11,24 +12,8 @@ public sealed class ValidatorTransactionRate : IDisposable
 {
     private readonly PartitionedRateLimiter<int> _limiter;
 
-    public ValidatorTransactionRate(int ratePerSecond, int burst)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ratePerSecond);
-        ArgumentOutOfRangeException.ThrowIfLessThan(burst, ratePerSecond);
-        // Refilled ten times a second where the rate allows it, so a burst does not leave a validator silent for a second.
-        var (tokens, period) = ratePerSecond >= 10
-            ? (ratePerSecond / 10, TimeSpan.FromMilliseconds(100))
-            : (1, TimeSpan.FromSeconds(1.0 / ratePerSecond));
-        _limiter = PartitionedRateLimiter.Create<int, int>(validator => RateLimitPartition.GetTokenBucketLimiter(validator,
-            _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = burst,
-                TokensPerPeriod = tokens,
-                ReplenishmentPeriod = period,
-                AutoReplenishment = true,
-                QueueLimit = 0,
-            }));
-    }
+    public ValidatorTransactionRate(int ratePerSecond, int burst) =>
+        _limiter = TokenBuckets.Create<int>(ratePerSecond, burst);
 
     /// <summary>Takes one transaction from the validator's bucket if it holds one.</summary>
     public bool TryTake(int validatorIndex)
