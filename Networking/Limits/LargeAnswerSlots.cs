@@ -48,6 +48,9 @@ public sealed class LargeAnswerSlots
 
     /// <summary>Takes a slot for this call until its answer is sent; call before building the answer.</summary>
     /// <exception cref="RpcException">ResourceExhausted when no slot is free for the caller.</exception>
+    /// <summary>How long a refused caller is told to wait: answers are cut off within a minute, most leave in seconds.</summary>
+    private const string BusyRetryMs = "2000";
+
     public void Take(ServerCallContext context, string method)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -58,9 +61,11 @@ public sealed class LargeAnswerSlots
             var mine = _byAddress.GetValueOrDefault(address);
             if (_inUse >= _total || mine >= _perAddress)
             {
+                // The retry trailer marks the refusal as "busy", which a syncing peer must not take for a lie.
                 throw new RpcException(new Status(StatusCode.ResourceExhausted,
                     $"This node is sending as many large answers as it allows ({_total} at once, {_perAddress} per client address); " +
-                    $"{method} was refused, try again in a few seconds."));
+                    $"{method} was refused, try again in a few seconds."),
+                    new Metadata { { SubmitRateLimiter.RetryAfterTrailer, BusyRetryMs } });
             }
 
             _inUse++;

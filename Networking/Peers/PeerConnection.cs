@@ -159,13 +159,21 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         }
     }
 
-    public async Task<IReadOnlyList<byte[]>> BlocksAsync(ulong from, CancellationToken cancellation)
+    /// <summary>
+    /// Blocks from <paramref name="from"/> on; empty when the peer failed to serve them, null when it said it is busy
+    /// (all its large-answer slots taken, perhaps by an attacker holding them): that is no fault of the peer's.
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]>?> BlocksAsync(ulong from, CancellationToken cancellation)
     {
         try
         {
             var response = await _client.GetBlocksAsync(new GetBlocksRequest { FromHeight = from }, deadline: Deadline(10),
                 cancellationToken: cancellation).ConfigureAwait(false);
             return response.Blocks.Select(b => b.ToByteArray()).ToList();
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && e.Trailers.Get(SubmitRateLimiter.RetryAfterTrailer) is not null)
+        {
+            return null;
         }
         catch (RpcException)
         {

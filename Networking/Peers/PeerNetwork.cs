@@ -74,7 +74,7 @@ public sealed partial class PeerNetwork : IAsyncDisposable
     /// <summary>
     /// Committed blocks from <paramref name="from"/> on, from a peer in good standing whose last reported head is at
     /// least there, highest first. A peer that claims the height but serves nothing is demoted and the next is
-    /// asked. Nothing is trusted: the engine verifies every certificate, body and rule, and a refusal is reported
+    /// asked; a peer that answers it is busy is not demoted, only passed over this time. Nothing is trusted: the engine verifies every certificate, body and rule, and a refusal is reported
     /// back through <see cref="Demote"/>.
     /// </summary>
     public async Task<FetchedBlocks?> FetchBlocksAsync(ulong from, CancellationToken cancellation)
@@ -85,6 +85,12 @@ public sealed partial class PeerNetwork : IAsyncDisposable
         foreach (var peer in candidates)
         {
             var blocks = await peer.BlocksAsync(from, cancellation).ConfigureAwait(false);
+            if (blocks is null)
+            {
+                // Busy is not lying: its answer slots may be held by someone else's slow reads. Ask the next peer.
+                continue;
+            }
+
             if (ServingProblem(blocks, from, peer.LastHead!.Height) is { } problem)
             {
                 Demote(peer.Url, problem);

@@ -113,9 +113,15 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
     public override Task<GetBlocksResponse> GetBlocks(GetBlocksRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        LargeAnswers?.Take(context, "GetBlocks");
         var response = new GetBlocksResponse();
         var from = Math.Max(1, request.FromHeight);
+        if (from > _store.Height)
+        {
+            // Nothing to send costs no slot: otherwise a reader that never reads could hold one with an empty answer.
+            return Task.FromResult(response);
+        }
+
+        LargeAnswers?.Take(context, "GetBlocks");
         var max = request.MaxBlocks == 0 ? MaxBlocksPerRequest : Math.Min(request.MaxBlocks, MaxBlocksPerRequest);
         var bytes = 0;
         for (var height = from; height < from + max && height <= _store.Height; height++)

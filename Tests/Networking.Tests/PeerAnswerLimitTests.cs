@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VoteChain.Consensus.Crypto;
+using VoteChain.Networking.Limits;
 using VoteChain.Networking.Peers;
 using VoteChain.Protos.V1;
 
@@ -41,25 +42,42 @@ public sealed class PeerAnswerLimitTests
         Assert.That(bound, Is.LessThan(10 * 1024 * 1024), "near MaxResponseBytes (8 MiB), far below 256 MiB");
         Assert.That(fromLiar, Is.Empty);
         Assert.That(liar.Served, Is.EqualTo(1), "the liar was asked and answered");
-        Assert.That(fromHonest.Single(), Has.Length.EqualTo(PeerServiceImpl.MaxResponseBytes));
+        Assert.That(fromHonest!.Single(), Has.Length.EqualTo(PeerServiceImpl.MaxResponseBytes));
     }
 
-    /// <summary>A peer server on 127.0.0.1 that answers GetBlocks with one block of a chosen size.</summary>
+    [Test]
+    public async Task A_peer_that_says_it_is_busy_is_passed_over_and_not_taken_for_one_that_serves_nothing()
+    {
+        await using var busy = await AnsweringPeer.StartAsync(blockBytes: 10, busy: true);
+        using var key = Ed25519KeyPair.Generate();
+        var dialing = new PeerDialing(new LocalPeer(key, "chain", new byte[32], "asker", "http://127.0.0.1:1"), null,
+            new Dictionary<string, byte[]>());
+        await using var toBusy = new PeerConnection(busy.Url, dialing, PeerLimits.Default(Params), NullLogger.Instance);
+
+        var answer = await toBusy.BlocksAsync(1, CancellationToken.None);
+
+        // Null is "busy" (sync asks the next peer and demotes no one); empty would be "served nothing" (demoted).
+        Assert.That(answer, Is.Null);
+        Assert.That(busy.Served, Is.EqualTo(1));
+    }
+
+    /// <summary>A peer server on 127.0.0.1 that answers GetBlocks with one block of a chosen size, or says it is busy.</summary>
     private sealed class AnsweringPeer : PeerService.PeerServiceBase, IAsyncDisposable
     {
         private readonly int _blockBytes;
+        private readonly bool _busy;
         private WebApplication? _app;
         private int _served;
 
-        private AnsweringPeer(int blockBytes) => _blockBytes = blockBytes;
+        private AnsweringPeer(int blockBytes, bool busy) => (_blockBytes, _busy) = (blockBytes, busy);
 
         public string Url { get; private set; } = "";
 
         public int Served => _served;
 
-        public static async Task<AnsweringPeer> StartAsync(int blockBytes)
+        public static async Task<AnsweringPeer> StartAsync(int blockBytes, bool busy = false)
         {
-            var peer = new AnsweringPeer(blockBytes);
+            var peer = new AnsweringPeer(blockBytes, busy);
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
@@ -75,6 +93,13 @@ public sealed class PeerAnswerLimitTests
         public override Task<GetBlocksResponse> GetBlocks(GetBlocksRequest request, ServerCallContext context)
         {
             Interlocked.Increment(ref _served);
+            if (_busy)
+            {
+                // As LargeAnswerSlots refuses when its slots are taken.
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, "busy"),
+                    new Metadata { { SubmitRateLimiter.RetryAfterTrailer, "2000" } });
+            }
+
             return Task.FromResult(new GetBlocksResponse { Blocks = { ByteString.CopyFrom(new byte[_blockBytes]) } });
         }
 

@@ -63,6 +63,7 @@ public sealed class LargeAnswerTests
         Assert.That(other, Is.Null, "another address is served meanwhile");
         Assert.That(inAll?.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted), "a fourth answer in all");
         Assert.That(inAll!.Status.Detail, Does.Contain("3 at once"));
+        Assert.That(inAll.Trailers.Get("retry-after-ms"), Is.Not.Null, "marked busy, so a syncing peer does not demote this node");
         Assert.That(evidence?.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted), "ListEvidence shares the slots");
         Assert.That(evidence!.Status.Detail, Does.Contain("ListEvidence was refused"));
 
