@@ -21,8 +21,13 @@ internal sealed partial class ConsensusDriver : BackgroundService
     // Ticks and "work pending" are coalesced, peer messages queued per peer by bytes: a flood starves nothing.
     private readonly EngineInbox _inputs;
 
-    /// <summary>How many pending transactions a view change gossips again (a bounded nudge, not a flood).</summary>
-    private const int RegossipOnViewChange = 256;
+    /// <summary>How many pending transactions a view change, or a commit, gossips again (a bounded nudge, not a flood).</summary>
+    private const int RegossipBatch = 256;
+
+    /// <summary>Commits re-gossip at most this often, so an observer syncing many blocks does not repeat itself.</summary>
+    private static readonly TimeSpan RegossipInterval = TimeSpan.FromSeconds(1);
+
+    private long _ticksSinceRegossip;
 
     private readonly PbftEngine _engine;
     private readonly ChainStore _store;
@@ -168,6 +173,11 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
     private void Handle(IEngineInput input)
     {
+        if (input is Tick)
+        {
+            _ticksSinceRegossip++;
+        }
+
         // "Work pending" is a nudge to look at the mempool now: a nudge queued before the last commit may be stale,
         // and taking it at its word would make an empty block.
         if (input is WorkPending)
@@ -181,10 +191,7 @@ internal sealed partial class ConsensusDriver : BackgroundService
             LogViewChange(_engine.Height, _engine.View, string.Join(", ", _engine.Drops.Select(d => $"{d.Key}={d.Value}")));
             // Gossip is sent once: if it was lost, only this node knows of the work it is timing out over, and a single
             // view change does not make idle validators act. Handing them the oldest pending transactions does.
-            foreach (var tx in _mempool.TakeForBlock(RegossipOnViewChange, long.MaxValue))
-            {
-                _peers.BroadcastTransaction(tx.EnvelopeBytes);
-            }
+            RegossipOldestPending();
         }
 
         View = _engine.View;
@@ -241,6 +248,14 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
         if (output.Finalized.Count > 0)
         {
+            // A peer may have refused one of this node's pending transactions for a passing reason (a revote too soon
+            // after another, a full pool) that a commit has cured; it takes it again only when offered again, and an
+            // observer or API node never proposes it itself. Peers that hold a transaction drop the copy by its hash.
+            if (_ticksSinceRegossip * _tick >= RegossipInterval)
+            {
+                RegossipOldestPending();
+            }
+
             Handle(new WorkPending(_mempool.Count > 0));
         }
 
@@ -252,6 +267,15 @@ internal sealed partial class ConsensusDriver : BackgroundService
         if (output.FetchFrom is { } from)
         {
             FetchRequested?.Invoke(from);
+        }
+    }
+
+    private void RegossipOldestPending()
+    {
+        _ticksSinceRegossip = 0;
+        foreach (var tx in _mempool.TakeForBlock(RegossipBatch, long.MaxValue))
+        {
+            _peers.BroadcastTransaction(tx.EnvelopeBytes);
         }
     }
 
