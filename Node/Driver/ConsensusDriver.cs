@@ -29,6 +29,9 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
     private long _ticksSinceRegossip;
 
+    /// <summary>A commit happened since the last re-gossip; the next tick past the interval sends it.</summary>
+    private bool _regossipDue;
+
     private readonly PbftEngine _engine;
     private readonly ChainStore _store;
     private readonly SignStateFile? _signState;
@@ -176,6 +179,10 @@ internal sealed partial class ConsensusDriver : BackgroundService
         if (input is Tick)
         {
             _ticksSinceRegossip++;
+            if (_regossipDue && _ticksSinceRegossip * _tick >= RegossipInterval)
+            {
+                RegossipOldestPending();
+            }
         }
 
         // "Work pending" is a nudge to look at the mempool now: a nudge queued before the last commit may be stale,
@@ -250,11 +257,9 @@ internal sealed partial class ConsensusDriver : BackgroundService
         {
             // A peer may have refused one of this node's pending transactions for a passing reason (a revote too soon
             // after another, a full pool) that a commit has cured; it takes it again only when offered again, and an
-            // observer or API node never proposes it itself. Peers that hold a transaction drop the copy by its hash.
-            if (_ticksSinceRegossip * _tick >= RegossipInterval)
-            {
-                RegossipOldestPending();
-            }
+            // observer or API node never proposes it itself. So a commit makes a re-gossip due (sent on a tick, at most
+            // once per interval). Peers that hold a transaction drop the copy by its hash.
+            _regossipDue = true;
 
             Handle(new WorkPending(_mempool.Count > 0));
         }
@@ -273,6 +278,7 @@ internal sealed partial class ConsensusDriver : BackgroundService
     private void RegossipOldestPending()
     {
         _ticksSinceRegossip = 0;
+        _regossipDue = false;
         foreach (var tx in _mempool.TakeForBlock(RegossipBatch, long.MaxValue))
         {
             _peers.BroadcastTransaction(tx.EnvelopeBytes);
