@@ -1,0 +1,80 @@
+namespace VoteChain.Consensus.Ballots;
+
+/// <summary>
+/// The two proofs an encrypted ballot carries. Per option: the ciphertext encrypts 0 or the credential's weight w
+/// (so the encrypted tally stays a plain weighted sum). Per ballot: the sum of the option ciphertexts encrypts a
+/// value in {min·w, …, max·w} (one-of-k is min = max = 1, approval any 0 ≤ min ≤ max ≤ k). The caller's context
+/// (chain id, election id, credential key, weight) is hashed into every challenge, so a proof cannot be replayed for
+/// another credential, election or weight. Verifiers return false and never throw on malformed input.
+/// </summary>
+public static class BallotProofs
+{
+    public static DisjunctiveProof CreateOptionProof(ReadOnlySpan<byte> context, GroupElement publicKey,
+        Ciphertext ciphertext, Scalar randomness, ulong weight, bool chosen)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(weight);
+        return EncryptionMembership.Create(BallotDomainTags.OptionValue, context, publicKey, [], ciphertext, randomness,
+            [0, weight], chosen ? 1 : 0);
+    }
+
+    public static bool VerifyOptionProof(ReadOnlySpan<byte> context, GroupElement publicKey, Ciphertext ciphertext,
+        ulong weight, ReadOnlySpan<byte> proof) =>
+        weight != 0
+        && DisjunctiveProof.TryParse(proof, 2, out var parsed)
+        && EncryptionMembership.Verify(BallotDomainTags.OptionValue, context, publicKey, [], ciphertext, [0, weight], parsed);
+
+    /// <summary>
+    /// Proves Σ options encrypts chosenCount·w; <paramref name="randomnessSum"/> is Σ r_i. The option ciphertexts
+    /// themselves are part of the statement, not only their sum.
+    /// </summary>
+    public static DisjunctiveProof CreateSumProof(ReadOnlySpan<byte> context, GroupElement publicKey,
+        IReadOnlyList<Ciphertext> options, Scalar randomnessSum, ulong weight, int min, int max, int chosenCount)
+    {
+        if (!TryAllowedSums(weight, min, max, out var values) || chosenCount < min || chosenCount > max)
+        {
+            throw new ArgumentException("the choice count or the bounds are out of range");
+        }
+
+        return EncryptionMembership.Create(BallotDomainTags.SumRange, context, publicKey, Flatten(options),
+            Ciphertext.Sum(options), randomnessSum, values, chosenCount - min);
+    }
+
+    public static bool VerifySumProof(ReadOnlySpan<byte> context, GroupElement publicKey,
+        IReadOnlyList<Ciphertext> options, ulong weight, int min, int max, ReadOnlySpan<byte> proof) =>
+        options.Count > 0
+        && TryAllowedSums(weight, min, max, out var values)
+        && DisjunctiveProof.TryParse(proof, values.Length, out var parsed)
+        && EncryptionMembership.Verify(BallotDomainTags.SumRange, context, publicKey, Flatten(options),
+            Ciphertext.Sum(options), values, parsed);
+
+    /// <summary>{min·w, …, max·w}; false for w = 0, bad bounds, overflow or more branches than a verifier takes.</summary>
+    private static bool TryAllowedSums(ulong weight, int min, int max, out ulong[] values)
+    {
+        values = [];
+        if (weight == 0 || min < 0 || max < min || max - min + 1 > DisjunctiveProof.MaxBranches
+            || (ulong)max > ulong.MaxValue / weight)
+        {
+            return false;
+        }
+
+        values = new ulong[max - min + 1];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (ulong)(min + i) * weight;
+        }
+
+        return true;
+    }
+
+    private static GroupElement[] Flatten(IReadOnlyList<Ciphertext> options)
+    {
+        var elements = new GroupElement[options.Count * 2];
+        for (var i = 0; i < options.Count; i++)
+        {
+            elements[2 * i] = options[i].A;
+            elements[2 * i + 1] = options[i].B;
+        }
+
+        return elements;
+    }
+}

@@ -1,0 +1,63 @@
+namespace VoteChain.Consensus.Ballots;
+
+/// <summary>
+/// One voter's encrypted choices: a ciphertext and an option proof per option, and one sum proof. This composes
+/// <see cref="BallotProofs"/>; the wire encoding belongs to the protos, so here the parts stay as bytes the verifier
+/// parses itself (an option proof is 128 bytes, a sum proof 64·(max − min + 1)).
+/// </summary>
+public sealed class EncryptedBallot
+{
+    public EncryptedBallot(IReadOnlyList<Ciphertext> options, IReadOnlyList<byte[]> optionProofs, byte[] sumProof)
+    {
+        Options = options;
+        OptionProofs = optionProofs;
+        SumProof = sumProof;
+    }
+
+    public IReadOnlyList<Ciphertext> Options { get; }
+
+    public IReadOnlyList<byte[]> OptionProofs { get; }
+
+    public byte[] SumProof { get; }
+
+    public int EncodedSize => Options.Count * Ciphertext.Size + OptionProofs.Sum(p => p.Length) + SumProof.Length;
+
+    /// <summary>Encrypts w for each chosen option and 0 for the others, with fresh randomness, and proves it.</summary>
+    public static EncryptedBallot Create(ReadOnlySpan<byte> context, GroupElement publicKey, ulong weight,
+        IReadOnlyList<bool> choices, int min, int max)
+    {
+        var options = new Ciphertext[choices.Count];
+        var proofs = new byte[choices.Count][];
+        var randomnessSum = Scalar.Zero;
+        for (var i = 0; i < choices.Count; i++)
+        {
+            var (ciphertext, r) = ElGamal.Encrypt(publicKey, choices[i] ? weight : 0);
+            options[i] = ciphertext;
+            proofs[i] = BallotProofs.CreateOptionProof(context, publicKey, ciphertext, r, weight, choices[i]).ToArray();
+            randomnessSum = randomnessSum.Add(r);
+        }
+
+        var chosen = choices.Count(c => c);
+        var sumProof = BallotProofs.CreateSumProof(context, publicKey, options, randomnessSum, weight, min, max, chosen);
+        return new EncryptedBallot(options, proofs, sumProof.ToArray());
+    }
+
+    /// <summary>Checks every option proof and the sum proof against the election's option count and bounds.</summary>
+    public bool Verify(ReadOnlySpan<byte> context, GroupElement publicKey, ulong weight, int optionCount, int min, int max)
+    {
+        if (Options.Count != optionCount || OptionProofs.Count != optionCount || max > optionCount)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < optionCount; i++)
+        {
+            if (!BallotProofs.VerifyOptionProof(context, publicKey, Options[i], weight, OptionProofs[i]))
+            {
+                return false;
+            }
+        }
+
+        return BallotProofs.VerifySumProof(context, publicKey, Options, weight, min, max, SumProof);
+    }
+}
