@@ -24,6 +24,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Create an election with generated voters, submit pre-signed votes in bulk and measure commits.")
         {
             nodes, key, voters, votes, concurrency, batch, json,
+            BenchCryptoCommand.Build(runner),
         };
         runner.Attach(command, (parseResult, stdout) =>
         {
