@@ -13,15 +13,25 @@ public static class BallotProofs
         Ciphertext ciphertext, Scalar randomness, ulong weight, bool chosen)
     {
         ArgumentOutOfRangeException.ThrowIfZero(weight);
-        return EncryptionMembership.Create(BallotDomainTags.OptionValue, context, publicKey, [], ciphertext, randomness,
-            [0, weight], chosen ? 1 : 0);
+        return CreateOptionProof(context, publicKey, ciphertext, randomness, weight, BranchShifts.WeightPoint(weight), chosen);
     }
+
+    /// <summary>As above with w·G already computed, so a ballot pays for it once rather than once per option.</summary>
+    internal static DisjunctiveProof CreateOptionProof(ReadOnlySpan<byte> context, GroupElement publicKey,
+        Ciphertext ciphertext, Scalar randomness, ulong weight, GroupElement weightPoint, bool chosen) =>
+        EncryptionMembership.Create(BallotDomainTags.OptionValue, context, publicKey, [], ciphertext, randomness,
+            [0, weight], BranchShifts.ForOption(ciphertext.B, weightPoint), chosen ? 1 : 0);
 
     public static bool VerifyOptionProof(ReadOnlySpan<byte> context, GroupElement publicKey, Ciphertext ciphertext,
         ulong weight, ReadOnlySpan<byte> proof) =>
-        weight != 0
-        && DisjunctiveProof.TryParse(proof, 2, out var parsed)
-        && EncryptionMembership.Verify(BallotDomainTags.OptionValue, context, publicKey, [], ciphertext, [0, weight], parsed);
+        weight != 0 && VerifyOptionProof(context, publicKey, ciphertext, weight, BranchShifts.WeightPoint(weight), proof);
+
+    /// <summary>As above with w·G (weight non-zero) already computed; the proof is parsed before any group work.</summary>
+    internal static bool VerifyOptionProof(ReadOnlySpan<byte> context, GroupElement publicKey, Ciphertext ciphertext,
+        ulong weight, GroupElement weightPoint, ReadOnlySpan<byte> proof) =>
+        DisjunctiveProof.TryParse(proof, 2, out var parsed)
+        && EncryptionMembership.Verify(BallotDomainTags.OptionValue, context, publicKey, [], ciphertext, [0, weight],
+            BranchShifts.ForOption(ciphertext.B, weightPoint), parsed);
 
     /// <summary>
     /// Proves Σ options encrypts chosenCount·w; <paramref name="randomnessSum"/> is Σ r_i. The option ciphertexts
@@ -35,17 +45,31 @@ public static class BallotProofs
             throw new ArgumentException("the choice count or the bounds are out of range");
         }
 
-        return EncryptionMembership.Create(BallotDomainTags.SumRange, context, publicKey, Flatten(options),
-            Ciphertext.Sum(options), randomnessSum, values, chosenCount - min);
+        var sum = Ciphertext.Sum(options);
+        return EncryptionMembership.Create(BallotDomainTags.SumRange, context, publicKey, Flatten(options), sum,
+            randomnessSum, values, BranchShifts.ForRange(sum.B, BranchShifts.WeightPoint(weight), weight, min, max),
+            chosenCount - min);
     }
 
     public static bool VerifySumProof(ReadOnlySpan<byte> context, GroupElement publicKey,
         IReadOnlyList<Ciphertext> options, ulong weight, int min, int max, ReadOnlySpan<byte> proof) =>
-        options.Count > 0
-        && TryAllowedSums(weight, min, max, out var values)
-        && DisjunctiveProof.TryParse(proof, values.Length, out var parsed)
-        && EncryptionMembership.Verify(BallotDomainTags.SumRange, context, publicKey, Flatten(options),
-            Ciphertext.Sum(options), values, parsed);
+        weight != 0 && VerifySumProof(context, publicKey, options, weight, BranchShifts.WeightPoint(weight), min, max, proof);
+
+    /// <summary>As above with w·G (weight non-zero) already computed; bounds and proof are checked before the sum.</summary>
+    internal static bool VerifySumProof(ReadOnlySpan<byte> context, GroupElement publicKey,
+        IReadOnlyList<Ciphertext> options, ulong weight, GroupElement weightPoint, int min, int max,
+        ReadOnlySpan<byte> proof)
+    {
+        if (options.Count == 0 || !TryAllowedSums(weight, min, max, out var values)
+            || !DisjunctiveProof.TryParse(proof, values.Length, out var parsed))
+        {
+            return false;
+        }
+
+        var sum = Ciphertext.Sum(options);
+        return EncryptionMembership.Verify(BallotDomainTags.SumRange, context, publicKey, Flatten(options), sum, values,
+            BranchShifts.ForRange(sum.B, weightPoint, weight, min, max), parsed);
+    }
 
     /// <summary>{min·w, …, max·w}; false for w = 0, bad bounds, overflow or more branches than a verifier takes.</summary>
     private static bool TryAllowedSums(ulong weight, int min, int max, out ulong[] values)

@@ -39,7 +39,17 @@ public sealed class Ciphertext : IEquatable<Ciphertext>
 
     public Ciphertext Subtract(Ciphertext other) => new(A.Subtract(other.A), B.Subtract(other.B));
 
-    public static Ciphertext Sum(IEnumerable<Ciphertext> ciphertexts) => ciphertexts.Aggregate(Zero, (acc, c) => acc.Add(c));
+    /// <summary>Starts from the first term rather than from <see cref="Zero"/>: adding the identity is a full group addition.</summary>
+    public static Ciphertext Sum(IEnumerable<Ciphertext> ciphertexts)
+    {
+        Ciphertext? sum = null;
+        foreach (var c in ciphertexts)
+        {
+            sum = sum is null ? c : sum.Add(c);
+        }
+
+        return sum ?? Zero;
+    }
 
     public byte[] ToArray()
     {

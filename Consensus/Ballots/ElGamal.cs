@@ -4,7 +4,14 @@ namespace VoteChain.Consensus.Ballots;
 public static class ElGamal
 {
     /// <summary>(r·G, v·G + r·H) with the caller's randomness r (kept by the caller for proofs and audits).</summary>
-    public static Ciphertext Encrypt(GroupElement publicKey, ulong value, Scalar randomness)
+    public static Ciphertext Encrypt(GroupElement publicKey, ulong value, Scalar randomness) =>
+        Encrypt(publicKey, GroupElement.MultiplyBase(Scalar.FromUInt64(value)), randomness);
+
+    /// <summary>
+    /// (r·G, M + r·H) for a message point M = v·G the caller already holds (a ballot computes w·G once for all its
+    /// options). The addition runs even when M is the identity, so an unchosen option costs what a chosen one does.
+    /// </summary>
+    internal static Ciphertext Encrypt(GroupElement publicKey, GroupElement messagePoint, Scalar randomness)
     {
         if (!ElGamalKeyPair.IsUsablePublicKey(publicKey))
         {
@@ -12,8 +19,8 @@ public static class ElGamal
         }
 
         var a = GroupElement.MultiplyBase(randomness);
-        var b = GroupElement.MultiplyBase(Scalar.FromUInt64(value)).Add(publicKey.Multiply(randomness));
-        return new Ciphertext(a, b);
+        var masked = publicKey.Multiply(randomness);
+        return new Ciphertext(a, messagePoint.Add(masked));
     }
 
     /// <summary>Encrypts with fresh non-zero randomness, returned so the voter can prove or audit the ballot.</summary>

@@ -26,14 +26,18 @@ public sealed class EncryptedBallot
     public static EncryptedBallot Create(ReadOnlySpan<byte> context, GroupElement publicKey, ulong weight,
         IReadOnlyList<bool> choices, int min, int max)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(weight);
+        var weightPoint = BranchShifts.WeightPoint(weight);
         var options = new Ciphertext[choices.Count];
         var proofs = new byte[choices.Count][];
         var randomnessSum = Scalar.Zero;
         for (var i = 0; i < choices.Count; i++)
         {
-            var (ciphertext, r) = ElGamal.Encrypt(publicKey, choices[i] ? weight : 0);
+            var r = Scalar.RandomNonZero();
+            var ciphertext = ElGamal.Encrypt(publicKey, choices[i] ? weightPoint : GroupElement.Identity, r);
             options[i] = ciphertext;
-            proofs[i] = BallotProofs.CreateOptionProof(context, publicKey, ciphertext, r, weight, choices[i]).ToArray();
+            proofs[i] = BallotProofs.CreateOptionProof(context, publicKey, ciphertext, r, weight, weightPoint, choices[i])
+                .ToArray();
             randomnessSum = randomnessSum.Add(r);
         }
 
@@ -50,14 +54,21 @@ public sealed class EncryptedBallot
             return false;
         }
 
+        if (weight == 0)
+        {
+            return false;
+        }
+
+        // One base multiplication for the whole ballot: every branch of every proof shifts by a multiple of w·G.
+        var weightPoint = BranchShifts.WeightPoint(weight);
         for (var i = 0; i < optionCount; i++)
         {
-            if (!BallotProofs.VerifyOptionProof(context, publicKey, Options[i], weight, OptionProofs[i]))
+            if (!BallotProofs.VerifyOptionProof(context, publicKey, Options[i], weight, weightPoint, OptionProofs[i]))
             {
                 return false;
             }
         }
 
-        return BallotProofs.VerifySumProof(context, publicKey, Options, weight, min, max, SumProof);
+        return BallotProofs.VerifySumProof(context, publicKey, Options, weight, weightPoint, min, max, SumProof);
     }
 }

@@ -5,14 +5,18 @@ namespace VoteChain.Consensus.Ballots;
 /// which: an OR of Chaum-Pedersen proofs that log_G(A) = log_H(B − m_j·G). The real branch is answered honestly,
 /// the others are simulated, and the challenge shares must add up to the Fiat-Shamir challenge.
 /// Transcript: tag, context, H, extra statement elements, A, B, n, m_0 … m_{n-1}, then a_j, b_j for every branch.
+/// The caller passes the shifts B − m_j·G (see <see cref="BranchShifts"/>) beside the values: the values are what
+/// the transcript names, the shifts only spare a base multiplication per branch, so callers must derive them from the
+/// same values and B.
 /// </summary>
 internal static class EncryptionMembership
 {
     public static DisjunctiveProof Create(string tag, ReadOnlySpan<byte> context, GroupElement publicKey,
         IReadOnlyList<GroupElement> extraStatement, Ciphertext ciphertext, Scalar randomness,
-        IReadOnlyList<ulong> values, int realIndex)
+        IReadOnlyList<ulong> values, IReadOnlyList<GroupElement> shifts, int realIndex)
     {
-        if (realIndex < 0 || realIndex >= values.Count || values.Count > DisjunctiveProof.MaxBranches)
+        if (realIndex < 0 || realIndex >= values.Count || values.Count > DisjunctiveProof.MaxBranches
+            || shifts.Count != values.Count)
         {
             throw new ArgumentOutOfRangeException(nameof(realIndex));
         }
@@ -33,7 +37,7 @@ internal static class EncryptionMembership
             var c = Scalar.Random();
             var z = Scalar.Random();
             branches[j] = (c, z);
-            commitments[j] = Commitments(publicKey, ciphertext, values[j], c, z);
+            commitments[j] = Commitments(publicKey, ciphertext.A, shifts[j], c, z);
             simulatedSum = simulatedSum.Add(c);
         }
 
@@ -46,11 +50,12 @@ internal static class EncryptionMembership
     /// <summary>Never throws on hostile input: the identity as key or as A, a wrong branch count, give false.</summary>
     public static bool Verify(string tag, ReadOnlySpan<byte> context, GroupElement publicKey,
         IReadOnlyList<GroupElement> extraStatement, Ciphertext ciphertext, IReadOnlyList<ulong> values,
-        DisjunctiveProof proof)
+        IReadOnlyList<GroupElement> shifts, DisjunctiveProof proof)
     {
         // An identity key reveals every vote; A = identity means r = 0, i.e. the vote sits in B in the clear.
         if (publicKey.IsIdentity || ciphertext.A.IsIdentity
-            || values.Count == 0 || values.Count > DisjunctiveProof.MaxBranches || proof.Branches.Count != values.Count)
+            || values.Count == 0 || values.Count > DisjunctiveProof.MaxBranches || proof.Branches.Count != values.Count
+            || shifts.Count != values.Count)
         {
             return false;
         }
@@ -60,7 +65,7 @@ internal static class EncryptionMembership
         for (var j = 0; j < values.Count; j++)
         {
             var (c, z) = proof.Branches[j];
-            commitments[j] = Commitments(publicKey, ciphertext, values[j], c, z);
+            commitments[j] = Commitments(publicKey, ciphertext.A, shifts[j], c, z);
             sum = sum.Add(c);
         }
 
@@ -68,11 +73,10 @@ internal static class EncryptionMembership
     }
 
     // a = z·G − c·A and b = z·H − c·(B − m·G): what an honest prover's k·G and k·H must equal.
-    private static (GroupElement, GroupElement) Commitments(GroupElement publicKey, Ciphertext ciphertext, ulong value,
+    private static (GroupElement, GroupElement) Commitments(GroupElement publicKey, GroupElement ciphertextA, GroupElement shifted,
         Scalar c, Scalar z)
     {
-        var shifted = value == 0 ? ciphertext.B : ciphertext.B.Subtract(GroupElement.MultiplyBase(Scalar.FromUInt64(value)));
-        var a = GroupElement.MultiplyBase(z).Subtract(ciphertext.A.Multiply(c));
+        var a = GroupElement.MultiplyBase(z).Subtract(ciphertextA.Multiply(c));
         var b = publicKey.Multiply(z).Subtract(shifted.Multiply(c));
         return (a, b);
     }
