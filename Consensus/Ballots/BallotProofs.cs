@@ -30,7 +30,12 @@ public static class BallotProofs
     internal static bool VerifyOptionProof(ReadOnlySpan<byte> context, GroupElement publicKey, Ciphertext ciphertext,
         ulong weight, GroupElement weightPoint, ReadOnlySpan<byte> proof) =>
         DisjunctiveProof.TryParse(proof, 2, out var parsed)
-        && EncryptionMembership.Verify(BallotDomainTags.OptionValue, context, publicKey, [], ciphertext, [0, weight],
+        && VerifyOptionProof(context, publicKey, ciphertext, weight, weightPoint, parsed);
+
+    /// <summary>As above for a proof already parsed, so a ballot can refuse malformed parts before any group work.</summary>
+    internal static bool VerifyOptionProof(ReadOnlySpan<byte> context, GroupElement publicKey, Ciphertext ciphertext,
+        ulong weight, GroupElement weightPoint, DisjunctiveProof parsed) =>
+        EncryptionMembership.Verify(BallotDomainTags.OptionValue, context, publicKey, [], ciphertext, [0, weight],
             BranchShifts.ForOption(ciphertext.B, weightPoint), parsed);
 
     /// <summary>
@@ -58,10 +63,24 @@ public static class BallotProofs
     /// <summary>As above with w·G (weight non-zero) already computed; bounds and proof are checked before the sum.</summary>
     internal static bool VerifySumProof(ReadOnlySpan<byte> context, GroupElement publicKey,
         IReadOnlyList<Ciphertext> options, ulong weight, GroupElement weightPoint, int min, int max,
-        ReadOnlySpan<byte> proof)
+        ReadOnlySpan<byte> proof) =>
+        TryParseSumProof(proof, weight, min, max, out var parsed)
+        && VerifySumProof(context, publicKey, options, weight, weightPoint, min, max, parsed);
+
+    /// <summary>Parses a sum proof for the bounds; false for bad bounds (as <see cref="VerifySumProof(ReadOnlySpan{byte}, GroupElement, IReadOnlyList{Ciphertext}, ulong, int, int, ReadOnlySpan{byte})"/>) or bad encoding.</summary>
+    internal static bool TryParseSumProof(ReadOnlySpan<byte> proof, ulong weight, int min, int max,
+        out DisjunctiveProof parsed)
     {
-        if (options.Count == 0 || !TryAllowedSums(weight, min, max, out var values)
-            || !DisjunctiveProof.TryParse(proof, values.Length, out var parsed))
+        parsed = new DisjunctiveProof([]);
+        return TryAllowedSums(weight, min, max, out var values) && DisjunctiveProof.TryParse(proof, values.Length, out parsed);
+    }
+
+    /// <summary>As above for a proof parsed by <see cref="TryParseSumProof"/> with the same bounds.</summary>
+    internal static bool VerifySumProof(ReadOnlySpan<byte> context, GroupElement publicKey,
+        IReadOnlyList<Ciphertext> options, ulong weight, GroupElement weightPoint, int min, int max,
+        DisjunctiveProof parsed)
+    {
+        if (options.Count == 0 || !TryAllowedSums(weight, min, max, out var values))
         {
             return false;
         }

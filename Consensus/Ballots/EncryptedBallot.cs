@@ -54,21 +54,32 @@ public sealed class EncryptedBallot
             return false;
         }
 
-        if (weight == 0)
+        // Every part is parsed (canonical scalars, branch counts) and every A checked before any group operation, so
+        // a malformed or plaintext-in-the-clear ballot costs microseconds whichever part is bad.
+        if (weight == 0 || publicKey.IsIdentity || !BallotProofs.TryParseSumProof(SumProof, weight, min, max, out var sumProof))
         {
             return false;
+        }
+
+        var optionProofs = new DisjunctiveProof[optionCount];
+        for (var i = 0; i < optionCount; i++)
+        {
+            if (Options[i].A.IsIdentity || !DisjunctiveProof.TryParse(OptionProofs[i], 2, out optionProofs[i]))
+            {
+                return false;
+            }
         }
 
         // One base multiplication for the whole ballot: every branch of every proof shifts by a multiple of w·G.
         var weightPoint = BranchShifts.WeightPoint(weight);
         for (var i = 0; i < optionCount; i++)
         {
-            if (!BallotProofs.VerifyOptionProof(context, publicKey, Options[i], weight, weightPoint, OptionProofs[i]))
+            if (!BallotProofs.VerifyOptionProof(context, publicKey, Options[i], weight, weightPoint, optionProofs[i]))
             {
                 return false;
             }
         }
 
-        return BallotProofs.VerifySumProof(context, publicKey, Options, weight, weightPoint, min, max, SumProof);
+        return BallotProofs.VerifySumProof(context, publicKey, Options, weight, weightPoint, min, max, sumProof);
     }
 }
