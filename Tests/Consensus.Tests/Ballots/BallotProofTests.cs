@@ -84,6 +84,8 @@ public sealed class BallotProofTests
     [TestCase(5, 1, 1, new[] { 4 })]
     [TestCase(4, 0, 3, new int[0])]
     [TestCase(4, 0, 3, new[] { 0, 2, 3 })]
+    [TestCase(5, 2, 4, new[] { 0, 1, 3 })]
+    [TestCase(5, 3, 5, new[] { 0, 1, 2, 3, 4 })]
     public void Honest_ballots_verify(int k, int min, int max, int[] chosen)
     {
         var choices = Enumerable.Range(0, k).Select(chosen.Contains).ToArray();
