@@ -21,14 +21,14 @@ public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
     private readonly MempoolPool _mempool;
     private readonly ChainEvents _events;
     private readonly INodeStatusSource _status;
-    private readonly Action<byte[]>? _onAccepted;
+    private readonly Action<byte[], byte[]>? _onAccepted;
 
     /// <param name="onAccepted">
-    /// Called with each envelope the mempool accepted as new (the node gossips it on); it runs on the request's
-    /// thread, so it should only enqueue.
+    /// Called with each envelope the mempool accepted as new and its transaction id (the node gossips it on); it runs
+    /// on the request's thread, so it should only enqueue.
     /// </param>
     public ApiService(ChainStore store, MempoolPool mempool, ChainEvents events, INodeStatusSource status,
-        Action<byte[]>? onAccepted = null)
+        Action<byte[], byte[]>? onAccepted = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(mempool);
@@ -151,7 +151,7 @@ public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
             {
                 if (outcomes[i].IsNew)
                 {
-                    _onAccepted(envelopes[i]);
+                    _onAccepted(envelopes[i], outcomes[i].TxId!);
                 }
             }
         }

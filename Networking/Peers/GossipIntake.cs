@@ -54,5 +54,5 @@ public sealed class GossipIntake
     }
 
     /// <summary>Marks a transaction the mempool took from elsewhere (a client) as seen, so gossip echoes are skipped.</summary>
-    public void MarkSeen(byte[] envelope) => _seen.Add(Hashing.Sha256(envelope));
+    public void MarkSeen(byte[] txId) => _seen.Add(txId);
 }

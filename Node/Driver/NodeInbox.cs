@@ -28,17 +28,24 @@ internal sealed class NodeInbox : IPeerInbox
         var outcome = _intake.Offer(envelope);
         if (outcome is { Accepted: true, IsNew: true })
         {
-            Accepted(envelope, from.PublicKey);
+            // Offer marked it seen already.
+            Relay(envelope, from.PublicKey);
         }
     }
 
     public void OnConsensus(ConsensusMessage message, PeerIdentity from) =>
         _driver.PostConsensus(message, Convert.ToHexStringLower(from.PublicKey));
 
-    /// <summary>A transaction the mempool took (from a client, or from the peer that proved <paramref name="fromKey"/>).</summary>
-    public void Accepted(byte[] envelope, byte[]? fromKey = null)
+    /// <summary>A transaction the mempool took from a client: seen from now on, and gossiped to every peer.</summary>
+    public void Accepted(byte[] envelope, byte[] txId)
     {
-        _intake.MarkSeen(envelope);
+        _intake.MarkSeen(txId);
+        Relay(envelope, fromKey: null);
+    }
+
+    /// <summary>Gossips an accepted transaction on, to every peer but the one that proved <paramref name="fromKey"/>.</summary>
+    private void Relay(byte[] envelope, byte[]? fromKey)
+    {
         _peers.BroadcastTransaction(envelope, fromKey);
         _driver.Post(new WorkPending(true));
     }

@@ -135,7 +135,7 @@ public static class NodeRuntime
             LargeAnswers = largeAnswers,
         });
         builder.Services.AddSingleton(s => new ApiService(store, mempool, events, s.GetRequiredService<INodeStatusSource>(),
-            envelope => s.GetRequiredService<NodeInbox>().Accepted(envelope))
+            (envelope, txId) => s.GetRequiredService<NodeInbox>().Accepted(envelope, txId))
         {
             RateLimiter = submitRate,
             LargeAnswers = largeAnswers,

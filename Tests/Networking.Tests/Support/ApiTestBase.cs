@@ -53,7 +53,7 @@ public abstract class ApiTestBase
 
         _folder = Path.Combine(Path.GetTempPath(), "votechain-api-tests", Guid.NewGuid().ToString("N"));
         _chain = new ApiChain(_folder);
-        var service = new ApiService(Chain.Store, Chain.Mempool, Chain.Events, new StoreStatusSource(Chain.Store), envelope =>
+        var service = new ApiService(Chain.Store, Chain.Mempool, Chain.Events, new StoreStatusSource(Chain.Store), (envelope, _) =>
         {
             lock (_gossiped)
             {
