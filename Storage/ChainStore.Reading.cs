@@ -19,6 +19,9 @@ public sealed partial class ChainStore
     public TallyRecord? GetTally(string electionId) =>
         ReadRecord(StoreColumn.Tallies, StateKeys.Tally(electionId), TallyRecord.Parser);
 
+    public SecretRecord? GetSecret(string electionId) =>
+        ReadRecord(StoreColumn.Secrets, StateKeys.Secret(electionId), SecretRecord.Parser);
+
     public bool HasTransaction(ReadOnlySpan<byte> txId) => _db.Get(StoreColumn.TxIndex, txId) is not null;
 
     public TxLocation? GetTxLocation(ReadOnlySpan<byte> txId) =>

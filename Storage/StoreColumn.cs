@@ -35,4 +35,7 @@ public enum StoreColumn : byte
     /// the first release: an older data folder gets the column when it is next opened.
     /// </summary>
     Evidence = 10,
+
+    /// <summary>Key generation and decryption records of secret elections, by election id.</summary>
+    Secrets = 11,
 }

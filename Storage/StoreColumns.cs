@@ -24,6 +24,7 @@ public static class StoreColumns
         StoreColumn.Meta => "meta",
         StoreColumn.SignState => "sign_state",
         StoreColumn.Evidence => "evidence",
+        StoreColumn.Secrets => "secrets",
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown store column."),
     };
 
@@ -36,6 +37,7 @@ public static class StoreColumns
         StateColumn.Credentials => StoreColumn.Credentials,
         StateColumn.Ballots => StoreColumn.Ballots,
         StateColumn.Tallies => StoreColumn.Tallies,
+        StateColumn.Secrets => StoreColumn.Secrets,
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown state column."),
     };
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Google.Protobuf;
+using VoteChain.Consensus.Secret;
 using VoteChain.Consensus.State;
 using VoteChain.Consensus.Transactions;
 using VoteChain.Protos.V1;
@@ -27,6 +28,19 @@ internal static partial class ElectionRules
             return invalid;
         }
 
+        SecretBallotSettings? secret = null;
+        if (create.Secret is not null
+            && SecretSettings.TryResolve(create.Secret, create.Options.Count, chain.ValidatorTrusteeKeys, out secret) is { } problem)
+        {
+            return new Rejection(RejectCode.InvalidElection, problem);
+        }
+
+        if (secret is not null && create.ClosesAtUnixMs <= block.TimeUnixMs + 3L * secret.KeyPhaseSeconds * 1000)
+        {
+            return new Rejection(RejectCode.InvalidElection,
+                $"A secret election must close after its key generation can end: three phases of {secret.KeyPhaseSeconds} s from now.");
+        }
+
         if (state.GetElection(create.ElectionId) is not null)
         {
             return new Rejection(RejectCode.ElectionExists, $"An election with id '{create.ElectionId}' already exists.");
@@ -38,9 +52,21 @@ internal static partial class ElectionRules
             Creator = ByteString.CopyFrom(tx.Signer),
             CreatedHeight = block.Height,
             CreatedTx = ByteString.CopyFrom(tx.Id),
+            Secret = secret,
+            // Key generation phases count from here; left 0 for open elections so their records (and the state
+            // roots of chains made before secret ballots) stay as they were.
+            CreatedAtUnixMs = secret is null ? 0 : block.TimeUnixMs,
         });
         var tally = new TallyRecord();
         tally.OptionWeights.AddRange(new ulong[create.Options.Count]);
+        if (secret is not null)
+        {
+            // The encrypted sums start at the zero ciphertext (identity, identity): the tally of no ballots.
+            tally.Secret = true;
+            tally.OptionCiphertexts.AddRange(Enumerable.Range(0, create.Options.Count)
+                .Select(_ => ByteString.CopyFrom(Ballots.Ciphertext.Zero.ToArray())));
+        }
+
         state.PutTally(create.ElectionId, tally);
         return null;
     }

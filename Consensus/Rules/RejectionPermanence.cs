@@ -32,6 +32,12 @@ public static class RejectionPermanence
         RejectCode.InvalidOption,
         RejectCode.AlreadyVoted,
         RejectCode.StaleSequence,
+        RejectCode.NotTrustee,
+        RejectCode.PhaseOver,
+        RejectCode.AlreadyPosted,
+        RejectCode.BadProof,
+        RejectCode.WrongBallotKind,
+        RejectCode.KeyGenerationFailed,
     ];
 
     public static bool IsFinal(RejectCode code) => Final.Contains(code);

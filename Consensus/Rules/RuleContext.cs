@@ -16,9 +16,11 @@ public sealed class RuleContext
 
     private readonly HashSet<byte[]> _authorities;
 
-    public RuleContext(string chainId, IEnumerable<byte[]> authorities, int maxVotersPerBatch = DefaultMaxVotersPerBatch)
+    public RuleContext(string chainId, IEnumerable<byte[]> authorities, int maxVotersPerBatch = DefaultMaxVotersPerBatch,
+        IEnumerable<byte[]>? validatorTrusteeKeys = null)
     {
         ChainId = chainId;
+        ValidatorTrusteeKeys = [.. validatorTrusteeKeys ?? []];
         _authorities = new HashSet<byte[]>(authorities, ByteKeyComparer.Instance);
         MaxVotersPerBatch = maxVotersPerBatch;
     }
@@ -27,11 +29,18 @@ public sealed class RuleContext
 
     public int MaxVotersPerBatch { get; }
 
+    /// <summary>
+    /// The genesis validators' trustee keys in validator order (an empty entry where a validator has none): the
+    /// trustees of a secret election that names none.
+    /// </summary>
+    public IReadOnlyList<byte[]> ValidatorTrusteeKeys { get; }
+
     /// <summary>The largest weight the rules accept: <see cref="MaxWeight"/>, higher only in tests of the 64-bit sums.</summary>
     internal ulong WeightLimit { get; init; } = MaxWeight;
 
     public bool IsAuthority(byte[] publicKey) => _authorities.Contains(publicKey);
 
     public static RuleContext From(Protos.V1.Genesis genesis) =>
-        new(genesis.ChainId, genesis.Authorities.Select(a => a.ToByteArray()));
+        new(genesis.ChainId, genesis.Authorities.Select(a => a.ToByteArray()),
+            validatorTrusteeKeys: genesis.Validators.Select(v => v.TrusteeKey.ToByteArray()));
 }

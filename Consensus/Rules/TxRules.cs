@@ -23,6 +23,12 @@ public static class TxRules
             TxPayload.KindOneofCase.RegisterVoters => RegistrationRules.Register(state, chain, block, tx),
             TxPayload.KindOneofCase.RevokeCredential => RegistrationRules.Revoke(state, chain, block, tx),
             TxPayload.KindOneofCase.CastVote => VoteRules.Cast(state, block, tx),
+            TxPayload.KindOneofCase.CastEncryptedVote => SecretVoteRules.Cast(state, chain, block, tx),
+            TxPayload.KindOneofCase.KeyDeal => KeyGenerationRules.Deal(state, chain, block, tx),
+            TxPayload.KindOneofCase.KeyAck => KeyGenerationRules.Ack(state, chain, block, tx),
+            TxPayload.KindOneofCase.KeyReveal => KeyGenerationRules.Reveal(state, chain, block, tx),
+            TxPayload.KindOneofCase.DecryptionShares => DecryptionRules.Shares(state, chain, block, tx),
+            TxPayload.KindOneofCase.PublishResult => DecryptionRules.Result(state, chain, block, tx),
             _ => new Rejection(RejectCode.Malformed, "The transaction payload is not a known transaction kind."),
         };
         if (rejection is null)

@@ -16,6 +16,9 @@ public interface IStateReader
 
     TallyRecord? GetTally(string electionId);
 
+    /// <summary>A secret election's key generation and decryption record; null before its first trustee step.</summary>
+    SecretRecord? GetSecret(string electionId);
+
     /// <summary>True when a committed block already holds a transaction with this id.</summary>
     bool HasTransaction(ReadOnlySpan<byte> txId);
 

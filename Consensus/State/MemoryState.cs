@@ -38,6 +38,9 @@ public sealed class MemoryState : IStateReader
     public TallyRecord? GetTally(string electionId) =>
         Read(StateColumn.Tallies, StateKeys.Tally(electionId), TallyRecord.Parser);
 
+    public SecretRecord? GetSecret(string electionId) =>
+        Read(StateColumn.Secrets, StateKeys.Secret(electionId), SecretRecord.Parser);
+
     public bool HasTransaction(ReadOnlySpan<byte> txId) => _transactions.Contains(txId.ToArray());
 
     /// <summary>Applies a committed block's writes, as Storage does in its write batch.</summary>

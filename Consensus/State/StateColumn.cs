@@ -7,4 +7,5 @@ public enum StateColumn : byte
     Credentials = 2,
     Ballots = 3,
     Tallies = 4,
+    Secrets = 5,
 }

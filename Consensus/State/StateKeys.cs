@@ -12,6 +12,8 @@ public static class StateKeys
 
     public static byte[] Tally(string electionId) => Encoding.UTF8.GetBytes(electionId);
 
+    public static byte[] Secret(string electionId) => Encoding.UTF8.GetBytes(electionId);
+
     /// <summary>Key of a credential or of its ballot: election id, NUL, public key.</summary>
     public static byte[] Credential(string electionId, ReadOnlySpan<byte> credential)
     {

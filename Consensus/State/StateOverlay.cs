@@ -46,6 +46,11 @@ public sealed class StateOverlay : IStateReader
             ? record
             : _committed.GetTally(electionId);
 
+    public SecretRecord? GetSecret(string electionId) =>
+        Pending<SecretRecord>(StateColumn.Secrets, StateKeys.Secret(electionId), out var record)
+            ? record
+            : _committed.GetSecret(electionId);
+
     public bool HasTransaction(ReadOnlySpan<byte> txId) =>
         _transactions.Contains(txId.ToArray()) || _committed.HasTransaction(txId);
 
@@ -60,6 +65,9 @@ public sealed class StateOverlay : IStateReader
 
     public void PutTally(string electionId, TallyRecord record) =>
         _pending[(int)StateColumn.Tallies][StateKeys.Tally(electionId)] = record;
+
+    public void PutSecret(string electionId, SecretRecord record) =>
+        _pending[(int)StateColumn.Secrets][StateKeys.Secret(electionId)] = record;
 
     public void AddTransaction(byte[] txId) => _transactions.Add(txId);
 

@@ -20,14 +20,16 @@ public static class RejectionStatus
     {
         RejectCode.Malformed or RejectCode.TooLarge or RejectCode.BadSignature or RejectCode.WrongChain
             or RejectCode.BadPublicKey or RejectCode.BadWeight or RejectCode.InvalidElection
-            or RejectCode.InvalidOption or RejectCode.EmptyBatch or RejectCode.BatchTooLarge => StatusCode.InvalidArgument,
+            or RejectCode.InvalidOption or RejectCode.EmptyBatch or RejectCode.BatchTooLarge
+            or RejectCode.BadProof or RejectCode.WrongBallotKind => StatusCode.InvalidArgument,
         RejectCode.UnknownElection or RejectCode.NotRegistered => StatusCode.NotFound,
         RejectCode.DuplicateTransaction or RejectCode.ElectionExists or RejectCode.AlreadyRegistered
-            or RejectCode.AlreadyVoted => StatusCode.AlreadyExists,
-        RejectCode.NotAuthority => StatusCode.PermissionDenied,
+            or RejectCode.AlreadyVoted or RejectCode.AlreadyPosted => StatusCode.AlreadyExists,
+        RejectCode.NotAuthority or RejectCode.NotTrustee => StatusCode.PermissionDenied,
         RejectCode.ElectionNotOpen or RejectCode.ElectionClosed or RejectCode.CredentialRevoked
             or RejectCode.StaleSequence => StatusCode.FailedPrecondition,
-        RejectCode.TallyOverflow => StatusCode.FailedPrecondition,
+        RejectCode.TallyOverflow or RejectCode.KeyNotReady or RejectCode.PhaseNotOpen or RejectCode.PhaseOver
+            or RejectCode.KeyGenerationFailed or RejectCode.NotEnoughShares => StatusCode.FailedPrecondition,
         RejectCode.MempoolFull or RejectCode.RevoteTooSoon => StatusCode.ResourceExhausted,
         // A code added to the schema later still reaches the client with its reason; Unknown says "not mapped yet".
         _ => StatusCode.Unknown,

@@ -1,0 +1,19 @@
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Rules;
+
+/// <summary>TODO(issue 10): being built.</summary>
+internal static class KeyGenerationRules
+{
+    public static Rejection? Deal(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx) =>
+        new(RejectCode.Malformed, "Secret ballots are not supported yet.");
+
+    public static Rejection? Ack(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx) =>
+        new(RejectCode.Malformed, "Secret ballots are not supported yet.");
+
+    public static Rejection? Reveal(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx) =>
+        new(RejectCode.Malformed, "Secret ballots are not supported yet.");
+
+}
