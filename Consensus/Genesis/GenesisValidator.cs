@@ -40,6 +40,9 @@ public static partial class GenesisValidator
         AddDuplicates(problems, "validator public key", genesis.Validators.Select(v => Convert.ToHexStringLower(v.PublicKey.Span)));
         AddDuplicates(problems, "validator name", genesis.Validators.Select(v => v.Name));
         AddDuplicates(problems, "validator endpoint", genesis.Validators.Select(v => v.Endpoint));
+        AddDuplicates(problems, "validator trustee key", genesis.Validators
+            .Where(v => !v.TrusteeKey.IsEmpty)
+            .Select(v => Convert.ToHexStringLower(v.TrusteeKey.Span)));
 
         if (genesis.Authorities.Count == 0)
         {
@@ -73,6 +76,18 @@ public static partial class GenesisValidator
         {
             problems.Add($"validator '{validator.Name}' has an invalid Ed25519 public key "
                 + $"'{Convert.ToHexStringLower(validator.PublicKey.Span)}'");
+        }
+
+        // Optional (a genesis from before secret ballots has none); when present it must be a key a signature can
+        // verify against, and not the node key: the trustee key is a separate key so each can be kept or replaced alone.
+        if (!validator.TrusteeKey.IsEmpty && !Ed25519.IsWellFormedPublicKey(validator.TrusteeKey.Span))
+        {
+            problems.Add($"validator '{validator.Name}' has an invalid Ed25519 trustee key "
+                + $"'{Convert.ToHexStringLower(validator.TrusteeKey.Span)}'");
+        }
+        else if (!validator.TrusteeKey.IsEmpty && validator.TrusteeKey == validator.PublicKey)
+        {
+            problems.Add($"validator '{validator.Name}' uses its node key as its trustee key; the trustee key must be a separate key");
         }
 
         if (!IsValidEndpoint(validator.Endpoint))

@@ -66,7 +66,12 @@ internal static class GenesisCommands
             Required = true,
         };
         var name = new Option<string?>("--name") { Description = "Human-readable name (default: validator-N)." };
-        var command = new Command("add-validator", "Add a validator to a genesis file.") { file, publicKey, endpoint, name };
+        var trusteeKey = new Option<string?>("--trustee-key")
+        {
+            Description = "Public key (hex) of the validator's trustee key (config/trustee.key, printed by `init`): "
+                + "secret elections that name no trustees use the validators' trustee keys.",
+        };
+        var command = new Command("add-validator", "Add a validator to a genesis file.") { file, publicKey, endpoint, name, trusteeKey };
         runner.Attach(command, (parseResult, stdout) => Edit(parseResult.GetRequiredValue(file), genesis =>
         {
             var validator = new ValidatorInfo
@@ -74,6 +79,9 @@ internal static class GenesisCommands
                 Name = parseResult.GetValue(name) ?? $"validator-{genesis.Validators.Count + 1}",
                 PublicKey = ParsePublicKey(parseResult.GetRequiredValue(publicKey)),
                 Endpoint = parseResult.GetRequiredValue(endpoint),
+                TrusteeKey = parseResult.GetValue(trusteeKey) is { } trusteeHex
+                    ? ByteString.CopyFrom(HexInput.PublicKey(trusteeHex, "--trustee-key"))
+                    : ByteString.Empty,
             };
             var problems = GenesisValidator.ValidateValidator(validator);
             if (problems.Count > 0)
@@ -84,6 +92,8 @@ internal static class GenesisCommands
             foreach (var existing in genesis.Validators)
             {
                 var clash = existing.PublicKey == validator.PublicKey ? $"key {HexInput.Format(validator.PublicKey.Span)}"
+                    : !validator.TrusteeKey.IsEmpty && existing.TrusteeKey == validator.TrusteeKey
+                        ? $"trustee key {HexInput.Format(validator.TrusteeKey.Span)}"
                     : existing.Name == validator.Name ? $"name '{validator.Name}'"
                     : existing.Endpoint == validator.Endpoint ? $"endpoint {validator.Endpoint}"
                     : null;
@@ -94,7 +104,8 @@ internal static class GenesisCommands
             }
 
             genesis.Validators.Add(validator);
-            stdout.WriteLine($"added validator '{validator.Name}' ({genesis.Validators.Count} in total)");
+            stdout.WriteLine($"added validator '{validator.Name}' ({genesis.Validators.Count} in total)"
+                + (validator.TrusteeKey.IsEmpty ? "; no trustee key (secret elections will have to name their trustees)" : ""));
         }));
         return command;
     }

@@ -16,7 +16,8 @@ internal static class GenesisSummary
         output.WriteLine($"validators:   {genesis.Validators.Count} (tolerates {(genesis.Validators.Count - 1) / 3} faulty)");
         foreach (var validator in genesis.Validators)
         {
-            output.WriteLine($"  {validator.Name}  {HexInput.Format(validator.PublicKey.Span)}  {validator.Endpoint}");
+            var trustee = validator.TrusteeKey.IsEmpty ? "none" : HexInput.Format(validator.TrusteeKey.Span);
+            output.WriteLine($"  {validator.Name}  {HexInput.Format(validator.PublicKey.Span)}  {validator.Endpoint}  trustee key: {trustee}");
         }
 
         output.WriteLine($"authorities:  {genesis.Authorities.Count}");

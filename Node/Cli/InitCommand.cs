@@ -8,7 +8,10 @@ using VoteChain.Node.Tls;
 
 namespace VoteChain.Node.Cli;
 
-/// <summary><c>votechain init --home DIR</c>: a node home with a fresh node key, the default config and a data folder.</summary>
+/// <summary>
+/// <c>votechain init --home DIR</c>: a node home with a fresh node key, a fresh trustee key (secret ballots), the default
+/// config and a data folder.
+/// </summary>
 internal static class InitCommand
 {
     public static Command Build(CommandRunner runner)
@@ -24,7 +27,7 @@ internal static class InitCommand
             Description = "Extra host name or IP address for the certificate (repeatable; localhost, 127.0.0.1 and ::1 are always in).",
             AllowMultipleArgumentsPerToken = true,
         };
-        var command = new Command("init", "Create a node home: config/node_key.json, config/node.json and data/.") { home, name, tls, tlsNames };
+        var command = new Command("init", "Create a node home: config/node_key.json, config/trustee.key, config/node.json and data/.") { home, name, tls, tlsNames };
         runner.Attach(command, (parseResult, stdout) =>
         {
             var homePath = parseResult.GetRequiredValue(home);
@@ -36,6 +39,7 @@ internal static class InitCommand
             }
 
             var keyPath = Path.Combine(homePath, "config", "node_key.json");
+            var trusteeKeyPath = TrusteeKeyFile.DefaultPath(homePath);
             var configPath = Path.Combine(homePath, "config", "node.json");
             var dataPath = Path.Combine(homePath, "data");
 
@@ -43,6 +47,11 @@ internal static class InitCommand
             if (File.Exists(keyPath))
             {
                 throw new UserInputException($"{homePath} already holds a node key ({keyPath}); refusing to initialise it again");
+            }
+
+            if (File.Exists(trusteeKeyPath))
+            {
+                throw new UserInputException($"{homePath} already holds a trustee key ({trusteeKeyPath}); refusing to initialise it again");
             }
 
             if (File.Exists(configPath))
@@ -69,6 +78,7 @@ internal static class InitCommand
 
             using var key = Ed25519KeyPair.Generate();
             KeyFile.Save(keyPath, key);
+            var trusteeKey = TrusteeKeyFile.Create(trusteeKeyPath);
             var config = DefaultNodeConfig.WithName(nodeName);
             if (withTls)
             {
@@ -82,6 +92,7 @@ internal static class InitCommand
 
             stdout.WriteLine($"public key:  {HexInput.Format(key.PublicKey)}");
             stdout.WriteLine($"node key:    {keyPath}");
+            stdout.WriteLine($"trustee key: {HexInput.Format(trusteeKey)} ({trusteeKeyPath}; add it with `genesis add-validator --trustee-key`)");
             stdout.WriteLine($"node config: {configPath}");
             stdout.WriteLine($"data:        {dataPath}");
             if (withTls)

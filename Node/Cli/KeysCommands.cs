@@ -5,7 +5,10 @@ using VoteChain.Node.Keys;
 
 namespace VoteChain.Node.Cli;
 
-/// <summary><c>votechain keys generate|show|fix-mode</c>: Ed25519 key files for validators, authorities and voters.</summary>
+/// <summary>
+/// <c>votechain keys generate|show|fix-mode|trustee</c>: Ed25519 key files for validators, authorities, voters and
+/// trustees.
+/// </summary>
 internal static class KeysCommands
 {
     public static Command Build(CommandRunner runner) => new("keys", "Create and inspect Ed25519 key files.")
@@ -13,6 +16,7 @@ internal static class KeysCommands
         Generate(runner),
         Show(runner),
         FixMode(runner),
+        Trustee(runner),
     };
 
     private static Command Generate(CommandRunner runner)
@@ -59,6 +63,34 @@ internal static class KeysCommands
                 var before = KeyFileMode.Fix(path);
                 stdout.WriteLine($"{path}: mode {KeyFileMode.Octal(before)} -> {KeyFileMode.Octal(KeyFileMode.OwnerOnly)}");
             }
+        });
+        return command;
+    }
+
+    /// <summary>For homes made before init created trustee keys: adds config/trustee.key, never replacing one.</summary>
+    private static Command Trustee(CommandRunner runner)
+    {
+        var home = new Option<string>("--home") { Description = "Home folder of the node (made by `votechain init`).", Required = true };
+        var command = new Command("trustee",
+            "Create the node's trustee key (config/trustee.key, mode 0600) if the home has none, and print its public key.")
+        {
+            home,
+        };
+        runner.Attach(command, (parseResult, stdout) =>
+        {
+            var homePath = parseResult.GetRequiredValue(home);
+            if (!File.Exists(Path.Combine(homePath, "config", "node.json")))
+            {
+                throw new UserInputException($"{homePath} is not a node home (no config/node.json); create it with `votechain init --home {homePath}`");
+            }
+
+            var path = TrusteeKeyFile.DefaultPath(homePath);
+            var publicKey = TrusteeKeyFile.Create(path);
+            stdout.WriteLine($"trustee key: {HexInput.Format(publicKey)} ({path})");
+
+            // A running chain's genesis cannot change (its hash would), so a key made now serves by being named.
+            stdout.WriteLine("the node acts for secret elections that name this key (`election create --secret --trustee`); "
+                + "restart it to load the key; a genesis not yet in use can list it with `genesis add-validator --trustee-key`");
         });
         return command;
     }

@@ -16,10 +16,11 @@ namespace VoteChain.Node.Devnet;
 
 /// <summary>
 /// The files of a local devnet: an election authority key, a genesis, and one home per node (validators on
-/// base-port.., observers after them), all on 127.0.0.1. A folder that already holds a devnet is reused as it is,
-/// so a second run resumes the same chain. A TLS devnet (<see cref="Tls"/>) serves https:// with node certificates
-/// issued by a devnet CA whose certificate clients trust (<see cref="TlsCaPath"/>); the CA's key is thrown away once
-/// the certificates are issued, so nothing can be issued in its name later.
+/// base-port.., each with a trustee key in the genesis; observers after them), all on 127.0.0.1. A folder that
+/// already holds a devnet is reused as it is, so a second run resumes the same chain. A TLS devnet
+/// (<see cref="Tls"/>) serves https:// with node certificates issued by a devnet CA whose certificate clients trust
+/// (<see cref="TlsCaPath"/>); the CA's key is thrown away once the certificates are issued, so nothing can be issued
+/// in its name later.
 /// </summary>
 internal sealed record DevnetLayout(string Folder, int Validators, int Observers, int BasePort, bool Tls = false)
 {
@@ -120,7 +121,16 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
             KeyFile.Save(Path.Combine(Home(node), "config", "node_key.json"), key);
             if (!IsObserver(node))
             {
-                genesis.Validators.Add(new ValidatorInfo { Name = Name(node), PublicKey = ByteString.CopyFrom(key.PublicKey), Endpoint = Url(node) });
+                // Each validator gets a trustee key beside its node key, as `init` does, so a secret election on the
+                // devnet needs no named trustees: the validators' nodes do the trustee duties themselves.
+                var trusteeKey = TrusteeKeyFile.Create(TrusteeKeyFile.DefaultPath(Home(node)));
+                genesis.Validators.Add(new ValidatorInfo
+                {
+                    Name = Name(node),
+                    PublicKey = ByteString.CopyFrom(key.PublicKey),
+                    Endpoint = Url(node),
+                    TrusteeKey = ByteString.CopyFrom(trusteeKey),
+                });
             }
         }
 

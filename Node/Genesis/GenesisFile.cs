@@ -40,6 +40,9 @@ public static class GenesisFile
                 Name = validator.Name,
                 PublicKey = PublicKey(validator.PublicKey, $"validators[{i}].public_key in {path}"),
                 Endpoint = validator.Endpoint,
+                TrusteeKey = validator.TrusteeKey is null
+                    ? ByteString.Empty
+                    : PublicKey(validator.TrusteeKey, $"validators[{i}].trustee_key in {path}"),
             });
         }
 
@@ -65,7 +68,8 @@ public static class GenesisFile
         var json = new GenesisJson(
             genesis.ChainId,
             GenesisTime.Format(genesis.GenesisTimeUnixMs),
-            [.. genesis.Validators.Select(v => new ValidatorJson(v.Name, HexInput.Format(v.PublicKey.Span), v.Endpoint))],
+            [.. genesis.Validators.Select(v => new ValidatorJson(v.Name, HexInput.Format(v.PublicKey.Span), v.Endpoint,
+                v.TrusteeKey.IsEmpty ? null : HexInput.Format(v.TrusteeKey.Span)))],
             [.. genesis.Authorities.Select(a => HexInput.Format(a.Span))],
             new ParamsJson(
                 parameters.MaxBlockBytes,

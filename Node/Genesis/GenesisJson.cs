@@ -13,7 +13,15 @@ internal sealed record GenesisJson(
     IReadOnlyList<string> Authorities,
     ParamsJson Params);
 
-internal sealed record ValidatorJson(string Name, string PublicKey, string Endpoint);
+/// <param name="TrusteeKey">
+/// Hex Ed25519 key of the validator's trustee duties (secret ballots). Optional, and left out when empty, so a genesis
+/// written before trustee keys existed loads, rewrites and hashes as it did.
+/// </param>
+internal sealed record ValidatorJson(
+    string Name,
+    string PublicKey,
+    string Endpoint,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TrusteeKey = null);
 
 internal sealed record ParamsJson(
     uint MaxBlockBytes,
