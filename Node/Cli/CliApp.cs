@@ -31,6 +31,7 @@ public static class CliApp
             Operator.EvidenceCommand.Build(runner),
             DevnetCommand.Build(runner),
             BenchCommand.Build(runner),
+            TrusteeCommand.Build(runner),
             Verify.ReceiptCommand.Build(runner),
             Verify.AuditCommand.Build(runner),
         };

@@ -40,6 +40,9 @@ public sealed class NodeOptions
 
     public LimitSettings Limits { get; set; } = new();
 
+    /// <summary>The node's trustee duties for secret ballots (config/trustee.key).</summary>
+    public TrusteeSettings Trustee { get; set; } = new();
+
     [ConfigurationKeyName("log_level")]
     public string LogLevel { get; set; } = "Information";
 
@@ -69,4 +72,16 @@ public sealed class TlsSettings
     public string? Key { get; set; }
 
     public bool Enabled => Certificate is not null || Key is not null;
+}
+
+public sealed class TrusteeSettings
+{
+    /// <summary>Unset: on when the key file exists. True with no key file stops the start with one line.</summary>
+    public bool? Enabled { get; set; }
+
+    [ConfigurationKeyName("key_file")]
+    public string KeyFile { get; set; } = Keys.TrusteeKeyFile.DefaultRelativePath;
+
+    /// <summary>Whether the node runs its trustee: as configured, else whether the key file is there.</summary>
+    public bool IsOn => Enabled ?? File.Exists(KeyFile);
 }

@@ -41,6 +41,7 @@ public static class NodeOptionsLoader
         options.Tls.Certificate = options.Tls.Certificate is { Length: > 0 } certificate ? Resolve(home, certificate) : null;
         options.Tls.Key = options.Tls.Key is { Length: > 0 } tlsKey ? Resolve(home, tlsKey) : null;
         options.SignStateFile = Resolve(home, options.SignStateFile);
+        options.Trustee.KeyFile = Resolve(home, options.Trustee.KeyFile);
         var problems = Problems(options);
         if (problems.Count > 0)
         {

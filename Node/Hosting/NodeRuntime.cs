@@ -9,6 +9,7 @@ using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.Secret;
 using VoteChain.Networking.Api;
 using VoteChain.Networking.Events;
 using VoteChain.Networking.Limits;
@@ -17,6 +18,8 @@ using VoteChain.Networking.Peers;
 using VoteChain.Node.Cli;
 using VoteChain.Node.Driver;
 using VoteChain.Node.Genesis;
+using VoteChain.Node.Keys;
+using VoteChain.Node.Trustee;
 using VoteChain.Protos.V1;
 using VoteChain.Storage;
 
@@ -72,6 +75,18 @@ public static class NodeRuntime
         try
         {
             signing = SignStateStartup.Open(options, store, chain, validatorIndex is not null);
+        }
+        catch (UserInputException)
+        {
+            store.Dispose();
+            key.Dispose();
+            throw;
+        }
+
+        TrusteeKey? trusteeKey;
+        try
+        {
+            trusteeKey = LoadTrusteeKey(options);
         }
         catch (UserInputException)
         {
@@ -141,6 +156,13 @@ public static class NodeRuntime
             LargeAnswers = largeAnswers,
         });
 
+        if (trusteeKey is not null)
+        {
+            builder.Services.AddHostedService(s => new TrusteeService(trusteeKey,
+                new NodeTrusteeChain(chain.ChainId, store, mempool, s.GetRequiredService<NodeInbox>().Accepted),
+                events, clock, s.GetRequiredService<ILogger<TrusteeService>>()));
+        }
+
         var app = builder.Build();
         app.UseRequestGuard(app.Services.GetRequiredService<RequestBounds>());
         LargeAnswerSlots.UseLargeAnswerSlots(app);
@@ -151,7 +173,7 @@ public static class NodeRuntime
         app.Lifetime.ApplicationStarted.Register(peers.Start);
         app.Lifetime.ApplicationStopping.Register(events.Close);
         return new NodeInstance(app, options,
-            [peers, peerLoggers, store, key, submitRate, peerTransactionRate, validatorTransactionRate, handshakeRate, .. certificate is null ? Array.Empty<object>() : [certificate]]);
+            [peers, peerLoggers, store, key, .. trusteeKey is null ? Array.Empty<object>() : [trusteeKey], submitRate, peerTransactionRate, validatorTransactionRate, handshakeRate, .. certificate is null ? Array.Empty<object>() : [certificate]]);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, NodeOptions options, Action<ILoggingBuilder>? more)
@@ -183,6 +205,26 @@ public static class NodeRuntime
         }
 
         return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
+
+    /// <summary>
+    /// The trustee key when the node is to act as a trustee (<see cref="TrusteeSettings.IsOn"/>). Observers act too: a
+    /// trustee named in an election may run a node that does not validate.
+    /// </summary>
+    private static TrusteeKey? LoadTrusteeKey(NodeOptions options)
+    {
+        if (!options.Trustee.IsOn)
+        {
+            return null;
+        }
+
+        if (!File.Exists(options.Trustee.KeyFile))
+        {
+            throw new UserInputException($"trustee.enabled is true but the trustee key file {options.Trustee.KeyFile} does not exist; "
+                + "create it with `votechain keys trustee --home DIR`, or set trustee.enabled to false");
+        }
+
+        return TrusteeKeyFile.Load(options.Trustee.KeyFile);
     }
 
     /// <summary>Loads the node key; the node is a validator when the key is in genesis and it is not told to observe.</summary>

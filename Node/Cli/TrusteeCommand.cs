@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using VoteChain.Consensus.Secret;
+using VoteChain.Node.Cli.Client;
+using VoteChain.Node.Files;
+using VoteChain.Node.Keys;
+using VoteChain.Node.Trustee;
+
+namespace VoteChain.Node.Cli;
+
+/// <summary>
+/// <c>votechain trustee run</c>: the trustee duties of a named trustee that runs no node, through a node's public API,
+/// with the same loop a node runs for its own trustee key.
+/// </summary>
+internal static class TrusteeCommand
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    public static Command Build(CommandRunner runner) => new("trustee", "Secret-ballot trustee duties.")
+    {
+        Run(runner),
+    };
+
+    private static Command Run(CommandRunner runner)
+    {
+        var key = new Option<string>("--key")
+        {
+            Description = "The trustee's key file (mode 0600; from `votechain keys generate`), whose public key the election names with --trustee.",
+            Required = true,
+        };
+        var node = NodeClient.NodeOption();
+        var election = new Option<string?>("--election") { Description = "Act for this election only (default: every secret election naming the key)." };
+        var once = new Option<bool>("--once") { Description = "Do what is due now, then exit (for scripts and tests)." };
+        var command = new Command("run",
+            "Do this key's trustee duties for secret elections (deal, acknowledge, answer complaints, post decryption shares, "
+            + "publish the result): one line per step, until every election naming the key has its result (or Ctrl-C). "
+            + "Validators whose node holds config/trustee.key need not run this: their node does it.")
+        {
+            key, node, election, once,
+        };
+        runner.Attach(command, (parseResult, stdout) =>
+        {
+            using var trusteeKey = TrusteeKeyFile.Load(parseResult.GetRequiredValue(key));
+            using var client = new NodeClient(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
+            var chain = ApiTrusteeChain.Connect(client);
+            var only = parseResult.GetValue(election);
+            CheckNamed(chain, trusteeKey, only);
+
+            var report = new LineReport(stdout, parseResult.InvocationConfiguration.Error);
+            var loop = new TrusteeLoop(trusteeKey, chain, report, TimeProvider.System, onlyElection: only);
+            stdout.WriteLine($"trustee {HexInput.Format(trusteeKey.PublicKey)} on chain {chain.ChainId} via {client.Url}");
+            if (parseResult.GetValue(once))
+            {
+                var pass = loop.RunOnce();
+                stdout.WriteLine(Summary(pass));
+                return;
+            }
+
+            using var stop = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(stop));
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(stop));
+            loop.RunAsync(Wait, untilFinished: true, stop.Token).GetAwaiter().GetResult();
+            stdout.WriteLine(stop.IsCancellationRequested ? "stopped" : "done: every election naming this key has its result");
+        });
+        return command;
+    }
+
+    /// <summary>An --election that exists but cannot use this key is a mistake worth one line, not an endless wait.</summary>
+    private static void CheckNamed(ApiTrusteeChain chain, TrusteeKey key, string? only)
+    {
+        if (only is null || chain.Elections().FirstOrDefault(e => e.Definition.ElectionId == only) is not { } record)
+        {
+            return;
+        }
+
+        if (record.Secret is null)
+        {
+            throw new UserInputException($"election {only} is not a secret election: it has no trustees");
+        }
+
+        if (SecretSettings.TrusteeIndex(record.Secret, key.PublicKey) == 0)
+        {
+            throw new UserInputException($"trustee key {HexInput.Format(key.PublicKey)} is not a trustee of election {only}");
+        }
+    }
+
+    private static string Summary(TrusteePass pass) => pass.Elections == 0
+        ? "no secret election names this key yet"
+        : $"{pass.Submitted} step(s) submitted; {pass.Finished} of {pass.Elections} election(s) naming this key have their result";
+
+    private static async Task<bool> Wait(CancellationToken stop)
+    {
+        await Task.Delay(PollInterval, stop).ConfigureAwait(false);
+        return true;
+    }
+
+    private static Action<PosixSignalContext> Stop(CancellationTokenSource stop) => context =>
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    };
+
+    /// <summary>Steps on stdout, one line each; refusals and failures on stderr as warnings (the loop keeps going).</summary>
+    private sealed class LineReport(TextWriter output, TextWriter error) : ITrusteeLog
+    {
+        public void Posted(string electionId, string step, byte[] txId) =>
+            output.WriteLine($"{TrusteeSteps.Describe(step)} for election {electionId} (tx {HexInput.Format(txId)})");
+
+        public void Refused(string electionId, string step, string code, string message) =>
+            error.WriteLine($"warning: {step} for election {electionId} refused: {code}: {message}");
+
+        public void Failed(string? electionId, string problem) =>
+            error.WriteLine(electionId is null ? $"warning: {problem}" : $"warning: election {electionId}: {problem}");
+    }
+}

@@ -1,0 +1,29 @@
+namespace VoteChain.Node.Trustee;
+
+/// <summary>
+/// Where the trustee loop reports: the node's log, or the lines <c>votechain trustee run</c> prints. The loop decides
+/// what is worth a line (each step once, each refusal or failure once); this only words and writes it.
+/// </summary>
+internal interface ITrusteeLog
+{
+    void Posted(string electionId, string step, byte[] txId);
+
+    void Refused(string electionId, string step, string code, string message);
+
+    /// <param name="electionId">Null when the failure concerns no one election (e.g. the chain could not be read).</param>
+    void Failed(string? electionId, string problem);
+}
+
+/// <summary>The words for each step, shared by both reports.</summary>
+internal static class TrusteeSteps
+{
+    public static string Describe(string step) => step switch
+    {
+        "deal" => "dealt",
+        "ack" => "acknowledged the deals",
+        "reveal" => "revealed a share",
+        "decryption-shares" => "posted decryption shares",
+        "result" => "published the result",
+        _ => $"posted {step}",
+    };
+}
