@@ -1,0 +1,118 @@
+using Google.Protobuf;
+using VoteChain.Consensus.Secret;
+using VoteChain.Node.Trustee;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Node.Tests.Trustee;
+
+/// <summary>A clock that moves only when told to, and whose timers never fire (so only a commit wakes the service).</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    private DateTimeOffset _now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new NeverTimer();
+
+    private sealed class NeverTimer : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+        public void Dispose()
+        {
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A chain held in memory: elections, what was submitted, and what each submission's status is said to be.</summary>
+internal sealed class FakeTrusteeChain : ITrusteeChain
+{
+    public string ChainId => "trustee-test";
+
+    public Dictionary<string, TrusteeElectionState> States { get; } = [];
+
+    public List<TxEnvelope> Submitted { get; } = [];
+
+    /// <summary>The status every submitted transaction reports.</summary>
+    public TrusteeTxStatus Status { get; set; } = TrusteeTxStatus.Unknown;
+
+    /// <summary>Set to refuse every submission with this code.</summary>
+    public string? RefuseWith { get; set; }
+
+    public bool Unreachable { get; set; }
+
+    public IReadOnlyList<ElectionRecord> Elections() =>
+        Unreachable ? throw new UserInputException("cannot reach a node at http://nowhere") : [.. States.Values.Select(s => s.Election)];
+
+    public TrusteeElectionState? Read(string electionId) => States.GetValueOrDefault(electionId);
+
+    public TrusteeSubmission Submit(byte[] envelope)
+    {
+        var parsed = TxEnvelope.Parser.ParseFrom(envelope);
+        if (RefuseWith is { } code)
+        {
+            return TrusteeSubmission.Refused(code, "refused for the test");
+        }
+
+        Submitted.Add(parsed);
+        return TrusteeSubmission.Ok(System.Security.Cryptography.SHA256.HashData(envelope));
+    }
+
+    TrusteeTxStatus ITrusteeChain.Status(byte[] txId) => Status;
+
+    /// <summary>A secret election naming <paramref name="trustees"/>, created at <paramref name="createdAt"/>.</summary>
+    public ElectionRecord AddElection(string id, DateTimeOffset createdAt, params byte[][] trustees)
+    {
+        var election = new ElectionRecord
+        {
+            Definition = new CreateElection { ElectionId = id, Options = { "yes", "no" } },
+            CreatedAtUnixMs = createdAt.ToUnixTimeMilliseconds(),
+            Secret = new SecretBallotSettings { Threshold = 1, KeyPhaseSeconds = 60 },
+        };
+        election.Secret.Trustees.AddRange(trustees.Select(ByteString.CopyFrom));
+        States[id] = new TrusteeElectionState(election, null, new TallyRecord { Secret = true });
+        return election;
+    }
+}
+
+/// <summary>A planner that returns the duties it is told to, and counts its calls per election.</summary>
+internal sealed class FakePlanner
+{
+    public Dictionary<string, int> Calls { get; } = [];
+
+    /// <summary>Steps due per election; each call builds a fresh payload, as the real planner's fresh randomness would.</summary>
+    public Dictionary<string, string[]> Due { get; } = [];
+
+    public Exception? Throw { get; set; }
+
+    public IReadOnlyList<TrusteeDuty> Plan(TrusteeKey trustee, string chainId, ElectionRecord election, SecretRecord? secret,
+        TallyRecord tally, long nowUnixMs)
+    {
+        var id = election.Definition.ElectionId;
+        Calls[id] = Calls.GetValueOrDefault(id) + 1;
+        if (Throw is { } problem)
+        {
+            throw problem;
+        }
+
+        return [.. Due.GetValueOrDefault(id, []).Select(step => new TrusteeDuty(id, step, new TxPayload
+        {
+            KeyAck = new KeyGenerationAck { ElectionId = id, Complaints = { (uint)Calls[id] } },
+        }))];
+    }
+}
+
+internal sealed class RecordingLog : ITrusteeLog
+{
+    public List<string> Lines { get; } = [];
+
+    public void Posted(string electionId, string step, byte[] txId) => Lines.Add($"posted {step} {electionId}");
+
+    public void Refused(string electionId, string step, string code, string message) => Lines.Add($"refused {step} {electionId} {code}");
+
+    public void Failed(string? electionId, string problem) => Lines.Add($"failed {electionId} {problem}");
+}
