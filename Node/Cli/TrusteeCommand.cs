@@ -59,8 +59,25 @@ internal static class TrusteeCommand
             using var stop = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(stop));
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(stop));
-            loop.RunAsync(Wait, untilFinished: true, stop.Token).GetAwaiter().GetResult();
-            stdout.WriteLine(stop.IsCancellationRequested ? "stopped" : "done: every election naming this key has its result");
+            var waiting = false;
+            async Task<bool> WaitAndSay(CancellationToken token)
+            {
+                // One line while nothing names the key yet, so an operator who started early knows it is alive.
+                if (!waiting && loop.LastPass is { Elections: 0 })
+                {
+                    waiting = true;
+                    stdout.WriteLine(only is null
+                        ? "waiting for a secret election that names this key"
+                        : $"waiting for secret election {only}");
+                }
+
+                return await Wait(token).ConfigureAwait(false);
+            }
+
+            loop.RunAsync(WaitAndSay, untilFinished: true, stop.Token).GetAwaiter().GetResult();
+            stdout.WriteLine(stop.IsCancellationRequested
+                ? "stopped"
+                : "done: every election naming this key is over (result published, or key generation failed)");
         });
         return command;
     }

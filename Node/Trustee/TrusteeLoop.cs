@@ -43,6 +43,7 @@ internal sealed class TrusteeLoop
     private readonly Dictionary<(string Election, string Step), DateTimeOffset> _refusedUntil = [];
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
+    private string? _chainProblem;
 
     /// <param name="onlyElection">Act for this election only (<c>trustee run --election</c>); null: every one.</param>
     public TrusteeLoop(TrusteeKey key, ITrusteeChain chain, ITrusteeLog log, TimeProvider clock,
@@ -63,6 +64,9 @@ internal sealed class TrusteeLoop
     /// <summary>Steps submitted and still held back, for tests and the node's status.</summary>
     public int PendingSteps => _pending.Count;
 
+    /// <summary>What the last pass saw; null before the first.</summary>
+    public TrusteePass? LastPass { get; private set; }
+
     /// <summary>One pass over the elections; never throws for the chain's or the planner's failures (it reports them).</summary>
     public TrusteePass RunOnce(CancellationToken cancellation = default)
     {
@@ -76,9 +80,19 @@ internal sealed class TrusteeLoop
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            ReportOnce(null, Describe(e));
-            return new TrusteePass(0, 0, 0);
+            // Reported when it starts (or changes), not every second; once the chain answers again, a later outage is
+            // news again.
+            var problem = Describe(e);
+            if (problem != _chainProblem)
+            {
+                _chainProblem = problem;
+                _log.Failed(null, problem);
+            }
+
+            return LastPass = new TrusteePass(0, 0, 0);
         }
+
+        _chainProblem = null;
 
         var finished = 0;
         var submitted = 0;
@@ -96,7 +110,7 @@ internal sealed class TrusteeLoop
             }
         }
 
-        return new TrusteePass(mine.Count, finished, submitted);
+        return LastPass = new TrusteePass(mine.Count, finished, submitted);
     }
 
     /// <summary>

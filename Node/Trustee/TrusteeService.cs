@@ -24,6 +24,7 @@ internal sealed partial class TrusteeService : BackgroundService, ITrusteeLog
     {
         ArgumentNullException.ThrowIfNull(events);
         _events = events;
+        _seen = events.Height;
         _clock = clock;
         _logger = logger;
         Loop = new TrusteeLoop(key, chain, this, clock, planner);

@@ -191,7 +191,7 @@ public sealed class TrusteeLoopTests
     }
 
     [Test]
-    public void An_unreadable_chain_is_reported_once_and_the_next_pass_tries_again()
+    public void An_unreadable_chain_is_reported_once_per_outage_and_the_next_pass_tries_again()
     {
         _chain.AddElection("e1", _clock.GetUtcNow(), _key.PublicKey);
         _planner.Due["e1"] = ["ack"];
@@ -202,10 +202,16 @@ public sealed class TrusteeLoopTests
         loop.RunOnce();
         _chain.Unreachable = false;
         var up = loop.RunOnce();
+        _chain.Unreachable = true;
+        loop.RunOnce();
 
         Assert.That(down, Is.EqualTo(new TrusteePass(0, 0, 0)));
-        Assert.That(_log.Lines, Is.EqualTo(new[] { "failed  cannot reach a node at http://nowhere", "posted ack e1" }));
         Assert.That(up.Submitted, Is.EqualTo(1));
+        Assert.That(loop.LastPass, Is.EqualTo(new TrusteePass(0, 0, 0)));
+        Assert.That(_log.Lines, Is.EqualTo(new[]
+        {
+            "failed  cannot reach a node at http://nowhere", "posted ack e1", "failed  cannot reach a node at http://nowhere",
+        }));
     }
 
     [Test]

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Node.Hosting;
+using VoteChain.Node.Keys;
+using VoteChain.Node.Trustee;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Node.Tests.Trustee;
+
+/// <summary>
+/// A real one-validator node made by `init`: its trustee key is in the genesis, so a secret election that names no
+/// trustees names it, and the node's own trustee service takes the election up. Turned off, there is no service.
+/// </summary>
+public sealed class NodeTrusteeServiceTests
+{
+    private TempFolder _temp = null!;
+    private string _home = null!;
+    private int _port;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _temp = new TempFolder();
+        _home = _temp.File("node");
+        Assert.That(CliRun.Of("init", "--home", _home).ExitCode, Is.Zero);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        _port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var nodeKey = CliRun.Of("keys", "show", "--key", Path.Combine(_home, "config", "node_key.json")).Output.Trim();
+        var trusteeKey = CliRun.Of("keys", "show", "--key", TrusteeKeyFile.DefaultPath(_home)).Output.Trim();
+        var genesis = Path.Combine(_home, "config", "genesis.json");
+        Assert.That(CliRun.Of("genesis", "new", "--chain-id", "trustee-node", "--out", genesis).ExitCode, Is.Zero);
+        Assert.That(CliRun.Of("genesis", "add-validator", "--genesis", genesis, "--pubkey", nodeKey, "--endpoint", $"http://127.0.0.1:{_port}",
+            "--trustee-key", trusteeKey).ExitCode, Is.Zero);
+        Assert.That(CliRun.Of("genesis", "add-authority", "--genesis", genesis, "--pubkey", nodeKey).ExitCode, Is.Zero);
+    }
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    [Test]
+    public async Task The_node_s_trustee_takes_up_a_secret_election_of_the_validators()
+    {
+        await using var node = Build();
+        await node.StartAsync();
+        var trustee = node.App.Services.GetServices<IHostedService>().OfType<TrusteeService>().Single();
+        Assert.That(trustee.Loop.LastPass?.Elections ?? 0, Is.Zero);
+
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_port}");
+        var api = new VoteChainApi.VoteChainApiClient(channel);
+        using var authority = KeyFile.Load(Path.Combine(_home, "config", "node_key.json"));
+        var now = DateTimeOffset.UtcNow;
+        var payload = new TxPayload
+        {
+            ChainId = "trustee-node",
+            CreateElection = new CreateElection
+            {
+                ElectionId = "secret1",
+                Title = "secret",
+                Options = { "yes", "no" },
+                OpensAtUnixMs = now.ToUnixTimeMilliseconds(),
+                ClosesAtUnixMs = now.AddHours(1).ToUnixTimeMilliseconds(),
+                Secret = new SecretBallotSettings(),
+            },
+        };
+        await api.SubmitTransactionAsync(new SubmitTransactionRequest { Envelope = ByteString.CopyFrom(TxSigning.Sign(authority, payload)) });
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (trustee.Loop.LastPass?.Elections != 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.That(trustee.Loop.LastPass?.Elections, Is.EqualTo(1), "the election names the validator's trustee key");
+        await node.StopAsync();
+        Assert.That(trustee.ExecuteTask!.IsCompletedSuccessfully, Is.True, "the trustee stopped cleanly with the node");
+    }
+
+    [Test]
+    public async Task A_node_whose_trustee_is_turned_off_runs_none()
+    {
+        var configPath = Path.Combine(_home, "config", "node.json");
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        config["trustee"]!["enabled"] = false;
+        File.WriteAllText(configPath, config.ToJsonString());
+
+        await using var node = Build();
+
+        Assert.That(node.Options.Trustee.IsOn, Is.False);
+        Assert.That(node.App.Services.GetServices<IHostedService>().OfType<TrusteeService>(), Is.Empty);
+    }
+
+    private NodeInstance Build() =>
+        NodeRuntime.Build(NodeOptionsLoader.Load(_home, new Dictionary<string, string?> { ["listen"] = $"127.0.0.1:{_port}" }, []));
+}
