@@ -72,7 +72,7 @@ internal static class KeysCommands
     {
         var home = new Option<string>("--home") { Description = "Home folder of the node (made by `votechain init`).", Required = true };
         var command = new Command("trustee",
-            "Create the node's trustee key (config/trustee.key, mode 0600) if the home has none, and print its public key.")
+            "Create the node's trustee key (the config's trustee.key_file, config/trustee.key by default; mode 0600) if the home has none, and print its public key.")
         {
             home,
         };
@@ -84,7 +84,8 @@ internal static class KeysCommands
                 throw new UserInputException($"{homePath} is not a node home (no config/node.json); create it with `votechain init --home {homePath}`");
             }
 
-            var path = TrusteeKeyFile.DefaultPath(homePath);
+            // Where the node will look for it: the config's trustee.key_file (config/trustee.key unless changed).
+            var path = Hosting.NodeOptionsLoader.Load(homePath, new Dictionary<string, string?>(), []).Trustee.KeyFile;
             var publicKey = TrusteeKeyFile.Create(path);
             stdout.WriteLine($"trustee key: {HexInput.Format(publicKey)} ({path})");
 

@@ -67,6 +67,23 @@ public sealed class TrusteeKeyCommandTests
     }
 
     [Test]
+    public void Keys_trustee_puts_the_key_where_the_home_s_config_says_the_node_looks()
+    {
+        var home = _temp.File("moved");
+        Assert.That(CliRun.Of("init", "--home", home).ExitCode, Is.Zero);
+        var configPath = Path.Combine(home, "config", "node.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        config["trustee"]!["key_file"] = "secrets/trustee.json";
+        File.WriteAllText(configPath, config.ToJsonString());
+
+        var run = CliRun.Of("keys", "trustee", "--home", home);
+
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        using var trustee = TrusteeKeyFile.Load(Path.Combine(home, "secrets", "trustee.json"));
+        Assert.That(run.Output, Does.Contain(Convert.ToHexStringLower(trustee.PublicKey)));
+    }
+
+    [Test]
     public void Keys_trustee_never_overwrites_a_trustee_key()
     {
         var home = _temp.File("node");
