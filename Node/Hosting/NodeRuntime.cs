@@ -45,6 +45,18 @@ public static class NodeRuntime
             throw new UserInputException($"key file {options.KeyFile} is missing; a node needs its key (run `votechain init`)");
         }
 
+        // Before anything is opened, as the node key: a trustee key open to others stops the node with the database untouched.
+        TrusteeKey? trusteeKey;
+        try
+        {
+            trusteeKey = LoadTrusteeKey(options);
+        }
+        catch (UserInputException)
+        {
+            key.Dispose();
+            throw;
+        }
+
         NodeOptionsLoader.TryParseListen(options.Listen, out var listen);
         var builder = WebApplication.CreateSlimBuilder();
         ConfigureLogging(builder.Logging, options, logging);
@@ -68,6 +80,7 @@ public static class NodeRuntime
         catch (StorageException e)
         {
             key.Dispose();
+            trusteeKey?.Dispose();
             throw new UserInputException(e.Message);
         }
 
@@ -80,18 +93,7 @@ public static class NodeRuntime
         {
             store.Dispose();
             key.Dispose();
-            throw;
-        }
-
-        TrusteeKey? trusteeKey;
-        try
-        {
-            trusteeKey = LoadTrusteeKey(options);
-        }
-        catch (UserInputException)
-        {
-            store.Dispose();
-            key.Dispose();
+            trusteeKey?.Dispose();
             throw;
         }
 

@@ -131,6 +131,7 @@ public sealed class TrusteeRunCommandTests
         var line = CliRun.Of("start", "--home", home).SingleErrorLine();
 
         Assert.That(line, Does.Contain($"key file {trusteeKey} is readable by others"));
+        Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(home, "data")), Is.Empty, "refused before the database is opened");
     }
 
     private static void WriteGenesis(string home)
