@@ -16,6 +16,7 @@ namespace VoteChain.Node.Tests.Trustee;
 /// <summary>
 /// A real one-validator node made by `init`: its trustee key is in the genesis, so a secret election that names no
 /// trustees names it, and the node's own trustee service takes the election up. Turned off, there is no service.
+/// The API side of the loop (what `trustee run` uses) is checked against the same node.
 /// </summary>
 public sealed class NodeTrusteeServiceTests
 {
@@ -57,20 +58,8 @@ public sealed class NodeTrusteeServiceTests
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_port}");
         var api = new VoteChainApi.VoteChainApiClient(channel);
         using var authority = KeyFile.Load(Path.Combine(_home, "config", "node_key.json"));
-        var now = DateTimeOffset.UtcNow;
-        var payload = new TxPayload
-        {
-            ChainId = "trustee-node",
-            CreateElection = new CreateElection
-            {
-                ElectionId = "secret1",
-                Title = "secret",
-                Options = { "yes", "no" },
-                OpensAtUnixMs = now.ToUnixTimeMilliseconds(),
-                ClosesAtUnixMs = now.AddHours(1).ToUnixTimeMilliseconds(),
-                Secret = new SecretBallotSettings(),
-            },
-        };
+        var payload = ElectionPayload("secret1");
+        payload.CreateElection.Secret = new SecretBallotSettings();
         await api.SubmitTransactionAsync(new SubmitTransactionRequest { Envelope = ByteString.CopyFrom(TxSigning.Sign(authority, payload)) });
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -85,6 +74,34 @@ public sealed class NodeTrusteeServiceTests
     }
 
     [Test]
+    public async Task Through_the_api_a_submission_is_unknown_until_its_receipt_exists_and_a_refusal_keeps_its_code()
+    {
+        await using var node = Build();
+        await node.StartAsync();
+        using var client = new Cli.Client.NodeClient($"http://127.0.0.1:{_port}", Cli.Client.ClientTls.From(Cli.CliApp.BuildRoot().Parse([])));
+        using var authority = KeyFile.Load(Path.Combine(_home, "config", "node_key.json"));
+        var chain = await Task.Run(() => ApiTrusteeChain.Connect(client));
+        var good = ElectionPayload("viaapi");
+        var bad = ElectionPayload("bad");
+        bad.CreateElection.Options.RemoveAt(1);
+
+        var accepted = await Task.Run(() => chain.Submit(TxSigning.Sign(authority, good)));
+        var refused = await Task.Run(() => chain.Submit(TxSigning.Sign(authority, bad)));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Task.Run(() => chain.Status(accepted.TxId!)) != TrusteeTxStatus.Committed && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.That(chain.ChainId, Is.EqualTo("trustee-node"));
+        Assert.That(accepted.Accepted, Is.True);
+        Assert.That(refused.Code, Is.EqualTo("INVALID_ELECTION"));
+        Assert.That(await Task.Run(() => chain.Status(accepted.TxId!)), Is.EqualTo(TrusteeTxStatus.Committed));
+        Assert.That(await Task.Run(() => chain.Status(new byte[32])), Is.EqualTo(TrusteeTxStatus.Unknown));
+        Assert.That((await Task.Run(chain.Elections)).Select(e => e.Definition.ElectionId), Has.Member("viaapi"));
+    }
+
+    [Test]
     public async Task A_node_whose_trustee_is_turned_off_runs_none()
     {
         var configPath = Path.Combine(_home, "config", "node.json");
@@ -96,6 +113,23 @@ public sealed class NodeTrusteeServiceTests
 
         Assert.That(node.Options.Trustee.IsOn, Is.False);
         Assert.That(node.App.Services.GetServices<IHostedService>().OfType<TrusteeService>(), Is.Empty);
+    }
+
+    private static TxPayload ElectionPayload(string id)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new TxPayload
+        {
+            ChainId = "trustee-node",
+            CreateElection = new CreateElection
+            {
+                ElectionId = id,
+                Title = id,
+                Options = { "yes", "no" },
+                OpensAtUnixMs = now.ToUnixTimeMilliseconds(),
+                ClosesAtUnixMs = now.AddHours(1).ToUnixTimeMilliseconds(),
+            },
+        };
     }
 
     private NodeInstance Build() =>
