@@ -18,7 +18,7 @@ public sealed class SecretTallyPropertyTests
 
     private readonly record struct Step(int Kind, int Voter, int Weight, int Marks, int Sequence);
 
-    private static readonly Gen<Step> StepGen = Gen.Select(Gen.Int[0, 5], Gen.Int[0, Voters - 1], Gen.Int[0, 4], Gen.Int[0, 7], Gen.Int[0, 2])
+    private static readonly Gen<Step> StepGen = Gen.Select(Gen.Int[0, 9], Gen.Int[0, 2 * Voters - 1], Gen.Int[0, 4], Gen.Int[0, 7], Gen.Int[0, 2])
         .Select((k, v, w, m, s) => new Step(k, v, w, m, s));
 
     [Test]
@@ -26,15 +26,15 @@ public sealed class SecretTallyPropertyTests
     {
         var countedBallots = 0UL;
         var nonZeroResults = 0;
-        Gen.Select(Gen.Int[0, 4].Array[Voters], StepGen.Array[1, 24], Gen.Int[1, 3]).Sample((weights, steps, absent) =>
+        Gen.Select(Gen.Int[0, 4].Array[Voters], StepGen.Array[4, 24], Gen.Int[1, 3]).Sample((weights, steps, absent) =>
         {
             using var election = new SecretElectionHarness(trustees: 3, threshold: 2, options: 3, min: 0, max: 2);
             var chain = election.Chain;
-            // Everyone registered at the start, with random weights (0 on the wire is the default 1); later steps may
-            // try again (refused), revoke, or register nobody new.
+            // The first five voters registered at the start, with random weights (0 on the wire is the default 1);
+            // later steps register others (or try again, refused) and revoke, with or without a replacement.
             chain.CommitOk(election.Register([.. weights.Select((w, i) => (chain.Key(i + 1), (ulong)w))]));
             var marksByTx = new Dictionary<string, int[]>(StringComparer.Ordinal);
-            var sequences = new ulong[Voters * 2];
+            var sequences = new ulong[Voters * 3];
             foreach (var step in steps)
             {
                 var tx = Transaction(election, step, sequences, out var marks);
@@ -74,7 +74,7 @@ public sealed class SecretTallyPropertyTests
         }, iter: 25);
 
         // Guards the generator: histories where nothing counts would make the comparison empty.
-        Assert.That(countedBallots, Is.GreaterThan(25));
+        Assert.That(countedBallots, Is.GreaterThan(30));
         Assert.That(nonZeroResults, Is.GreaterThan(10));
     }
 
@@ -88,15 +88,13 @@ public sealed class SecretTallyPropertyTests
             case 0:
                 // Weight 0 on the wire is the default weight 1.
                 return election.Register((voter, (ulong)step.Weight));
-            case 1:
-            case 2:
-            case 3:
+            case <= 7:
                 // A step of 0 repeats the sequence: a stale vote the rules refuse.
                 var sequence = sequences[step.Voter] += (ulong)step.Sequence;
                 marks = Marks(step.Marks);
                 var weight = chain.State.GetCredential(Id, voter.PublicKey)?.Weight ?? 1;
                 return election.Vote(voter, weight, marks, sequence);
-            case 4:
+            case 8:
                 return chain.Revoke(Id, voter, chain.Key(step.Voter + 1 + Voters));
             default:
                 return chain.Revoke(Id, voter);
@@ -112,7 +110,7 @@ public sealed class SecretTallyPropertyTests
     {
         var weights = new ulong[3];
         counted = 0;
-        for (var number = 1; number <= Voters * 2; number++)
+        for (var number = 1; number <= Voters * 3; number++)
         {
             var key = chain.Key(number).PublicKey;
             var credential = chain.State.GetCredential(Id, key);
