@@ -4,8 +4,12 @@ using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Audit;
 
-/// <summary>One election after a replay: its options, the incrementally kept tally and a recount from the ballots.</summary>
-public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Options, TallyRecord Replayed, TallyRecord Recounted)
+/// <summary>
+/// One election after a replay: its options, the incrementally kept tally and a recount from the ballots; for a secret
+/// election with a result, <see cref="ResultProblem"/> says why the result did not check out from the stored shares.
+/// </summary>
+public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Options, TallyRecord Replayed, TallyRecord Recounted,
+    string? ResultProblem = null)
 {
     public bool Agrees => Replayed.Equals(Recounted);
 
@@ -27,10 +31,11 @@ public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Op
             var voters = credentials.GetValueOrDefault(id, [])
                 .Select(c => (c.Record, state.GetBallot(id, c.Key)));
             var kept = state.GetTally(id) ?? new TallyRecord();
+            Rejection? resultProblem = null;
             var recounted = election.Secret is null
                 ? TallyRecount.Recount(definition.Options.Count, voters)
-                : TallyRecount.RecountSecret(chainId, election, state.GetSecret(id), kept, voters);
-            recounts.Add(new ElectionRecount(id, [.. definition.Options], kept, recounted));
+                : TallyRecount.RecountSecret(chainId, election, state.GetSecret(id), kept, voters, out resultProblem);
+            recounts.Add(new ElectionRecount(id, [.. definition.Options], kept, recounted, resultProblem?.ToString()));
         }
 
         return [.. recounts.OrderBy(r => r.ElectionId, StringComparer.Ordinal)];

@@ -30,9 +30,11 @@ public static class TallyRecount
     /// out from the chain alone: every stored decryption share against the recounted sums, then the result, by
     /// <see cref="DecryptionCheck.Stored"/>, the code the rules ran. A result that does not makes the recount differ.
     /// </summary>
+    /// <param name="resultProblem">Why a published result did not check out; null when it did or there is none.</param>
     public static TallyRecord RecountSecret(string chainId, ElectionRecord election, SecretRecord? secret, TallyRecord kept,
-        IEnumerable<(CredentialRecord Credential, BallotRecord? Ballot)> voters)
+        IEnumerable<(CredentialRecord Credential, BallotRecord? Ballot)> voters, out Rejection? resultProblem)
     {
+        resultProblem = null;
         ArgumentNullException.ThrowIfNull(election);
         ArgumentNullException.ThrowIfNull(kept);
         var optionCount = election.Definition.Options.Count;
@@ -54,7 +56,12 @@ public static class TallyRecount
         }
 
         tally.OptionCiphertexts.AddRange(sums.Select(s => ByteString.CopyFrom(s.ToArray())));
-        if (kept.ResultPublished && DecryptionCheck.Stored(chainId, election, secret, tally, sums, kept.OptionWeights) is null)
+        if (kept.ResultPublished)
+        {
+            resultProblem = DecryptionCheck.Stored(chainId, election, secret, tally, sums, kept.OptionWeights);
+        }
+
+        if (kept.ResultPublished && resultProblem is null)
         {
             tally.OptionWeights.Clear();
             tally.OptionWeights.AddRange(kept.OptionWeights);

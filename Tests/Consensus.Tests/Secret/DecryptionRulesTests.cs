@@ -68,6 +68,7 @@ public sealed class DecryptionRulesTests
             Assert.That(tally.ResultHeight, Is.EqualTo(Chain.State.Height));
             Assert.That(stored.Select(s => s.Trustee), Is.EqualTo(new uint[] { 1, 3 }), "kept in trustee order");
             Assert.That(recount.Agrees, Is.True, "the audit's recount checks the result from the stored shares");
+            Assert.That(recount.ResultProblem, Is.Null);
             Assert.That(recount.Recounted.OptionWeights, Is.EqualTo(Expected));
         });
     }
@@ -86,6 +87,7 @@ public sealed class DecryptionRulesTests
         var recount = ElectionRecount.All(Chain.State, TestChain.ChainId).Single();
         Assert.That(recount.Agrees, Is.False);
         Assert.That(recount.Recounted.ResultPublished, Is.False);
+        Assert.That(recount.ResultProblem, Does.StartWith("BAD_PROOF: Stored shares of trustee 2: Option 0"));
     }
 
     [Test]
