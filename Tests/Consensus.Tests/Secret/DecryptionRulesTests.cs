@@ -91,6 +91,19 @@ public sealed class DecryptionRulesTests
     }
 
     [Test]
+    public void With_every_trustee_posting_the_result_still_checks_and_the_audit_agrees()
+    {
+        // Three shares stored for a threshold of two: the rule combines trustees 1 and 2, the audit verifies all three.
+        _election.Close();
+        Chain.CommitOk(_election.Post(2, _election.Shares(2)), _election.Post(3, _election.Shares(3)), _election.Post(1, _election.Shares(1)));
+        Chain.CommitOk(_election.Publish(Expected, _election.Trustees[2]));
+
+        var recount = ElectionRecount.All(Chain.State, TestChain.ChainId).Single();
+        Assert.That(Chain.Tally(SecretElectionHarness.Id).OptionWeights, Is.EqualTo(Expected));
+        Assert.That((recount.Agrees, recount.ResultProblem), Is.EqualTo((true, (string?)null)));
+    }
+
+    [Test]
     public void Shares_before_the_close_are_refused()
     {
         Refused(Chain.Commit(_election.Post(1, _election.Shares(1))), RejectCode.PhaseNotOpen);

@@ -69,6 +69,7 @@ public sealed class SecretTallyPropertyTests
             Assert.That(chain.Commit(election.Publish(offByOne))!.Code, Is.EqualTo(RejectCode.BadProof));
             chain.CommitOk(election.Publish(expected));
             Assert.That(chain.Tally(Id).OptionWeights, Is.EqualTo(expected));
+            Assert.That(chain.Commit(election.Publish(expected, election.Trustees[absent - 1]))!.Code, Is.EqualTo(RejectCode.AlreadyPosted));
             Assert.That(ElectionRecount.All(chain.State, TestChain.ChainId).Single().Agrees, Is.True,
                 "the recount of the encrypted sums and the result from the stored shares agree with the tally");
         }, iter: 25);
