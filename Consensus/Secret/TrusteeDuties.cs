@@ -46,7 +46,8 @@ public static class TrusteeDuties
                 duties.Add(Duty(chainId, electionId, "deal", new TxPayload { KeyDeal = Deal(trustee, chainId, election, index, problems) }));
                 break;
             case KeyGenerationPhase.Complaints or KeyGenerationPhase.Answers:
-                if (status.Phase == KeyGenerationPhase.Complaints && secret.Acks.All(a => a.Trustee != index))
+                if (status.Phase == KeyGenerationPhase.Complaints && secret.Acks.All(a => a.Trustee != index)
+                    && (secret.Deals.Count == settings.Trustees.Count || nowUnixMs >= status.DealingEndsAtUnixMs + AckGraceMs(settings)))
                 {
                     duties.Add(Duty(chainId, electionId, "ack", new TxPayload { KeyAck = Ack(trustee, electionId, secret, index) }));
                 }
@@ -75,6 +76,13 @@ public static class TrusteeDuties
 
         return new TrusteePlan(duties, problems.Count == 0 ? null : string.Join(" ", problems));
     }
+
+    /// <summary>
+    /// How long after the dealing deadline a trustee waits before acknowledging when not every trustee dealt: a
+    /// deal in a block stamped just before the deadline can commit after the trustee's clock passed it, and an ack
+    /// planned without it could not complain about it. A tenth of the key phase; the trustee's policy, not a rule.
+    /// </summary>
+    public static long AckGraceMs(SecretBallotSettings settings) => settings.KeyPhaseSeconds * 100L;
 
     private static TrusteeDuty Duty(string chainId, string electionId, string step, TxPayload payload)
     {

@@ -128,6 +128,8 @@ public sealed class KeyGenerationFlowTests
 
         _secret.Chain.Time = _secret.CreatedAt + PhaseMs;
         Assert.That(_secret.Status.Phase, Is.EqualTo(KeyGenerationPhase.Complaints));
+        Assert.That(_secret.Plan(1).Duties, Is.Empty, "trustees wait a grace period for deals stamped just before the deadline");
+        _secret.Chain.Time = _secret.AckTime;
         Assert.That(_secret.Plan(4).Duties.Select(d => d.Step), Is.EqualTo(new[] { "ack" }), "a late trustee may still acknowledge");
         _secret.Post("ack", 1, 2, 3);
         Assert.That(_secret.Status.Phase, Is.EqualTo(KeyGenerationPhase.Complaints), "waits for trustee 4's ack until the deadline");

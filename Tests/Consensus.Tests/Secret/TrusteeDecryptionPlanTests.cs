@@ -186,9 +186,7 @@ public sealed class TrusteeDecryptionPlanTests
     [Test]
     public void With_one_trustee_absent_from_key_generation_the_other_three_decrypt()
     {
-        _secret.Post("deal", 1, 2, 3);
-        _secret.Chain.Time = _secret.CreatedAt + PhaseMs;
-        _secret.Post("ack", 1, 2, 3);
+        _secret.RunHonestKeyGeneration(1, 2, 3);
         _secret.Chain.Time = _secret.CreatedAt + 2 * PhaseMs;
         Assert.That(_secret.Status.Phase, Is.EqualTo(KeyGenerationPhase.Final));
 
