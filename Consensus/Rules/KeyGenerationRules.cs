@@ -15,8 +15,11 @@ namespace VoteChain.Consensus.Rules;
 ///
 /// Codes chosen: a key generation step for an open election is WRONG_BALLOT_KIND (the step belongs to the other
 /// ballot kind; INVALID_ELECTION stays the code of a bad CreateElection). Wrong sizes, counts, orders and
-/// non-canonical or identity encodings are MALFORMED, as is a reveal no complaint asked for; BAD_PROOF is kept
-/// for statements that parse but are false (a Schnorr proof, a revealed share against its commitments).
+/// non-canonical or identity encodings are MALFORMED, as is a reveal no complaint asked for once no complaint
+/// can come any more (before that, while the recipient has not acknowledged, it is PHASE_NOT_OPEN, a passing
+/// refusal); BAD_PROOF is kept for statements that parse but are false (a Schnorr proof, a revealed share against
+/// its commitments). Every MALFORMED here is settled for good: sizes follow the election's fixed settings, and
+/// acks (whose complaints must name dealers) are taken only after the dealing closed.
 /// </summary>
 internal static class KeyGenerationRules
 {
@@ -185,7 +188,12 @@ internal static class KeyGenerationRules
         var complaint = secret?.Acks.FirstOrDefault(a => a.Trustee == reveal.Recipient);
         if (secret is null || complaint is null || !complaint.Complaints.Contains(dealer))
         {
-            return Malformed($"Trustee {reveal.Recipient} has not complained about dealer {dealer}: there is nothing to reveal.");
+            // While acks may still come the complaint may too, and MALFORMED would make gossip forget the reveal for
+            // good (RejectionPermanence); once the complaints phase is over nothing can ask for it any more.
+            var message = $"Trustee {reveal.Recipient} has not complained about dealer {dealer}: there is nothing to reveal.";
+            return status.Phase == KeyGenerationPhase.Complaints && complaint is null
+                ? new Rejection(RejectCode.PhaseNotOpen, message)
+                : Malformed(message);
         }
 
         if (secret.Reveals.Any(r => r.Dealer == dealer && r.Recipient == reveal.Recipient))

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using VoteChain.Consensus.Ballots;
+using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.Secret;
 using VoteChain.Consensus.Tests.Support;
 using VoteChain.Protos.V1;
@@ -183,8 +184,14 @@ public sealed class KeyGenerationRefusalTests
     {
         _secret.Post("deal", 1, 2, 3, 4);
         _secret.Post("ack", 1, 2);
+        // Trustee 2 acknowledged without complaint: settled. Trustee 3 has not acknowledged yet: it might still complain.
         AssertRefused(1, Reveal(2, _secret.Polynomial(1).Evaluate(2)), RejectCode.Malformed, "has not complained");
-        AssertRefused(1, Reveal(3, _secret.Polynomial(1).Evaluate(3)), RejectCode.Malformed, "has not complained");
+        AssertRefused(1, Reveal(3, _secret.Polynomial(1).Evaluate(3)), RejectCode.PhaseNotOpen, "has not complained");
+        Assert.That(RejectionPermanence.IsFinal(RejectCode.PhaseNotOpen), Is.False);
+
+        _secret.Post("ack", 3, 4);
+        Assert.That(_secret.Status.Phase, Is.EqualTo(KeyGenerationPhase.Final));
+        AssertRefused(1, Reveal(3, _secret.Polynomial(1).Evaluate(3)), RejectCode.PhaseOver);
     }
 
     [Test]
