@@ -20,9 +20,10 @@ public sealed class KeyGenerationFlowTests
     [Test]
     public void Honest_trustees_make_a_final_key_that_is_the_sum_of_their_constant_terms()
     {
-        _secret.Post("deal", 1, 2, 3, 4);
+        _secret.Post("deal", 3, 1);
+        _secret.Post("deal", 4, 2);
         Assert.That(_secret.Status.Phase, Is.EqualTo(KeyGenerationPhase.Complaints), "all dealt: complaints open before the deadline");
-        Assert.That(_secret.Secret.Deals.Select(d => d.Dealer), Is.EqualTo(new uint[] { 1, 2, 3, 4 }));
+        Assert.That(_secret.Secret.Deals.Select(d => d.Dealer), Is.EqualTo(new uint[] { 1, 2, 3, 4 }), "deals kept in trustee order");
 
         _secret.Post("ack", 4, 2, 1, 3);
         var status = _secret.Status;
