@@ -60,22 +60,47 @@ public sealed class SecretCliTests
         _temp.Dispose();
     }
 
-    private SecretElectionFixture FinishKeyGeneration()
+    private SecretElectionFixture FinishKeyGeneration(string id = Secret, uint min = 1, uint max = 1)
     {
-        var fixture = new SecretElectionFixture(ApiChain.ChainId, Secret, trustees: 3, threshold: 2, options: 3);
-        Write(fixture.Secret, null);
+        var fixture = new SecretElectionFixture(ApiChain.ChainId, id, trustees: 3, threshold: 2, options: 3, minChoices: min, maxChoices: max);
+        Write(fixture.Secret, null, id);
         return fixture;
     }
 
-    private void Write(SecretRecord secret, TallyRecord? tally)
+    private void Write(SecretRecord secret, TallyRecord? tally, string id = Secret)
     {
-        List<StateChange> changes = [new(StateColumn.Secrets, StateKeys.Secret(Secret), secret.ToByteArray())];
+        List<StateChange> changes = [new(StateColumn.Secrets, StateKeys.Secret(id), secret.ToByteArray())];
         if (tally is not null)
         {
-            changes.Add(new(StateColumn.Tallies, StateKeys.Tally(Secret), tally.ToByteArray()));
+            changes.Add(new(StateColumn.Tallies, StateKeys.Tally(id), tally.ToByteArray()));
         }
 
         _chain.Commit(changes);
+    }
+
+    /// <summary>A second secret election with the same trustees and voter: an approval ballot marking 0 to 2 options.</summary>
+    private SecretElectionFixture ApprovalElection()
+    {
+        var create = new CreateElection
+        {
+            ElectionId = "approval",
+            Title = "Approval",
+            OpensAtUnixMs = ApiChain.Start,
+            ClosesAtUnixMs = ApiChain.Start + 3_600_000,
+            Secret = new SecretBallotSettings
+            {
+                Threshold = 2,
+                KeyPhaseSeconds = 60,
+                MinChoices = 0,
+                MaxChoices = 2,
+                Trustees = { Enumerable.Range(0, 3).Select(i => ByteString.CopyFrom(_chain.Key(50 + i).PublicKey)) },
+            },
+            Options = { "red", "green", "blue" },
+        };
+        _chain.Commit(ApiChain.Sign(_chain.Authority, new TxPayload { CreateElection = create }));
+        var register = new RegisterVoters { ElectionId = "approval", Voters = { new VoterEntry { Credential = ByteString.CopyFrom(_chain.Voter(1).PublicKey), Weight = Weight } } };
+        _chain.Commit(ApiChain.Sign(_chain.Authority, new TxPayload { RegisterVoters = register }));
+        return FinishKeyGeneration("approval", 0, 2);
     }
 
     private CliRun Cli(params string[] args) => CliRun.Of([.. args, "--node", _host.Address]);
@@ -150,6 +175,27 @@ public sealed class SecretCliTests
 
         Assert.That(Audit("yes,no").SingleErrorLine(), Does.Contain("takes exactly 1 option(s) per ballot; 2 given"));
         Assert.That(Audit("never").SingleErrorLine(), Does.Contain("has no option 'never'"));
+    }
+
+    [Test]
+    public void An_approval_ballot_takes_a_comma_list_repeated_options_or_blank_within_its_bounds()
+    {
+        var fixture = ApprovalElection();
+        CliRun Approval(params string[] marks) =>
+            Cli(["vote", "--key", _voterKey, "--election", "approval", .. marks, "--audit-ballot", "--json"]);
+        bool[] Marked(CliRun run)
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+            var audit = JsonOutput.Read<BallotAudit>(run.Output)!;
+            Assert.That(audit.Problems(fixture.JointKey), Is.Empty);
+            return [.. audit.Options.Select(o => o.Chosen)];
+        }
+
+        Assert.That(Marked(Approval("--option", "red,blue")), Is.EqualTo(new[] { true, false, true }));
+        Assert.That(Marked(Approval("--option", "green", "--option", "2")), Is.EqualTo(new[] { false, true, true }));
+        Assert.That(Marked(Approval("--blank")), Is.EqualTo(new[] { false, false, false }));
+        Assert.That(Approval("--option", "red,green,blue").SingleErrorLine(), Does.Contain("takes 0 to 2 options per ballot; 3 given"));
+        Assert.That(Approval("--option", "red,0").SingleErrorLine(), Does.Contain("option '0' is given twice"));
     }
 
     [Test]

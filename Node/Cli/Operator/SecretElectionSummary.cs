@@ -48,7 +48,7 @@ internal static class SecretElectionSummary
         output.WriteLine($"choices:      {(s.MinChoices == 1 && s.MaxChoices == 1 ? "one-of-k (exactly 1)" : $"approval, {s.MinChoices} to {s.MaxChoices}")}");
         for (var i = 0; i < s.Trustees.Count; i++)
         {
-            output.WriteLine($"trustee {i + 1,-4} {s.Trustees[i]}");
+            output.WriteLine($"{$"trustee {i + 1}:",-14}{s.Trustees[i]}");
         }
 
         output.WriteLine($"key:          {PhaseSentence(k, s.Trustees.Count)} (as of height {k.Height})");
