@@ -98,8 +98,6 @@ public sealed class GossipIntakeTests : ChainTestBase
         {
             RejectCode.UnknownElection, RejectCode.ElectionNotOpen, RejectCode.NotRegistered, RejectCode.MempoolFull,
             RejectCode.TallyOverflow, RejectCode.RevoteTooSoon,
-            // Secret ballots: the joint key, a key generation phase or the threshold of shares may still come.
-            RejectCode.KeyNotReady, RejectCode.PhaseNotOpen, RejectCode.NotEnoughShares,
         }));
     }
 }
