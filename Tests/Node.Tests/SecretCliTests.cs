@@ -27,13 +27,15 @@ public sealed class SecretCliTests
     private ApiChain _chain = null!;
     private ApiHost _host = null!;
     private string _voterKey = "";
+    private readonly List<byte[]> _accepted = [];
 
     [SetUp]
     public async Task StartNode()
     {
         _temp = new TempFolder();
         _chain = new ApiChain(_temp.File("chain"));
-        _host = await ApiHost.StartAsync(new ApiService(_chain.Store, _chain.Mempool, _chain.Events, new StoreStatusSource(_chain.Store)));
+        _host = await ApiHost.StartAsync(new ApiService(_chain.Store, _chain.Mempool, _chain.Events, new StoreStatusSource(_chain.Store),
+            (envelope, _) => _accepted.Add(envelope)));
         var settings = new SecretBallotSettings { Threshold = 2, KeyPhaseSeconds = 60 };
         settings.Trustees.AddRange(Enumerable.Range(0, 3).Select(i => ByteString.CopyFrom(_chain.Key(50 + i).PublicKey)));
         var create = new CreateElection
@@ -269,7 +271,7 @@ public sealed class SecretCliTests
 
         Assert.That(json["result_published"]!.GetValue<bool>(), Is.True);
         Assert.That(json["result_verified"]!.GetValue<bool>(), Is.False);
-        Assert.That(text, Does.Contain("NOT verified").And.Contain("option 0"));
+        Assert.That(text, Does.Contain("NOT verified").And.Contain("option 0").IgnoreCase);
     }
 
     [Test]
@@ -282,6 +284,28 @@ public sealed class SecretCliTests
         Assert.That(open["result_published"], Is.Null);
         Assert.That(open["options"]!.AsArray().Select(o => o!["weight"]!.GetValue<ulong>()), Is.EqualTo(new ulong[] { 0, 0, 0 }));
         Assert.That(open["turnout_percent"], Is.Not.Null);
+    }
+
+    [Test]
+    public async Task A_cast_encrypted_vote_commits_counts_and_its_receipt_matches()
+    {
+        FinishKeyGeneration();
+
+        var run = Cli("vote", "--key", _voterKey, "--election", Secret, "--option", "no", "--json");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        var txId = Convert.FromHexString(JsonNode.Parse(run.Output)!["tx_id"]!.GetValue<string>());
+        _chain.Commit(_accepted.Single());
+
+        var receipt = await _host.Client.GetReceiptAsync(new GetReceiptRequest { TxId = ByteString.CopyFrom(txId) });
+        var verdict = ReceiptStanding.Judge(receipt);
+        var tally = JsonNode.Parse(Cli("tally", "--election", Secret, "--json").Output)!;
+        var again = Cli("vote", "--key", _voterKey, "--election", Secret, "--option", "yes");
+
+        Assert.That((verdict.CountedNow, verdict.CiphertextsMatch), Is.EqualTo(((bool?)true, (bool?)true)), verdict.Sentence);
+        Assert.That(tally["counted_ballots"]!.GetValue<ulong>(), Is.EqualTo(1));
+        Assert.That(tally["counted_weight"]!.GetValue<ulong>(), Is.EqualTo(Weight));
+        Assert.That(tally["options"]!.AsArray().Select(o => o!["weight"]), Is.All.Null);
+        Assert.That(again.SingleErrorLine(), Does.Contain("ALREADY_VOTED"));
     }
 
     private static string ToJson(BallotAudit audit)
