@@ -32,6 +32,7 @@ public static class CliApp
             DevnetCommand.Build(runner),
             BenchCommand.Build(runner),
             Verify.ReceiptCommand.Build(runner),
+            Verify.BallotCheckCommand.Build(runner),
             Verify.AuditCommand.Build(runner),
         };
     }
