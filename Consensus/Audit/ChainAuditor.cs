@@ -46,7 +46,10 @@ public sealed class ChainAuditor
 
     public long Transactions { get; private set; }
 
+    /// <summary>Votes replayed, plaintext and encrypted (every encrypted one had its proofs verified by the rules).</summary>
     public long Votes { get; private set; }
+
+    public string ChainId => _chainId;
 
     /// <summary>The first problem found; once set, no further block is accepted.</summary>
     public string? Failure { get; private set; }
@@ -124,6 +127,7 @@ public sealed class ChainAuditor
         HeadHash = block.Hash;
         _parentTime = block.Header.TimeUnixMs;
         Transactions += replayed.Transactions.Count;
-        Votes += replayed.Transactions.Count(t => t.Payload.KindCase == TxPayload.KindOneofCase.CastVote);
+        Votes += replayed.Transactions.Count(t => t.Payload.KindCase
+            is TxPayload.KindOneofCase.CastVote or TxPayload.KindOneofCase.CastEncryptedVote);
     }
 }

@@ -4,25 +4,38 @@ using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Audit;
 
-/// <summary>One election after a replay: its options, the incrementally kept tally and a recount from the ballots.</summary>
-public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Options, TallyRecord Replayed, TallyRecord Recounted)
+/// <summary>
+/// One election after a replay: its options, the incrementally kept tally and a recount from the ballots; for a secret
+/// election with a result, <see cref="ResultProblem"/> says why the result did not check out from the stored shares.
+/// </summary>
+public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Options, TallyRecord Replayed, TallyRecord Recounted,
+    string? ResultProblem = null)
 {
     public bool Agrees => Replayed.Equals(Recounted);
 
-    /// <summary>Every election in the replayed state, each recounted by <see cref="TallyRecount"/> from its credentials and ballots.</summary>
-    public static IReadOnlyList<ElectionRecount> All(MemoryState state)
+    /// <summary>
+    /// Every election in the replayed state, each recounted by <see cref="TallyRecount"/> from its credentials and
+    /// ballots; a secret election's encrypted sums from its ballots' ciphertexts and its result, if any, from the
+    /// stored decryption shares (which is why the chain id is needed: the shares' proofs are bound to it).
+    /// </summary>
+    public static IReadOnlyList<ElectionRecount> All(MemoryState state, string chainId)
     {
         ArgumentNullException.ThrowIfNull(state);
         var credentials = CredentialsByElection(state);
         var recounts = new List<ElectionRecount>();
         foreach (var (_, bytes) in state.Entries(StateColumn.Elections))
         {
-            var definition = ElectionRecord.Parser.ParseFrom(bytes).Definition;
+            var election = ElectionRecord.Parser.ParseFrom(bytes);
+            var definition = election.Definition;
             var id = definition.ElectionId;
             var voters = credentials.GetValueOrDefault(id, [])
                 .Select(c => (c.Record, state.GetBallot(id, c.Key)));
-            recounts.Add(new ElectionRecount(id, [.. definition.Options],
-                state.GetTally(id) ?? new TallyRecord(), TallyRecount.Recount(definition.Options.Count, voters)));
+            var kept = state.GetTally(id) ?? new TallyRecord();
+            Rejection? resultProblem = null;
+            var recounted = election.Secret is null
+                ? TallyRecount.Recount(definition.Options.Count, voters)
+                : TallyRecount.RecountSecret(chainId, election, state.GetSecret(id), kept, voters, out resultProblem);
+            recounts.Add(new ElectionRecount(id, [.. definition.Options], kept, recounted, resultProblem?.ToString()));
         }
 
         return [.. recounts.OrderBy(r => r.ElectionId, StringComparer.Ordinal)];

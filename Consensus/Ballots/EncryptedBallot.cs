@@ -24,16 +24,27 @@ public sealed class EncryptedBallot
 
     /// <summary>Encrypts w for each chosen option and 0 for the others, with fresh randomness, and proves it.</summary>
     public static EncryptedBallot Create(ReadOnlySpan<byte> context, GroupElement publicKey, ulong weight,
-        IReadOnlyList<bool> choices, int min, int max)
+        IReadOnlyList<bool> choices, int min, int max) =>
+        Create(context, publicKey, weight, choices, min, max, out _);
+
+    /// <summary>
+    /// As <see cref="Create(ReadOnlySpan{byte}, GroupElement, ulong, IReadOnlyList{bool}, int, int)"/>, and hands back
+    /// each option's randomness r_i, for a Benaloh audit: whoever holds r_i can check the ciphertext encrypts the
+    /// choice (<see cref="CiphertextOpening"/>), so a ballot whose randomness was shown must never be cast.
+    /// </summary>
+    public static EncryptedBallot Create(ReadOnlySpan<byte> context, GroupElement publicKey, ulong weight,
+        IReadOnlyList<bool> choices, int min, int max, out IReadOnlyList<Scalar> randomness)
     {
         ArgumentOutOfRangeException.ThrowIfZero(weight);
         var weightPoint = BranchShifts.WeightPoint(weight);
         var options = new Ciphertext[choices.Count];
         var proofs = new byte[choices.Count][];
+        var randomnesses = new Scalar[choices.Count];
         var randomnessSum = Scalar.Zero;
         for (var i = 0; i < choices.Count; i++)
         {
             var r = Scalar.RandomNonZero();
+            randomnesses[i] = r;
             var ciphertext = ElGamal.Encrypt(publicKey, choices[i] ? weightPoint : GroupElement.Identity, r);
             options[i] = ciphertext;
             proofs[i] = BallotProofs.CreateOptionProof(context, publicKey, ciphertext, r, weight, weightPoint, choices[i])
@@ -43,6 +54,7 @@ public sealed class EncryptedBallot
 
         var chosen = choices.Count(c => c);
         var sumProof = BallotProofs.CreateSumProof(context, publicKey, options, randomnessSum, weight, min, max, chosen);
+        randomness = randomnesses;
         return new EncryptedBallot(options, proofs, sumProof.ToArray());
     }
 

@@ -28,6 +28,16 @@ public sealed class ShamirPolynomial
         return new ShamirPolynomial(coefficients);
     }
 
+    /// <summary>
+    /// A polynomial from given coefficients, a_0 first: a trustee derives its dealing polynomial deterministically
+    /// from its key (TrusteeKey.DealingPolynomial) so it can rebuild it after a restart.
+    /// </summary>
+    public static ShamirPolynomial FromCoefficients(IReadOnlyList<Scalar> coefficients)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(coefficients.Count, 1);
+        return new ShamirPolynomial([.. coefficients]);
+    }
+
     /// <summary>f(index) by Horner's rule.</summary>
     public Scalar Evaluate(uint index)
     {

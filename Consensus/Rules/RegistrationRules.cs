@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using VoteChain.Consensus.Secret;
 using VoteChain.Consensus.State;
 using VoteChain.Consensus.Transactions;
 using VoteChain.Protos.V1;
@@ -11,8 +12,13 @@ internal static class RegistrationRules
     public static Rejection? Register(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx)
     {
         var register = tx.Payload.RegisterVoters;
-        var rejection = CommonChecks.Authority(chain, tx, "register voters")
-            ?? CommonChecks.Election(state, register.ElectionId, out var election)
+        var rejection = CommonChecks.Authority(chain, tx, "register voters");
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        rejection = CommonChecks.Election(state, register.ElectionId, out var election)
             ?? CommonChecks.NotClosed(election, block);
         if (rejection is not null)
         {
@@ -56,7 +62,7 @@ internal static class RegistrationRules
         }
 
         var tally = CommonChecks.TallyCopy(state, register.ElectionId);
-        rejection = TallyOverflow(register, tally);
+        rejection = TallyOverflow(register, tally, election);
         if (rejection is not null)
         {
             return rejection;
@@ -78,8 +84,13 @@ internal static class RegistrationRules
     public static Rejection? Revoke(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx)
     {
         var revoke = tx.Payload.RevokeCredential;
-        var rejection = CommonChecks.Authority(chain, tx, "revoke a credential")
-            ?? CommonChecks.Election(state, revoke.ElectionId, out var election)
+        var rejection = CommonChecks.Authority(chain, tx, "revoke a credential");
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        rejection = CommonChecks.Election(state, revoke.ElectionId, out var election)
             ?? CommonChecks.NotClosed(election, block);
         if (rejection is not null)
         {
@@ -119,8 +130,17 @@ internal static class RegistrationRules
         var ballot = state.GetBallot(revoke.ElectionId, key);
         if (ballot is { Counted: true })
         {
-            // The revoked credential's vote leaves the tally; the ballot stays, uncounted, for the record.
-            tally.OptionWeights[(int)ballot.Option] = checked(tally.OptionWeights[(int)ballot.Option] - credential.Weight);
+            // The revoked credential's vote leaves the tally; the ballot stays, uncounted, for the record. A secret
+            // ballot's ciphertexts leave the encrypted sums (its option field means nothing).
+            if (election.Secret is not null)
+            {
+                EncryptedTally.Move(tally, ballot.Ciphertexts, added: null);
+            }
+            else
+            {
+                tally.OptionWeights[(int)ballot.Option] = checked(tally.OptionWeights[(int)ballot.Option] - credential.Weight);
+            }
+
             tally.CountedBallots = checked(tally.CountedBallots - 1);
             tally.CountedWeight = checked(tally.CountedWeight - credential.Weight);
             var uncounted = ballot.Clone();
@@ -152,14 +172,23 @@ internal static class RegistrationRules
     /// Every other tally sum is bounded by the registered weight (an option's weight and the counted weight are sums
     /// over voters registered now, a count is at most the weight since each weight is at least 1), so refusing a
     /// registration that would take it past 2^64 - 1 keeps every sum in 64 bits; the checked arithmetic in the rules
-    /// turns a broken bound into an exception, never a silent wrap.
+    /// turns a broken bound into an exception, never a silent wrap. A secret election has a lower bound,
+    /// <see cref="SecretSettings.MaxTotalWeight"/>: its result is a discrete log up to the counted weight, which the
+    /// publisher must be able to solve.
     /// </summary>
-    private static Rejection? TallyOverflow(RegisterVoters register, TallyRecord tally)
+    private static Rejection? TallyOverflow(RegisterVoters register, TallyRecord tally, ElectionRecord election)
     {
         UInt128 weight = tally.RegisteredWeight;
         foreach (var entry in register.Voters)
         {
             weight += EffectiveWeight(entry.Weight);
+        }
+
+        if (election.Secret is not null && weight > SecretSettings.MaxTotalWeight)
+        {
+            return new Rejection(RejectCode.TallyOverflow,
+                $"Registering these voters would take the registered weight of secret election '{register.ElectionId}' to {weight}, " +
+                $"past the largest total weight of a secret election, {SecretSettings.MaxTotalWeight} (its result is decrypted by a discrete log bounded by it).");
         }
 
         return weight > ulong.MaxValue

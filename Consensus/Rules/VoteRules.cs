@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using VoteChain.Consensus.State;
 using VoteChain.Consensus.Transactions;
 using VoteChain.Protos.V1;
@@ -21,27 +20,22 @@ internal static class VoteRules
         }
 
         var definition = election.Definition;
-        if (block.TimeUnixMs < definition.OpensAtUnixMs)
+        if (election.Secret is not null)
         {
-            return new Rejection(RejectCode.ElectionNotOpen, $"Election '{definition.ElectionId}' has not opened yet.");
+            return new Rejection(RejectCode.WrongBallotKind,
+                $"Election '{definition.ElectionId}' is secret: votes must be encrypted (CastEncryptedVote), not plaintext.");
         }
 
-        rejection = CommonChecks.NotClosed(election, block);
+        rejection = VoteChecks.Window(election, block);
         if (rejection is not null)
         {
             return rejection;
         }
 
-        var credential = state.GetCredential(vote.ElectionId, tx.Signer);
-        if (credential is null)
+        rejection = VoteChecks.Voter(state, vote.ElectionId, tx.Signer, out var credential);
+        if (rejection is not null)
         {
-            return new Rejection(RejectCode.NotRegistered,
-                $"Credential {CommonChecks.Short(tx.Signer)} is not registered in election '{definition.ElectionId}'.");
-        }
-
-        if (credential.Revoked)
-        {
-            return new Rejection(RejectCode.CredentialRevoked, $"Credential {CommonChecks.Short(tx.Signer)} has been revoked.");
+            return rejection;
         }
 
         if (vote.Option >= definition.Options.Count)
@@ -50,22 +44,10 @@ internal static class VoteRules
                 $"Option {vote.Option} does not exist; election '{definition.ElectionId}' has options 0 to {definition.Options.Count - 1}.");
         }
 
-        if (vote.Sequence == 0)
+        rejection = VoteChecks.Sequence(state, definition, tx.Signer, vote.Sequence, out var previous);
+        if (rejection is not null)
         {
-            return new Rejection(RejectCode.StaleSequence, "A vote's sequence number starts at 1.");
-        }
-
-        var previous = state.GetBallot(vote.ElectionId, tx.Signer);
-        if (previous is not null && !definition.AllowRevote)
-        {
-            return new Rejection(RejectCode.AlreadyVoted,
-                $"Credential {CommonChecks.Short(tx.Signer)} has already voted in election '{definition.ElectionId}', which does not allow revoting.");
-        }
-
-        if (previous is not null && vote.Sequence <= previous.Sequence)
-        {
-            return new Rejection(RejectCode.StaleSequence,
-                $"Vote sequence {vote.Sequence} is not above the counted vote's sequence {previous.Sequence}.");
+            return rejection;
         }
 
         var tally = CommonChecks.TallyCopy(state, vote.ElectionId);
@@ -74,23 +56,15 @@ internal static class VoteRules
             // A revote: the earlier ballot's weight leaves its option (a revoked credential cannot get here).
             tally.OptionWeights[(int)previous.Option] = checked(tally.OptionWeights[(int)previous.Option] - credential.Weight);
         }
-        else
-        {
-            tally.CountedBallots = checked(tally.CountedBallots + 1);
-            tally.CountedWeight = checked(tally.CountedWeight + credential.Weight);
-        }
+
+        VoteChecks.Count(tally, previous, credential);
 
         // Checked, and bounded by the registered weight (see RegistrationRules.TallyOverflow): it cannot wrap.
         tally.OptionWeights[(int)vote.Option] = checked(tally.OptionWeights[(int)vote.Option] + credential.Weight);
         state.PutTally(vote.ElectionId, tally);
-        state.PutBallot(vote.ElectionId, tx.Signer, new BallotRecord
-        {
-            Option = vote.Option,
-            Sequence = vote.Sequence,
-            TxId = ByteString.CopyFrom(tx.Id),
-            Height = block.Height,
-            Counted = true,
-        });
+        var ballot = VoteChecks.Ballot(tx, block, vote.Sequence);
+        ballot.Option = vote.Option;
+        state.PutBallot(vote.ElectionId, tx.Signer, ballot);
         return null;
     }
 }

@@ -26,4 +26,22 @@ public sealed class VerifiedTx
     public byte[] Signer { get; }
 
     public TxPayload Payload { get; }
+
+    // The last statement a zero-knowledge proof in this transaction verified against; see ProofHolds.
+    private object? _provenStatement;
+
+    /// <summary>
+    /// Whether a proof this transaction carries (an encrypted ballot's) already verified against
+    /// <paramref name="statement"/>, a value-equal record of everything the verdict depends on besides the
+    /// transaction itself (for a ballot: chain, joint key, weight, option count and choice bounds).
+    /// Why skipping the second verification is safe: a verdict is a deterministic function of the transaction's bytes
+    /// and the statement; a VerifiedTx is made only by <see cref="TxDecoder"/> from bytes whose SHA-256 is its id, and
+    /// nothing changes its payload afterwards, so the mempool and block execution, which share it by id, hold the same
+    /// bytes. Only a success is remembered, and only for an equal statement: a different key, weight or bound
+    /// verifies afresh. The memo lives in this process's memory only; no peer or stored byte can set it.
+    /// </summary>
+    internal bool ProofHolds(object statement) => Equals(Volatile.Read(ref _provenStatement), statement);
+
+    /// <summary>Records that a proof verified against <paramref name="statement"/> (the mempool and consensus threads may race: either write is true).</summary>
+    internal void RememberProof(object statement) => Volatile.Write(ref _provenStatement, statement);
 }

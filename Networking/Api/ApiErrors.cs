@@ -8,4 +8,6 @@ internal static class ApiErrors
     public static RpcException InvalidArgument(string message) => new(new Status(StatusCode.InvalidArgument, message));
 
     public static RpcException NotFound(string message) => new(new Status(StatusCode.NotFound, message));
+
+    public static RpcException FailedPrecondition(string message) => new(new Status(StatusCode.FailedPrecondition, message));
 }

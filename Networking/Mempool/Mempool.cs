@@ -301,9 +301,16 @@ public sealed class Mempool
         _bytes -= node.Value.EnvelopeBytes.Length;
     }
 
-    /// <summary>For a vote, the key of its credential in its election (the same as its ballot's key in state).</summary>
-    private static byte[]? PendingVoteKey(VerifiedTx tx) =>
-        tx.Payload.KindCase == TxPayload.KindOneofCase.CastVote
-            ? StateKeys.Credential(tx.Payload.CastVote.ElectionId, tx.Signer)
-            : null;
+    /// <summary>
+    /// For a vote, plaintext or encrypted, the key of its credential in its election (the same as its ballot's key in
+    /// state). An encrypted revote replaces the pending one like a plaintext one: the rules subtract the pending
+    /// ballot's ciphertexts, so the sums are the same as if only the revote had come, and the limit of one replacement
+    /// per commit matters more here, each revote costing every node a ballot proof.
+    /// </summary>
+    private static byte[]? PendingVoteKey(VerifiedTx tx) => tx.Payload.KindCase switch
+    {
+        TxPayload.KindOneofCase.CastVote => StateKeys.Credential(tx.Payload.CastVote.ElectionId, tx.Signer),
+        TxPayload.KindOneofCase.CastEncryptedVote => StateKeys.Credential(tx.Payload.CastEncryptedVote.ElectionId, tx.Signer),
+        _ => null,
+    };
 }

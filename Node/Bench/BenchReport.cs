@@ -38,6 +38,14 @@ internal sealed record BenchReport
     /// <summary>Each vote is verified on every node; on this machine all nodes share its cores.</summary>
     public required double FractionOfOneCoreSignatureLimit { get; init; }
 
+    /// <summary>True for `bench --secret`: encrypted two-option ballots verified by every replica.</summary>
+    public bool Secret { get; init; }
+
+    /// <summary>`bench --secret`: block-time seconds from the last decryption share to the result, for <see cref="ResultWeight"/>.</summary>
+    public double? ResultSecondsAfterLastShare { get; init; }
+
+    public ulong? ResultWeight { get; init; }
+
     public IEnumerable<string> Lines()
     {
         yield return $"election:              {Election} on {Nodes} node(s)";
@@ -47,5 +55,14 @@ internal sealed record BenchReport
         yield return $"commit latency:        p50 {LatencyP50Ms:N0} ms, p95 {LatencyP95Ms:N0} ms, p99 {LatencyP99Ms:N0} ms (submit to commit)";
         yield return $"blocks:                {Blocks:N0}, {VotesPerBlockMean:N0} votes per block on average, {VotesPerBlockMax:N0} at most";
         yield return $"ed25519 (one core):    {Ed25519VerificationsPerSecondOneCore:N0} verifications/s; throughput = {FractionOfOneCoreSignatureLimit:P1} of it";
+        if (Secret)
+        {
+            yield return "ballots:               secret (encrypted, 2 options, proofs verified by every replica)";
+        }
+
+        if (ResultSecondsAfterLastShare is { } delay)
+        {
+            yield return $"secret result:         {delay:F1} s from the last decryption share to the result (total weight {ResultWeight:N0})";
+        }
     }
 }

@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
+using VoteChain.Consensus.Ballots;
 using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.Secret;
 using VoteChain.Consensus.Transactions;
 using VoteChain.Networking.Limits;
 using VoteChain.Node.Cli;
@@ -31,7 +33,8 @@ internal sealed class BenchRunner
         _progress = progress;
     }
 
-    public async Task<BenchReport> RunAsync(int voters, int votes, int concurrency, int batchSize, CancellationToken cancellation)
+    public async Task<BenchReport> RunAsync(int voters, int votes, int concurrency, int batchSize, bool secret,
+        CancellationToken cancellation)
     {
         var api = _nodes[0];
         _chainId = api.Call(a => a.GetStatusAsync(new GetStatusRequest(), deadline: NodeClient.Deadline()), "status").ChainId;
@@ -50,24 +53,74 @@ internal sealed class BenchRunner
             using var key = Ed25519KeyPair.FromSeed(seeds[i]);
             publicKeys[i] = key.PublicKey;
         });
-        await CreateElectionAsync(election, cancellation).ConfigureAwait(false);
+        await CreateElectionAsync(election, secret, cancellation).ConfigureAwait(false);
+        GroupElement? jointKey = null;
+        if (secret)
+        {
+            var keyTime = Stopwatch.StartNew();
+            jointKey = await SecretBench.WaitForKeyAsync(api, election, KeyTimeout, cancellation).ConfigureAwait(false);
+            _progress.WriteLine($"trustees' joint key final after {keyTime.Elapsed.TotalSeconds:F1} s");
+        }
+
         var registration = Stopwatch.StartNew();
         await RegisterAsync(election, publicKeys, cancellation).ConfigureAwait(false);
         registration.Stop();
         _progress.WriteLine($"registered {voters:N0} voters in {registration.Elapsed.TotalSeconds:F1} s");
 
         var envelopes = new byte[votes][];
+        var encryption = Stopwatch.StartNew();
         Parallel.For(0, votes, i =>
         {
             using var key = Ed25519KeyPair.FromSeed(seeds[i]);
-            envelopes[i] = Sign(key, new TxPayload { CastVote = new CastVote { ElectionId = election, Option = (uint)(i % 4), Sequence = 1 } });
+            envelopes[i] = Sign(key, jointKey is null
+                ? new TxPayload { CastVote = new CastVote { ElectionId = election, Option = (uint)(i % 4), Sequence = 1 } }
+                : new TxPayload { CastEncryptedVote = SecretBench.Encrypt(_chainId, election, publicKeys[i], 1, jointKey, 2, i % 2) });
         });
-        _progress.WriteLine($"signed {votes:N0} votes; submitting");
+        _progress.WriteLine(jointKey is null
+            ? $"signed {votes:N0} votes; submitting"
+            : $"encrypted and signed {votes:N0} votes in {encryption.Elapsed.TotalSeconds:F1} s; submitting");
         var run = await SubmitAndWatchAsync(envelopes, concurrency, batchSize, cancellation).ConfigureAwait(false);
-        return run.Report(election, _nodes.Count, voters, registration.Elapsed.TotalSeconds, signatureSpeed);
+        var report = run.Report(election, _nodes.Count, voters, registration.Elapsed.TotalSeconds, signatureSpeed) with { Secret = secret };
+        return secret
+            ? report with { ResultSecondsAfterLastShare = await TimeResultAsync(cancellation).ConfigureAwait(false), ResultWeight = ResultWeight }
+            : report;
     }
 
-    private async Task CreateElectionAsync(string election, CancellationToken cancellation)
+    /// <summary>Trustees run phases of up to two minutes each by default: allow all three and some blocks.</summary>
+    private static TimeSpan KeyTimeout => TimeSpan.FromSeconds(3 * SecretSettings.DefaultKeyPhaseSeconds + 60);
+
+    /// <summary>Total weight of the election the result is timed on: the target is 10^6.</summary>
+    private const ulong ResultWeight = 1_000_000;
+
+    /// <summary>
+    /// A small secret election with a total weight of 10^6 (ten voters of weight 100,000, all voting yes), closing
+    /// soon: the trustees decrypt it on their own, and the delay from the last decryption share to the result is timed.
+    /// </summary>
+    private async Task<double> TimeResultAsync(CancellationToken cancellation)
+    {
+        var api = _nodes[0];
+        var election = $"bench-result-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}";
+        var keys = Enumerable.Range(0, 10).Select(_ => Ed25519KeyPair.Generate()).ToList();
+        try
+        {
+            Submit([Sign(_authority, new TxPayload { CreateElection = SecretBench.ResultElection(election, SecretBench.ResultElectionOpenMs) })]);
+            await UntilAsync(() => Tally(election) is not null, TimeSpan.FromSeconds(60), "the result election to commit", cancellation).ConfigureAwait(false);
+            var weight = ResultWeight / (ulong)keys.Count;
+            await RegisterAsync(election, [.. keys.Select(k => k.PublicKey)], cancellation, weight).ConfigureAwait(false);
+            var key = await SecretBench.WaitForKeyAsync(api, election, TimeSpan.FromMilliseconds(SecretBench.ResultElectionOpenMs), cancellation)
+                .ConfigureAwait(false);
+            var from = api.Call(a => a.GetStatusAsync(new GetStatusRequest(), deadline: NodeClient.Deadline()), "status").Height + 1;
+            Submit([.. keys.Select(k => Sign(k, new TxPayload { CastEncryptedVote = SecretBench.Encrypt(_chainId, election, k.PublicKey, weight, key, 2, 0) }))]);
+            _progress.WriteLine($"result election {election}: {keys.Count} votes of weight {weight:N0} cast; waiting for the close and the trustees");
+            return await SecretBench.ResultDelayAsync(api, election, from, TimeSpan.FromSeconds(120), cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            keys.ForEach(k => k.Dispose());
+        }
+    }
+
+    private async Task CreateElectionAsync(string election, bool secret, CancellationToken cancellation)
     {
         var now = DateTimeOffset.UtcNow;
         var create = new CreateElection
@@ -76,18 +129,20 @@ internal sealed class BenchRunner
             Title = "Load benchmark",
             OpensAtUnixMs = now.AddMinutes(-1).ToUnixTimeMilliseconds(),
             ClosesAtUnixMs = now.AddHours(6).ToUnixTimeMilliseconds(),
-            Options = { "a", "b", "c", "d" },
         };
+        // Two options for secret ballots (the target), four for open ones as before.
+        create.Options.AddRange(secret ? ["a", "b"] : ["a", "b", "c", "d"]);
+        create.Secret = secret ? new SecretBallotSettings() : null;
         Submit([Sign(_authority, new TxPayload { CreateElection = create })]);
         await UntilAsync(() => Tally(election) is not null, TimeSpan.FromSeconds(60), "the election to commit", cancellation).ConfigureAwait(false);
     }
 
-    private async Task RegisterAsync(string election, byte[][] keys, CancellationToken cancellation)
+    private async Task RegisterAsync(string election, byte[][] keys, CancellationToken cancellation, ulong weight = 1)
     {
         var batches = keys.Chunk(RuleContext.DefaultMaxVotersPerBatch).Select(chunk =>
         {
             var register = new RegisterVoters { ElectionId = election };
-            register.Voters.AddRange(chunk.Select(k => new VoterEntry { Credential = ByteString.CopyFrom(k), Weight = 1 }));
+            register.Voters.AddRange(chunk.Select(k => new VoterEntry { Credential = ByteString.CopyFrom(k), Weight = weight }));
             return Sign(_authority, new TxPayload { RegisterVoters = register });
         }).ToList();
         Submit(batches);

@@ -20,10 +20,15 @@ internal static class BenchCommand
         var votes = new Option<int?>("--votes") { Description = "Votes to cast (at most one per voter; default: every voter)." };
         var concurrency = new Option<int>("--concurrency") { Description = "Parallel submitting clients.", DefaultValueFactory = _ => 8 };
         var batch = new Option<int>("--batch") { Description = "Votes per SubmitBatch call.", DefaultValueFactory = _ => 500 };
+        var secret = new Option<bool>("--secret")
+        {
+            Description = "Secret ballots: a two-option secret election whose trustees are the validators; votes are encrypted "
+                + "before the clock starts. Afterwards a small secret election of total weight 10^6 times its result.",
+        };
         var json = JsonOutput.Option();
         var command = new Command("bench", "Create an election with generated voters, submit pre-signed votes in bulk and measure commits.")
         {
-            nodes, key, voters, votes, concurrency, batch, json,
+            nodes, key, voters, votes, concurrency, batch, secret, json,
             BenchCryptoCommand.Build(runner),
         };
         runner.Attach(command, (parseResult, stdout) =>
@@ -48,7 +53,8 @@ internal static class BenchCommand
                 var asJson = parseResult.GetValue(json);
                 var progress = asJson ? TextWriter.Null : stdout;
                 var report = new BenchRunner(clients, authority, progress)
-                    .RunAsync(voterCount, voteCount, parseResult.GetValue(concurrency), parseResult.GetValue(batch), CancellationToken.None)
+                    .RunAsync(voterCount, voteCount, parseResult.GetValue(concurrency), parseResult.GetValue(batch),
+                        parseResult.GetValue(secret), CancellationToken.None)
                     .GetAwaiter().GetResult();
                 if (asJson)
                 {

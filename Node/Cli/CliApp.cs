@@ -33,6 +33,7 @@ public static class CliApp
             BenchCommand.Build(runner),
             TrusteeCommand.Build(runner),
             Verify.ReceiptCommand.Build(runner),
+            Verify.BallotCheckCommand.Build(runner),
             Verify.AuditCommand.Build(runner),
         };
     }

@@ -23,7 +23,6 @@ internal sealed class AuditChainBuilder : IDisposable
     private readonly TxDecoder _decoder = new(ChainId);
     private readonly RuleContext _rules;
     private byte[] _head;
-    private long _time = Start;
 
     public AuditChainBuilder()
     {
@@ -40,6 +39,12 @@ internal sealed class AuditChainBuilder : IDisposable
     public Ed25519KeyPair Authority { get; } = Key(2);
 
     public Protos.V1.Genesis Genesis { get; }
+
+    /// <summary>Block time of the next block; tests may move it forward (to a closing time, say).</summary>
+    public long Time { get; set; } = Start;
+
+    /// <summary>The builder's own state after the last valid block, for planning the next transactions.</summary>
+    public MemoryState State => _state;
 
     public static Ed25519KeyPair Key(byte number)
     {
@@ -80,10 +85,10 @@ internal sealed class AuditChainBuilder : IDisposable
     {
         var height = _state.Height + 1;
         var transactions = envelopes.Select(e => _decoder.Decode(e).Value ?? throw new AssertionException("test transaction did not decode")).ToList();
-        var result = BlockExecutor.Execute(_state, _rules, new BlockContext(height, _time), transactions);
+        var result = BlockExecutor.Execute(_state, _rules, new BlockContext(height, Time), transactions);
         Assert.That(result.IsOk, Is.True, () => $"test block breaks a rule: {result.Rejection}");
         var ids = transactions.Select(t => t.Id).ToList();
-        var block = BlockCodec.Build(ChainId, height, _head, _time, 0, envelopes, ids, result.Value!.StateRoot).Block;
+        var block = BlockCodec.Build(ChainId, height, _head, Time, 0, envelopes, ids, result.Value!.StateRoot).Block;
         if (tamperHeader is not null)
         {
             var header = BlockHeader.Parser.ParseFrom(block.Header);
@@ -99,7 +104,7 @@ internal sealed class AuditChainBuilder : IDisposable
         {
             _state.Apply(new BlockWrite(height, hash, [], ids, result.Value.Changes, result.Value.StateRoot));
             _head = hash;
-            _time += 1_000;
+            Time += 1_000;
         }
 
         return block.ToByteArray();

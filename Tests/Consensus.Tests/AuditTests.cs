@@ -31,7 +31,7 @@ public sealed class AuditTests
             Assert.That(auditor.Add(block), Is.Empty);
         }
 
-        var recounts = ElectionRecount.All(auditor.State);
+        var recounts = ElectionRecount.All(auditor.State, auditor.ChainId);
         Assert.Multiple(() =>
         {
             Assert.That(auditor.Height, Is.EqualTo(5));

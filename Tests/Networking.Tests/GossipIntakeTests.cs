@@ -97,7 +97,7 @@ public sealed class GossipIntakeTests : ChainTestBase
         Assert.That(passing, Is.EquivalentTo(new[]
         {
             RejectCode.UnknownElection, RejectCode.ElectionNotOpen, RejectCode.NotRegistered, RejectCode.MempoolFull,
-            RejectCode.TallyOverflow, RejectCode.RevoteTooSoon,
+            RejectCode.TallyOverflow, RejectCode.RevoteTooSoon, RejectCode.KeyNotReady, RejectCode.PhaseNotOpen, RejectCode.NotEnoughShares,
         }));
     }
 }

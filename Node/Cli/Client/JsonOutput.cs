@@ -18,6 +18,9 @@ internal static class JsonOutput
 
     public static void Write(TextWriter output, object value) => output.WriteLine(JsonSerializer.Serialize(value, value.GetType(), Options));
 
+    /// <summary>Reads back what <see cref="Write"/> printed (e.g. a ballot audit a voter saved); null when it is JSON null.</summary>
+    public static T? Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Options);
+
     /// <summary>The --json flag of a command.</summary>
     public static System.CommandLine.Option<bool> Option() => new("--json") { Description = "Print machine-readable JSON (stable field names)." };
 }

@@ -21,14 +21,18 @@ internal static class ElectionCommands
         var id = new Option<string>("--id") { Description = "Election id.", Required = true };
         var node = NodeClient.NodeOption();
         var json = JsonOutput.Option();
-        var command = new Command("show", "Show one election's definition.") { id, node, json };
+        var command = new Command("show",
+            "Show one election's definition; for a secret election also its trustees, threshold, choice bounds, where key " +
+            "generation stands and how far decryption got.") { id, node, json };
         runner.Attach(command, (parseResult, stdout) =>
         {
             using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
-            var election = ToJson(session.Election(parseResult.GetRequiredValue(id)));
+            var record = session.Election(parseResult.GetRequiredValue(id));
+            var election = ToJson(record);
+            var secret = record.Secret is null ? null : SecretElectionSummary.ToJson(session.SecretElection(record.Definition.ElectionId));
             if (parseResult.GetValue(json))
             {
-                JsonOutput.Write(stdout, election);
+                JsonOutput.Write(stdout, new ShownJson(election, secret));
                 return;
             }
 
@@ -40,6 +44,14 @@ internal static class ElectionCommands
             stdout.WriteLine($"allow revote: {(election.AllowRevote ? "yes" : "no")}");
             stdout.WriteLine($"creator:      {election.Creator}");
             stdout.WriteLine($"created:      height {election.CreatedHeight}, tx {election.CreatedTx}");
+            if (secret is null)
+            {
+                stdout.WriteLine("ballot:       open (plaintext votes on the public ledger)");
+            }
+            else
+            {
+                SecretElectionSummary.WriteText(stdout, secret);
+            }
         });
         return command;
     }
@@ -78,6 +90,17 @@ internal static class ElectionCommands
         r.Definition.ElectionId, r.Definition.Title, [.. r.Definition.Options],
         GenesisTime.Format(r.Definition.OpensAtUnixMs), GenesisTime.Format(r.Definition.ClosesAtUnixMs), r.Definition.AllowRevote,
         HexInput.Format(r.Creator.Span), r.CreatedHeight, HexInput.Format(r.CreatedTx.Span));
+
+    /// <summary>election show --json: the definition's fields as before, then the ballot mode and, if secret, its state.</summary>
+    private sealed record ShownJson(string ElectionId, string Title, IReadOnlyList<string> Options, string OpensAt, string ClosesAt,
+        bool AllowRevote, string Creator, ulong CreatedHeight, string CreatedTx, string BallotMode, SecretElectionSummary.SecretJson? Secret)
+    {
+        public ShownJson(ElectionJson e, SecretElectionSummary.SecretJson? secret)
+            : this(e.ElectionId, e.Title, e.Options, e.OpensAt, e.ClosesAt, e.AllowRevote, e.Creator, e.CreatedHeight, e.CreatedTx,
+                secret is null ? "open" : "secret", secret)
+        {
+        }
+    }
 
     private sealed record ElectionJson(string ElectionId, string Title, IReadOnlyList<string> Options, string OpensAt, string ClosesAt,
         bool AllowRevote, string Creator, ulong CreatedHeight, string CreatedTx);

@@ -22,10 +22,12 @@ internal static class ElectionCreateCommand
         var wait = OperatorOptions.Wait("the election is committed");
         var node = NodeClient.NodeOption();
         var json = JsonOutput.Option();
-        var command = new Command("create", "Create an election (signed by an election authority).")
+        var secret = new SecretElectionOptions();
+        var command = new Command("create", "Create an election (signed by an election authority): open (plaintext votes) or, with --secret, secret ballot.")
         {
             key, id, title, options, opensAt, closesAt, allowRevote, wait, node, json,
         };
+        secret.AddTo(command);
         runner.Attach(command, (parseResult, stdout) =>
         {
             var now = DateTimeOffset.UtcNow;
@@ -39,6 +41,7 @@ internal static class ElectionCreateCommand
                     : now.ToUnixTimeMilliseconds(),
                 ClosesAtUnixMs = TimeInput.Parse(parseResult.GetRequiredValue(closesAt), "--closes-at", now),
                 AllowRevote = parseResult.GetValue(allowRevote),
+                Secret = secret.Read(parseResult),
             };
             using var authority = KeyFile.Load(parseResult.GetRequiredValue(key));
             using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));

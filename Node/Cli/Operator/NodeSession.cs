@@ -60,6 +60,11 @@ internal sealed class NodeSession : IDisposable
             new GetVoterRequest { ElectionId = electionId, Credential = ByteString.CopyFrom(credential) },
             deadline: NodeClient.Deadline()), "voter");
 
+    /// <summary>A secret election's key generation, decryption and tally at one height (refused for an open election).</summary>
+    public SecretElectionResponse SecretElection(string id) =>
+        ElectionCall(api => api.GetSecretElectionAsync(new GetElectionRequest { ElectionId = id }, deadline: NodeClient.Deadline()),
+            "secret election");
+
     public void Dispose() => Client.Dispose();
 
     private T? Read<T>(Func<VoteChainApi.VoteChainApiClient, AsyncUnaryCall<T>> call, string what, Func<RpcException, T?> whenMissing)

@@ -15,13 +15,16 @@ internal static class TallyCommand
         var watch = new Option<bool>("--watch") { Description = "Follow the tally as blocks commit, until Ctrl-C or the node ends the stream." };
         var node = NodeClient.NodeOption();
         var json = JsonOutput.Option();
-        var command = new Command("tally", "Show an election's tally: weights, shares, totals, turnout.") { election, watch, node, json };
+        var command = new Command("tally",
+            "Show an election's tally: weights, shares, totals, turnout. A secret election shows turnout only until its " +
+            "trustees publish the result; then this client re-checks the result itself (every decryption share's proof " +
+            "and the combination of the threshold of shares) and says whether it verified.") { election, watch, node, json };
         runner.Attach(command, (parseResult, stdout) =>
         {
             using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var id = parseResult.GetRequiredValue(election);
             var asJson = parseResult.GetValue(json);
-            var first = new TallyView(session.Tally(id));
+            var first = View(session, session.Tally(id));
             if (!parseResult.GetValue(watch))
             {
                 if (asJson)
@@ -64,6 +67,28 @@ internal static class TallyCommand
         return command;
     }
 
+    /// <summary>
+    /// The view of one tally. A secret election is read again through GetSecretElection, whose records are all from
+    /// one height, and its published result is checked here from those records.
+    /// </summary>
+    private static TallyView View(NodeSession session, TallyResponse response)
+    {
+        if (!response.Tally.Secret)
+        {
+            return new TallyView(response);
+        }
+
+        var secret = session.SecretElection(response.ElectionId);
+        var consistent = new TallyResponse
+        {
+            ElectionId = response.ElectionId,
+            Height = secret.Height,
+            Tally = secret.Tally,
+            Options = { secret.Election.Definition.Options },
+        };
+        return new TallyView(consistent, SecretResult.Check(session.ChainId, secret));
+    }
+
     /// <summary>Shows each tally the node streams (the current one first) until Ctrl-C or the end of the stream.</summary>
     private static void Follow(NodeSession session, string id, Action<TallyView> show)
     {
@@ -80,7 +105,7 @@ internal static class TallyCommand
             using var call = session.Client.Api.StreamTally(new GetTallyRequest { ElectionId = id }, cancellationToken: stop.Token);
             while (call.ResponseStream.MoveNext(stop.Token).GetAwaiter().GetResult())
             {
-                show(new TallyView(call.ResponseStream.Current));
+                show(View(session, call.ResponseStream.Current));
             }
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && stop.IsCancellationRequested)

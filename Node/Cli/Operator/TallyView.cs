@@ -7,21 +7,30 @@ using VoteChain.Protos.V1;
 
 namespace VoteChain.Node.Cli.Operator;
 
-/// <summary>One tally as the operator sees it: options with weights and shares, totals, turnout, height.</summary>
+/// <summary>
+/// One tally as the operator sees it: options with weights and shares, totals, turnout, height. A secret election
+/// shows turnout only (weights null) until its result is published, then the weights and whether this client
+/// verified them (<see cref="SecretResult"/>).
+/// </summary>
 internal sealed class TallyView
 {
     private readonly TallyJson _json;
+    private readonly string? _secretSentence;
 
-    public TallyView(TallyResponse response)
+    /// <param name="secret">For a secret election, this client's check of its result; null for an open election.</param>
+    public TallyView(TallyResponse response, SecretResult? secret = null)
     {
         var t = response.Tally;
+        var hidden = t.Secret && !t.ResultPublished;
         var options = response.Options.Select((name, i) =>
         {
-            var weight = i < t.OptionWeights.Count ? t.OptionWeights[i] : 0;
-            return new OptionJson(i, name, weight, Percent(weight, t.CountedWeight));
+            ulong? weight = hidden ? null : i < t.OptionWeights.Count ? t.OptionWeights[i] : 0;
+            return new OptionJson(i, name, weight, weight is { } w ? Percent(w, t.CountedWeight) : null);
         }).ToList();
         _json = new TallyJson(response.ElectionId, response.Height, options, t.CountedWeight, t.CountedBallots,
-            t.RegisteredCredentials, t.RegisteredWeight, Percent(t.CountedWeight, t.RegisteredWeight));
+            t.RegisteredCredentials, t.RegisteredWeight, Percent(t.CountedWeight, t.RegisteredWeight), t.Secret,
+            t.Secret ? t.ResultPublished : null, t.Secret ? secret?.Verified : null);
+        _secretSentence = t.Secret ? secret?.Sentence ?? (hidden ? "Encrypted: turnout only until the trustees publish the result" : null) : null;
     }
 
     public void WriteJson(TextWriter output) => JsonOutput.Write(output, _json);
@@ -43,10 +52,11 @@ internal sealed class TallyView
     public IRenderable ToRenderable() => new Rows(Table().ToRenderable(), new Text(Summary()));
 
     private TextTable Table() => new(["option", "weight", "share"], _json.Options
-        .Select(o => new[] { o.Name, o.Weight.ToString(CultureInfo.InvariantCulture), Format(o.SharePercent) })
+        .Select(o => new[] { o.Name, o.Weight?.ToString(CultureInfo.InvariantCulture) ?? "-", o.SharePercent is { } p ? Format(p) : "-" })
         .ToList());
 
     private string Summary() =>
+        (_secretSentence is null ? "" : $"secret:  {_secretSentence}\n") +
         $"counted: weight {_json.CountedWeight} from {_json.CountedBallots} ballots\n" +
         $"turnout: {Format(_json.TurnoutPercent)} of registered weight {_json.RegisteredWeight} ({_json.RegisteredCredentials} credentials)\n" +
         $"height:  {_json.Height}";
@@ -55,8 +65,14 @@ internal sealed class TallyView
 
     private static double Percent(ulong part, ulong whole) => whole == 0 ? 0 : 100.0 * part / whole;
 
+    /// <summary>
+    /// secret: whether votes are encrypted. result_published and result_verified are null for an open election;
+    /// for a secret one result_verified is null until the result is published, then this client's own check.
+    /// </summary>
     private sealed record TallyJson(string ElectionId, ulong Height, IReadOnlyList<OptionJson> Options, ulong CountedWeight,
-        ulong CountedBallots, ulong RegisteredCredentials, ulong RegisteredWeight, double TurnoutPercent);
+        ulong CountedBallots, ulong RegisteredCredentials, ulong RegisteredWeight, double TurnoutPercent, bool Secret,
+        bool? ResultPublished, bool? ResultVerified);
 
-    private sealed record OptionJson(int Index, string Name, ulong Weight, double SharePercent);
+    /// <summary>weight and share_percent are null while a secret election's result is not published.</summary>
+    private sealed record OptionJson(int Index, string Name, ulong? Weight, double? SharePercent);
 }

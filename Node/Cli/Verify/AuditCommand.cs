@@ -68,7 +68,7 @@ internal static class AuditCommand
                     continue;
                 }
 
-                elections = ElectionAudit.Compare(ElectionRecount.All(auditor.State), tallies, problems);
+                elections = ElectionAudit.Compare(ElectionRecount.All(auditor.State, auditor.ChainId), tallies, problems);
                 break;
             }
         });

@@ -35,6 +35,11 @@ internal sealed record ElectionAudit(
                 problems.Add($"election {id}: the replayed tally {Show(tally)} differs from a recount of its ballots {Show(election.Recounted)}");
             }
 
+            if (election.ResultProblem is { } resultProblem)
+            {
+                problems.Add($"election {id}: its published result does not check out from the stored decryption shares: {resultProblem}");
+            }
+
             if (reported is null)
             {
                 problems.Add($"election {id}: it is in the replayed chain but the node does not list it");

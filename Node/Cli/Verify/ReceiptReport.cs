@@ -41,6 +41,15 @@ internal sealed class ReceiptReport(Receipt receipt, IReadOnlyList<ReceiptCheck>
     /// <summary>The node's height when it answered (a saved receipt keeps the answer of the day it was saved).</summary>
     public ulong? CountedNowAsOfHeight { get; } = standing.AsOfHeight;
 
+    /// <summary>
+    /// For an encrypted vote (secret election), whether the node's counted ballot for the credential holds exactly
+    /// the ciphertexts of this receipt's envelope; null for a plaintext vote or when unknown. The envelope itself,
+    /// ciphertexts included, is what the checks above prove committed.
+    /// </summary>
+    public bool? CiphertextsCounted { get; } = standing.CiphertextsMatch;
+
+    public bool Encrypted { get; } = IsEncrypted(receipt);
+
     /// <summary>Always the node's word: no proof of the current state travels with a receipt.</summary>
     public string CountedNowSource => "the node's word, not proven by this receipt (votechain audit replays the whole chain)";
 
@@ -60,10 +69,28 @@ internal sealed class ReceiptReport(Receipt receipt, IReadOnlyList<ReceiptCheck>
 
         output.WriteLine(Verified ? "verified: the transaction is committed" : "NOT verified");
         output.WriteLine($"{Pad("proven")}against the genesis validators alone: {Proven}");
+        if (Encrypted)
+        {
+            output.WriteLine($"{Pad("encrypted")}yes: the ciphertexts are inside the envelope, so the checks above prove them included");
+        }
+
         output.WriteLine($"{Pad("counted now")}{CountedNowReason}");
         if (CountedNowAsOfHeight is { } height)
         {
             output.WriteLine($"{Pad("")}(only the node's word at height {height}, not proven by this receipt; votechain audit replays the whole chain)");
+        }
+    }
+
+    private static bool IsEncrypted(Receipt receipt)
+    {
+        try
+        {
+            var envelope = TxEnvelope.Parser.ParseFrom(receipt.Envelope);
+            return TxPayload.Parser.ParseFrom(envelope.Payload).KindCase == TxPayload.KindOneofCase.CastEncryptedVote;
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            return false;
         }
     }
 }

@@ -3,6 +3,7 @@ using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.State;
 using VoteChain.Consensus.Transactions;
 using VoteChain.Networking.Events;
 using VoteChain.Networking.Mempool;
@@ -106,7 +107,13 @@ internal sealed class ApiChain : IDisposable
         Sign(voter, new TxPayload { CastVote = new CastVote { ElectionId = id, Option = option, Sequence = sequence } });
 
     /// <summary>Executes, certifies and commits the next block; the transactions must all be valid.</summary>
-    public ParsedBlock Commit(params byte[][] envelopes)
+    public ParsedBlock Commit(params byte[][] envelopes) => Commit([], envelopes);
+
+    /// <summary>
+    /// As <see cref="Commit(byte[][])"/>, with extra state records written in the same block: what rules not yet built
+    /// (secret ballots' key generation and decryption) would have written.
+    /// </summary>
+    public ParsedBlock Commit(IReadOnlyList<StateChange> extra, params byte[][] envelopes)
     {
         var height = Store.Height + 1;
         var verified = envelopes.Select(e =>
@@ -123,7 +130,8 @@ internal sealed class ApiChain : IDisposable
         var signature = Validator.Sign(MessageSigning.Bytes(SignStep.Commit, ChainId, height, 0, block.Hash));
         block.Block.Certificate = CommitCertificates.Build(height, 0, block.Hash, [new KeyValuePair<uint, byte[]>(0, signature)]);
 
-        Store.Write(new BlockWrite(height, block.Hash, block.Block.ToByteArray(), ids, executed.Value.Changes, executed.Value.StateRoot));
+        var changes = executed.Value.Changes.Concat(extra).ToList();
+        Store.Write(new BlockWrite(height, block.Hash, block.Block.ToByteArray(), ids, changes, executed.Value.StateRoot));
         Mempool.OnCommitted(ids);
         Events.Published(height);
         return block;

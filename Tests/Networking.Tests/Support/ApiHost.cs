@@ -30,6 +30,9 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
+    /// <summary>The server's URL (http://127.0.0.1:port), for a client of its own such as the CLI's --node.</summary>
+    public string Address => Channel.Target.StartsWith("http", StringComparison.Ordinal) ? Channel.Target : "http://" + Channel.Target;
+
     public VoteChainApi.VoteChainApiClient Client { get; }
 
     public static async Task<ApiHost> StartAsync(ApiService service)

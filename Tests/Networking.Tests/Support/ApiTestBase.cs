@@ -24,6 +24,9 @@ public abstract class ApiTestBase
 
     internal ApiChain Chain => _chain!;
 
+    /// <summary>The node's clock as the service sees it; it starts before the chain's block times.</summary>
+    internal ManualClock NodeClock { get; private set; } = new();
+
     protected VoteChainApi.VoteChainApiClient Client => _host!.Client;
 
     /// <summary>Envelopes the service handed on for gossip.</summary>
@@ -53,6 +56,7 @@ public abstract class ApiTestBase
 
         _folder = Path.Combine(Path.GetTempPath(), "votechain-api-tests", Guid.NewGuid().ToString("N"));
         _chain = new ApiChain(_folder);
+        NodeClock = new ManualClock();
         var service = new ApiService(Chain.Store, Chain.Mempool, Chain.Events, new StoreStatusSource(Chain.Store), (envelope, _) =>
         {
             lock (_gossiped)
@@ -62,6 +66,7 @@ public abstract class ApiTestBase
         })
         {
             MaxStreamEnvelopes = MaxStreamEnvelopes,
+            Clock = NodeClock,
         };
         _host = await ApiHost.StartAsync(service);
 

@@ -1,0 +1,112 @@
+using Google.Protobuf;
+using VoteChain.Consensus.Ballots;
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.Secret;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Networking.Mempool;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Networking.Tests;
+
+/// <summary>
+/// Encrypted votes wait in the pool like plaintext ones: one pending vote per credential, replaced by a revote at
+/// most once between commits, because every accepted revote costs every node a ballot proof.
+/// </summary>
+public sealed class SecretPendingVoteTests
+{
+    private const string ChainId = "secret-pool";
+    private const string Election = "secret";
+    private const long Start = 1_800_000_000_000;
+
+    [Test]
+    public void An_encrypted_revote_replaces_the_pending_vote_once_per_commit_and_the_latest_counts()
+    {
+        using var authority = Key(1);
+        using var voter = Key(2);
+        using var trustee1 = Key(3);
+        using var trustee2 = Key(4);
+        var rules = new RuleContext(ChainId, [authority.PublicKey]);
+        var state = new MemoryState(Hashing.Sha256("genesis"u8));
+        var create = new CreateElection
+        {
+            ElectionId = Election, Title = "Secret", OpensAtUnixMs = Start, ClosesAtUnixMs = Start + 3_600_000, AllowRevote = true,
+            Secret = new SecretBallotSettings { Threshold = 2, KeyPhaseSeconds = 10, Trustees = { ByteString.CopyFrom(trustee1.PublicKey), ByteString.CopyFrom(trustee2.PublicKey) } },
+            Options = { "yes", "no" },
+        };
+        var register = new RegisterVoters { ElectionId = Election, Voters = { new VoterEntry { Credential = ByteString.CopyFrom(voter.PublicKey), Weight = 2 } } };
+        Commit(state, rules, [Sign(authority, new TxPayload { CreateElection = create }), Sign(authority, new TxPayload { RegisterVoters = register })]);
+
+        // A finished key generation: two deals from known polynomials, two acknowledgements without complaints.
+        var polynomials = new[] { ShamirPolynomial.Random(2), ShamirPolynomial.Random(2) };
+        var secret = new SecretRecord();
+        for (var i = 0; i < 2; i++)
+        {
+            secret.Deals.Add(new DealRecord { Dealer = (uint)i + 1, Commitments = { polynomials[i].Commitments().Select(c => ByteString.CopyFrom(c.ToArray())) } });
+            secret.Acks.Add(new AckRecord { Trustee = (uint)i + 1 });
+        }
+
+        var overlay = new StateOverlay(state);
+        overlay.PutSecret(Election, secret);
+        Write(state, overlay.Changes());
+        var jointKey = GroupElement.MultiplyBase(polynomials[0].Secret).Add(GroupElement.MultiplyBase(polynomials[1].Secret));
+
+        var pool = new Mempool.Mempool(ChainId, rules, state, () => new BlockContext(state.Height + 1, Start + 5_000), new MempoolLimits());
+        var votes = Enumerable.Range(1, 3).Select(sequence => Vote(voter, jointKey, choice: sequence % 2, (ulong)sequence)).ToList();
+        var results = pool.SubmitMany(votes);
+
+        Assert.That(results.Select(r => r.Rejection?.Code), Is.EqualTo(new RejectCode?[] { null, null, RejectCode.RevoteTooSoon }));
+        Assert.That(results[1].Replaced, Is.EqualTo(results[0].TxId));
+        Assert.That(pool.Count, Is.EqualTo(1));
+
+        var block = pool.TakeForBlock(10, 1 << 20);
+        Commit(state, rules, block);
+        var ballot = state.GetBallot(Election, voter.PublicKey)!;
+        Assert.That((ballot.Sequence, ballot.Counted, state.GetTally(Election)!.CountedWeight), Is.EqualTo((2UL, true, 2UL)));
+    }
+
+    private static Ed25519KeyPair Key(int number)
+    {
+        var seed = new byte[Ed25519KeyPair.SeedSize];
+        BitConverter.TryWriteBytes(seed, number);
+        return Ed25519KeyPair.FromSeed(seed);
+    }
+
+    private static byte[] Sign(ISigner signer, TxPayload payload)
+    {
+        payload.ChainId = ChainId;
+        return TxSigning.Sign(signer, payload);
+    }
+
+    private static byte[] Vote(Ed25519KeyPair voter, GroupElement jointKey, int choice, ulong sequence)
+    {
+        var ballot = EncryptedBallot.Create(SecretContexts.Ballot(ChainId, Election, voter.PublicKey, 2), jointKey, 2,
+            [choice == 0, choice == 1], 1, 1);
+        var vote = new CastEncryptedVote
+        {
+            ElectionId = Election, Sequence = sequence, SumProof = ByteString.CopyFrom(ballot.SumProof),
+            Ciphertexts = { ballot.Options.Select(c => ByteString.CopyFrom(c.ToArray())) },
+            OptionProofs = { ballot.OptionProofs.Select(ByteString.CopyFrom) },
+        };
+        return Sign(voter, new TxPayload { CastEncryptedVote = vote });
+    }
+
+    private static void Commit(MemoryState state, RuleContext rules, IReadOnlyList<byte[]> envelopes) =>
+        Commit(state, rules, [.. envelopes.Select(e => new TxDecoder(ChainId).Decode(e).Value!)]);
+
+    private static void Commit(MemoryState state, RuleContext rules, List<VerifiedTx> transactions)
+    {
+        var result = BlockExecutor.Execute(state, rules, new BlockContext(state.Height + 1, Start + 1_000 * (long)state.Height), transactions);
+        Assert.That(result.Rejection, Is.Null);
+        Write(state, result.Value!.Changes, [.. transactions.Select(t => t.Id)]);
+    }
+
+    private static void Write(MemoryState state, IReadOnlyList<StateChange> changes, IReadOnlyList<byte[]>? txIds = null)
+    {
+        var height = state.Height + 1;
+        state.Apply(new BlockWrite(height, Hashing.Sha256(BitConverter.GetBytes(height)), [], txIds ?? [], changes,
+            StateRoot.Next(state.StateRoot, height, changes)));
+    }
+}
