@@ -126,6 +126,8 @@ internal static class TrusteeCommand
         public void Refused(string electionId, string step, string code, string message) =>
             error.WriteLine($"warning: {step} for election {electionId} refused: {code}: {message}");
 
+        public void Over(string electionId, string why) => output.WriteLine($"election {electionId} is over: {why}");
+
         public void Failed(string? electionId, string problem) =>
             error.WriteLine(electionId is null ? $"warning: {problem}" : $"warning: election {electionId}: {problem}");
     }

@@ -10,6 +10,9 @@ internal interface ITrusteeLog
 
     void Refused(string electionId, string step, string code, string message);
 
+    /// <summary>The election needs nothing more of this trustee (said once per election).</summary>
+    void Over(string electionId, string why);
+
     /// <param name="electionId">Null when the failure concerns no one election (e.g. the chain could not be read).</param>
     void Failed(string? electionId, string problem);
 }

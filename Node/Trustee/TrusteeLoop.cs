@@ -4,8 +4,8 @@ using VoteChain.Protos.V1;
 
 namespace VoteChain.Node.Trustee;
 
-/// <summary>The planner's signature (<see cref="TrusteeDuties.Due"/>), injectable so the loop is tested on its own.</summary>
-internal delegate IReadOnlyList<TrusteeDuty> TrusteePlanner(TrusteeKey trustee, string chainId, ElectionRecord election,
+/// <summary>The planner's signature (<see cref="TrusteeDuties.Plan"/>), injectable so the loop is tested on its own.</summary>
+internal delegate TrusteePlan TrusteePlanner(TrusteeKey trustee, string chainId, ElectionRecord election,
     SecretRecord? secret, TallyRecord tally, long nowUnixMs);
 
 /// <summary>What one pass saw: the elections naming this key, how many of them are over for it, what it submitted.</summary>
@@ -57,7 +57,7 @@ internal sealed class TrusteeLoop
         _chain = chain;
         _log = log;
         _clock = clock;
-        _planner = planner ?? TrusteeDuties.Due;
+        _planner = planner ?? TrusteeDuties.Plan;
         _onlyElection = onlyElection;
     }
 
@@ -155,7 +155,7 @@ internal sealed class TrusteeLoop
     private bool Act(string electionId, ref int submitted)
     {
         var now = _clock.GetUtcNow();
-        IReadOnlyList<TrusteeDuty> duties;
+        TrusteePlan plan;
         try
         {
             if (_chain.Read(electionId) is not { } state)
@@ -163,13 +163,14 @@ internal sealed class TrusteeLoop
                 return false;
             }
 
-            if (IsOver(state, now))
+            if (Over(state, now) is { } why)
             {
                 _finished.Add(electionId);
+                _log.Over(electionId, why);
                 return true;
             }
 
-            duties = _planner(_key, _chain.ChainId, state.Election, state.Secret, state.Tally, now.ToUnixTimeMilliseconds());
+            plan = _planner(_key, _chain.ChainId, state.Election, state.Secret, state.Tally, now.ToUnixTimeMilliseconds());
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -179,9 +180,14 @@ internal sealed class TrusteeLoop
             return false;
         }
 
-        foreach (var duty in duties)
+        if (plan.Problem is { } problem)
         {
-            var key = (duty.ElectionId, duty.Step);
+            ReportOnce(electionId, problem);
+        }
+
+        foreach (var duty in plan.Duties)
+        {
+            var key = (duty.ElectionId, StepKey(duty));
             if (_pending.ContainsKey(key) || (_refusedUntil.TryGetValue(key, out var until) && now < until))
             {
                 continue;
@@ -220,10 +226,20 @@ internal sealed class TrusteeLoop
         return false;
     }
 
-    /// <summary>Over for this trustee: the result is out, or the key generation failed so no result can come.</summary>
-    private static bool IsOver(TrusteeElectionState state, DateTimeOffset now) =>
-        state.Tally.ResultPublished
-        || KeyGenerationStatus.Evaluate(state.Election, state.Secret, now.ToUnixTimeMilliseconds()).Phase == KeyGenerationPhase.Failed;
+    /// <summary>Why the election is over for this trustee (the result is out, or the key generation failed so none can
+    /// come), or null while it is not.</summary>
+    private static string? Over(TrusteeElectionState state, DateTimeOffset now) =>
+        state.Tally.ResultPublished ? "result published"
+        : KeyGenerationStatus.Evaluate(state.Election, state.Secret, now.ToUnixTimeMilliseconds()).Phase == KeyGenerationPhase.Failed
+            ? $"key generation failed (fewer than {state.Election.Secret.Threshold} dealers qualified): it can take no votes"
+        : null;
+
+    /// <summary>
+    /// What one pending submission stands for: the step, and for a reveal the complainer it answers, since several
+    /// reveals can be due at once and each must go out (the planner's other steps come one at a time).
+    /// </summary>
+    private static string StepKey(TrusteeDuty duty) =>
+        duty.Payload.KindCase == TxPayload.KindOneofCase.KeyReveal ? $"{duty.Step}/{duty.Payload.KeyReveal.Recipient}" : duty.Step;
 
     private void ForgetSettled()
     {

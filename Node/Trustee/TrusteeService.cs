@@ -38,6 +38,8 @@ internal sealed partial class TrusteeService : BackgroundService, ITrusteeLog
     void ITrusteeLog.Refused(string electionId, string step, string code, string message) =>
         LogRefused(step, electionId, code, message);
 
+    void ITrusteeLog.Over(string electionId, string why) => LogOver(electionId, why);
+
     void ITrusteeLog.Failed(string? electionId, string problem) =>
         LogFailed(electionId ?? "(all)", problem);
 
@@ -71,6 +73,9 @@ internal sealed partial class TrusteeService : BackgroundService, ITrusteeLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "trustee: {Step} for election {Election} refused: {Code}: {Problem}")]
     private partial void LogRefused(string step, string election, string code, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "trustee: election {Election} is over: {Why}")]
+    private partial void LogOver(string election, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "trustee: election {Election}: {Problem}")]
     private partial void LogFailed(string election, string problem);

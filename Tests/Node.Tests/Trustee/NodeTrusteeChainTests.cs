@@ -104,8 +104,8 @@ public sealed class NodeTrusteeChainTests
     {
         Commit([], Election("s1"));
         var sequence = 0;
-        IReadOnlyList<TrusteeDuty> Planner(TrusteeKey _, string chainId, ElectionRecord e, SecretRecord? s, TallyRecord t, long now) =>
-            [new TrusteeDuty("s1", "deal", ElectionPayload($"step{++sequence}"))];
+        TrusteePlan Planner(TrusteeKey _, string chainId, ElectionRecord e, SecretRecord? s, TallyRecord t, long now) =>
+            new([new TrusteeDuty("s1", "deal", ElectionPayload($"step{++sequence}"))], null);
         var log = new RecordingLog();
         var loop = new TrusteeLoop(_key, _chain, log, _clock, Planner);
 

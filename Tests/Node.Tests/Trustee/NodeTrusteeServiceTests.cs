@@ -10,6 +10,7 @@ using VoteChain.Node.Hosting;
 using VoteChain.Node.Keys;
 using VoteChain.Node.Trustee;
 using VoteChain.Protos.V1;
+using VoteChain.Storage;
 
 namespace VoteChain.Node.Tests.Trustee;
 
@@ -62,15 +63,55 @@ public sealed class NodeTrusteeServiceTests
         payload.CreateElection.Secret = new SecretBallotSettings();
         await api.SubmitTransactionAsync(new SubmitTransactionRequest { Envelope = ByteString.CopyFrom(TxSigning.Sign(authority, payload)) });
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (trustee.Loop.LastPass?.Elections != 1 && DateTime.UtcNow < deadline)
+        // One trustee, threshold 1: it deals, then acknowledges at once (every trustee dealt), and the key is final.
+        var store = node.App.Services.GetRequiredService<ChainStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (store.GetSecret("secret1") is not { Deals.Count: 1, Acks.Count: 1 } && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
         Assert.That(trustee.Loop.LastPass?.Elections, Is.EqualTo(1), "the election names the validator's trustee key");
+        var secret = store.GetSecret("secret1");
+        Assert.That(secret?.Deals.Select(d => d.Dealer), Is.EqualTo(new uint[] { 1 }), "the node dealt by itself");
+        Assert.That(secret!.Acks.Single().Complaints, Is.Empty);
         await node.StopAsync();
         Assert.That(trustee.ExecuteTask!.IsCompletedSuccessfully, Is.True, "the trustee stopped cleanly with the node");
+    }
+
+    [Test]
+    public async Task Left_alone_the_node_s_trustee_carries_a_secret_election_from_key_generation_to_its_published_result()
+    {
+        await using var node = Build();
+        await node.StartAsync();
+        var trustee = node.App.Services.GetServices<IHostedService>().OfType<TrusteeService>().Single();
+        var store = node.App.Services.GetRequiredService<ChainStore>();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_port}");
+        var api = new VoteChainApi.VoteChainApiClient(channel);
+        using var authority = KeyFile.Load(Path.Combine(_home, "config", "node_key.json"));
+        var payload = ElectionPayload("short");
+        payload.CreateElection.Secret = new SecretBallotSettings { KeyPhaseSeconds = 1 };
+        payload.CreateElection.ClosesAtUnixMs = DateTimeOffset.UtcNow.AddSeconds(6).ToUnixTimeMilliseconds();
+        await api.SubmitTransactionAsync(new SubmitTransactionRequest { Envelope = ByteString.CopyFrom(TxSigning.Sign(authority, payload)) });
+
+        // No votes: after the close the trustee posts its (identity) decryption shares, then the all-zero result.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (store.GetTally("short") is not { ResultPublished: true } && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var tally = store.GetTally("short");
+        Assert.That(tally?.ResultPublished, Is.True, "the result came out with nobody but the node acting");
+        Assert.That(tally!.OptionWeights, Is.EqualTo(new ulong[] { 0, 0 }));
+        Assert.That(store.GetSecret("short")!.DecryptionShares.Select(s => s.Trustee), Is.EqualTo(new uint[] { 1 }));
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while (trustee.Loop.LastPass is not { AllFinished: true } && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.That(trustee.Loop.LastPass?.AllFinished, Is.True, "the trustee sees the election is over");
     }
 
     [Test]

@@ -89,7 +89,10 @@ internal sealed class FakePlanner
 
     public Exception? Throw { get; set; }
 
-    public IReadOnlyList<TrusteeDuty> Plan(TrusteeKey trustee, string chainId, ElectionRecord election, SecretRecord? secret,
+    /// <summary>The planner's sentence about what it cannot do, returned with every plan.</summary>
+    public string? Problem { get; set; }
+
+    public TrusteePlan Plan(TrusteeKey trustee, string chainId, ElectionRecord election, SecretRecord? secret,
         TallyRecord tally, long nowUnixMs)
     {
         var id = election.Definition.ElectionId;
@@ -99,11 +102,13 @@ internal sealed class FakePlanner
             throw problem;
         }
 
-        return [.. Due.GetValueOrDefault(id, []).Select(step => new TrusteeDuty(id, step, new TxPayload
-        {
-            KeyAck = new KeyGenerationAck { ElectionId = id, Complaints = { (uint)Calls[id] } },
-        }))];
+        return new TrusteePlan([.. Due.GetValueOrDefault(id, []).Select(step => new TrusteeDuty(id, step, Payload(id, step, Calls[id])))], Problem);
     }
+
+    /// <summary>"reveal:N" is a reveal to trustee N; anything else an ack that differs on every call.</summary>
+    private static TxPayload Payload(string id, string step, int call) => step.StartsWith("reveal:", StringComparison.Ordinal)
+        ? new TxPayload { KeyReveal = new KeyGenerationReveal { ElectionId = id, Recipient = uint.Parse(step[7..], System.Globalization.CultureInfo.InvariantCulture) } }
+        : new TxPayload { KeyAck = new KeyGenerationAck { ElectionId = id, Complaints = { (uint)call } } };
 }
 
 internal sealed class RecordingLog : ITrusteeLog
@@ -113,6 +118,8 @@ internal sealed class RecordingLog : ITrusteeLog
     public void Posted(string electionId, string step, byte[] txId) => Lines.Add($"posted {step} {electionId}");
 
     public void Refused(string electionId, string step, string code, string message) => Lines.Add($"refused {step} {electionId} {code}");
+
+    public void Over(string electionId, string why) => Lines.Add($"over {electionId} {why}");
 
     public void Failed(string? electionId, string problem) => Lines.Add($"failed {electionId} {problem}");
 }

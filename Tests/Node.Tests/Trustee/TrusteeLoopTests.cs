@@ -151,6 +151,35 @@ public sealed class TrusteeLoopTests
     }
 
     [Test]
+    public void Reveals_to_different_complainers_are_held_apart_and_a_repeated_one_is_held()
+    {
+        _chain.AddElection("e1", _clock.GetUtcNow(), _key.PublicKey);
+        _planner.Due["e1"] = ["reveal:2", "reveal:3"];
+        var loop = Loop();
+
+        var first = loop.RunOnce();
+        var second = loop.RunOnce();
+
+        Assert.That(first.Submitted, Is.EqualTo(2));
+        Assert.That(second.Submitted, Is.Zero);
+        Assert.That(_chain.Submitted.Select(e => TxPayload.Parser.ParseFrom(e.Payload).KeyReveal.Recipient), Is.EqualTo(new uint[] { 2, 3 }));
+    }
+
+    [Test]
+    public void The_planner_s_problem_is_reported_once_and_its_duties_still_go_out()
+    {
+        _chain.AddElection("e1", _clock.GetUtcNow(), _key.PublicKey);
+        _planner.Due["e1"] = ["deal"];
+        _planner.Problem = "Trustee 2's key cannot receive a sealed share.";
+        var loop = Loop();
+
+        loop.RunOnce();
+        loop.RunOnce();
+
+        Assert.That(_log.Lines, Is.EqualTo(new[] { "failed e1 Trustee 2's key cannot receive a sealed share.", "posted deal e1" }));
+    }
+
+    [Test]
     public void A_refusal_is_reported_once_and_tried_again_only_after_a_pause()
     {
         _chain.AddElection("e1", _clock.GetUtcNow(), _key.PublicKey);
@@ -230,6 +259,8 @@ public sealed class TrusteeLoopTests
         Assert.That(first.AllFinished, Is.False);
         Assert.That(second.AllFinished, Is.True);
         Assert.That(_planner.Calls.Keys, Is.EqualTo(new[] { "e2" }));
+        loop.RunOnce();
+        Assert.That(_log.Lines, Is.EqualTo(new[] { "over e1 result published", "over e2 result published" }), "said once each");
     }
 
     [Test]
@@ -242,6 +273,7 @@ public sealed class TrusteeLoopTests
 
         Assert.That(pass.AllFinished, Is.True);
         Assert.That(_planner.Calls, Is.Empty);
+        Assert.That(_log.Lines.Single(), Does.StartWith("over e1 key generation failed"));
     }
 
     [Test]

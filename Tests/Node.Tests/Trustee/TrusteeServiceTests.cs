@@ -37,12 +37,12 @@ public sealed class TrusteeServiceTests
     [TearDown]
     public void TearDown() => _key.Dispose();
 
-    private IReadOnlyList<TrusteeDuty> Planner(TrusteeKey trustee, string chainId, ElectionRecord election, SecretRecord? secret,
+    private TrusteePlan Planner(TrusteeKey trustee, string chainId, ElectionRecord election, SecretRecord? secret,
         TallyRecord tally, long now)
     {
         var call = Interlocked.Increment(ref _calls);
         _passes[Math.Min(call, _passes.Count) - 1].TrySetResult();
-        return [];
+        return new TrusteePlan([], null);
     }
 
     private TrusteeService Service() =>
@@ -87,7 +87,7 @@ public sealed class TrusteeServiceTests
             {
                 _passes[0].TrySetResult();
                 release.Wait(Bound);
-                return [];
+                return new TrusteePlan([], null);
             });
 
         await service.StartAsync(CancellationToken.None).WaitAsync(Bound);
