@@ -123,8 +123,17 @@ internal static class TrusteeCommand
         public void Posted(string electionId, string step, byte[] txId) =>
             output.WriteLine($"{TrusteeSteps.Describe(step)} for election {electionId} (tx {HexInput.Format(txId)})");
 
-        public void Refused(string electionId, string step, string code, string message) =>
-            error.WriteLine($"warning: {step} for election {electionId} refused: {code}: {message}");
+        public void Refused(string electionId, string step, string code, string message)
+        {
+            if (TrusteeSteps.IsAlreadyDone(code))
+            {
+                output.WriteLine($"{step} for election {electionId} was already on chain: {message}");
+            }
+            else
+            {
+                error.WriteLine($"warning: {step} for election {electionId} refused: {code}: {message}");
+            }
+        }
 
         public void Over(string electionId, string why) => output.WriteLine($"election {electionId} is over: {why}");
 

@@ -29,4 +29,11 @@ internal static class TrusteeSteps
         "result" => "published the result",
         _ => $"posted {step}",
     };
+
+    /// <summary>
+    /// A refusal that means the step is done, not failed: every trustee posts the result and all but the first are
+    /// refused, and a trustee restarted (or run in two places) may repeat a step already on chain. Reported as news,
+    /// not as a warning.
+    /// </summary>
+    public static bool IsAlreadyDone(string code) => code == "ALREADY_POSTED";
 }

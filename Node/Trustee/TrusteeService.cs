@@ -35,8 +35,17 @@ internal sealed partial class TrusteeService : BackgroundService, ITrusteeLog
     void ITrusteeLog.Posted(string electionId, string step, byte[] txId) =>
         LogPosted(TrusteeSteps.Describe(step), electionId, Convert.ToHexStringLower(txId));
 
-    void ITrusteeLog.Refused(string electionId, string step, string code, string message) =>
-        LogRefused(step, electionId, code, message);
+    void ITrusteeLog.Refused(string electionId, string step, string code, string message)
+    {
+        if (TrusteeSteps.IsAlreadyDone(code))
+        {
+            LogAlreadyDone(step, electionId, message);
+        }
+        else
+        {
+            LogRefused(step, electionId, code, message);
+        }
+    }
 
     void ITrusteeLog.Over(string electionId, string why) => LogOver(electionId, why);
 
@@ -70,6 +79,9 @@ internal sealed partial class TrusteeService : BackgroundService, ITrusteeLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "trustee: {Action} for election {Election} (tx {TxId})")]
     private partial void LogPosted(string action, string election, string txId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "trustee: {Step} for election {Election} was already on chain: {Detail}")]
+    private partial void LogAlreadyDone(string step, string election, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "trustee: {Step} for election {Election} refused: {Code}: {Problem}")]
     private partial void LogRefused(string step, string election, string code, string problem);

@@ -79,6 +79,25 @@ public sealed class TrusteeServiceTests
     }
 
     [Test]
+    public void Each_step_is_logged_as_information_a_refusal_as_a_warning_and_a_step_already_on_chain_as_news()
+    {
+        var logger = new CapturingLogger();
+        using var service = new TrusteeService(_key, _chain, _events, _clock, logger, Planner);
+        ITrusteeLog log = service;
+
+        log.Posted("e1", "deal", [0xab, 0xcd]);
+        log.Refused("e1", "ack", "PHASE_OVER", "The complaints phase is over.");
+        log.Refused("e1", "result", "ALREADY_POSTED", "The result is already published.");
+
+        Assert.That(logger.Lines, Is.EqualTo(new[]
+        {
+            "Information trustee: dealt for election e1 (tx abcd)",
+            "Warning trustee: ack for election e1 refused: PHASE_OVER: The complaints phase is over.",
+            "Information trustee: result for election e1 was already on chain: The result is already published.",
+        }));
+    }
+
+    [Test]
     public async Task A_slow_planner_does_not_hold_the_thread_that_starts_the_service()
     {
         using var release = new ManualResetEventSlim();
@@ -99,5 +118,19 @@ public sealed class TrusteeServiceTests
 
         Assert.That(stoppedWhileBusy, Is.False, "the pass in progress finishes before the stop completes");
         Assert.That(service.ExecuteTask!.IsCompletedSuccessfully, Is.True);
+    }
+
+    private sealed class CapturingLogger : Microsoft.Extensions.Logging.ILogger<TrusteeService>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add($"{logLevel} {formatter(state, exception)}");
     }
 }
