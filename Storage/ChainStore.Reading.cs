@@ -22,6 +22,21 @@ public sealed partial class ChainStore
     public SecretRecord? GetSecret(string electionId) =>
         ReadRecord(StoreColumn.Secrets, StateKeys.Secret(electionId), SecretRecord.Parser);
 
+    /// <summary>Block time of the committed block at <paramref name="height"/>; 0 for genesis (height 0).</summary>
+    public long BlockTimeUnixMs(ulong height)
+    {
+        if (height == 0)
+        {
+            return 0;
+        }
+
+        var bytes = GetBlockBytes(height) ?? throw StorageErrors.Corrupt(Folder, $"there is no block at height {height}");
+        var parsed = Consensus.Chain.BlockCodec.Parse(bytes);
+        return parsed.IsOk
+            ? parsed.Value!.Header.TimeUnixMs
+            : throw StorageErrors.Corrupt(Folder, $"the block at height {height} does not parse");
+    }
+
     public bool HasTransaction(ReadOnlySpan<byte> txId) => _db.Get(StoreColumn.TxIndex, txId) is not null;
 
     public TxLocation? GetTxLocation(ReadOnlySpan<byte> txId) =>

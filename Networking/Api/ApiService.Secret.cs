@@ -28,7 +28,7 @@ public sealed partial class ApiService
 
             var secret = _store.GetSecret(id) ?? new SecretRecord();
             var tally = _store.GetTally(id) ?? new TallyRecord();
-            var headTime = before == 0 ? 0 : ParseStored(_store.GetBlockBytes(before)!).Header.TimeUnixMs;
+            var headTime = _store.BlockTimeUnixMs(before);
             if (_store.Height != before)
             {
                 // A block committed while reading: read everything again so all of it is from one height.

@@ -161,7 +161,7 @@ public static class NodeRuntime
         if (trusteeKey is not null)
         {
             builder.Services.AddHostedService(s => new TrusteeService(trusteeKey,
-                new NodeTrusteeChain(chain.ChainId, store, mempool, s.GetRequiredService<NodeInbox>().Accepted),
+                new NodeTrusteeChain(chain.ChainId, chain.GenesisHash, store, mempool, s.GetRequiredService<NodeInbox>().Accepted),
                 events, clock, s.GetRequiredService<ILogger<TrusteeService>>()));
         }
 

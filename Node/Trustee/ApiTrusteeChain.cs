@@ -14,13 +14,16 @@ internal sealed class ApiTrusteeChain : ITrusteeChain
 {
     private readonly NodeClient _client;
 
-    private ApiTrusteeChain(NodeClient client, string chainId)
+    private ApiTrusteeChain(NodeClient client, string chainId, byte[] genesisHash)
     {
         _client = client;
         ChainId = chainId;
+        GenesisHash = genesisHash;
     }
 
     public string ChainId { get; }
+
+    public byte[] GenesisHash { get; }
 
     /// <summary>Asks the node for its chain id, so every step is signed for the chain it is sent to.</summary>
     /// <exception cref="UserInputException">The node cannot be reached or refused the call.</exception>
@@ -28,7 +31,7 @@ internal sealed class ApiTrusteeChain : ITrusteeChain
     {
         ArgumentNullException.ThrowIfNull(client);
         var status = client.Call(api => api.GetStatusAsync(new GetStatusRequest(), deadline: NodeClient.Deadline()), "status");
-        return new ApiTrusteeChain(client, status.ChainId);
+        return new ApiTrusteeChain(client, status.ChainId, status.GenesisHash.ToByteArray());
     }
 
     public IReadOnlyList<ElectionRecord> Elections() =>
@@ -39,7 +42,8 @@ internal sealed class ApiTrusteeChain : ITrusteeChain
         try
         {
             var answer = _client.Api.GetSecretElection(new GetElectionRequest { ElectionId = electionId }, deadline: NodeClient.Deadline());
-            return answer.Election is null ? null : new TrusteeElectionState(answer.Election, answer.Secret, answer.Tally ?? new TallyRecord());
+            return answer.Election is null ? null : new TrusteeElectionState(answer.Election, answer.Secret, answer.Tally ?? new TallyRecord(),
+                answer.HeadTimeUnixMs);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound && NodeClient.Reason(e) is null)
         {

@@ -12,6 +12,9 @@ internal interface ITrusteeChain
 {
     string ChainId { get; }
 
+    /// <summary>The chain's genesis hash: trustees bind their dealing to it, so another chain with the same id gets other polynomials.</summary>
+    byte[] GenesisHash { get; }
+
     /// <summary>Every election on record (the loop picks the secret ones that name its key).</summary>
     IReadOnlyList<ElectionRecord> Elections();
 
@@ -25,8 +28,8 @@ internal interface ITrusteeChain
     TrusteeTxStatus Status(byte[] txId);
 }
 
-/// <summary>A secret election's records read together.</summary>
-internal sealed record TrusteeElectionState(ElectionRecord Election, SecretRecord? Secret, TallyRecord Tally);
+/// <summary>A secret election's records read together at one committed height, and that height's block time.</summary>
+internal sealed record TrusteeElectionState(ElectionRecord Election, SecretRecord? Secret, TallyRecord Tally, long HeadTimeUnixMs);
 
 /// <param name="TxId">Set when accepted.</param>
 /// <param name="Code">The rule's stable code name (e.g. PHASE_OVER) when refused.</param>

@@ -17,18 +17,21 @@ internal sealed class NodeTrusteeChain : ITrusteeChain
     private readonly Action<byte[], byte[]> _onAccepted;
 
     /// <param name="onAccepted">Called with each envelope the mempool took as new and its id: the node gossips it.</param>
-    public NodeTrusteeChain(string chainId, ChainStore store, MempoolPool mempool, Action<byte[], byte[]> onAccepted)
+    public NodeTrusteeChain(string chainId, byte[] genesisHash, ChainStore store, MempoolPool mempool, Action<byte[], byte[]> onAccepted)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(mempool);
         ArgumentNullException.ThrowIfNull(onAccepted);
         ChainId = chainId;
+        GenesisHash = genesisHash;
         _store = store;
         _mempool = mempool;
         _onAccepted = onAccepted;
     }
 
     public string ChainId { get; }
+
+    public byte[] GenesisHash { get; }
 
     public IReadOnlyList<ElectionRecord> Elections() => Guard(_store.Elections);
 
@@ -41,7 +44,8 @@ internal sealed class NodeTrusteeChain : ITrusteeChain
         {
             var height = _store.Height;
             state = _store.GetElection(electionId) is { } election
-                ? new TrusteeElectionState(election, _store.GetSecret(electionId), _store.GetTally(electionId) ?? new TallyRecord())
+                ? new TrusteeElectionState(election, _store.GetSecret(electionId), _store.GetTally(electionId) ?? new TallyRecord(),
+                    _store.BlockTimeUnixMs(height))
                 : null;
             if (_store.Height == height)
             {

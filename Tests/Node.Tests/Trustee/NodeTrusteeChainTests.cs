@@ -42,7 +42,7 @@ public sealed class NodeTrusteeChainTests
         _mempool = new MempoolPool(ChainId, RuleContext.From(genesis), _store,
             () => new BlockContext(_store.Height + 1, _clock.GetUtcNow().ToUnixTimeMilliseconds()), new MempoolLimits());
         _gossiped = [];
-        _chain = new NodeTrusteeChain(ChainId, _store, _mempool, (_, txId) => _gossiped.Add(txId));
+        _chain = new NodeTrusteeChain(ChainId, GenesisHash.Of(genesis), _store, _mempool, (_, txId) => _gossiped.Add(txId));
     }
 
     [TearDown]

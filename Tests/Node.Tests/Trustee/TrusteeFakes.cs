@@ -33,6 +33,8 @@ internal sealed class FakeTrusteeChain : ITrusteeChain
 {
     public string ChainId => "trustee-test";
 
+    public byte[] GenesisHash { get; } = new byte[32];
+
     public Dictionary<string, TrusteeElectionState> States { get; } = [];
 
     public List<TxEnvelope> Submitted { get; } = [];
@@ -74,7 +76,7 @@ internal sealed class FakeTrusteeChain : ITrusteeChain
             Secret = new SecretBallotSettings { Threshold = 1, KeyPhaseSeconds = 60 },
         };
         election.Secret.Trustees.AddRange(trustees.Select(ByteString.CopyFrom));
-        States[id] = new TrusteeElectionState(election, null, new TallyRecord { Secret = true });
+        States[id] = new TrusteeElectionState(election, null, new TallyRecord { Secret = true }, 0);
         return election;
     }
 }
