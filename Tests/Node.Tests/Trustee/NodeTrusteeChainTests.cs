@@ -152,7 +152,9 @@ public sealed class NodeTrusteeChainTests
     {
         var height = _store.Height + 1;
         var sorted = changes.Order(StateChangeOrder.Instance).ToList();
-        var hash = Hashing.Sha256(BitConverter.GetBytes(height));
-        _store.Write(new BlockWrite(height, hash, [1, 2, 3], txIds, sorted, StateRoot.Next(_store.StateRoot, height, sorted)));
+        var root = StateRoot.Next(_store.StateRoot, height, sorted);
+        // A real block (its time is what the trustee chain reports); the transactions themselves are not needed here.
+        var block = BlockCodec.Build(ChainId, height, _store.HeadHash, _clock.GetUtcNow().ToUnixTimeMilliseconds(), 0, [], [], root);
+        _store.Write(new BlockWrite(height, block.Hash, block.Block.ToByteArray(), txIds, sorted, root));
     }
 }
