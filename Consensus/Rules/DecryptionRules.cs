@@ -119,6 +119,38 @@ internal static class DecryptionRules
         return null;
     }
 
+    /// <summary>
+    /// CloseTally: a trustee's empty transaction at block time ≥ closes_at. Trustees decrypt only once the committed
+    /// head block is past the close (then no vote can be added: block times increase and votes need a time before the
+    /// close); on an idle chain this is what makes that block. It writes nothing; a second identical one (Ed25519 is
+    /// deterministic) is DUPLICATE_TRANSACTION, and that is enough, since one such block is all it is for.
+    /// </summary>
+    public static Rejection? Close(StateOverlay state, BlockContext block, VerifiedTx tx)
+    {
+        var close = tx.Payload.CloseTally;
+        var rejection = SecretElection(state, close.ElectionId, "close of its tally", out var election);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        if (SecretSettings.TrusteeIndex(election.Secret, tx.Signer) == 0)
+        {
+            return new Rejection(RejectCode.NotTrustee,
+                $"Key {CommonChecks.Short(tx.Signer)} is not a trustee of election '{close.ElectionId}'.");
+        }
+
+        rejection = Closed(election, block, "The close of the tally");
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        return state.GetTally(close.ElectionId)?.ResultPublished == true
+            ? new Rejection(RejectCode.PhaseOver, $"The result of election '{close.ElectionId}' is already published: there is nothing to close.")
+            : null;
+    }
+
     /// <summary>The election, which must exist and be secret: an open election has no trustees and nothing to decrypt.</summary>
     private static Rejection? SecretElection(StateOverlay state, string electionId, string what, out ElectionRecord election)
     {

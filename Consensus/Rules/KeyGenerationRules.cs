@@ -120,6 +120,18 @@ internal static class KeyGenerationRules
                 $"The complaints phase of election '{ack.ElectionId}' is over (key generation is at {status.Phase}).");
         }
 
+        // An ack speaks for the deals its trustee opened. One built before a late deal (stamped just before the
+        // deadline, committed after the trustee planned) could not complain about it, and that deal's shares would
+        // qualify unchecked: so the ack names the deals it checked and must cover exactly those on record. The
+        // refusal passes (the trustee plans again with the deal in view), hence PHASE_NOT_OPEN.
+        var onRecord = secret?.Deals.Select(d => d.Dealer).Where(d => d != trustee).ToList() ?? [];
+        if (!ack.CheckedDealers.SequenceEqual(onRecord))
+        {
+            return new Rejection(RejectCode.PhaseNotOpen,
+                $"Trustee {trustee}'s ack checked the deals of [{string.Join(", ", ack.CheckedDealers)}] but the other dealers on record "
+                + $"in election '{ack.ElectionId}' are [{string.Join(", ", onRecord)}]: it must be built again from the deals on record.");
+        }
+
         uint previous = 0;
         foreach (var dealer in ack.Complaints)
         {
@@ -133,9 +145,9 @@ internal static class KeyGenerationRules
                 return Malformed("A trustee cannot complain about its own deal.");
             }
 
-            if (secret?.Deals.Any(d => d.Dealer == dealer) != true)
+            if (!ack.CheckedDealers.Contains(dealer))
             {
-                return Malformed($"Trustee {dealer} did not deal, so there is no share of it to complain about.");
+                return Malformed($"Trustee {dealer} is not among the dealers this ack checked, so there is no share of it to complain about.");
             }
 
             previous = dealer;

@@ -29,6 +29,7 @@ public static class TxRules
             TxPayload.KindOneofCase.KeyReveal => KeyGenerationRules.Reveal(state, chain, block, tx),
             TxPayload.KindOneofCase.DecryptionShares => DecryptionRules.Shares(state, chain, block, tx),
             TxPayload.KindOneofCase.PublishResult => DecryptionRules.Result(state, chain, block, tx),
+            TxPayload.KindOneofCase.CloseTally => DecryptionRules.Close(state, block, tx),
             _ => new Rejection(RejectCode.Malformed, "The transaction payload is not a known transaction kind."),
         };
         if (rejection is null)

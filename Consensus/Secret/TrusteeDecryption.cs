@@ -92,11 +92,18 @@ internal static class TrusteeDecryption
 
     /// <summary>
     /// Combines the T lowest-index shares on chain (the same ones the replicas combine; the rules stored only valid
-    /// ones) and solves each option's discrete log up to the counted weight.
+    /// ones) and solves each option's discrete log up to the counted weight; or takes the weights from
+    /// <paramref name="solved"/> when these sums were solved before, and leaves them there when not.
     /// </summary>
-    public static PublishResult? Result(ElectionRecord election, SecretRecord secret, TallyRecord tally, List<string> problems)
+    public static PublishResult? Result(ElectionRecord election, SecretRecord secret, TallyRecord tally, SolvedResults? solved,
+        List<string> problems)
     {
         var electionId = election.Definition.ElectionId;
+        if (solved is not null && solved.TryGet(electionId, tally, out var known))
+        {
+            return new PublishResult { ElectionId = electionId, OptionWeights = { known } };
+        }
+
         if (!TryCiphertexts(election, tally, problems, out var ciphertexts))
         {
             return null;
@@ -134,6 +141,7 @@ internal static class TrusteeDecryption
             result.OptionWeights.Add(weight);
         }
 
+        solved?.Add(electionId, tally, [.. result.OptionWeights]);
         return result;
     }
 

@@ -15,7 +15,7 @@ public sealed class TrusteeKey : IDisposable
 {
     public const int SeedSize = Ed25519KeyPair.SeedSize;
 
-    private static readonly byte[] DealingTag = Encoding.ASCII.GetBytes("votechain/v1/secret/dealing");
+    private static readonly byte[] DealingTag = Encoding.ASCII.GetBytes("votechain/v1/secret/dealing/2");
 
     private TrusteeKey(Ed25519KeyPair signing) => Signing = signing;
 
@@ -44,20 +44,25 @@ public sealed class TrusteeKey : IDisposable
 
     /// <summary>
     /// The trustee's dealing polynomial for one election, of degree <paramref name="threshold"/> − 1:
-    /// a_l = reduce(SHA-512(len-prefixed "votechain/v1/secret/dealing" ‖ seed ‖ chain ‖ election ‖ u64 l ‖ u64 counter)).
+    /// a_l = reduce(SHA-512(len-prefixed "votechain/v1/secret/dealing/2" ‖ seed ‖ chain id ‖ genesis hash ‖
+    /// election id ‖ creating transaction id ‖ u64 l ‖ u64 counter)).
     /// Deterministic, so the trustee keeps no state beyond its key: after a restart it rebuilds the deal it posted,
     /// answers a complaint and finds its own share. Why this is safe:
     /// - the seed is secret, so the coefficients are a PRF's outputs (SHA-512 as a keyed hash); nobody without the
     ///   seed learns anything about them beyond the public commitments and the revealed shares;
     /// - the domain tag and the length prefixes keep these hashes apart from Ed25519's own use of the seed
     ///   (SHA-512 of the bare seed) and from any other message, so signatures leak nothing about a_l and back;
-    /// - chain and election ids are in the hash and an election id is unique on a chain (ELECTION_EXISTS), so no
-    ///   polynomial is reused across elections; l separates the coefficients of one polynomial.
+    /// - a polynomial must never be dealt twice: an authority of a second election naming the same key and T keys of
+    ///   its own would receive T evaluations and recover a_0. The chain id alone does not prevent that (anyone can
+    ///   start a chain with the same id and election id), so the genesis hash and the id of the transaction that
+    ///   created the election are in the hash as well: another chain has another genesis, and on one chain an
+    ///   election id is unique (ELECTION_EXISTS) and its creating transaction too; l separates the coefficients.
     /// a_0 must not be zero (its commitment would be the identity, which the rules refuse): the counter, 0 for every
     /// coefficient, is raised for a_0 only in that case (probability about 2^-252).
     /// </summary>
-    public ShamirPolynomial DealingPolynomial(string chainId, string electionId, int threshold)
+    public ShamirPolynomial DealingPolynomial(DealingContext context, int threshold)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 1);
         var seed = ExportSeed();
         try
@@ -68,7 +73,7 @@ public sealed class TrusteeKey : IDisposable
                 ulong counter = 0;
                 do
                 {
-                    coefficients[l] = Coefficient(seed, chainId, electionId, (ulong)l, counter++);
+                    coefficients[l] = Coefficient(seed, context, (ulong)l, counter++);
                 }
                 while (l == 0 && coefficients[0].IsZero);
             }
@@ -83,13 +88,15 @@ public sealed class TrusteeKey : IDisposable
 
     public void Dispose() => Signing.Dispose();
 
-    private static Scalar Coefficient(byte[] seed, string chainId, string electionId, ulong index, ulong counter)
+    private static Scalar Coefficient(byte[] seed, DealingContext context, ulong index, ulong counter)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
         AppendPrefixed(hash, DealingTag);
         AppendPrefixed(hash, seed);
-        AppendPrefixed(hash, Encoding.UTF8.GetBytes(chainId));
-        AppendPrefixed(hash, Encoding.UTF8.GetBytes(electionId));
+        AppendPrefixed(hash, Encoding.UTF8.GetBytes(context.ChainId));
+        AppendPrefixed(hash, context.GenesisHash);
+        AppendPrefixed(hash, Encoding.UTF8.GetBytes(context.ElectionId));
+        AppendPrefixed(hash, context.CreatedTx);
         AppendNumber(hash, index);
         AppendNumber(hash, counter);
         var digest = hash.GetHashAndReset();

@@ -25,6 +25,7 @@ internal static class TrusteeSteps
         "deal" => "dealt",
         "ack" => "acknowledged the deals",
         "reveal" => "revealed a share",
+        "close" => "asked for a block past the close",
         "decryption-shares" => "posted decryption shares",
         "result" => "published the result",
         _ => $"posted {step}",

@@ -37,23 +37,24 @@ internal sealed class NodeTrusteeChain : ITrusteeChain
 
     public TrusteeElectionState? Read(string electionId) => Guard(() =>
     {
-        // The three records are read one by one; a block committed in between would mix two heights, so the read is
-        // repeated until the height held still across it (blocks are seconds apart, so this rarely loops).
-        TrusteeElectionState? state = null;
+        // The records are read one by one; a block committed in between would mix two heights (say a tally with a
+        // ballot the head time does not cover), so the read is repeated until the height held still across it
+        // (blocks are seconds apart, so this rarely loops). Never a mixed read: after the last attempt it gives up
+        // and the loop tries again on its next pass.
         for (var attempt = 0; attempt < ReadAttempts; attempt++)
         {
             var height = _store.Height;
-            state = _store.GetElection(electionId) is { } election
+            var state = _store.GetElection(electionId) is { } election
                 ? new TrusteeElectionState(election, _store.GetSecret(electionId), _store.GetTally(electionId) ?? new TallyRecord(),
                     _store.BlockTimeUnixMs(height))
                 : null;
             if (_store.Height == height)
             {
-                break;
+                return state;
             }
         }
 
-        return state;
+        throw new UserInputException($"election '{electionId}' changed height during each of {ReadAttempts} reads; trying again next pass.");
     });
 
     public TrusteeSubmission Submit(byte[] envelope)

@@ -4,9 +4,25 @@ using VoteChain.Protos.V1;
 
 namespace VoteChain.Node.Trustee;
 
-/// <summary>The planner's signature (<see cref="TrusteeDuties.Plan"/>), injectable so the loop is tested on its own.</summary>
-internal delegate TrusteePlan TrusteePlanner(TrusteeKey trustee, string chainId, ElectionRecord election,
-    SecretRecord? secret, TallyRecord tally, long nowUnixMs);
+/// <summary>The planner (<see cref="TrusteeDuties"/>), injectable so the loop is tested on its own.</summary>
+internal interface ITrusteePlanner
+{
+    /// <summary>Every step due except the result; says whether the result is due.</summary>
+    TrusteePlan Plan(TrusteeKey trustee, TrusteeView view);
+
+    /// <summary>The result step, which may cost a discrete-log table.</summary>
+    TrusteePlan Result(TrusteeKey trustee, TrusteeView view);
+}
+
+/// <summary>The real planner, with the weights it solved kept so a result sent again costs nothing.</summary>
+internal sealed class DutiesPlanner : ITrusteePlanner
+{
+    private readonly SolvedResults _solved = new();
+
+    public TrusteePlan Plan(TrusteeKey trustee, TrusteeView view) => TrusteeDuties.Plan(trustee, view);
+
+    public TrusteePlan Result(TrusteeKey trustee, TrusteeView view) => TrusteeDuties.Result(trustee, view, _solved);
+}
 
 /// <summary>What one pass saw: the elections naming this key, how many of them are over for it, what it submitted.</summary>
 internal sealed record TrusteePass(int Elections, int Finished, int Submitted)
@@ -37,7 +53,7 @@ internal sealed class TrusteeLoop
     private readonly ITrusteeChain _chain;
     private readonly ITrusteeLog _log;
     private readonly TimeProvider _clock;
-    private readonly TrusteePlanner _planner;
+    private readonly ITrusteePlanner _planner;
     private readonly string? _onlyElection;
     private readonly Dictionary<(string Election, string Step), Submitted> _pending = [];
     private readonly Dictionary<(string Election, string Step), DateTimeOffset> _refusedUntil = [];
@@ -47,7 +63,7 @@ internal sealed class TrusteeLoop
 
     /// <param name="onlyElection">Act for this election only (<c>trustee run --election</c>); null: every one.</param>
     public TrusteeLoop(TrusteeKey key, ITrusteeChain chain, ITrusteeLog log, TimeProvider clock,
-        TrusteePlanner? planner = null, string? onlyElection = null)
+        ITrusteePlanner? planner = null, string? onlyElection = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(chain);
@@ -57,7 +73,7 @@ internal sealed class TrusteeLoop
         _chain = chain;
         _log = log;
         _clock = clock;
-        _planner = planner ?? TrusteeDuties.Plan;
+        _planner = planner ?? new DutiesPlanner();
         _onlyElection = onlyElection;
     }
 
@@ -94,8 +110,11 @@ internal sealed class TrusteeLoop
 
         _chainProblem = null;
 
+        // Two rounds: every election's deadline-bound steps (deal, ack, reveal, shares) first, then the results, which
+        // may each take seconds of discrete logs; so one election's result never delays another's key generation.
         var finished = 0;
         var submitted = 0;
+        var resultsDue = new List<TrusteeView>();
         foreach (var election in mine)
         {
             if (cancellation.IsCancellationRequested)
@@ -104,10 +123,20 @@ internal sealed class TrusteeLoop
             }
 
             var id = election.Definition.ElectionId;
-            if (_finished.Contains(id) || Act(id, ref submitted))
+            if (_finished.Contains(id) || Act(id, resultsDue, ref submitted))
             {
                 finished++;
             }
+        }
+
+        foreach (var view in resultsDue)
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+
+            ActOnResult(view, ref submitted);
         }
 
         return LastPass = new TrusteePass(mine.Count, finished, submitted);
@@ -151,11 +180,15 @@ internal sealed class TrusteeLoop
         && (_onlyElection is null || election.Definition.ElectionId == _onlyElection)
         && SecretSettings.TrusteeIndex(settings, _key.PublicKey) != 0;
 
-    /// <summary>Does what is due for one election; returns true when the election is over for this trustee.</summary>
-    private bool Act(string electionId, ref int submitted)
+    /// <summary>
+    /// Does what is due for one election but its result, and adds its view to <paramref name="resultsDue"/> when the
+    /// result is due and none this trustee sent is pending; returns true when the election is over for this trustee.
+    /// </summary>
+    private bool Act(string electionId, List<TrusteeView> resultsDue, ref int submitted)
     {
         var now = _clock.GetUtcNow();
         TrusteePlan plan;
+        TrusteeView view;
         try
         {
             if (_chain.Read(electionId) is not { } state)
@@ -170,7 +203,9 @@ internal sealed class TrusteeLoop
                 return true;
             }
 
-            plan = _planner(_key, _chain.ChainId, state.Election, state.Secret, state.Tally, now.ToUnixTimeMilliseconds());
+            view = new TrusteeView(_chain.ChainId, _chain.GenesisHash, state.Election, state.Secret, state.Tally,
+                state.HeadTimeUnixMs, now.ToUnixTimeMilliseconds());
+            plan = _planner.Plan(_key, view);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -180,6 +215,36 @@ internal sealed class TrusteeLoop
             return false;
         }
 
+        Submit(electionId, plan, now, ref submitted);
+        if (plan.ResultDue && !HeldBack((electionId, ResultStep), now))
+        {
+            resultsDue.Add(view);
+        }
+
+        return false;
+    }
+
+    /// <summary>Computes and sends the result (the planner's cache makes a repeat free).</summary>
+    private void ActOnResult(TrusteeView view, ref int submitted)
+    {
+        var electionId = view.Election.Definition.ElectionId;
+        var now = _clock.GetUtcNow();
+        TrusteePlan plan;
+        try
+        {
+            plan = _planner.Result(_key, view);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ReportOnce(electionId, Describe(e));
+            return;
+        }
+
+        Submit(electionId, plan, now, ref submitted);
+    }
+
+    private void Submit(string electionId, TrusteePlan plan, DateTimeOffset now, ref int submitted)
+    {
         if (plan.Problem is { } problem)
         {
             ReportOnce(electionId, problem);
@@ -188,7 +253,7 @@ internal sealed class TrusteeLoop
         foreach (var duty in plan.Duties)
         {
             var key = (duty.ElectionId, StepKey(duty));
-            if (_pending.ContainsKey(key) || (_refusedUntil.TryGetValue(key, out var until) && now < until))
+            if (HeldBack(key, now))
             {
                 continue;
             }
@@ -222,9 +287,11 @@ internal sealed class TrusteeLoop
                 }
             }
         }
-
-        return false;
     }
+
+    /// <summary>A step sent and still pending, or refused a moment ago: not planned (for the result) nor sent again.</summary>
+    private bool HeldBack((string Election, string Step) key, DateTimeOffset now) =>
+        _pending.ContainsKey(key) || (_refusedUntil.TryGetValue(key, out var until) && now < until);
 
     /// <summary>Why the election is over for this trustee (the result is out, or the key generation failed so none can
     /// come), or null while it is not.</summary>
@@ -238,6 +305,8 @@ internal sealed class TrusteeLoop
     /// What one pending submission stands for: the step, and for a reveal the complainer it answers, since several
     /// reveals can be due at once and each must go out (the planner's other steps come one at a time).
     /// </summary>
+    private const string ResultStep = "result";
+
     private static string StepKey(TrusteeDuty duty) =>
         duty.Payload.KindCase == TxPayload.KindOneofCase.KeyReveal ? $"{duty.Step}/{duty.Payload.KeyReveal.Recipient}" : duty.Step;
 

@@ -20,7 +20,7 @@ internal sealed partial class TrusteeService : BackgroundService, ITrusteeLog
     private ulong _seen;
 
     public TrusteeService(Consensus.Secret.TrusteeKey key, ITrusteeChain chain, ChainEvents events, TimeProvider clock,
-        ILogger<TrusteeService> logger, TrusteePlanner? planner = null)
+        ILogger<TrusteeService> logger, ITrusteePlanner? planner = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         _events = events;

@@ -98,7 +98,7 @@ public sealed class KeyGenerationFlowTests
     public void A_false_complaint_is_voided_by_a_correct_reveal()
     {
         _secret.Post("deal", 1, 2, 3, 4);
-        var falseAck = new KeyGenerationAck { ElectionId = ElectionId, Complaints = { 1 } };
+        var falseAck = new KeyGenerationAck { ElectionId = ElectionId, Complaints = { 1 }, CheckedDealers = { 1, 2, 4 } };
         Assert.That(_secret.Commit(3, new TxPayload { KeyAck = falseAck }), Is.Null);
         _secret.Post("ack", 1, 2, 4);
         Assert.That(_secret.Status.Phase, Is.EqualTo(KeyGenerationPhase.Answers));
@@ -113,7 +113,7 @@ public sealed class KeyGenerationFlowTests
     public void A_reveal_may_answer_a_complaint_while_other_trustees_are_still_acknowledging()
     {
         _secret.Post("deal", 1, 2, 3, 4);
-        Assert.That(_secret.Commit(3, new TxPayload { KeyAck = new KeyGenerationAck { ElectionId = ElectionId, Complaints = { 4 } } }), Is.Null);
+        Assert.That(_secret.Commit(3, new TxPayload { KeyAck = new KeyGenerationAck { ElectionId = ElectionId, Complaints = { 4 }, CheckedDealers = { 1, 2, 4 } } }), Is.Null);
         Assert.That(_secret.Status.Phase, Is.EqualTo(KeyGenerationPhase.Complaints));
         _secret.Post("reveal", 4);
         _secret.Post("ack", 1, 2, 4);

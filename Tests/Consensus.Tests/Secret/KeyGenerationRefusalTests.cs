@@ -78,7 +78,7 @@ public sealed class KeyGenerationRefusalTests
     public void Wrong_commitment_count_is_malformed(int count)
     {
         var deal = Deal(1);
-        var commitments = _secret.Trustees[0].DealingPolynomial(TestChain.ChainId, ElectionId, count).Commitments();
+        var commitments = _secret.Trustees[0].DealingPolynomial(DealingContext.For(TestChain.ChainId, SecretTestChain.GenesisHash, _secret.Election), count).Commitments();
         deal.Commitments.Clear();
         deal.Commitments.AddRange(commitments.Select(c => ByteString.CopyFrom(c.ToArray())));
         AssertRefused(1, new TxPayload { KeyDeal = deal }, RejectCode.Malformed, "exactly 3 commitments");
@@ -154,20 +154,20 @@ public sealed class KeyGenerationRefusalTests
     public void An_ack_is_posted_once()
     {
         _secret.Post("deal", 1, 2, 3, 4);
-        Assert.That(_secret.Commit(1, new TxPayload { KeyAck = new KeyGenerationAck { ElectionId = ElectionId } }), Is.Null);
+        Assert.That(_secret.Commit(1, new TxPayload { KeyAck = new KeyGenerationAck { ElectionId = ElectionId, CheckedDealers = { 2, 3, 4 } } }), Is.Null);
         AssertRefused(1, new TxPayload { KeyAck = new KeyGenerationAck { ElectionId = ElectionId, Complaints = { 2 } } }, RejectCode.AlreadyPosted);
     }
 
     [TestCase(new uint[] { 3, 2 }, "ascending", TestName = "Complaints out of order are malformed")]
     [TestCase(new uint[] { 2, 2 }, "ascending", TestName = "A repeated complaint is malformed")]
     [TestCase(new uint[] { 1 }, "its own deal", TestName = "A complaint about oneself is malformed")]
-    [TestCase(new uint[] { 4 }, "did not deal", TestName = "A complaint about a trustee that did not deal is malformed")]
-    [TestCase(new uint[] { 9 }, "did not deal", TestName = "A complaint about a trustee index that does not exist is malformed")]
+    [TestCase(new uint[] { 4 }, "not among the dealers", TestName = "A complaint about a trustee that did not deal is malformed")]
+    [TestCase(new uint[] { 9 }, "not among the dealers", TestName = "A complaint about a trustee index that does not exist is malformed")]
     public void Bad_complaint_lists_are_malformed(uint[] complaints, string messagePart)
     {
         _secret.Post("deal", 1, 2, 3);
         _secret.Chain.Time = _secret.CreatedAt + PhaseMs;
-        var ack = new KeyGenerationAck { ElectionId = ElectionId };
+        var ack = new KeyGenerationAck { ElectionId = ElectionId, CheckedDealers = { 2, 3 } };
         ack.Complaints.AddRange(complaints);
         AssertRefused(1, new TxPayload { KeyAck = ack }, RejectCode.Malformed, messagePart);
     }
@@ -198,7 +198,7 @@ public sealed class KeyGenerationRefusalTests
     public void Reveals_that_do_not_match_or_are_malformed_are_refused_and_the_right_one_is_taken_once()
     {
         _secret.Post("deal", 1, 2, 3, 4);
-        Assert.That(_secret.Commit(3, new TxPayload { KeyAck = new KeyGenerationAck { ElectionId = ElectionId, Complaints = { 1 } } }), Is.Null);
+        Assert.That(_secret.Commit(3, new TxPayload { KeyAck = new KeyGenerationAck { ElectionId = ElectionId, Complaints = { 1 }, CheckedDealers = { 1, 2, 4 } } }), Is.Null);
         var good = _secret.Polynomial(1).Evaluate(3);
 
         AssertRefused(1, Reveal(3, good.Add(Scalar.One)), RejectCode.BadProof, "does not match");

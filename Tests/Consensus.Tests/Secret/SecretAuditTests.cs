@@ -2,6 +2,7 @@ using Google.Protobuf;
 using VoteChain.Consensus.Audit;
 using VoteChain.Consensus.Ballots;
 using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Genesis;
 using VoteChain.Consensus.Secret;
 using VoteChain.Protos.V1;
 
@@ -78,8 +79,9 @@ public sealed class SecretAuditTests
     /// <summary>The one transaction of <paramref name="step"/> the trustee's own planner says is due now.</summary>
     private static byte[] Duty(AuditChainBuilder chain, TrusteeKey trustee, string step)
     {
-        var plan = TrusteeDuties.Plan(trustee, AuditChainBuilder.ChainId, chain.State.GetElection(Id)!, chain.State.GetSecret(Id),
-            chain.State.GetTally(Id)!, chain.Time);
+        var view = new TrusteeView(AuditChainBuilder.ChainId, GenesisHash.Of(chain.Genesis), chain.State.GetElection(Id)!,
+            chain.State.GetSecret(Id), chain.State.GetTally(Id)!, chain.Time, chain.Time);
+        var plan = step == "result" ? TrusteeDuties.Result(trustee, view) : TrusteeDuties.Plan(trustee, view);
         var duty = plan.Duties.Single(d => d.Step == step);
         return chain.Sign(trustee.Signing, duty.Payload);
     }

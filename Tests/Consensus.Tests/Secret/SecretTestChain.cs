@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using VoteChain.Consensus.Ballots;
+using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.Secret;
 using VoteChain.Consensus.Tests.Support;
@@ -65,9 +66,29 @@ internal sealed class SecretTestChain : IDisposable
         return Chain.Signed(Chain.Authority, new TxPayload { CreateElection = create });
     }
 
-    public TrusteePlan Plan(int trustee, TallyRecord? tally = null, SecretRecord? secret = null) =>
-        TrusteeDuties.Plan(Trustees[trustee - 1], TestChain.ChainId, Election, secret ?? Chain.State.GetSecret(ElectionId),
-            tally ?? Chain.Tally(ElectionId), Chain.Time);
+    /// <summary>The genesis hash the trustees bind their dealing to (TestChain has no genesis block of its own).</summary>
+    public static readonly byte[] GenesisHash = Hashing.Sha256("secret test genesis"u8);
+
+    /// <summary>What trustee <paramref name="trustee"/> sees at <see cref="TestChain.Time"/>, with the committed head block
+    /// stamped <paramref name="headTime"/> (by default that same time: the tests commit at the time they plan).</summary>
+    public TrusteeView View(TallyRecord? tally = null, SecretRecord? secret = null, long? headTime = null) =>
+        new(TestChain.ChainId, GenesisHash, Election, secret ?? Chain.State.GetSecret(ElectionId), tally ?? Chain.Tally(ElectionId),
+            headTime ?? Chain.Time, Chain.Time);
+
+    /// <summary>Everything due, the result included (<see cref="TrusteeDuties.Plan"/> then <see cref="TrusteeDuties.Result"/>).</summary>
+    public TrusteePlan Plan(int trustee, TallyRecord? tally = null, SecretRecord? secret = null, long? headTime = null)
+    {
+        var view = View(tally, secret, headTime);
+        var plan = TrusteeDuties.Plan(Trustees[trustee - 1], view);
+        if (!plan.ResultDue)
+        {
+            return plan;
+        }
+
+        var result = TrusteeDuties.Result(Trustees[trustee - 1], view);
+        var problems = new[] { plan.Problem, result.Problem }.OfType<string>().ToList();
+        return new TrusteePlan([.. plan.Duties, .. result.Duties], problems.Count == 0 ? null : string.Join(" ", problems), true);
+    }
 
     /// <summary>The one duty of <paramref name="step"/> the planner gives trustee <paramref name="trustee"/> now.</summary>
     public TxPayload Duty(int trustee, string step)
@@ -86,7 +107,7 @@ internal sealed class SecretTestChain : IDisposable
     public Rejection? Commit(int trustee, TxPayload payload) => Chain.Commit(Signed(trustee, payload));
 
     public ShamirPolynomial Polynomial(int trustee) =>
-        Trustees[trustee - 1].DealingPolynomial(TestChain.ChainId, ElectionId, (int)Election.Secret.Threshold);
+        Trustees[trustee - 1].DealingPolynomial(DealingContext.For(TestChain.ChainId, GenesisHash, Election), (int)Election.Secret.Threshold);
 
     /// <summary>x_j from the dealers' polynomials directly, the value the protocol should give trustee j.</summary>
     public Scalar ExpectedSecretShare(int trustee, IEnumerable<int> dealers) =>

@@ -201,7 +201,7 @@ public sealed class TrusteeDecryptionPlanTests
     public void A_trustee_that_is_not_in_the_election_has_nothing_to_do()
     {
         using var stranger = TrusteeKey.FromSeed(Seed(99));
-        var plan = TrusteeDuties.Plan(stranger, TestChain.ChainId, _secret.Election, null, _secret.Chain.Tally(ElectionId), _secret.Chain.Time);
+        var plan = TrusteeDuties.Plan(stranger, _secret.View(secret: new SecretRecord()));
         Assert.That(plan.Duties, Is.Empty);
         Assert.That(plan.Problem, Is.Null);
         Assert.That(_secret.Plan(1).Duties.Select(d => d.Step), Is.EqualTo(new[] { "deal" }), "while a trustee has its deal due");

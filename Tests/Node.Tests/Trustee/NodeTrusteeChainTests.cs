@@ -104,10 +104,9 @@ public sealed class NodeTrusteeChainTests
     {
         Commit([], Election("s1"));
         var sequence = 0;
-        TrusteePlan Planner(TrusteeKey _, string chainId, ElectionRecord e, SecretRecord? s, TallyRecord t, long now) =>
-            new([new TrusteeDuty("s1", "deal", ElectionPayload($"step{++sequence}"))], null);
+        var planner = new FuncPlanner(_ => new([new TrusteeDuty("s1", "deal", ElectionPayload($"step{++sequence}"))], null));
         var log = new RecordingLog();
-        var loop = new TrusteeLoop(_key, _chain, log, _clock, Planner);
+        var loop = new TrusteeLoop(_key, _chain, log, _clock, planner);
 
         loop.RunOnce();
         _clock.Advance(TrusteeLoop.PendingFor * 2);

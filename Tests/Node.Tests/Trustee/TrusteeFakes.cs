@@ -81,30 +81,55 @@ internal sealed class FakeTrusteeChain : ITrusteeChain
     }
 }
 
+/// <summary>A planner that plans with a function and never has a result due.</summary>
+internal sealed class FuncPlanner(Func<TrusteeView, TrusteePlan> plan) : ITrusteePlanner
+{
+    public TrusteePlan Plan(TrusteeKey trustee, TrusteeView view) => plan(view);
+
+    public TrusteePlan Result(TrusteeKey trustee, TrusteeView view) => new([], null);
+}
+
 /// <summary>A planner that returns the duties it is told to, and counts its calls per election.</summary>
-internal sealed class FakePlanner
+internal sealed class FakePlanner : ITrusteePlanner
 {
     public Dictionary<string, int> Calls { get; } = [];
 
+    /// <summary>Result computations asked for, per election, in the order asked.</summary>
+    public List<string> ResultCalls { get; } = [];
+
     /// <summary>Steps due per election; each call builds a fresh payload, as the real planner's fresh randomness would.</summary>
     public Dictionary<string, string[]> Due { get; } = [];
+
+    /// <summary>Elections whose plan says the result is due.</summary>
+    public HashSet<string> ResultDue { get; } = [];
 
     public Exception? Throw { get; set; }
 
     /// <summary>The planner's sentence about what it cannot do, returned with every plan.</summary>
     public string? Problem { get; set; }
 
-    public TrusteePlan Plan(TrusteeKey trustee, string chainId, ElectionRecord election, SecretRecord? secret,
-        TallyRecord tally, long nowUnixMs)
+    /// <summary>The views planned from, in order.</summary>
+    public List<TrusteeView> Views { get; } = [];
+
+    public TrusteePlan Plan(TrusteeKey trustee, TrusteeView view)
     {
-        var id = election.Definition.ElectionId;
+        var id = view.Election.Definition.ElectionId;
         Calls[id] = Calls.GetValueOrDefault(id) + 1;
+        Views.Add(view);
         if (Throw is { } problem)
         {
             throw problem;
         }
 
-        return new TrusteePlan([.. Due.GetValueOrDefault(id, []).Select(step => new TrusteeDuty(id, step, Payload(id, step, Calls[id])))], Problem);
+        return new TrusteePlan([.. Due.GetValueOrDefault(id, []).Select(step => new TrusteeDuty(id, step, Payload(id, step, Calls[id])))],
+            Problem, ResultDue.Contains(id));
+    }
+
+    public TrusteePlan Result(TrusteeKey trustee, TrusteeView view)
+    {
+        var id = view.Election.Definition.ElectionId;
+        ResultCalls.Add(id);
+        return new TrusteePlan([new TrusteeDuty(id, "result", new TxPayload { PublishResult = new PublishResult { ElectionId = id } })], null, true);
     }
 
     /// <summary>"reveal:N" is a reveal to trustee N; anything else an ack that differs on every call.</summary>

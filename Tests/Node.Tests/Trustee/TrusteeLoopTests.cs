@@ -28,7 +28,7 @@ public sealed class TrusteeLoopTests
     [TearDown]
     public void TearDown() => _key.Dispose();
 
-    private TrusteeLoop Loop(string? only = null) => new(_key, _chain, _log, _clock, _planner.Plan, only);
+    private TrusteeLoop Loop(string? only = null) => new(_key, _chain, _log, _clock, _planner, only);
 
     private static byte[] OtherKey(byte seed)
     {

@@ -37,8 +37,9 @@ public sealed class TrusteeServiceTests
     [TearDown]
     public void TearDown() => _key.Dispose();
 
-    private TrusteePlan Planner(TrusteeKey trustee, string chainId, ElectionRecord election, SecretRecord? secret,
-        TallyRecord tally, long now)
+    private ITrusteePlanner Planner => new FuncPlanner(Plan);
+
+    private TrusteePlan Plan(TrusteeView view)
     {
         var call = Interlocked.Increment(ref _calls);
         _passes[Math.Min(call, _passes.Count) - 1].TrySetResult();
@@ -102,12 +103,12 @@ public sealed class TrusteeServiceTests
     {
         using var release = new ManualResetEventSlim();
         using var service = new TrusteeService(_key, _chain, _events, _clock, NullLogger<TrusteeService>.Instance,
-            (_, _, _, _, _, _) =>
+            new FuncPlanner(_ =>
             {
                 _passes[0].TrySetResult();
                 release.Wait(Bound);
                 return new TrusteePlan([], null);
-            });
+            }));
 
         await service.StartAsync(CancellationToken.None).WaitAsync(Bound);
         await _passes[0].Task.WaitAsync(Bound);
