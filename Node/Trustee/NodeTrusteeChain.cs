@@ -35,27 +35,33 @@ internal sealed class NodeTrusteeChain : ITrusteeChain
 
     public IReadOnlyList<ElectionRecord> Elections() => Guard(_store.Elections);
 
-    public TrusteeElectionState? Read(string electionId) => Guard(() =>
+    public TrusteeElectionState? Read(string electionId) => Guard(() => AtOneHeight(() => _store.Height, () =>
+        _store.GetElection(electionId) is { } election
+            ? new TrusteeElectionState(election, _store.GetSecret(electionId), _store.GetTally(electionId) ?? new TallyRecord(),
+                _store.BlockTimeUnixMs(_store.Height))
+            : null,
+        $"election '{electionId}'"));
+
+    /// <summary>
+    /// The records are read one by one; a block committed in between would mix two heights (say a tally with a ballot
+    /// the head time does not cover), so the read is repeated until the height held still across it (blocks are
+    /// seconds apart, so this rarely loops). Never a mixed read: after the last attempt it throws one line, and the
+    /// loop tries again on its next pass.
+    /// </summary>
+    internal static T AtOneHeight<T>(Func<ulong> height, Func<T> read, string what)
     {
-        // The records are read one by one; a block committed in between would mix two heights (say a tally with a
-        // ballot the head time does not cover), so the read is repeated until the height held still across it
-        // (blocks are seconds apart, so this rarely loops). Never a mixed read: after the last attempt it gives up
-        // and the loop tries again on its next pass.
         for (var attempt = 0; attempt < ReadAttempts; attempt++)
         {
-            var height = _store.Height;
-            var state = _store.GetElection(electionId) is { } election
-                ? new TrusteeElectionState(election, _store.GetSecret(electionId), _store.GetTally(electionId) ?? new TallyRecord(),
-                    _store.BlockTimeUnixMs(height))
-                : null;
-            if (_store.Height == height)
+            var before = height();
+            var value = read();
+            if (height() == before)
             {
-                return state;
+                return value;
             }
         }
 
-        throw new UserInputException($"election '{electionId}' changed height during each of {ReadAttempts} reads; trying again next pass.");
-    });
+        throw new UserInputException($"{what} changed height during each of {ReadAttempts} reads; trying again next pass.");
+    }
 
     public TrusteeSubmission Submit(byte[] envelope)
     {

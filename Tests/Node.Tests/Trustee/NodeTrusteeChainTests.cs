@@ -137,6 +137,44 @@ public sealed class NodeTrusteeChainTests
         },
     };
 
+    [Test]
+    public void A_read_that_a_block_interrupts_every_time_gives_up_with_one_line_instead_of_mixing_heights()
+    {
+        Commit([], Election("s1"));
+        var reads = 0;
+        var problem = Assert.Throws<UserInputException>(() => NodeTrusteeChain.AtOneHeight(() => _store.Height, () =>
+        {
+            var seen = _store.Height;
+            reads++;
+            Commit([]); // a block lands between this record and the next
+            return seen;
+        }, "election 's1'"));
+
+        Assert.That(reads, Is.EqualTo(3));
+        Assert.That(problem!.Message, Does.Contain("election 's1'").And.Contain("next pass"));
+        Assert.That(problem.Message, Does.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void A_read_interrupted_once_is_repeated_and_returns_the_records_of_one_height()
+    {
+        Commit([], Election("s1"));
+        var reads = 0;
+        var seen = NodeTrusteeChain.AtOneHeight(() => _store.Height, () =>
+        {
+            var height = _store.Height;
+            if (reads++ == 0)
+            {
+                Commit([]);
+            }
+
+            return height;
+        }, "election 's1'");
+
+        Assert.That(reads, Is.EqualTo(2));
+        Assert.That(seen, Is.EqualTo(_store.Height), "the second read, made at the height that then held");
+    }
+
     private StateChange Election(string id) => Record(StateColumn.Elections, StateKeys.Election(id), new ElectionRecord
     {
         Definition = new CreateElection { ElectionId = id, Options = { "yes", "no" } },
