@@ -114,7 +114,7 @@ public static class TrusteeDuties
         return new TrusteePlan(duties, problems.Count == 0 ? null : string.Join(" ", problems), true);
     }
 
-    /// <summary>The cheap test behind <see cref="TrusteePlan.ResultDue"/>: no group operation.</summary>
+    /// <summary>The cheap test behind <see cref="TrusteePlan.ResultDue"/>: no share combination, no discrete log.</summary>
     private static bool IsResultDue(TrusteeKey trustee, TrusteeView view)
     {
         var settings = view.Election.Secret;
@@ -129,8 +129,9 @@ public static class TrusteeDuties
 
     /// <summary>
     /// How long after the dealing deadline a trustee waits before acknowledging when not every trustee dealt: a
-    /// deal in a block stamped just before the deadline can commit after the trustee's clock passed it, and an ack
-    /// planned without it could not complain about it. A tenth of the key phase; the trustee's policy, not a rule.
+    /// deal in a block stamped just before the deadline can commit after the trustee's clock passed it. An ack planned
+    /// without it is refused (it names the deals it checked, which must be those on record) and planned again; the
+    /// grace only spares that round. A tenth of the key phase; the trustee's policy, not a rule.
     /// </summary>
     public static long AckGraceMs(SecretBallotSettings settings) => settings.KeyPhaseSeconds * 100L;
 
