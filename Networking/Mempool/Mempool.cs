@@ -30,6 +30,7 @@ public sealed class Mempool
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _byId = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _voteByCredential = new(ByteKeyComparer.Instance);
     private readonly HashSet<byte[]> _replacedSinceCommit = new(ByteKeyComparer.Instance);
+    private readonly HashSet<byte[]> _failedProofSinceCommit = new(ByteKeyComparer.Instance);
     private StateOverlay _overlay;
     private long _bytes;
     private long _commits;
@@ -99,10 +100,19 @@ public sealed class Mempool
             for (var i = 0; i < envelopes.Count; i++)
             {
                 results[i] = decoded[i].IsOk ? Admit(decoded[i].Value!, block) : new SubmitOutcome(null, decoded[i].Rejection);
-                if (decoded[i].IsOk && !results[i].Accepted)
+                if (decoded[i].IsOk && results[i].Rejection is { } refusal)
                 {
-                    // Refused by the rules, perhaps only for now: a repeat is judged again without a second verification.
-                    _verifiedRefused.Remember(decoded[i].Value!);
+                    if (refusal.Code == RejectCode.BadProof)
+                    {
+                        // A proof judged against a statement that never changes (the joint key, the credential's weight,
+                        // the tally after the close): refused for its bytes, so a repeat costs a hash, not a verification.
+                        _refused.Remember(decoded[i].Value!.Id, refusal);
+                    }
+                    else
+                    {
+                        // Refused by the rules, perhaps only for now: a repeat is judged again without a second verification.
+                        _verifiedRefused.Remember(decoded[i].Value!);
+                    }
                 }
             }
         }
@@ -151,6 +161,7 @@ public sealed class Mempool
             _byId.Clear();
             _voteByCredential.Clear();
             _replacedSinceCommit.Clear();
+            _failedProofSinceCommit.Clear();
             _bytes = 0;
             _overlay = new StateOverlay(_committed);
             var block = _nextBlock();
@@ -260,8 +271,21 @@ public sealed class Mempool
             return new SubmitOutcome(tx.Id, RevoteTooSoon(tx, block));
         }
 
+        if (credential is not null && _failedProofSinceCommit.Contains(credential))
+        {
+            return new SubmitOutcome(tx.Id, new Rejection(RejectCode.RevoteTooSoon,
+                "A ballot from this credential failed its proofs since the last block; send a ballot again after the next block."));
+        }
+
         if (TxRules.Apply(_overlay, _rules, block, tx) is { } rejection)
         {
+            if (rejection.Code == RejectCode.BadProof && credential is not null)
+            {
+                // A well-formed ballot with a false proof costs a full verification (up to about 130 ms for 256 approval
+                // options), and distinct ones cost one each: one per credential per block bounds what a voter can spend.
+                _failedProofSinceCommit.Add(credential);
+            }
+
             return new SubmitOutcome(tx.Id, rejection);
         }
 
