@@ -54,7 +54,7 @@ internal static class SecretVoteRules
             return rejection;
         }
 
-        var key = KeyGenerationStatus.Evaluate(election, state.GetSecret(vote.ElectionId), block.TimeUnixMs);
+        var key = KeyGenerationStatus.In(state, election, block.TimeUnixMs);
         rejection = KeyReady(key, definition.ElectionId);
         if (rejection is not null)
         {
