@@ -95,6 +95,7 @@ public sealed class Mempool
         var decoded = Decode(envelopes);
         var results = new SubmitOutcome[envelopes.Count];
         var block = _nextBlock();
+        PrepareProofs(decoded, block);
         lock (_gate)
         {
             for (var i = 0; i < envelopes.Count; i++)
@@ -304,6 +305,34 @@ public sealed class Mempool
 
         _bytes += tx.EnvelopeBytes.Length;
         return new SubmitOutcome(tx.Id, null) { IsNew = true, Replaced = replaced?.Value.Id };
+    }
+
+    /// <summary>
+    /// Verifies encrypted votes' proofs in parallel, outside the lock, so the rules (one at a time, under it) find them
+    /// verified. At most one ballot per credential per call, and none from a credential whose ballot failed its proofs
+    /// since the last commit: the limit of one failing verification per credential per block holds here too.
+    /// </summary>
+    private void PrepareProofs(Outcome<VerifiedTx>[] decoded, BlockContext block)
+    {
+        HashSet<byte[]> failed;
+        lock (_gate)
+        {
+            failed = new HashSet<byte[]>(_failedProofSinceCommit, ByteKeyComparer.Instance);
+        }
+
+        var credentials = new HashSet<byte[]>(ByteKeyComparer.Instance);
+        var candidates = decoded
+            .Where(d => d.IsOk && ProofPreparation.Applies(d.Value!))
+            .Select(d => d.Value!)
+            .Where(tx => PendingVoteKey(tx) is { } key && !failed.Contains(key) && credentials.Add(key))
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+
+        var preparation = new ProofPreparation(_committed, _rules, block.TimeUnixMs);
+        Parallel.ForEach(candidates, preparation.Prepare);
     }
 
     /// <summary>

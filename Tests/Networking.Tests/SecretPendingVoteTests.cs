@@ -66,6 +66,30 @@ public sealed class SecretPendingVoteTests
         Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(2), "one more after the commit");
     }
 
+    [Test]
+    public void Ballots_in_one_batch_are_verified_once_each_and_a_credential_gets_one_verification_per_batch()
+    {
+        using var authority = Key(1);
+        using var voter = Key(2);
+        var (rules, state, jointKey) = Setup(authority, voter);
+        var pool = new Mempool.Mempool(ChainId, rules, state, () => new BlockContext(state.Height + 1, Start + 5_000), new MempoolLimits());
+
+        // Three distinct false ballots of one credential in one call: the parallel pass takes one of them, the rules
+        // refuse the rest without verifying (one failure per credential per block).
+        var bad = Enumerable.Range(1, 3).Select(sequence => Vote(voter, jointKey, choice: 0, (ulong)sequence, provenWeight: 1)).ToList();
+        var before = SecretVoteRules.ProofVerifications;
+        var results = pool.SubmitMany(bad);
+        Assert.That(results.Select(r => r.Rejection?.Code),
+            Is.EqualTo(new RejectCode?[] { RejectCode.BadProof, RejectCode.RevoteTooSoon, RejectCode.RevoteTooSoon }));
+        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(1));
+
+        // A good ballot after the next commit: verified once, ahead of the rules, which find it verified.
+        pool.OnCommitted([]);
+        before = SecretVoteRules.ProofVerifications;
+        Assert.That(pool.SubmitMany([Vote(voter, jointKey, choice: 1, sequence: 4)])[0].Accepted, Is.True);
+        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(1));
+    }
+
     /// <summary>An election with a finished two-trustee key generation and one registered voter of weight 2.</summary>
     private static (RuleContext Rules, MemoryState State, GroupElement JointKey) Setup(Ed25519KeyPair authority, Ed25519KeyPair voter)
     {
