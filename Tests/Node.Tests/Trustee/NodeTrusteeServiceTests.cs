@@ -161,7 +161,7 @@ public sealed class NodeTrusteeServiceTests
         var genesis = Genesis.GenesisFile.Load(Path.Combine(_home, "config", "genesis.json"));
         genesis.ChainId = "other-chain";
 
-        var e = Assert.ThrowsAsync<UserInputException>(() => Task.Run(() => VerifiedApiTrusteeChain.Connect(client, genesis)));
+        var e = await Assert.ThrowsAsync<UserInputException>(() => Task.Run(() => VerifiedApiTrusteeChain.Connect(client, genesis)));
 
         Assert.That(e!.Message, Does.StartWith($"the node at http://127.0.0.1:{_port} serves chain trustee-node with genesis hash ")
             .And.Contain("not chain other-chain of the genesis file"));
