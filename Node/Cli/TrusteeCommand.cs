@@ -49,8 +49,7 @@ internal static class TrusteeCommand
             var genesisFile = VerifyGenesis.Load(parseResult.GetRequiredValue(genesis));
             using var client = new NodeClient(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var chain = VerifiedApiTrusteeChain.Connect(client, genesisFile);
-            var progress = new CatchUpProgress(stdout);
-            chain.CatchUp(progress.Report);
+            chain.CatchUp(new CatchUpProgress(stdout, fromTheStart: true).Report);
             stdout.WriteLine($"verified the chain: height {chain.Height}");
             var only = parseResult.GetValue(election);
             CheckNamed(chain, trusteeKey, only);
@@ -84,7 +83,7 @@ internal static class TrusteeCommand
                 await Task.Delay(PollInterval, token).ConfigureAwait(false);
                 try
                 {
-                    await Task.Run(() => chain.CatchUp(progress.Report), token).ConfigureAwait(false);
+                    await Task.Run(() => chain.CatchUp(new CatchUpProgress(stdout, fromTheStart: false).Report), token).ConfigureAwait(false);
                     unreadable = null;
                 }
                 catch (UserInputException e) when (chain.Failure is null)
@@ -139,15 +138,18 @@ internal static class TrusteeCommand
         stop.Cancel();
     };
 
-    /// <summary>"verifying the chain: height H of N" every few seconds while a catch-up runs (the first may be long).</summary>
-    private sealed class CatchUpProgress(TextWriter output)
+    /// <summary>
+    /// "verifying the chain: height H of N" every few seconds of one catch-up: from its first block for the first
+    /// catch-up (the whole chain, maybe long), only past the first few seconds for the later ones (a block or two each).
+    /// </summary>
+    private sealed class CatchUpProgress(TextWriter output, bool fromTheStart)
     {
         private static readonly TimeSpan Every = TimeSpan.FromSeconds(3);
-        private long _lastAt = Stopwatch.GetTimestamp();
+        private long _lastAt = fromTheStart ? 0 : Stopwatch.GetTimestamp();
 
         public void Report(ulong height, ulong target)
         {
-            if (Stopwatch.GetElapsedTime(_lastAt) >= Every)
+            if (_lastAt == 0 || Stopwatch.GetElapsedTime(_lastAt) >= Every)
             {
                 _lastAt = Stopwatch.GetTimestamp();
                 output.WriteLine($"verifying the chain: height {height} of {target}");

@@ -73,6 +73,7 @@ public sealed class TrusteeRunTests
         var run = await WithinAsync(_cli.RunAsync("trustee", "run", "--key", _trusteeKey, "--genesis", _genesis, "--election", "whole"));
 
         Assert.That(run.Code, Is.Zero, run.ToString());
+        Assert.That(run.Out, Does.StartWith("verifying the chain: height 1 of "), "the first catch-up says how far it is from its first block");
         Assert.That(run.Out, Does.Contain("dealt for election whole")
             .And.Contain("acknowledged the deals for election whole")
             .And.Contain("posted decryption shares for election whole")
