@@ -36,7 +36,7 @@ internal static class VoteCommand
                 "client committed to the ballot before you chose to audit or cast it. Alone, it encrypts afresh and prints the " +
                 "opening (each option's randomness r and value v), NOT submitted; a cheating client that knows it is being " +
                 "audited could encrypt honestly only then, so prefer --prepare. Anyone can check A = r·G and B = v·G + r·H " +
-                "against the joint key H, e.g. `votechain ballot check --file` on the --json output. An audited ballot is never cast.",
+                "against the joint key H, e.g. `votechain ballot check --file` on the --json output. An audited ballot must never be cast.",
         };
         var prepare = new Option<string?>("--prepare")
         {
@@ -147,14 +147,14 @@ internal static class VoteCommand
         }
         else
         {
-            error = result.GetValue(m.Key) is null ? "Option '--key' is required."
-                : result.GetValue(m.Election) is null ? "Option '--election' is required."
-                : given && result.GetValue(m.Blank) ? "give --option or --blank, not both"
-                : !choice ? "Option '--option' is required (or --blank)."
+            error = given && result.GetValue(m.Blank) ? "give --option or --blank, not both"
                 : result.GetValue(m.Audit) && result.GetValue(m.Prepare) is not null ? "--prepare makes a ballot to audit later: give --audit-ballot --prepared FILE then, not both now"
                 : (result.GetValue(m.Audit) || result.GetValue(m.Prepare) is not null) && result.GetValue(m.Wait)
                     ? $"{(result.GetValue(m.Audit) ? "--audit-ballot" : "--prepare")} submits nothing, so there is nothing to --wait for"
-                    : null;
+                : result.GetValue(m.Key) is null ? "Option '--key' is required."
+                : result.GetValue(m.Election) is null ? "Option '--election' is required."
+                : !choice ? "Option '--option' is required (or --blank)."
+                : null;
         }
 
         if (error is not null)
