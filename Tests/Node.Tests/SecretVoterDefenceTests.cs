@@ -280,6 +280,20 @@ public sealed class SecretVoterDefenceTests
     }
 
     [Test]
+    public void An_open_election_has_nothing_to_prepare_or_pin()
+    {
+        _chain.Commit(_chain.CreateElection("open"));
+        var file = _temp.File("open.json");
+
+        CliRun Open(params string[] args) => Cli(["vote", "--key", _voterKey, "--election", "open", "--option", "0", .. args]);
+
+        Assert.That(Open("--prepare", file).SingleErrorLine(), Does.Contain("is open (plaintext votes)"));
+        Assert.That(Open("--joint-key", GroupElement.MultiplyBase(Scalar.FromUInt64(7)).ToString()).SingleErrorLine(), Does.Contain("is open (plaintext votes)"));
+        Assert.That(File.Exists(file), Is.False);
+        Assert.That(_accepted, Is.Empty, "a pinned key for an open election is a mistake, not a vote");
+    }
+
+    [Test]
     public void A_tally_answer_without_secret_settings_is_a_one_line_error()
     {
         var fixture = new SecretElectionFixture(ApiChain.ChainId, Secret, trustees: 3, threshold: 2, options: 3);

@@ -85,10 +85,11 @@ internal static class VoteCommand
             var definition = record.Definition;
             var marked = Marked(definition, parseResult.GetValue(option) ?? []);
             var auditOnly = parseResult.GetValue(audit);
-            if (record.Secret is null && (marked.Count != 1 || auditOnly || parseResult.GetValue(prepare) is not null))
+            var encryptionOnly = auditOnly || parseResult.GetValue(prepare) is not null || pinned is not null;
+            if (record.Secret is null && (marked.Count != 1 || encryptionOnly))
             {
-                throw new UserInputException(marked.Count == 1
-                    ? $"election '{id}' is open (plaintext votes): there is no encryption to audit or prepare"
+                throw new UserInputException(encryptionOnly
+                    ? $"election '{id}' is open (plaintext votes): there is no encryption to audit, prepare or pin a key for"
                     : $"election '{id}' takes exactly one option per vote; {marked.Count} given");
             }
 
