@@ -12,7 +12,8 @@ namespace VoteChain.Consensus.Audit;
 /// Replays a chain from genesis, one block at a time, trusting nothing but the genesis: structure, commit
 /// certificate, every transaction signature, the Merkle tx root and the rules with their state root, each through
 /// the core's own code. Pure: the caller fetches the blocks. The replay stops at the first block with a problem,
-/// because nothing after a broken block can be checked against a state the auditor agrees with.
+/// because nothing after a broken block can be checked against a state the auditor agrees with. Incremental: blocks
+/// may be added as they commit (<c>trustee run</c> follows the chain this way and acts only on <see cref="State"/>).
 /// </summary>
 public sealed class ChainAuditor
 {
@@ -22,7 +23,6 @@ public sealed class ChainAuditor
     private readonly TxDecoder _decoder;
     private readonly BlockLimits _limits;
     private readonly MemoryState _state;
-    private long _parentTime;
 
     public ChainAuditor(Protos.V1.Genesis genesis)
     {
@@ -35,7 +35,7 @@ public sealed class ChainAuditor
         _limits = BlockLimits.From(genesis.Params ?? new ConsensusParams());
         HeadHash = GenesisHash.Of(genesis);
         _state = new MemoryState(HeadHash);
-        _parentTime = genesis.GenesisTimeUnixMs;
+        HeadTimeUnixMs = genesis.GenesisTimeUnixMs;
     }
 
     /// <summary>Height of the last block that passed every check; 0 before the first.</summary>
@@ -43,6 +43,9 @@ public sealed class ChainAuditor
 
     /// <summary>Hash of the last block that passed; the genesis hash before the first.</summary>
     public byte[] HeadHash { get; private set; }
+
+    /// <summary>Block time of the last block that passed; the genesis time before the first.</summary>
+    public long HeadTimeUnixMs { get; private set; }
 
     public long Transactions { get; private set; }
 
@@ -100,7 +103,7 @@ public sealed class ChainAuditor
         // The validators' own checks, limits included: a block they could not have accepted is a problem here too.
         var structure = BlockValidity.StructureProblem(block.Header, _chainId, height, HeadHash, _validators.Count)
             ?? BlockValidity.BodyProblem(block, _limits)
-            ?? BlockValidity.TimeProblem(block.Header.TimeUnixMs, _parentTime, nowMs: null, _limits.MaxClockDriftMs);
+            ?? BlockValidity.TimeProblem(block.Header.TimeUnixMs, HeadTimeUnixMs, nowMs: null, _limits.MaxClockDriftMs);
         if (structure is not null)
         {
             problems.Add(structure);
@@ -125,7 +128,7 @@ public sealed class ChainAuditor
         // MemoryState keeps no block bytes, so none are serialized for it.
         _state.Apply(replayed.ToWrite(block, []));
         HeadHash = block.Hash;
-        _parentTime = block.Header.TimeUnixMs;
+        HeadTimeUnixMs = block.Header.TimeUnixMs;
         Transactions += replayed.Transactions.Count;
         Votes += replayed.Transactions.Count(t => t.Payload.KindCase
             is TxPayload.KindOneofCase.CastVote or TxPayload.KindOneofCase.CastEncryptedVote);

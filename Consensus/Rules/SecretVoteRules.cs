@@ -54,27 +54,17 @@ internal static class SecretVoteRules
             return rejection;
         }
 
-        var key = KeyGenerationStatus.Evaluate(election, state.GetSecret(vote.ElectionId), block.TimeUnixMs);
+        var key = KeyGenerationStatus.In(state, election, block.TimeUnixMs);
         rejection = KeyReady(key, definition.ElectionId);
         if (rejection is not null)
         {
             return rejection;
         }
 
-        var optionCount = definition.Options.Count;
-        var (min, max) = ((int)settings.MinChoices, (int)settings.MaxChoices);
-        var problem = BallotEncoding.TryParse([.. vote.Ciphertexts.Select(c => c.Memory)], [.. vote.OptionProofs.Select(p => p.Memory)],
-            vote.SumProof.Span, optionCount, min, max, out var ballot);
-        if (problem is not null)
+        rejection = Proofs(chain, tx, election, key.JointKey!, credential.Weight, out var ballot);
+        if (rejection is not null)
         {
-            return new Rejection(RejectCode.Malformed, problem);
-        }
-
-        if (!ProofHolds(chain, tx, key.JointKey!, credential.Weight, ballot!, optionCount, min, max))
-        {
-            return new Rejection(RejectCode.BadProof,
-                $"The ballot's proofs do not verify for credential {CommonChecks.Short(tx.Signer)} with weight {credential.Weight} " +
-                $"under the joint key of election '{definition.ElectionId}' ({min} to {max} choices).");
+            return rejection;
         }
 
         var tally = CommonChecks.TallyCopy(state, vote.ElectionId);
@@ -88,6 +78,31 @@ internal static class SecretVoteRules
         record.Ciphertexts.AddRange(vote.Ciphertexts);
         state.PutBallot(vote.ElectionId, tx.Signer, record);
         return null;
+    }
+
+    /// <summary>
+    /// The ballot's parts (sizes, canonical encodings), then its proofs against the joint key and the credential's
+    /// weight: the statement a replica checks, shared by the rules and <see cref="ProofPreparation"/>.
+    /// </summary>
+    internal static Rejection? Proofs(RuleContext chain, VerifiedTx tx, ElectionRecord election, GroupElement jointKey, ulong weight,
+        out EncryptedBallot? ballot)
+    {
+        var vote = tx.Payload.CastEncryptedVote;
+        var definition = election.Definition;
+        var optionCount = definition.Options.Count;
+        var (min, max) = ((int)election.Secret.MinChoices, (int)election.Secret.MaxChoices);
+        var problem = BallotEncoding.TryParse([.. vote.Ciphertexts.Select(c => c.Memory)], [.. vote.OptionProofs.Select(p => p.Memory)],
+            vote.SumProof.Span, optionCount, min, max, out ballot);
+        if (problem is not null)
+        {
+            return new Rejection(RejectCode.Malformed, problem);
+        }
+
+        return ProofHolds(chain, tx, jointKey, weight, ballot!, optionCount, min, max)
+            ? null
+            : new Rejection(RejectCode.BadProof,
+                $"The ballot's proofs do not verify for credential {CommonChecks.Short(tx.Signer)} with weight {weight} " +
+                $"under the joint key of election '{definition.ElectionId}' ({min} to {max} choices).");
     }
 
     /// <summary>Votes wait for the joint key; an election whose key generation failed can never take one.</summary>
@@ -110,10 +125,16 @@ internal static class SecretVoteRules
             return true;
         }
 
+        if (tx.ProofFailed(statement))
+        {
+            return false;
+        }
+
         Interlocked.Increment(ref _proofVerifications);
         var context = SecretContexts.Ballot(chain.ChainId, tx.Payload.CastEncryptedVote.ElectionId, tx.Signer, weight);
         if (!ballot.Verify(context, jointKey, weight, optionCount, min, max))
         {
+            tx.RememberProofFailure(statement);
             return false;
         }
 

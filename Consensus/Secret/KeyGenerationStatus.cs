@@ -1,4 +1,5 @@
 using VoteChain.Consensus.Ballots;
+using VoteChain.Consensus.State;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Secret;
@@ -30,6 +31,13 @@ public sealed class KeyGenerationStatus
     }
 
     public KeyGenerationPhase Phase { get; }
+
+    /// <summary>
+    /// Final with every trustee dealt and acknowledged and no complaint unanswered: final at any block time, because no
+    /// deadline was needed to get here (and no later key generation step is accepted). Only such a status may be reused
+    /// for other block times (<see cref="In"/>).
+    /// </summary>
+    public bool FinalAtAnyTime { get; private init; }
 
     public long DealingEndsAtUnixMs { get; }
 
@@ -87,7 +95,32 @@ public sealed class KeyGenerationStatus
         // identity would encrypt in the clear, so it fails rather than being used.
         return jointKey.IsIdentity
             ? new KeyGenerationStatus(KeyGenerationPhase.Failed, dealingEnds, complaintsEnd, answersEnd, [], null)
-            : new KeyGenerationStatus(KeyGenerationPhase.Final, dealingEnds, complaintsEnd, answersEnd, qualified, jointKey);
+            : new KeyGenerationStatus(KeyGenerationPhase.Final, dealingEnds, complaintsEnd, answersEnd, qualified, jointKey)
+            {
+                FinalAtAnyTime = secret.Deals.Count == n && secret.Acks.Count == n && unanswered.Count == 0,
+            };
+    }
+
+    /// <summary>
+    /// <see cref="Evaluate"/> for the rules, through the overlay's memo: a status final at any time is computed once per
+    /// overlay (every vote of a block, or of the mempool between two commits, needs it) and reused until the overlay's
+    /// secret record or the committed state under it changes.
+    /// </summary>
+    public static KeyGenerationStatus In(StateOverlay state, ElectionRecord election, long timeUnixMs)
+    {
+        var electionId = election.Definition.ElectionId;
+        if (state.RememberedKeyStatus(electionId) is { } known)
+        {
+            return known;
+        }
+
+        var status = Evaluate(election, state.GetSecret(electionId), timeUnixMs);
+        if (status.FinalAtAnyTime)
+        {
+            state.RememberKeyStatus(electionId, status);
+        }
+
+        return status;
     }
 
     /// <summary>

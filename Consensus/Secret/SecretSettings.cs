@@ -31,6 +31,14 @@ public static class SecretSettings
     public static uint DefaultThreshold(int trustees) => (uint)(trustees - (trustees - 1) / 3);
 
     /// <summary>
+    /// The lowest threshold n trustees may set: f + 1 with f = floor((n - 1) / 3), so the f trustees the defaults
+    /// assume may collude cannot decrypt a ballot on their own, and never 1 unless there is a single trustee, so
+    /// that one key among several cannot open every ballot. Below it an authority could name its own key among the
+    /// trustees and call an election secret that it can read.
+    /// </summary>
+    public static uint MinThreshold(int trustees) => trustees <= 1 ? 1 : (uint)Math.Max(2, (trustees - 1) / 3 + 1);
+
+    /// <summary>
     /// Resolves and checks the settings of a new secret election. <paramref name="validatorTrusteeKeys"/> are the
     /// genesis validators' trustee keys (empty entries where a validator has none). Returns the problem, or null.
     /// </summary>
@@ -72,6 +80,12 @@ public static class SecretSettings
         if (resolved.Threshold > n)
         {
             return $"The threshold {resolved.Threshold} is above the number of trustees ({n}).";
+        }
+
+        if (resolved.Threshold < MinThreshold(n))
+        {
+            return $"The threshold {resolved.Threshold} is too low for {n} trustees: at least {MinThreshold(n)}, so no " +
+                $"{MinThreshold(n) - 1} of them can decrypt ballots on their own.";
         }
 
         if (resolved.MaxChoices == 0)

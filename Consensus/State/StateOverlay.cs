@@ -13,6 +13,7 @@ public sealed class StateOverlay : IStateReader
     private readonly IStateReader _committed;
     private readonly Dictionary<byte[], IMessage>[] _pending;
     private readonly HashSet<byte[]> _transactions = new(ByteKeyComparer.Instance);
+    private readonly Dictionary<string, (byte[] CommittedRoot, Secret.KeyGenerationStatus Status)> _keyStatus = new(StringComparer.Ordinal);
 
     public StateOverlay(IStateReader committed)
     {
@@ -66,8 +67,24 @@ public sealed class StateOverlay : IStateReader
     public void PutTally(string electionId, TallyRecord record) =>
         _pending[(int)StateColumn.Tallies][StateKeys.Tally(electionId)] = record;
 
-    public void PutSecret(string electionId, SecretRecord record) =>
+    public void PutSecret(string electionId, SecretRecord record)
+    {
         _pending[(int)StateColumn.Secrets][StateKeys.Secret(electionId)] = record;
+        _keyStatus.Remove(electionId);
+    }
+
+    /// <summary>
+    /// A key generation status remembered for this overlay (see <see cref="Secret.KeyGenerationStatus.In"/>), or null
+    /// when none is, or when the committed state under the overlay has changed since (the mempool's overlay outlives a
+    /// commit until it is rebuilt).
+    /// </summary>
+    internal Secret.KeyGenerationStatus? RememberedKeyStatus(string electionId) =>
+        _keyStatus.TryGetValue(electionId, out var known) && known.CommittedRoot.AsSpan().SequenceEqual(_committed.StateRoot)
+            ? known.Status
+            : null;
+
+    internal void RememberKeyStatus(string electionId, Secret.KeyGenerationStatus status) =>
+        _keyStatus[electionId] = (_committed.StateRoot, status);
 
     public void AddTransaction(byte[] txId) => _transactions.Add(txId);
 

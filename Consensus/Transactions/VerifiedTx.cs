@@ -27,8 +27,9 @@ public sealed class VerifiedTx
 
     public TxPayload Payload { get; }
 
-    // The last statement a zero-knowledge proof in this transaction verified against; see ProofHolds.
+    // The last statement a zero-knowledge proof in this transaction verified (or failed) against; see ProofHolds.
     private object? _provenStatement;
+    private object? _refutedStatement;
 
     /// <summary>
     /// Whether a proof this transaction carries (an encrypted ballot's) already verified against
@@ -37,11 +38,17 @@ public sealed class VerifiedTx
     /// Why skipping the second verification is safe: a verdict is a deterministic function of the transaction's bytes
     /// and the statement; a VerifiedTx is made only by <see cref="TxDecoder"/> from bytes whose SHA-256 is its id, and
     /// nothing changes its payload afterwards, so the mempool and block execution, which share it by id, hold the same
-    /// bytes. Only a success is remembered, and only for an equal statement: a different key, weight or bound
-    /// verifies afresh. The memo lives in this process's memory only; no peer or stored byte can set it.
+    /// bytes. A verdict is remembered only for an equal statement: a different key, weight or bound verifies afresh.
+    /// The memo lives in this process's memory only; no peer or stored byte can set it.
     /// </summary>
     internal bool ProofHolds(object statement) => Equals(Volatile.Read(ref _provenStatement), statement);
 
+    /// <summary>Whether a proof this transaction carries already failed against <paramref name="statement"/> (same reasoning).</summary>
+    internal bool ProofFailed(object statement) => Equals(Volatile.Read(ref _refutedStatement), statement);
+
     /// <summary>Records that a proof verified against <paramref name="statement"/> (the mempool and consensus threads may race: either write is true).</summary>
     internal void RememberProof(object statement) => Volatile.Write(ref _provenStatement, statement);
+
+    /// <summary>Records that a proof failed against <paramref name="statement"/>.</summary>
+    internal void RememberProofFailure(object statement) => Volatile.Write(ref _refutedStatement, statement);
 }

@@ -5,7 +5,8 @@ namespace VoteChain.Networking.Mempool;
 
 /// <summary>
 /// Envelopes refused for a reason that lies in their bytes alone (malformed, wrong chain, bad signature: whatever
-/// <see cref="Consensus.Transactions.TxDecoder"/> refuses), remembered by SHA-256 of those bytes. The same bytes
+/// <see cref="Consensus.Transactions.TxDecoder"/> refuses; and BAD_PROOF, a zero-knowledge proof false against a
+/// statement the chain never changes), remembered by SHA-256 of those bytes. The same bytes
 /// are refused the same way every time, so a repeat costs one hash instead of a parse and a signature check, and
 /// no one can make a valid envelope look refused (a different envelope has a different hash). Bounded: past
 /// <c>capacity</c> the oldest entry is forgotten, so a flood of distinct bad envelopes costs verifications (the

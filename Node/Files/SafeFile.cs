@@ -41,14 +41,15 @@ public static class SafeFile
 
     /// <summary>
     /// Replaces an existing file atomically: the new content goes to a temporary file in the same folder,
-    /// is flushed to disk, then renamed over the old one, so a reader sees either the old or the new file.
+    /// is flushed to disk, then renamed over the old one, so a reader sees either the old or the new file. A private
+    /// replacement is 0600 from its first byte, as <see cref="CreateNew"/> makes it.
     /// </summary>
-    public static void Replace(string path, string content, string what)
+    public static void Replace(string path, string content, string what, bool isPrivate = false)
     {
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            CreateNew(temp, content, isPrivate: false, what);
+            CreateNew(temp, content, isPrivate, what);
             File.Move(temp, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -4,8 +4,10 @@ namespace VoteChain.Node.Trustee;
 
 /// <summary>
 /// What the trustee loop needs of a chain: its elections and state, and a way in for transactions. The node serves
-/// it from its own store and mempool (<see cref="NodeTrusteeChain"/>); <c>votechain trustee run</c> through the
-/// public API (<see cref="ApiTrusteeChain"/>). Implementations may throw <see cref="UserInputException"/> with one
+/// it from its own store and mempool (<see cref="NodeTrusteeChain"/>); <c>votechain trustee run</c> from the blocks a
+/// node serves, verified and replayed from the genesis file, submitting through its public API
+/// (<see cref="VerifiedApiTrusteeChain"/>). Either way the reads are state the trustee's side verified, never a
+/// peer's word. Implementations may throw <see cref="UserInputException"/> with one
 /// line when the chain cannot be read; the loop reports it and tries again on its next pass.
 /// </summary>
 internal interface ITrusteeChain

@@ -26,6 +26,73 @@ public sealed class SecretPendingVoteTests
     {
         using var authority = Key(1);
         using var voter = Key(2);
+        var (rules, state, jointKey) = Setup(authority, voter);
+        var pool = new Mempool.Mempool(ChainId, rules, state, () => new BlockContext(state.Height + 1, Start + 5_000), new MempoolLimits());
+        var votes = Enumerable.Range(1, 3).Select(sequence => Vote(voter, jointKey, choice: sequence % 2, (ulong)sequence)).ToList();
+        var results = pool.SubmitMany(votes);
+
+        Assert.That(results.Select(r => r.Rejection?.Code), Is.EqualTo(new RejectCode?[] { null, null, RejectCode.RevoteTooSoon }));
+        Assert.That(results[1].Replaced, Is.EqualTo(results[0].TxId));
+        Assert.That(pool.Count, Is.EqualTo(1));
+
+        var block = pool.TakeForBlock(10, 1 << 20);
+        Commit(state, rules, block);
+        var ballot = state.GetBallot(Election, voter.PublicKey)!;
+        Assert.That((ballot.Sequence, ballot.Counted, state.GetTally(Election)!.CountedWeight), Is.EqualTo((2UL, true, 2UL)));
+    }
+
+    [Test]
+    public void A_ballot_whose_proofs_fail_costs_one_verification_per_credential_per_block_and_its_bytes_are_remembered()
+    {
+        using var authority = Key(1);
+        using var voter = Key(2);
+        var (rules, state, jointKey) = Setup(authority, voter);
+        var pool = new Mempool.Mempool(ChainId, rules, state, () => new BlockContext(state.Height + 1, Start + 5_000), new MempoolLimits());
+
+        // Well-formed ballots proven for weight 1, while the credential's weight is 2: every proof fails, and only the
+        // full verification can tell.
+        var bad = Enumerable.Range(1, 3).Select(sequence => Vote(voter, jointKey, choice: 0, (ulong)sequence, provenWeight: 1)).ToList();
+        var before = SecretVoteRules.ProofVerifications;
+        Assert.That(pool.Submit(bad[0]).Rejection?.Code, Is.EqualTo(RejectCode.BadProof));
+        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(1));
+
+        // The same bytes again: refused by their hash. Another bad ballot from the credential: refused until a block.
+        Assert.That(pool.Submit(bad[0]).Rejection?.Code, Is.EqualTo(RejectCode.BadProof));
+        Assert.That(pool.Submit(bad[1]).Rejection?.Code, Is.EqualTo(RejectCode.RevoteTooSoon));
+        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(1), "no second verification before a commit");
+
+        pool.OnCommitted([]);
+        Assert.That(pool.Submit(bad[2]).Rejection?.Code, Is.EqualTo(RejectCode.BadProof));
+        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(2), "one more after the commit");
+    }
+
+    [Test]
+    public void Ballots_in_one_batch_are_verified_once_each_and_a_credential_gets_one_verification_per_batch()
+    {
+        using var authority = Key(1);
+        using var voter = Key(2);
+        var (rules, state, jointKey) = Setup(authority, voter);
+        var pool = new Mempool.Mempool(ChainId, rules, state, () => new BlockContext(state.Height + 1, Start + 5_000), new MempoolLimits());
+
+        // Three distinct false ballots of one credential in one call: the parallel pass takes one of them, the rules
+        // refuse the rest without verifying (one failure per credential per block).
+        var bad = Enumerable.Range(1, 3).Select(sequence => Vote(voter, jointKey, choice: 0, (ulong)sequence, provenWeight: 1)).ToList();
+        var before = SecretVoteRules.ProofVerifications;
+        var results = pool.SubmitMany(bad);
+        Assert.That(results.Select(r => r.Rejection?.Code),
+            Is.EqualTo(new RejectCode?[] { RejectCode.BadProof, RejectCode.RevoteTooSoon, RejectCode.RevoteTooSoon }));
+        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(1));
+
+        // A good ballot after the next commit: verified once, ahead of the rules, which find it verified.
+        pool.OnCommitted([]);
+        before = SecretVoteRules.ProofVerifications;
+        Assert.That(pool.SubmitMany([Vote(voter, jointKey, choice: 1, sequence: 4)])[0].Accepted, Is.True);
+        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(1));
+    }
+
+    /// <summary>An election with a finished two-trustee key generation and one registered voter of weight 2.</summary>
+    private static (RuleContext Rules, MemoryState State, GroupElement JointKey) Setup(Ed25519KeyPair authority, Ed25519KeyPair voter)
+    {
         using var trustee1 = Key(3);
         using var trustee2 = Key(4);
         var rules = new RuleContext(ChainId, [authority.PublicKey]);
@@ -53,18 +120,7 @@ public sealed class SecretPendingVoteTests
         Write(state, overlay.Changes());
         var jointKey = GroupElement.MultiplyBase(polynomials[0].Secret).Add(GroupElement.MultiplyBase(polynomials[1].Secret));
 
-        var pool = new Mempool.Mempool(ChainId, rules, state, () => new BlockContext(state.Height + 1, Start + 5_000), new MempoolLimits());
-        var votes = Enumerable.Range(1, 3).Select(sequence => Vote(voter, jointKey, choice: sequence % 2, (ulong)sequence)).ToList();
-        var results = pool.SubmitMany(votes);
-
-        Assert.That(results.Select(r => r.Rejection?.Code), Is.EqualTo(new RejectCode?[] { null, null, RejectCode.RevoteTooSoon }));
-        Assert.That(results[1].Replaced, Is.EqualTo(results[0].TxId));
-        Assert.That(pool.Count, Is.EqualTo(1));
-
-        var block = pool.TakeForBlock(10, 1 << 20);
-        Commit(state, rules, block);
-        var ballot = state.GetBallot(Election, voter.PublicKey)!;
-        Assert.That((ballot.Sequence, ballot.Counted, state.GetTally(Election)!.CountedWeight), Is.EqualTo((2UL, true, 2UL)));
+        return (rules, state, jointKey);
     }
 
     private static Ed25519KeyPair Key(int number)
@@ -80,9 +136,9 @@ public sealed class SecretPendingVoteTests
         return TxSigning.Sign(signer, payload);
     }
 
-    private static byte[] Vote(Ed25519KeyPair voter, GroupElement jointKey, int choice, ulong sequence)
+    private static byte[] Vote(Ed25519KeyPair voter, GroupElement jointKey, int choice, ulong sequence, ulong provenWeight = 2)
     {
-        var ballot = EncryptedBallot.Create(SecretContexts.Ballot(ChainId, Election, voter.PublicKey, 2), jointKey, 2,
+        var ballot = EncryptedBallot.Create(SecretContexts.Ballot(ChainId, Election, voter.PublicKey, provenWeight), jointKey, provenWeight,
             [choice == 0, choice == 1], 1, 1);
         var vote = new CastEncryptedVote
         {

@@ -5,11 +5,12 @@ using VoteChain.Node.Cli;
 
 namespace VoteChain.Node.Tests;
 
-/// <summary>`votechain trustee run` refuses bad usage, bad key files and an unreachable node with one line.</summary>
+/// <summary>`votechain trustee run` refuses bad usage, bad key and genesis files and an unreachable node with one line.</summary>
 public sealed class TrusteeRunCommandTests
 {
     private TempFolder _temp = null!;
     private string _key = null!;
+    private string _genesis = null!;
 
     [SetUp]
     public void SetUp()
@@ -17,6 +18,11 @@ public sealed class TrusteeRunCommandTests
         _temp = new TempFolder();
         _key = _temp.File("trustee.json");
         Assert.That(CliRun.Of("keys", "generate", "--out", _key).ExitCode, Is.Zero);
+        _genesis = _temp.File("genesis.json");
+        var validator = CliRun.Of("keys", "show", "--key", _key).Output.Trim();
+        Assert.That(CliRun.Of("genesis", "new", "--chain-id", "trustee-run", "--out", _genesis).ExitCode, Is.Zero);
+        Assert.That(CliRun.Of("genesis", "add-validator", "--genesis", _genesis, "--pubkey", validator, "--endpoint", "http://127.0.0.1:7100")
+            .ExitCode, Is.Zero);
     }
 
     [TearDown]
@@ -25,10 +31,33 @@ public sealed class TrusteeRunCommandTests
     [Test]
     public void Without_a_key_it_is_a_usage_error()
     {
-        var run = CliRun.Of("trustee", "run", "--node", "http://127.0.0.1:7100");
+        var run = CliRun.Of("trustee", "run", "--genesis", _genesis, "--node", "http://127.0.0.1:7100");
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.ToString());
         Assert.That(run.Error, Does.Contain("--key"));
+    }
+
+    [Test]
+    public void Without_a_genesis_it_is_a_usage_error_because_the_chain_could_not_be_verified()
+    {
+        var run = CliRun.Of("trustee", "run", "--key", _key, "--node", "http://127.0.0.1:7100", "--once");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.ToString());
+        Assert.That(run.Error, Does.Contain("--genesis"));
+    }
+
+    [Test]
+    public void An_unreadable_genesis_is_one_line_and_exit_1()
+    {
+        var missing = _temp.File("no-genesis.json");
+        var empty = _temp.File("empty-genesis.json");
+        Assert.That(CliRun.Of("genesis", "new", "--chain-id", "empty", "--out", empty).ExitCode, Is.Zero);
+
+        var missingLine = CliRun.Of("trustee", "run", "--key", _key, "--genesis", missing, "--node", UnusedUrl(), "--once").SingleErrorLine();
+        var emptyLine = CliRun.Of("trustee", "run", "--key", _key, "--genesis", empty, "--node", UnusedUrl(), "--once").SingleErrorLine();
+
+        Assert.That(missingLine, Does.Contain(missing));
+        Assert.That(emptyLine, Does.Contain("lists no validators"));
     }
 
     [Test]
@@ -43,7 +72,7 @@ public sealed class TrusteeRunCommandTests
         var run = CliRun.Of("trustee", "run", "--help");
 
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
-        Assert.That(run.Output, Does.Contain("--key").And.Contain("--node").And.Contain("--election").And.Contain("--once").And.Contain("--tls-ca"));
+        Assert.That(run.Output, Does.Contain("--key").And.Contain("--genesis").And.Contain("--node").And.Contain("--election").And.Contain("--once").And.Contain("--tls-ca"));
     }
 
     [Test]
@@ -51,7 +80,7 @@ public sealed class TrusteeRunCommandTests
     {
         var missing = _temp.File("none.json");
 
-        var line = CliRun.Of("trustee", "run", "--key", missing, "--node", UnusedUrl(), "--once").SingleErrorLine();
+        var line = CliRun.Of("trustee", "run", "--key", missing, "--genesis", _genesis, "--node", UnusedUrl(), "--once").SingleErrorLine();
 
         Assert.That(line, Does.Contain(missing));
     }
@@ -63,7 +92,7 @@ public sealed class TrusteeRunCommandTests
         Assert.That(CliRun.Of("keys", "generate", "--out", broken).ExitCode, Is.Zero);
         File.WriteAllText(broken, "{ not a key");
 
-        var line = CliRun.Of("trustee", "run", "--key", broken, "--node", UnusedUrl(), "--once").SingleErrorLine();
+        var line = CliRun.Of("trustee", "run", "--key", broken, "--genesis", _genesis, "--node", UnusedUrl(), "--once").SingleErrorLine();
 
         Assert.That(line, Does.Contain("not a valid key file"));
     }
@@ -75,7 +104,7 @@ public sealed class TrusteeRunCommandTests
     {
         File.SetUnixFileMode(_key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
 
-        var line = CliRun.Of("trustee", "run", "--key", _key, "--node", UnusedUrl(), "--once").SingleErrorLine();
+        var line = CliRun.Of("trustee", "run", "--key", _key, "--genesis", _genesis, "--node", UnusedUrl(), "--once").SingleErrorLine();
 
         Assert.That(line, Does.Contain("readable by others").And.Contain("fix-mode"));
     }
@@ -85,7 +114,7 @@ public sealed class TrusteeRunCommandTests
     public void An_unreachable_node_is_one_line_and_exit_1(bool once)
     {
         var url = UnusedUrl();
-        string[] args = ["trustee", "run", "--key", _key, "--node", url];
+        string[] args = ["trustee", "run", "--key", _key, "--genesis", _genesis, "--node", url];
 
         var line = CliRun.Of(once ? [.. args, "--once"] : args).SingleErrorLine();
 
@@ -95,7 +124,7 @@ public sealed class TrusteeRunCommandTests
     [Test]
     public void A_node_url_that_is_not_http_is_one_line_and_exit_1()
     {
-        var line = CliRun.Of("trustee", "run", "--key", _key, "--node", "ftp://example", "--once").SingleErrorLine();
+        var line = CliRun.Of("trustee", "run", "--key", _key, "--genesis", _genesis, "--node", "ftp://example", "--once").SingleErrorLine();
 
         Assert.That(line, Does.Contain("--node 'ftp://example'"));
     }

@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
 using VoteChain.Consensus.Ballots;
 using VoteChain.Consensus.Secret;
+using VoteChain.Protos.V1;
 
 namespace VoteChain.Node.Cli.Operator;
 
@@ -28,6 +31,39 @@ internal sealed record BallotAudit(
     public bool Cast => false;
 
     public string Note => Warning;
+
+    /// <summary>
+    /// SHA-256 of the option ciphertexts (A‖B each, in option order): what the voter compares between a prepared
+    /// ballot, its audit or its cast, and the receipt. Empty if a ciphertext is not hex.
+    /// </summary>
+    public string Fingerprint
+    {
+        get
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            foreach (var option in Options ?? [])
+            {
+                if (!TryHex(option.Ciphertext, out var bytes))
+                {
+                    return "";
+                }
+
+                sha.AppendData(bytes);
+            }
+
+            return Hex(sha.GetHashAndReset());
+        }
+    }
+
+    /// <summary>The ballot as a transaction payload; only for a ballot whose <see cref="Problems"/> are none.</summary>
+    public CastEncryptedVote ToPayload(ulong sequence)
+    {
+        var payload = new CastEncryptedVote { ElectionId = ElectionId, Sequence = sequence };
+        payload.Ciphertexts.AddRange(Options.Select(o => ByteString.CopyFrom(Convert.FromHexString(o.Ciphertext))));
+        payload.OptionProofs.AddRange(OptionProofs.Select(p => ByteString.CopyFrom(Convert.FromHexString(p))));
+        payload.SumProof = ByteString.CopyFrom(Convert.FromHexString(SumProof));
+        return payload;
+    }
 
     public static BallotAudit Open(string chainId, string electionId, byte[] credential, ulong weight, GroupElement jointKey,
         uint min, uint max, IReadOnlyList<string> optionNames, IReadOnlyList<bool> choices, EncryptedBallot ballot,

@@ -14,7 +14,8 @@ internal static class SecretElectionSummary
 {
     public static SecretJson ToJson(SecretElectionResponse r)
     {
-        var settings = r.Election.Secret;
+        var settings = r.Election?.Secret ?? throw new UserInputException(
+            $"the node's secret-election answer has no secret ballot settings for election '{r.Election?.Definition?.ElectionId}': it contradicts itself");
         var secret = r.Secret ?? new SecretRecord();
         var unanswered = KeyGenerationStatus.Unanswered(secret);
         var keyGeneration = new KeyGenerationJson(
@@ -45,6 +46,7 @@ internal static class SecretElectionSummary
         var k = s.KeyGeneration;
         var d = s.Decryption;
         output.WriteLine($"ballot:       secret (encrypted votes; {s.Threshold} of {s.Trustees.Count} trustees decrypt the tally)");
+        output.WriteLine(ElectionKey.TrusteesLine(s.Trustees.Count, s.Threshold));
         output.WriteLine($"choices:      {(s.MinChoices == 1 && s.MaxChoices == 1 ? "one-of-k (exactly 1)" : $"approval, {s.MinChoices} to {s.MaxChoices}")}");
         for (var i = 0; i < s.Trustees.Count; i++)
         {
@@ -59,6 +61,7 @@ internal static class SecretElectionSummary
         if (k.JointKey is not null)
         {
             output.WriteLine($"  joint key:  {k.JointKey} (dealers {List(k.QualifiedDealers)})");
+            output.WriteLine("  cross-check: this is this node's answer; compare it with election show --node OTHER, and pin it with vote --joint-key");
         }
 
         output.WriteLine($"decryption:   shares posted {d.SharesPosted.Count} of {d.SharesNeeded} needed{(d.SharesPosted.Count == 0 ? "" : $" (trustees {List(d.SharesPosted)})")}; " +

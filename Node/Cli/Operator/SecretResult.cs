@@ -8,7 +8,9 @@ namespace VoteChain.Node.Cli.Operator;
 /// This client's own check of a secret election's published result, from what GetSecretElection returned and the
 /// core alone: <see cref="DecryptionCheck.Stored"/>, the replicas' and the audit's check (the joint and verification
 /// keys re-derived from the deals, every stored decryption share's proof, and the combination of the threshold
-/// lowest-index shares against the published weights). The node's key_phase and joint_key fields are not trusted here.
+/// lowest-index shares against the published weights). The node's key_phase and joint_key fields are not trusted here,
+/// but the deals, sums and shares all come from the same node: a node that forges the whole record set consistently
+/// passes. So "verified" means verified against this node's records; `votechain audit` checks the certified chain.
 /// </summary>
 internal sealed record SecretResult(bool Published, bool? Verified, string Sentence)
 {
@@ -19,6 +21,11 @@ internal sealed record SecretResult(bool Published, bool? Verified, string Sente
         if (!tally.ResultPublished)
         {
             return new SecretResult(false, null, "Encrypted: turnout only until the trustees publish the result");
+        }
+
+        if (response.Election?.Secret is not { } settings)
+        {
+            return new SecretResult(true, false, $"result published at height {tally.ResultHeight} but NOT verified: the node's answer has no secret ballot settings");
         }
 
         var secret = response.Secret ?? new SecretRecord();
@@ -38,8 +45,9 @@ internal sealed record SecretResult(bool Published, bool? Verified, string Sente
 
         return problem is null
             ? new SecretResult(true, true,
-                $"result published at height {tally.ResultHeight}; verified here: {secret.DecryptionShares.Count} decryption share(s) checked, " +
-                $"the {response.Election.Secret.Threshold} lowest-index ones combine to these weights")
+                $"result published at height {tally.ResultHeight}; verified against this node's records ({secret.DecryptionShares.Count} " +
+                $"decryption share(s) checked, the {settings.Threshold} lowest-index ones combine to these weights); " +
+                "`votechain audit` verifies from the certified chain")
             : new SecretResult(true, false, $"result published at height {tally.ResultHeight} but NOT verified: {problem}");
     }
 

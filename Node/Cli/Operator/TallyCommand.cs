@@ -17,8 +17,9 @@ internal static class TallyCommand
         var json = JsonOutput.Option();
         var command = new Command("tally",
             "Show an election's tally: weights, shares, totals, turnout. A secret election shows turnout only until its " +
-            "trustees publish the result; then this client re-checks the result itself (every decryption share's proof " +
-            "and the combination of the threshold of shares) and says whether it verified.") { election, watch, node, json };
+            "trustees publish the result; then this client re-checks the result (every decryption share's proof and the " +
+            "combination of the threshold of shares) against this node's records and says whether it verified. That " +
+            "is not proof against a node that lies consistently: `votechain audit` verifies from the certified chain.") { election, watch, node, json };
         runner.Attach(command, (parseResult, stdout) =>
         {
             using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
@@ -79,6 +80,12 @@ internal static class TallyCommand
         }
 
         var secret = session.SecretElection(response.ElectionId);
+        if (secret.Election?.Secret is null || secret.Election.Definition is null)
+        {
+            throw new UserInputException(
+                $"the node says election '{response.ElectionId}' is secret but its secret-election answer has no secret ballot settings: it contradicts itself");
+        }
+
         var consistent = new TallyResponse
         {
             ElectionId = response.ElectionId,

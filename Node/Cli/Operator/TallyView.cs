@@ -67,7 +67,8 @@ internal sealed class TallyView
 
     /// <summary>
     /// secret: whether votes are encrypted. result_published and result_verified are null for an open election;
-    /// for a secret one result_verified is null until the result is published, then this client's own check.
+    /// for a secret one result_verified is null until the result is published, then this client's own check against
+    /// this node's records (deals, sums and shares all from that node; `votechain audit` checks the certified chain).
     /// </summary>
     private sealed record TallyJson(string ElectionId, ulong Height, IReadOnlyList<OptionJson> Options, ulong CountedWeight,
         ulong CountedBallots, ulong RegisteredCredentials, ulong RegisteredWeight, double TurnoutPercent, bool Secret,

@@ -41,7 +41,7 @@ internal static class BallotCheckCommand
         {
             var audit = Load(parseResult.GetRequiredValue(file));
             var key = parseResult.GetValue(jointKey) is { } hex
-                ? ParseKey(hex)
+                ? ElectionKey.Parse(hex)
                 : FetchKey(parseResult.GetRequiredValue(node), ClientTls.From(parseResult), audit.ElectionId);
             var problems = audit.Problems(key);
             if (parseResult.GetValue(json))
@@ -93,18 +93,10 @@ internal static class BallotCheckCommand
         }
     }
 
-    private static GroupElement ParseKey(string hex)
-    {
-        var bytes = HexInput.Parse(hex, "--joint-key", GroupElement.Size);
-        return GroupElement.TryParse(bytes, out var key) && !key.IsIdentity
-            ? key
-            : throw new UserInputException("--joint-key is not a canonical ristretto255 point");
-    }
-
     private static GroupElement FetchKey(string url, ClientTls tls, string electionId)
     {
         using var session = new NodeSession(url, tls);
-        return EncryptedVote.JointKey(session.SecretElection(electionId), electionId);
+        return ElectionKey.Resolve(session.SecretElection(electionId), electionId, pinned: null);
     }
 
     private sealed record CheckedJson(string ElectionId, bool Verified, IReadOnlyList<string> Problems);

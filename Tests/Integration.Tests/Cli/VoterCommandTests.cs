@@ -87,7 +87,8 @@ public sealed class VoterCommandTests
 
         var first = await _cli.RunAsync("vote", "--key", key, "--election", "revote", "--option", "yes", "--wait");
         Assert.That(first.Code, Is.Zero, first.ToString());
-        Assert.That(first.Out, Does.Match("^[0-9a-f]{64}\n").And.Contain("committed at height"));
+        Assert.That(first.Out, Does.StartWith("voting in election 'revote': option 0 'yes'\n")
+            .And.Match("(?m)^[0-9a-f]{64}$").And.Contain("committed at height"));
         var second = await _cli.RunAsync("vote", "--key", key, "--election", "revote", "--option", "2", "--wait", "--json");
         Assert.That(second.Code, Is.Zero, second.ToString());
         Assert.That(second.Json.GetProperty("sequence").GetInt32(), Is.EqualTo(2));

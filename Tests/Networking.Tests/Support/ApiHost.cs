@@ -35,7 +35,14 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public VoteChainApi.VoteChainApiClient Client { get; }
 
-    public static async Task<ApiHost> StartAsync(ApiService service)
+    public static Task<ApiHost> StartAsync(ApiService service) => StartAsync<NoInterceptor>(service, null);
+
+    /// <summary>
+    /// The same server with <paramref name="interceptor"/> in front of the service: a test's stand-in for a node that
+    /// rewrites its answers (a lying API node), while the chain behind it stays real.
+    /// </summary>
+    public static async Task<ApiHost> StartAsync<TInterceptor>(ApiService service, TInterceptor? interceptor)
+        where TInterceptor : Grpc.Core.Interceptors.Interceptor
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -43,8 +50,14 @@ internal sealed class ApiHost : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         // Open streams end when the server stops; a short timeout keeps a failing test from hanging teardown.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.Services.AddNodeGrpc();
+        var grpc = builder.Services.AddNodeGrpc();
         builder.Services.AddSingleton(service);
+        if (interceptor is not null)
+        {
+            // Registered as a singleton, the interceptor is this instance rather than one made per call.
+            builder.Services.AddSingleton(interceptor);
+            grpc.AddServiceOptions<ApiService>(options => options.Interceptors.Add<TInterceptor>());
+        }
 
         var app = builder.Build();
         app.MapGrpcService<ApiService>();
@@ -60,3 +73,6 @@ internal sealed class ApiHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
+
+/// <summary>The type argument of <see cref="ApiHost.StartAsync(ApiService)"/>: no interceptor is added.</summary>
+internal sealed class NoInterceptor : Grpc.Core.Interceptors.Interceptor;

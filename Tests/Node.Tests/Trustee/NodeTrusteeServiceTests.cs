@@ -17,7 +17,7 @@ namespace VoteChain.Node.Tests.Trustee;
 /// <summary>
 /// A real one-validator node made by `init`: its trustee key is in the genesis, so a secret election that names no
 /// trustees names it, and the node's own trustee service takes the election up. Turned off, there is no service.
-/// The API side of the loop (what `trustee run` uses) is checked against the same node.
+/// The API side of the loop (what `trustee run` uses: the node's blocks verified and replayed) is checked against the same node.
 /// </summary>
 public sealed class NodeTrusteeServiceTests
 {
@@ -115,31 +115,56 @@ public sealed class NodeTrusteeServiceTests
     }
 
     [Test]
-    public async Task Through_the_api_a_submission_is_unknown_until_its_receipt_exists_and_a_refusal_keeps_its_code()
+    public async Task Through_the_api_the_trustee_reads_only_the_chain_it_verified_and_a_refusal_keeps_its_code()
     {
         await using var node = Build();
         await node.StartAsync();
         using var client = new Cli.Client.NodeClient($"http://127.0.0.1:{_port}", Cli.Client.ClientTls.From(Cli.CliApp.BuildRoot().Parse([])));
         using var authority = KeyFile.Load(Path.Combine(_home, "config", "node_key.json"));
-        var chain = await Task.Run(() => ApiTrusteeChain.Connect(client));
+        var genesis = Genesis.GenesisFile.Load(Path.Combine(_home, "config", "genesis.json"));
+        var chain = await Task.Run(() => VerifiedApiTrusteeChain.Connect(client, genesis));
         var good = ElectionPayload("viaapi");
         var bad = ElectionPayload("bad");
         bad.CreateElection.Options.RemoveAt(1);
 
         var accepted = await Task.Run(() => chain.Submit(TxSigning.Sign(authority, good)));
         var refused = await Task.Run(() => chain.Submit(TxSigning.Sign(authority, bad)));
+        Assert.That(chain.Status(accepted.TxId!), Is.EqualTo(TrusteeTxStatus.Unknown), "nothing is verified before a catch-up");
+        Assert.That(chain.Elections(), Is.Empty);
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Task.Run(() => chain.Status(accepted.TxId!)) != TrusteeTxStatus.Committed && DateTime.UtcNow < deadline)
+        while (chain.Status(accepted.TxId!) != TrusteeTxStatus.Committed && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(50);
+            await Task.Run(() => chain.CatchUp((_, _) => { }));
         }
 
+        var store = node.App.Services.GetRequiredService<ChainStore>();
         Assert.That(chain.ChainId, Is.EqualTo("trustee-node"));
+        Assert.That(chain.GenesisHash, Is.EqualTo(Consensus.Genesis.GenesisHash.Of(genesis)));
         Assert.That(accepted.Accepted, Is.True);
         Assert.That(refused.Code, Is.EqualTo("INVALID_ELECTION"));
-        Assert.That(await Task.Run(() => chain.Status(accepted.TxId!)), Is.EqualTo(TrusteeTxStatus.Committed));
-        Assert.That(await Task.Run(() => chain.Status(new byte[32])), Is.EqualTo(TrusteeTxStatus.Unknown));
-        Assert.That((await Task.Run(chain.Elections)).Select(e => e.Definition.ElectionId), Has.Member("viaapi"));
+        Assert.That(chain.Status(accepted.TxId!), Is.EqualTo(TrusteeTxStatus.Committed));
+        Assert.That(chain.Status(new byte[32]), Is.EqualTo(TrusteeTxStatus.Unknown));
+        Assert.That(chain.Failure, Is.Null);
+        Assert.That(chain.Elections().Select(e => e.Definition.ElectionId), Has.Member("viaapi"));
+        var state = chain.Read("viaapi");
+        Assert.That(state?.Election, Is.EqualTo(store.GetElection("viaapi")), "the replayed record is the node's own");
+        Assert.That(state!.HeadTimeUnixMs, Is.EqualTo(store.BlockTimeUnixMs(chain.Height)), "the head time is the verified head block's");
+        Assert.That(chain.Read("nothing"), Is.Null);
+    }
+
+    [Test]
+    public async Task A_genesis_file_of_another_chain_is_refused_before_anything_is_read()
+    {
+        await using var node = Build();
+        await node.StartAsync();
+        using var client = new Cli.Client.NodeClient($"http://127.0.0.1:{_port}", Cli.Client.ClientTls.From(Cli.CliApp.BuildRoot().Parse([])));
+        var genesis = Genesis.GenesisFile.Load(Path.Combine(_home, "config", "genesis.json"));
+        genesis.ChainId = "other-chain";
+
+        var e = await Assert.ThrowsAsync<UserInputException>(() => Task.Run(() => VerifiedApiTrusteeChain.Connect(client, genesis)));
+
+        Assert.That(e!.Message, Does.StartWith($"the node at http://127.0.0.1:{_port} serves chain trustee-node with genesis hash ")
+            .And.Contain("not chain other-chain of the genesis file"));
     }
 
     [Test]

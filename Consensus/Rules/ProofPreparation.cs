@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using VoteChain.Consensus.Secret;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Rules;
+
+/// <summary>
+/// Checks the zero-knowledge proofs of encrypted votes ahead of the rules, against committed state, so that a caller
+/// holding a lock around the rules (the mempool) can run the ~1 ms verifications on every core outside it. A success
+/// is remembered on the <see cref="VerifiedTx"/> for exactly the statement it was checked against (see
+/// <see cref="VerifiedTx"/>), and the rules, run later in order, find it; a failure is not remembered, so the rules
+/// judge it again and give the refusal. Nothing here decides anything: whatever does not hold (unknown election, a
+/// credential not registered or revoked, a key not final) is simply left to the rules. Thread-safe; it starts no
+/// threads of its own.
+/// </summary>
+public sealed class ProofPreparation
+{
+    private readonly IStateReader _committed;
+    private readonly RuleContext _chain;
+    private readonly long _blockTimeUnixMs;
+    private readonly ConcurrentDictionary<string, (ElectionRecord Election, KeyGenerationStatus Key)?> _elections =
+        new(StringComparer.Ordinal);
+
+    public ProofPreparation(IStateReader committed, RuleContext chain, long blockTimeUnixMs)
+    {
+        _committed = committed;
+        _chain = chain;
+        _blockTimeUnixMs = blockTimeUnixMs;
+    }
+
+    /// <summary>True for the transactions worth preparing: encrypted votes.</summary>
+    public static bool Applies(VerifiedTx tx) => tx.Payload.KindCase == TxPayload.KindOneofCase.CastEncryptedVote;
+
+    /// <summary>Verifies the transaction's proofs if its election has a final key and its signer a live registration.</summary>
+    public void Prepare(VerifiedTx tx)
+    {
+        if (!Applies(tx))
+        {
+            return;
+        }
+
+        var electionId = tx.Payload.CastEncryptedVote.ElectionId;
+        if (!ElectionRules.IsValidId(electionId) || _elections.GetOrAdd(electionId, Load) is not { } known
+            || VoteChecks.Voter(_committed, electionId, tx.Signer, out var credential) is not null)
+        {
+            return;
+        }
+
+        _ = SecretVoteRules.Proofs(_chain, tx, known.Election, known.Key.JointKey!, credential.Weight, out _);
+    }
+
+    private (ElectionRecord, KeyGenerationStatus)? Load(string electionId)
+    {
+        if (_committed.GetElection(electionId) is not { Secret: not null } election)
+        {
+            return null;
+        }
+
+        var key = KeyGenerationStatus.Evaluate(election, _committed.GetSecret(electionId), _blockTimeUnixMs);
+        return key.Phase == KeyGenerationPhase.Final ? (election, key) : null;
+    }
+}
