@@ -31,6 +31,7 @@ public sealed class Mempool
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _voteByCredential = new(ByteKeyComparer.Instance);
     private readonly HashSet<byte[]> _replacedSinceCommit = new(ByteKeyComparer.Instance);
     private readonly HashSet<byte[]> _failedProofSinceCommit = new(ByteKeyComparer.Instance);
+    private PreparationForRoot? _preparation;
     private StateOverlay _overlay;
     private long _bytes;
     private long _commits;
@@ -331,9 +332,29 @@ public sealed class Mempool
             return;
         }
 
-        var preparation = new ProofPreparation(_committed, _rules, block.TimeUnixMs);
-        Parallel.ForEach(candidates, preparation.Prepare);
+        Parallel.ForEach(candidates, Preparation(block).Prepare);
     }
+
+    /// <summary>
+    /// The proof preparation for the committed state now, kept until the next commit: gossip hands transactions over
+    /// one at a time, and each would otherwise evaluate its election's key again. A key it found final stays final
+    /// (later block times cannot undo that); one it found not final waits for the rules until the next commit.
+    /// </summary>
+    private ProofPreparation Preparation(BlockContext block)
+    {
+        var root = _committed.StateRoot;
+        var current = Volatile.Read(ref _preparation);
+        if (current is not null && current.Root.AsSpan().SequenceEqual(root))
+        {
+            return current.Preparation;
+        }
+
+        var fresh = new PreparationForRoot(root, new ProofPreparation(_committed, _rules, block.TimeUnixMs));
+        Volatile.Write(ref _preparation, fresh);
+        return fresh.Preparation;
+    }
+
+    private sealed record PreparationForRoot(byte[] Root, ProofPreparation Preparation);
 
     /// <summary>
     /// Why a second replacement before the next commit is refused. Every accepted revote is gossiped and verified by

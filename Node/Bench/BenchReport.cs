@@ -46,6 +46,15 @@ internal sealed record BenchReport
 
     public ulong? ResultWeight { get; init; }
 
+    /// <summary>`bench --secret`: median time to verify one 2-option ballot's proofs on one core, measured before the load.</summary>
+    public double? BallotVerifyMsOneCore { get; init; }
+
+    /// <summary>
+    /// `bench --secret`: throughput as a fraction of the machine's ceiling for it, every node verifying every ballot on
+    /// cores they share: cores / (nodes × verify time).
+    /// </summary>
+    public double? FractionOfBallotVerifyLimit { get; init; }
+
     public IEnumerable<string> Lines()
     {
         yield return $"election:              {Election} on {Nodes} node(s)";
@@ -58,6 +67,8 @@ internal sealed record BenchReport
         if (Secret)
         {
             yield return "ballots:               secret (encrypted, 2 options, proofs verified by every replica)";
+            yield return $"ballot proofs:         {BallotVerifyMsOneCore:F2} ms to verify on one core; throughput = {FractionOfBallotVerifyLimit:P1} " +
+                $"of {Environment.ProcessorCount} cores / ({Nodes} nodes × that)";
         }
 
         if (ResultSecondsAfterLastShare is { } delay)

@@ -55,8 +55,12 @@ internal sealed class BenchRunner
         });
         await CreateElectionAsync(election, secret, cancellation).ConfigureAwait(false);
         GroupElement? jointKey = null;
+        double? ballotVerifyMs = null;
         if (secret)
         {
+            // Before any load, like the signature speed: what one core of this machine spends on one ballot's proofs.
+            ballotVerifyMs = CryptoBench.MeasureBallot(ElGamalKeyPair.Generate().PublicKey, 2, 50).VerifyMs;
+            _progress.WriteLine($"2-option ballot proofs on one core: {ballotVerifyMs:F2} ms to verify");
             var keyTime = Stopwatch.StartNew();
             jointKey = await SecretBench.WaitForKeyAsync(api, election, KeyTimeout, cancellation).ConfigureAwait(false);
             _progress.WriteLine($"trustees' joint key final after {keyTime.Elapsed.TotalSeconds:F1} s");
@@ -80,7 +84,16 @@ internal sealed class BenchRunner
             ? $"signed {votes:N0} votes; submitting"
             : $"encrypted and signed {votes:N0} votes in {encryption.Elapsed.TotalSeconds:F1} s; submitting");
         var run = await SubmitAndWatchAsync(envelopes, concurrency, batchSize, cancellation).ConfigureAwait(false);
-        var report = run.Report(election, _nodes.Count, voters, registration.Elapsed.TotalSeconds, signatureSpeed) with { Secret = secret };
+        var measured = run.Report(election, _nodes.Count, voters, registration.Elapsed.TotalSeconds, signatureSpeed);
+        var report = measured with
+        {
+            Secret = secret,
+            BallotVerifyMsOneCore = ballotVerifyMs,
+            // Every node verifies every ballot and, on this machine, they all share its cores: that is the ceiling.
+            FractionOfBallotVerifyLimit = ballotVerifyMs is { } ms
+                ? measured.CommittedVotesPerSecond * _nodes.Count * ms / 1000 / Environment.ProcessorCount
+                : null,
+        };
         return secret
             ? report with { ResultSecondsAfterLastShare = await TimeResultAsync(cancellation).ConfigureAwait(false), ResultWeight = ResultWeight }
             : report;

@@ -33,7 +33,7 @@ internal static class CryptoBench
         };
     }
 
-    private static BallotTiming MeasureBallot(GroupElement publicKey, int optionCount, int iterations)
+    public static BallotTiming MeasureBallot(GroupElement publicKey, int optionCount, int iterations)
     {
         const ulong weight = 1;
         const int min = 1;
