@@ -23,10 +23,16 @@ public sealed class ChainAuditor
     private readonly TxDecoder _decoder;
     private readonly BlockLimits _limits;
     private readonly MemoryState _state;
+    private readonly Action<int, Action<int>> _forEach;
 
-    public ChainAuditor(Protos.V1.Genesis genesis)
+    /// <param name="forEach">
+    /// The loop that spreads each block's signature and ballot proof checks (see <see cref="BlockPreparation"/>): the
+    /// command-line audit passes Parallel.For; by default they run on the calling thread.
+    /// </param>
+    public ChainAuditor(Protos.V1.Genesis genesis, Action<int, Action<int>>? forEach = null)
     {
         ArgumentNullException.ThrowIfNull(genesis);
+        _forEach = forEach ?? BlockPreparation.Serial;
         _chainId = genesis.ChainId;
         _validators = ValidatorSet.From(genesis);
         _rules = RuleContext.From(genesis);
@@ -114,7 +120,8 @@ public sealed class ChainAuditor
             return;
         }
 
-        if (BlockReplay.Problem(block, _state, _rules, _decoder.Decode, out var replayed) is { } content)
+        var prepared = BlockPreparation.Run(block, _state, _rules, _decoder.Decode, _forEach);
+        if (BlockReplay.Problem(block, _state, _rules, prepared, out var replayed) is { } content)
         {
             problems.Add(content);
             return;

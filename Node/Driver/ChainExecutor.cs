@@ -115,20 +115,11 @@ internal sealed partial class ChainExecutor : IProposalValidator
         // Signatures the mempool already verified are not verified again; the rest, and the proofs of encrypted votes the
         // mempool did not see, are checked on every core before the rules run one transaction at a time (a block from
         // sync or from a proposer whose gossip did not reach this node).
-        var decoded = new Outcome<VerifiedTx>[block.Block.Transactions.Count];
-        Parallel.For(0, decoded.Length, i =>
-        {
-            var envelope = block.Block.Transactions[i].ToByteArray();
-            decoded[i] = _mempool.Verified(Consensus.Crypto.Hashing.Sha256(envelope)) is { } known
-                ? Outcome<VerifiedTx>.Ok(known)
-                : _decoder.Decode(envelope);
-        });
-        var preparation = new ProofPreparation(_store, _chain.Rules, block.Header.TimeUnixMs);
-        Parallel.ForEach(decoded.Where(d => d.IsOk).Select(d => d.Value!), preparation.Prepare);
+        Outcome<VerifiedTx> Decode(byte[] envelope) =>
+            _mempool.Verified(Consensus.Crypto.Hashing.Sha256(envelope)) is { } known ? Outcome<VerifiedTx>.Ok(known) : _decoder.Decode(envelope);
 
-        // The replay asks for each transaction once, in block order.
-        var inOrder = new Queue<Outcome<VerifiedTx>>(decoded);
-        if (BlockReplay.Problem(block, _store, _chain.Rules, _ => inOrder.Dequeue(), out executed) is { } problem)
+        var prepared = BlockPreparation.Run(block, _store, _chain.Rules, Decode, (count, body) => Parallel.For(0, count, body));
+        if (BlockReplay.Problem(block, _store, _chain.Rules, prepared, out executed) is { } problem)
         {
             return problem;
         }

@@ -26,7 +26,7 @@ internal sealed class VerifiedApiTrusteeChain : ITrusteeChain
     private VerifiedApiTrusteeChain(NodeClient client, Protos.V1.Genesis genesis)
     {
         _client = client;
-        _auditor = new ChainAuditor(genesis);
+        _auditor = new ChainAuditor(genesis, (count, body) => Parallel.For(0, count, body));
         ChainId = genesis.ChainId;
         GenesisHash = GenesisHashOf.Of(genesis);
     }

@@ -50,7 +50,7 @@ internal static class AuditCommand
     {
         var clock = Stopwatch.StartNew();
         using var client = new NodeClient(url, tls);
-        var auditor = new ChainAuditor(genesis);
+        var auditor = new ChainAuditor(genesis, (count, body) => Parallel.For(0, count, body));
         var head = client.Call(api => api.GetStatusAsync(new GetStatusRequest(), deadline: NodeClient.Deadline()), "status").Height;
         var problems = new List<string>();
         IReadOnlyList<ElectionAudit> elections = [];
