@@ -41,14 +41,35 @@ public sealed class ProofPreparation
             return;
         }
 
-        var electionId = tx.Payload.CastEncryptedVote.ElectionId;
-        if (!ElectionRules.IsValidId(electionId) || _elections.GetOrAdd(electionId, Load) is not { } known
-            || VoteChecks.Voter(_committed, electionId, tx.Signer, out var credential) is not null)
+        // The cheap checks first, against committed state: a ballot the rules would refuse without its proofs (no such
+        // election or credential, outside the window, a stale sequence) is not verified here.
+        var vote = tx.Payload.CastEncryptedVote;
+        if (!ElectionRules.IsValidId(vote.ElectionId) || Election(vote.ElectionId) is not { } known
+            || VoteChecks.Voter(_committed, vote.ElectionId, tx.Signer, out var credential) is not null
+            || VoteChecks.Window(known.Election, new BlockContext(0, _blockTimeUnixMs)) is not null
+            || VoteChecks.Sequence(_committed, known.Election.Definition, tx.Signer, vote.Sequence, out _) is not null)
         {
             return;
         }
 
         _ = SecretVoteRules.Proofs(_chain, tx, known.Election, known.Key.JointKey!, credential.Weight, out _);
+    }
+
+    /// <summary>The election and its final key, remembered only for elections that exist (made-up ids add nothing).</summary>
+    private (ElectionRecord Election, KeyGenerationStatus Key)? Election(string electionId)
+    {
+        if (_elections.TryGetValue(electionId, out var known))
+        {
+            return known;
+        }
+
+        var loaded = Load(electionId);
+        if (loaded is not null || _committed.GetElection(electionId) is not null)
+        {
+            _elections[electionId] = loaded;
+        }
+
+        return loaded;
     }
 
     private (ElectionRecord, KeyGenerationStatus)? Load(string electionId)

@@ -30,7 +30,7 @@ public sealed class Mempool
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _byId = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _voteByCredential = new(ByteKeyComparer.Instance);
     private readonly HashSet<byte[]> _replacedSinceCommit = new(ByteKeyComparer.Instance);
-    private readonly HashSet<byte[]> _failedProofSinceCommit = new(ByteKeyComparer.Instance);
+    private readonly Dictionary<byte[], int> _ballotChecksSinceCommit = new(ByteKeyComparer.Instance);
     private PreparationForRoot? _preparation;
     private StateOverlay _overlay;
     private long _bytes;
@@ -96,11 +96,19 @@ public sealed class Mempool
         var decoded = Decode(envelopes);
         var results = new SubmitOutcome[envelopes.Count];
         var block = _nextBlock();
-        PrepareProofs(decoded, block);
+        var overBudget = TakeBallotBudget(decoded);
+        PrepareProofs(decoded, overBudget, block);
         lock (_gate)
         {
             for (var i = 0; i < envelopes.Count; i++)
             {
+                if (overBudget[i])
+                {
+                    results[i] = new SubmitOutcome(decoded[i].Value!.Id, new Rejection(RejectCode.RevoteTooSoon,
+                        $"This credential already sent {BallotChecksPerCredentialPerBlock} encrypted ballots since the last block; send this one again after the next block."));
+                    continue;
+                }
+
                 results[i] = decoded[i].IsOk ? Admit(decoded[i].Value!, block) : new SubmitOutcome(null, decoded[i].Rejection);
                 if (decoded[i].IsOk && results[i].Rejection is { } refusal)
                 {
@@ -163,7 +171,7 @@ public sealed class Mempool
             _byId.Clear();
             _voteByCredential.Clear();
             _replacedSinceCommit.Clear();
-            _failedProofSinceCommit.Clear();
+            _ballotChecksSinceCommit.Clear();
             _bytes = 0;
             _overlay = new StateOverlay(_committed);
             var block = _nextBlock();
@@ -273,21 +281,8 @@ public sealed class Mempool
             return new SubmitOutcome(tx.Id, RevoteTooSoon(tx, block));
         }
 
-        if (credential is not null && _failedProofSinceCommit.Contains(credential))
-        {
-            return new SubmitOutcome(tx.Id, new Rejection(RejectCode.RevoteTooSoon,
-                "A ballot from this credential failed its proofs since the last block; send a ballot again after the next block."));
-        }
-
         if (TxRules.Apply(_overlay, _rules, block, tx) is { } rejection)
         {
-            if (rejection.Code == RejectCode.BadProof && credential is not null)
-            {
-                // A well-formed ballot with a false proof costs a full verification (up to about 130 ms for 256 approval
-                // options), and distinct ones cost one each: one per credential per block bounds what a voter can spend.
-                _failedProofSinceCommit.Add(credential);
-            }
-
             return new SubmitOutcome(tx.Id, rejection);
         }
 
@@ -309,30 +304,57 @@ public sealed class Mempool
     }
 
     /// <summary>
-    /// Verifies encrypted votes' proofs in parallel, outside the lock, so the rules (one at a time, under it) find them
-    /// verified. At most one ballot per credential per call, and none from a credential whose ballot failed its proofs
-    /// since the last commit: the limit of one failing verification per credential per block holds here too.
+    /// Encrypted ballots a credential may have checked between two commits, whatever the verdict: a vote and one
+    /// replacement. A ballot's proofs cost about 1 ms (up to some 130 ms for 256 approval options) and a voter can sign
+    /// any number of distinct ballots (stale sequences, revotes, false proofs); without this budget one voter could make
+    /// every node verify without end. A ballot over it is refused before any check, with a passing code.
     /// </summary>
-    private void PrepareProofs(Outcome<VerifiedTx>[] decoded, BlockContext block)
+    public const int BallotChecksPerCredentialPerBlock = 2;
+
+    /// <summary>Takes each encrypted ballot's place in its credential's budget; true where the budget is spent.</summary>
+    private bool[] TakeBallotBudget(Outcome<VerifiedTx>[] decoded)
     {
-        HashSet<byte[]> failed;
+        var overBudget = new bool[decoded.Length];
         lock (_gate)
         {
-            failed = new HashSet<byte[]>(_failedProofSinceCommit, ByteKeyComparer.Instance);
+            for (var i = 0; i < decoded.Length; i++)
+            {
+                if (!decoded[i].IsOk || !ProofPreparation.Applies(decoded[i].Value!) || PendingVoteKey(decoded[i].Value!) is not { } key)
+                {
+                    continue;
+                }
+
+                // Only registered credentials get an entry (anyone can make keys; the rules refuse the others before
+                // any proof), so the budget holds at most the roll between two commits.
+                var tx = decoded[i].Value!;
+                if (_committed.GetCredential(tx.Payload.CastEncryptedVote.ElectionId, tx.Signer) is null)
+                {
+                    continue;
+                }
+
+                var used = _ballotChecksSinceCommit.GetValueOrDefault(key);
+                overBudget[i] = used >= BallotChecksPerCredentialPerBlock;
+                _ballotChecksSinceCommit[key] = used + 1;
+            }
         }
 
-        var credentials = new HashSet<byte[]>(ByteKeyComparer.Instance);
+        return overBudget;
+    }
+
+    /// <summary>
+    /// Verifies the budgeted encrypted votes' proofs in parallel, outside the lock, so the rules (one at a time, under
+    /// it) find them verified.
+    /// </summary>
+    private void PrepareProofs(Outcome<VerifiedTx>[] decoded, bool[] overBudget, BlockContext block)
+    {
         var candidates = decoded
-            .Where(d => d.IsOk && ProofPreparation.Applies(d.Value!))
+            .Where((d, i) => d.IsOk && !overBudget[i] && ProofPreparation.Applies(d.Value!))
             .Select(d => d.Value!)
-            .Where(tx => PendingVoteKey(tx) is { } key && !failed.Contains(key) && credentials.Add(key))
             .ToList();
-        if (candidates.Count == 0)
+        if (candidates.Count > 0)
         {
-            return;
+            Parallel.ForEach(candidates, Preparation(block).Prepare);
         }
-
-        Parallel.ForEach(candidates, Preparation(block).Prepare);
     }
 
     /// <summary>

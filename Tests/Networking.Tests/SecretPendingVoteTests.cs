@@ -42,7 +42,7 @@ public sealed class SecretPendingVoteTests
     }
 
     [Test]
-    public void A_ballot_whose_proofs_fail_costs_one_verification_per_credential_per_block_and_its_bytes_are_remembered()
+    public void A_ballot_whose_proofs_fail_is_remembered_by_its_bytes_and_a_credential_gets_two_checks_per_block()
     {
         using var authority = Key(1);
         using var voter = Key(2);
@@ -51,43 +51,46 @@ public sealed class SecretPendingVoteTests
 
         // Well-formed ballots proven for weight 1, while the credential's weight is 2: every proof fails, and only the
         // full verification can tell.
-        var bad = Enumerable.Range(1, 3).Select(sequence => Vote(voter, jointKey, choice: 0, (ulong)sequence, provenWeight: 1)).ToList();
+        var bad = Enumerable.Range(1, 4).Select(sequence => Vote(voter, jointKey, choice: 0, (ulong)sequence, provenWeight: 1)).ToList();
         var before = SecretVoteRules.ProofVerifications;
         Assert.That(pool.Submit(bad[0]).Rejection?.Code, Is.EqualTo(RejectCode.BadProof));
         Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(1));
 
-        // The same bytes again: refused by their hash. Another bad ballot from the credential: refused until a block.
+        // The same bytes again: refused by their hash, no check spent. Distinct ballots: one more check, then none
+        // until a block.
         Assert.That(pool.Submit(bad[0]).Rejection?.Code, Is.EqualTo(RejectCode.BadProof));
-        Assert.That(pool.Submit(bad[1]).Rejection?.Code, Is.EqualTo(RejectCode.RevoteTooSoon));
-        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(1), "no second verification before a commit");
+        Assert.That(pool.Submit(bad[1]).Rejection?.Code, Is.EqualTo(RejectCode.BadProof));
+        Assert.That(pool.Submit(bad[2]).Rejection?.Code, Is.EqualTo(RejectCode.RevoteTooSoon));
+        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(2), "two checks per credential before a commit");
 
         pool.OnCommitted([]);
-        Assert.That(pool.Submit(bad[2]).Rejection?.Code, Is.EqualTo(RejectCode.BadProof));
-        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(2), "one more after the commit");
+        Assert.That(pool.Submit(bad[3]).Rejection?.Code, Is.EqualTo(RejectCode.BadProof));
+        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(3), "one more after the commit");
     }
 
     [Test]
-    public void Ballots_in_one_batch_are_verified_once_each_and_a_credential_gets_one_verification_per_batch()
+    public void A_flood_of_one_credentials_ballots_in_one_batch_costs_two_checks_and_stale_ones_none()
     {
         using var authority = Key(1);
         using var voter = Key(2);
         var (rules, state, jointKey) = Setup(authority, voter);
         var pool = new Mempool.Mempool(ChainId, rules, state, () => new BlockContext(state.Height + 1, Start + 5_000), new MempoolLimits());
 
-        // Three distinct false ballots of one credential in one call: the parallel pass takes one of them, the rules
-        // refuse the rest without verifying (one failure per credential per block).
-        var bad = Enumerable.Range(1, 3).Select(sequence => Vote(voter, jointKey, choice: 0, (ulong)sequence, provenWeight: 1)).ToList();
+        // Fifty distinct ballots of one credential (valid proofs, rising sequences) in one call: two are checked (a
+        // vote and its one replacement), the rest refused before any check.
+        var flood = Enumerable.Range(1, 50).Select(sequence => Vote(voter, jointKey, choice: sequence % 2, (ulong)sequence)).ToList();
         var before = SecretVoteRules.ProofVerifications;
-        var results = pool.SubmitMany(bad);
-        Assert.That(results.Select(r => r.Rejection?.Code),
-            Is.EqualTo(new RejectCode?[] { RejectCode.BadProof, RejectCode.RevoteTooSoon, RejectCode.RevoteTooSoon }));
-        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(1));
+        var results = pool.SubmitMany(flood);
+        Assert.That(results.Take(2).All(r => r.Accepted), Is.True);
+        Assert.That(results.Skip(2).Select(r => r.Rejection?.Code), Is.All.EqualTo(RejectCode.RevoteTooSoon));
+        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(2));
 
-        // A good ballot after the next commit: verified once, ahead of the rules, which find it verified.
+        // Once the replacement (sequence 2) commits, a ballot with a stale sequence is refused by the cheap rules alone.
+        Commit(state, rules, pool.TakeForBlock(10, 1 << 20));
         pool.OnCommitted([]);
         before = SecretVoteRules.ProofVerifications;
-        Assert.That(pool.SubmitMany([Vote(voter, jointKey, choice: 1, sequence: 4)])[0].Accepted, Is.True);
-        Assert.That(SecretVoteRules.ProofVerifications - before, Is.EqualTo(1));
+        Assert.That(pool.Submit(Vote(voter, jointKey, choice: 0, sequence: 1)).Rejection?.Code, Is.EqualTo(RejectCode.StaleSequence));
+        Assert.That(SecretVoteRules.ProofVerifications - before, Is.Zero);
     }
 
     /// <summary>An election with a finished two-trustee key generation and one registered voter of weight 2.</summary>
