@@ -146,9 +146,18 @@ internal static class DecryptionRules
             return rejection;
         }
 
-        return state.GetTally(close.ElectionId)?.ResultPublished == true
-            ? new Rejection(RejectCode.PhaseOver, $"The result of election '{close.ElectionId}' is already published: there is nothing to close.")
-            : null;
+        // One close per election. It changes nothing the tally counts, but a signer can make any number of distinct
+        // envelopes (Ed25519 nonces are the signer's to choose), so without this one trustee could fill blocks with them.
+        var tally = CommonChecks.TallyCopy(state, close.ElectionId);
+        if (tally.ResultPublished || tally.TallyClosed || state.GetSecret(close.ElectionId)?.DecryptionShares.Count > 0)
+        {
+            return new Rejection(RejectCode.PhaseOver,
+                $"The tally of election '{close.ElectionId}' is already closed (a close, a decryption share or the result is on chain).");
+        }
+
+        tally.TallyClosed = true;
+        state.PutTally(close.ElectionId, tally);
+        return null;
     }
 
     /// <summary>The election, which must exist and be secret: an open election has no trustees and nothing to decrypt.</summary>

@@ -46,7 +46,7 @@ public sealed class CloseTallyRulesTests
     }
 
     [Test]
-    public void At_the_close_a_trustee_s_close_is_taken_writes_nothing_and_a_second_copy_is_a_duplicate()
+    public void At_the_close_one_trustee_s_close_is_taken_changes_nothing_counted_and_every_later_one_is_phase_over()
     {
         _election.Close();
         var secret = Chain.State.GetSecret(SecretElectionHarness.Id);
@@ -57,11 +57,21 @@ public sealed class CloseTallyRulesTests
         Assert.That(Chain.Commit(close), Is.Null);
         Assert.That(Chain.State.Height, Is.EqualTo(height + 1), "a block past the close");
         Assert.That(Chain.State.GetSecret(SecretElectionHarness.Id), Is.EqualTo(secret));
-        Assert.That(Chain.Tally(SecretElectionHarness.Id), Is.EqualTo(tally));
-        // Ed25519 is deterministic: the trustee's second close is the same transaction.
-        Assert.That(Close(_election.Trustees[1]).Id, Is.EqualTo(close.Id));
+        var closed = Chain.Tally(SecretElectionHarness.Id)!;
+        Assert.That(closed.TallyClosed, Is.True);
+        closed.TallyClosed = false;
+        Assert.That(closed, Is.EqualTo(tally), "nothing else in the tally changes");
         Refused(Chain.Commit(Close(_election.Trustees[1])), RejectCode.DuplicateTransaction, "already been included");
-        Assert.That(Chain.Commit(Close(_election.Trustees[2])), Is.Null, "another trustee's close is another transaction");
+        // A signer can make any number of distinct envelopes (other nonces); one close per election bounds them.
+        Refused(Chain.Commit(Close(_election.Trustees[2])), RejectCode.PhaseOver, "already closed");
+    }
+
+    [Test]
+    public void After_a_decryption_share_a_close_is_phase_over()
+    {
+        _election.Close();
+        Chain.CommitOk(_election.Post(1, _election.Shares(1)));
+        Refused(Chain.Commit(Close(_election.Trustees[0])), RejectCode.PhaseOver, "already closed");
     }
 
     [Test]
@@ -88,6 +98,6 @@ public sealed class CloseTallyRulesTests
         _election.Close();
         Chain.CommitOk(_election.Post(1, _election.Shares(1)), _election.Post(2, _election.Shares(2)));
         Chain.CommitOk(_election.Publish([0, 0, 3]));
-        Refused(Chain.Commit(Close(_election.Trustees[0])), RejectCode.PhaseOver, "already published");
+        Refused(Chain.Commit(Close(_election.Trustees[0])), RejectCode.PhaseOver, "already closed");
     }
 }
