@@ -258,6 +258,17 @@ public sealed class SecretVoterDefenceTests
         Assert.That(Cli("vote", "--cast", file, "--key", other).SingleErrorLine(), Does.Contain("prepared for the credential"));
         Assert.That(Cli("vote", "--cast", file, "--key", _voterKey, "--election", "elsewhere").SingleErrorLine(), Does.Contain("not 'elsewhere'"));
 
+        // A relabelled option or other choice bounds, the fingerprint untouched: refused before the node sees it.
+        var relabelled = JsonNode.Parse(original)!;
+        relabelled["ballot"]!["options"]![0]!["index"] = 1;
+        File.WriteAllText(file, relabelled.ToJsonString());
+        Assert.That(Cli("vote", "--cast", file, "--key", _voterKey).SingleErrorLine(), Does.Contain("lists other options"));
+        var bounds = JsonNode.Parse(original)!;
+        bounds["ballot"]!["max_choices"] = 2;
+        File.WriteAllText(file, bounds.ToJsonString());
+        Assert.That(Cli("vote", "--cast", file, "--key", _voterKey).SingleErrorLine(), Does.Contain("was prepared for 1 to 2 choices"));
+        File.WriteAllText(file, original);
+
         // The node now serves another key (its records changed): the ballot was made for the old one.
         KeyGeneration(fixture: new SecretElectionFixture(ApiChain.ChainId, Secret, trustees: 3, threshold: 2, options: 3));
         Assert.That(Cli("vote", "--cast", file, "--key", _voterKey).SingleErrorLine(), Does.Contain($"encrypted under {fixture.JointKey}"));

@@ -84,9 +84,18 @@ internal static class PreparedVote
         }
 
         var names = answer.Election.Definition.Options;
-        if (!ballot.Options.Select(o => o.Name).SequenceEqual(names))
+        if (!ballot.Options.Select(o => o.Name).SequenceEqual(names) || ballot.Options.Where((o, i) => o.Index != i).Any())
         {
             throw new UserInputException($"the ballot in {path} lists other options than election '{id}' now has ({string.Join(", ", names)})");
+        }
+
+        // The proofs hold for the file's bounds; the election's are what the chain will check (and a mismatch found
+        // only by the node would use the file up).
+        var settings = answer.Election.Secret;
+        if (ballot.MinChoices != settings.MinChoices || ballot.MaxChoices != settings.MaxChoices)
+        {
+            throw new UserInputException(
+                $"the ballot in {path} was prepared for {ballot.MinChoices} to {ballot.MaxChoices} choices; election '{id}' takes {settings.MinChoices} to {settings.MaxChoices}: prepare a new one");
         }
 
         if (ballot.Problems(key) is { Count: > 0 } problems)
