@@ -43,7 +43,12 @@ public sealed class VerifyCommandsTests
         await VerifyPayloads.SubmitAllAsync(api, votes);
         await VerifyPayloads.TallyHoldsAsync(api, "club", t => t.CountedBallots == 1, "the first votes");
         await VerifyPayloads.SubmitAllAsync(api, [Payloads.Vote(voters[1], "city", 2, sequence: 2), VerifyPayloads.Revoke(_net.Authority, "city", keys[5])]);
-        await VerifyPayloads.TallyHoldsAsync(api, "city", t => t.CountedBallots == 5 && t.OptionWeights[2] == 2, "the revote and the revocation");
+        // Every node, not only the one written to: the receipt tests ask nodes 2 and 3 what counts now.
+        for (var i = 0; i < 4; i++)
+        {
+            await VerifyPayloads.TallyHoldsAsync(_net.Api(i), "city", t => t.CountedBallots == 5 && t.OptionWeights[2] == 2,
+                $"the revote and the revocation at node {i}");
+        }
         voters.ForEach(v => v.Dispose());
     }
 
