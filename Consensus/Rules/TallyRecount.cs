@@ -56,6 +56,8 @@ public static class TallyRecount
         }
 
         tally.OptionCiphertexts.AddRange(sums.Select(s => ByteString.CopyFrom(s.ToArray())));
+        // Whether a CloseTally committed is a fact of the chain, not of the ballots: taken as kept, like the result's height.
+        tally.TallyClosed = kept.TallyClosed;
         if (kept.ResultPublished)
         {
             resultProblem = DecryptionCheck.Stored(chainId, election, secret, tally, sums, kept.OptionWeights);

@@ -28,8 +28,6 @@ public sealed record TrusteePlan(IReadOnlyList<TrusteeDuty> Duties, string? Prob
 /// </summary>
 public static class TrusteeDuties
 {
-    public static IReadOnlyList<TrusteeDuty> Due(TrusteeKey trustee, TrusteeView view) => Plan(trustee, view).Duties;
-
     /// <summary>Every step due now except the result (see <see cref="TrusteePlan.ResultDue"/>).</summary>
     public static TrusteePlan Plan(TrusteeKey trustee, TrusteeView view)
     {
