@@ -22,6 +22,9 @@ public sealed partial class ChainStore
     public SecretRecord? GetSecret(string electionId) =>
         ReadRecord(StoreColumn.Secrets, StateKeys.Secret(electionId), SecretRecord.Parser);
 
+    public IssuanceRecord? GetIssuance(string electionId, ulong weight) =>
+        ReadRecord(StoreColumn.Issuance, StateKeys.Issuance(electionId, weight), IssuanceRecord.Parser);
+
     /// <summary>Block time of the committed block at <paramref name="height"/>; 0 for genesis (height 0).</summary>
     public long BlockTimeUnixMs(ulong height)
     {

@@ -38,4 +38,7 @@ public enum StoreColumn : byte
 
     /// <summary>Key generation and decryption records of secret elections, by election id.</summary>
     Secrets = 11,
+
+    /// <summary>Anonymous elections: per weight, the issuers' keys and the served and registered counts.</summary>
+    Issuance = 12,
 }

@@ -25,6 +25,7 @@ public static class StoreColumns
         StoreColumn.SignState => "sign_state",
         StoreColumn.Evidence => "evidence",
         StoreColumn.Secrets => "secrets",
+        StoreColumn.Issuance => "issuance",
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown store column."),
     };
 
@@ -38,6 +39,7 @@ public static class StoreColumns
         StateColumn.Ballots => StoreColumn.Ballots,
         StateColumn.Tallies => StoreColumn.Tallies,
         StateColumn.Secrets => StoreColumn.Secrets,
+        StateColumn.Issuance => StoreColumn.Issuance,
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown state column."),
     };
 }

@@ -6,10 +6,11 @@ namespace VoteChain.Consensus.Audit;
 
 /// <summary>
 /// One election after a replay: its options, the incrementally kept tally and a recount from the ballots; for a secret
-/// election with a result, <see cref="ResultProblem"/> says why the result did not check out from the stored shares.
+/// election with a result, <see cref="ResultProblem"/> says why the result did not check out from the stored shares; for an
+/// anonymous election, <see cref="IssuanceProblem"/> why its poll book and credentials do not agree.
 /// </summary>
 public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Options, TallyRecord Replayed, TallyRecord Recounted,
-    string? ResultProblem = null)
+    string? ResultProblem = null, string? IssuanceProblem = null)
 {
     public bool Agrees => Replayed.Equals(Recounted);
 
@@ -35,7 +36,10 @@ public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Op
             var recounted = election.Secret is null
                 ? TallyRecount.Recount(definition.Options.Count, voters)
                 : TallyRecount.RecountSecret(chainId, election, state.GetSecret(id), kept, voters, out resultProblem);
-            recounts.Add(new ElectionRecount(id, [.. definition.Options], kept, recounted, resultProblem?.ToString()));
+            var issuanceProblem = election.Anonymous is null
+                ? null
+                : IssuanceRecount.Check(state, election, credentials.GetValueOrDefault(id, []).Select(c => c.Record));
+            recounts.Add(new ElectionRecount(id, [.. definition.Options], kept, recounted, resultProblem?.ToString(), issuanceProblem));
         }
 
         return [.. recounts.OrderBy(r => r.ElectionId, StringComparer.Ordinal)];

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Google.Protobuf;
+using VoteChain.Consensus.Anonymous;
 using VoteChain.Consensus.Secret;
 using VoteChain.Consensus.State;
 using VoteChain.Consensus.Transactions;
@@ -41,6 +42,13 @@ internal static partial class ElectionRules
                 $"A secret election must close after its key generation can end: three phases of {secret.KeyPhaseSeconds} s from now.");
         }
 
+        AnonymousSettings? anonymous = null;
+        if (create.Anonymous is not null
+            && AnonymousElection.TryResolve(create.Anonymous, create, block.TimeUnixMs, out anonymous) is { } anonymousProblem)
+        {
+            return new Rejection(RejectCode.InvalidElection, anonymousProblem);
+        }
+
         if (state.GetElection(create.ElectionId) is not null)
         {
             return new Rejection(RejectCode.ElectionExists, $"An election with id '{create.ElectionId}' already exists.");
@@ -53,9 +61,10 @@ internal static partial class ElectionRules
             CreatedHeight = block.Height,
             CreatedTx = ByteString.CopyFrom(tx.Id),
             Secret = secret,
-            // Key generation phases count from here; left 0 for open elections so their records (and the state
-            // roots of chains made before secret ballots) stay as they were.
-            CreatedAtUnixMs = secret is null ? 0 : block.TimeUnixMs,
+            Anonymous = anonymous,
+            // Key generation and issuing phases count from here; left 0 for other elections so their records (and the
+            // state roots of chains made before secret ballots) stay as they were.
+            CreatedAtUnixMs = secret is null && anonymous is null ? 0 : block.TimeUnixMs,
         });
         var tally = new TallyRecord();
         tally.OptionWeights.AddRange(new ulong[create.Options.Count]);

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using VoteChain.Consensus.Anonymous;
 using VoteChain.Consensus.Secret;
 using VoteChain.Consensus.State;
 using VoteChain.Consensus.Transactions;
@@ -70,9 +71,8 @@ internal static class RegistrationRules
 
         foreach (var entry in register.Voters)
         {
-            var weight = EffectiveWeight(entry.Weight);
-            state.PutCredential(register.ElectionId, entry.Credential.Span,
-                new CredentialRecord { Weight = weight, RegisteredHeight = block.Height });
+            var weight = VoterWeight.Effective(entry.Weight);
+            state.PutCredential(register.ElectionId, entry.Credential.Span, NewRecord(election, weight, block));
             tally.RegisteredCredentials = checked(tally.RegisteredCredentials + 1);
             tally.RegisteredWeight = checked(tally.RegisteredWeight + weight);
         }
@@ -103,6 +103,12 @@ internal static class RegistrationRules
         {
             return new Rejection(RejectCode.NotRegistered,
                 $"Credential {CommonChecks.Short(key)} is not registered in election '{revoke.ElectionId}'.");
+        }
+
+        rejection = AnonymousRevocation(credential, key, revoke.ElectionId);
+        if (rejection is not null)
+        {
+            return rejection;
         }
 
         if (credential.Revoked)
@@ -157,8 +163,7 @@ internal static class RegistrationRules
 
         if (!replacement.IsEmpty)
         {
-            state.PutCredential(revoke.ElectionId, replacement.Span,
-                new CredentialRecord { Weight = credential.Weight, RegisteredHeight = block.Height });
+            state.PutCredential(revoke.ElectionId, replacement.Span, NewRecord(election, credential.Weight, block));
             // The revoked weight was just taken off, so adding it back cannot pass the old sum.
             tally.RegisteredCredentials = checked(tally.RegisteredCredentials + 1);
             tally.RegisteredWeight = checked(tally.RegisteredWeight + credential.Weight);
@@ -166,6 +171,41 @@ internal static class RegistrationRules
 
         state.PutTally(revoke.ElectionId, tally);
         return null;
+    }
+
+    /// <summary>
+    /// A registration by the authority: a voter's credential, or in an anonymous election a roll entry, which cannot
+    /// vote and waits to be served by every issuer.
+    /// </summary>
+    private static CredentialRecord NewRecord(ElectionRecord election, ulong weight, BlockContext block)
+    {
+        var record = new CredentialRecord { Weight = weight, RegisteredHeight = block.Height };
+        if (election.Anonymous is not null)
+        {
+            record.Roll = true;
+            record.ServedRequests.AddRange(AnonymousElection.NoneServed(election.Anonymous));
+        }
+
+        return record;
+    }
+
+    /// <summary>
+    /// What the authority may not revoke in an anonymous election: an anonymous credential (nobody can tell whose it is,
+    /// so revoking one would strike out a voter the authority cannot name) and a roll entry an issuer has served
+    /// (its credential is out and cannot be called back, so a replacement would be a second credential).
+    /// </summary>
+    private static Rejection? AnonymousRevocation(CredentialRecord credential, ReadOnlySpan<byte> key, string electionId)
+    {
+        if (credential.Anonymous)
+        {
+            return new Rejection(RejectCode.CannotRevoke,
+                $"Credential {CommonChecks.Short(key)} is anonymous: no authority can tell whose it is, so it cannot be revoked.");
+        }
+
+        return credential.Roll && AnonymousElection.ServedByAny(credential)
+            ? new Rejection(RejectCode.AlreadyServed,
+                $"Roll entry {CommonChecks.Short(key)} of election '{electionId}' was already served: its anonymous credential cannot be called back.")
+            : null;
     }
 
     /// <summary>
@@ -181,7 +221,7 @@ internal static class RegistrationRules
         UInt128 weight = tally.RegisteredWeight;
         foreach (var entry in register.Voters)
         {
-            weight += EffectiveWeight(entry.Weight);
+            weight += VoterWeight.Effective(entry.Weight);
         }
 
         if (election.Secret is not null && weight > SecretSettings.MaxTotalWeight)
@@ -197,7 +237,4 @@ internal static class RegistrationRules
                 $"past the largest tally sum {ulong.MaxValue}.")
             : null;
     }
-
-    /// <summary>Weight 0 on the wire means the default weight 1.</summary>
-    public static ulong EffectiveWeight(ulong weight) => weight == 0 ? 1 : weight;
 }

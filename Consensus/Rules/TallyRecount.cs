@@ -85,8 +85,13 @@ public static class TallyRecount
                 continue;
             }
 
-            tally.RegisteredCredentials = checked(tally.RegisteredCredentials + 1);
-            tally.RegisteredWeight = checked(tally.RegisteredWeight + credential.Weight);
+            // An anonymous election's registered sums are its roll's: its anonymous credentials are the same weight again.
+            if (!credential.Anonymous)
+            {
+                tally.RegisteredCredentials = checked(tally.RegisteredCredentials + 1);
+                tally.RegisteredWeight = checked(tally.RegisteredWeight + credential.Weight);
+            }
+
             if (ballot is { Counted: true })
             {
                 tally.CountedBallots = checked(tally.CountedBallots + 1);

@@ -30,6 +30,8 @@ public static class TxRules
             TxPayload.KindOneofCase.DecryptionShares => DecryptionRules.Shares(state, chain, block, tx),
             TxPayload.KindOneofCase.PublishResult => DecryptionRules.Result(state, chain, block, tx),
             TxPayload.KindOneofCase.CloseTally => DecryptionRules.Close(state, block, tx),
+            TxPayload.KindOneofCase.CredentialServed => AnonymousRules.Served(state, chain, block, tx),
+            TxPayload.KindOneofCase.RegisterAnonymous => AnonymousRules.Register(state, chain, block, tx),
             _ => new Rejection(RejectCode.Malformed, "The transaction payload is not a known transaction kind."),
         };
         if (rejection is null)

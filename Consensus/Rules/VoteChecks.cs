@@ -30,6 +30,13 @@ internal static class VoteChecks
                 $"Credential {CommonChecks.Short(signer)} is not registered in election '{electionId}'.");
         }
 
+        if (found.Roll)
+        {
+            return new Rejection(RejectCode.RollOnly,
+                $"Key {CommonChecks.Short(signer)} is on the roll of anonymous election '{electionId}': it asks the issuers for a credential, " +
+                "and only that credential, once registered, can vote.");
+        }
+
         return found.Revoked
             ? new Rejection(RejectCode.CredentialRevoked, $"Credential {CommonChecks.Short(signer)} has been revoked.")
             : null;

@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.Text;
+using VoteChain.Consensus.Crypto;
 
 namespace VoteChain.Consensus.Secret;
 
@@ -12,40 +11,14 @@ public static class SecretContexts
 {
     /// <summary>A ballot: chain, election, the casting credential and its registered weight.</summary>
     public static byte[] Ballot(string chainId, string electionId, ReadOnlySpan<byte> credential, ulong weight) =>
-        new Builder("votechain/v1/secret/ballot").Text(chainId).Text(electionId).Bytes(credential).Number(weight).ToArray();
+        new ContextBuilder("votechain/v1/secret/ballot").Text(chainId).Text(electionId).Bytes(credential).Number(weight).ToArray();
 
     /// <summary>A dealer's proof of knowledge of its constant term.</summary>
     public static byte[] Dealer(string chainId, string electionId, uint dealer) =>
-        new Builder("votechain/v1/secret/dealer").Text(chainId).Text(electionId).Number(dealer).ToArray();
+        new ContextBuilder("votechain/v1/secret/dealer").Text(chainId).Text(electionId).Number(dealer).ToArray();
 
     /// <summary>A trustee's decryption share of one option's summed ciphertext.</summary>
     public static byte[] DecryptionShare(string chainId, string electionId, uint trustee, int option) =>
-        new Builder("votechain/v1/secret/decryption-share").Text(chainId).Text(electionId).Number(trustee)
+        new ContextBuilder("votechain/v1/secret/decryption-share").Text(chainId).Text(electionId).Number(trustee)
             .Number((ulong)option).ToArray();
-
-    private sealed class Builder
-    {
-        private readonly MemoryStream _stream = new();
-
-        public Builder(string tag) => Bytes(Encoding.ASCII.GetBytes(tag));
-
-        public Builder Text(string value) => Bytes(Encoding.UTF8.GetBytes(value));
-
-        public Builder Bytes(ReadOnlySpan<byte> value)
-        {
-            Number((ulong)value.Length);
-            _stream.Write(value);
-            return this;
-        }
-
-        public Builder Number(ulong value)
-        {
-            Span<byte> bytes = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
-            _stream.Write(bytes);
-            return this;
-        }
-
-        public byte[] ToArray() => _stream.ToArray();
-    }
 }

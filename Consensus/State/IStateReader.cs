@@ -19,6 +19,9 @@ public interface IStateReader
     /// <summary>A secret election's key generation and decryption record; null before its first trustee step.</summary>
     SecretRecord? GetSecret(string electionId);
 
+    /// <summary>One weight of an anonymous election: its issuer keys and counts; null before the first issuer served it.</summary>
+    IssuanceRecord? GetIssuance(string electionId, ulong weight);
+
     /// <summary>True when a committed block already holds a transaction with this id.</summary>
     bool HasTransaction(ReadOnlySpan<byte> txId);
 

@@ -41,6 +41,9 @@ public sealed class MemoryState : IStateReader
     public SecretRecord? GetSecret(string electionId) =>
         Read(StateColumn.Secrets, StateKeys.Secret(electionId), SecretRecord.Parser);
 
+    public IssuanceRecord? GetIssuance(string electionId, ulong weight) =>
+        Read(StateColumn.Issuance, StateKeys.Issuance(electionId, weight), IssuanceRecord.Parser);
+
     public bool HasTransaction(ReadOnlySpan<byte> txId) => _transactions.Contains(txId.ToArray());
 
     /// <summary>Applies a committed block's writes, as Storage does in its write batch.</summary>

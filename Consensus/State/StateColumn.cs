@@ -8,4 +8,5 @@ public enum StateColumn : byte
     Ballots = 3,
     Tallies = 4,
     Secrets = 5,
+    Issuance = 6,
 }

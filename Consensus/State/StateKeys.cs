@@ -14,6 +14,16 @@ public static class StateKeys
 
     public static byte[] Secret(string electionId) => Encoding.UTF8.GetBytes(electionId);
 
+    /// <summary>Key of one weight of an anonymous election: election id, NUL, the weight as 8 bytes big-endian.</summary>
+    public static byte[] Issuance(string electionId, ulong weight)
+    {
+        var id = Encoding.UTF8.GetBytes(electionId);
+        var key = new byte[id.Length + 1 + sizeof(ulong)];
+        id.CopyTo(key, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(id.Length + 1), weight);
+        return key;
+    }
+
     /// <summary>Key of a credential or of its ballot: election id, NUL, public key.</summary>
     public static byte[] Credential(string electionId, ReadOnlySpan<byte> credential)
     {

@@ -52,6 +52,11 @@ public sealed class StateOverlay : IStateReader
             ? record
             : _committed.GetSecret(electionId);
 
+    public IssuanceRecord? GetIssuance(string electionId, ulong weight) =>
+        Pending<IssuanceRecord>(StateColumn.Issuance, StateKeys.Issuance(electionId, weight), out var record)
+            ? record
+            : _committed.GetIssuance(electionId, weight);
+
     public bool HasTransaction(ReadOnlySpan<byte> txId) =>
         _transactions.Contains(txId.ToArray()) || _committed.HasTransaction(txId);
 
@@ -72,6 +77,9 @@ public sealed class StateOverlay : IStateReader
         _pending[(int)StateColumn.Secrets][StateKeys.Secret(electionId)] = record;
         _keyStatus.Remove(electionId);
     }
+
+    public void PutIssuance(string electionId, IssuanceRecord record) =>
+        _pending[(int)StateColumn.Issuance][StateKeys.Issuance(electionId, record.Weight)] = record;
 
     /// <summary>
     /// A key generation status remembered for this overlay (see <see cref="Secret.KeyGenerationStatus.In"/>), or null

@@ -67,6 +67,28 @@ public sealed partial class ApiService
         });
     }
 
+    public override Task<IssuanceResponse> GetIssuance(GetIssuanceRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var election = RequireElection(request.ElectionId);
+        if (election.Anonymous is null)
+        {
+            throw ApiErrors.FailedPrecondition(
+                $"Election '{election.Definition.ElectionId}' is not anonymous: it has no issuers and no poll book.");
+        }
+
+        var weight = Consensus.Rules.VoterWeight.Effective(request.Weight);
+        while (true)
+        {
+            var before = _store.Height;
+            var issuance = _store.GetIssuance(election.Definition.ElectionId, weight);
+            if (_store.Height == before)
+            {
+                return Task.FromResult(new IssuanceResponse { Height = before, Issuance = issuance });
+            }
+        }
+    }
+
     private ElectionRecord RequireElection(string electionId)
     {
         var id = RequestChecks.ElectionId(electionId);

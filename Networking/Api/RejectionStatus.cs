@@ -21,15 +21,16 @@ public static class RejectionStatus
         RejectCode.Malformed or RejectCode.TooLarge or RejectCode.BadSignature or RejectCode.WrongChain
             or RejectCode.BadPublicKey or RejectCode.BadWeight or RejectCode.InvalidElection
             or RejectCode.InvalidOption or RejectCode.EmptyBatch or RejectCode.BatchTooLarge
-            or RejectCode.BadProof or RejectCode.WrongBallotKind => StatusCode.InvalidArgument,
+            or RejectCode.BadProof or RejectCode.WrongBallotKind or RejectCode.NotAnonymous => StatusCode.InvalidArgument,
         RejectCode.UnknownElection or RejectCode.NotRegistered => StatusCode.NotFound,
         RejectCode.DuplicateTransaction or RejectCode.ElectionExists or RejectCode.AlreadyRegistered
-            or RejectCode.AlreadyVoted or RejectCode.AlreadyPosted => StatusCode.AlreadyExists,
-        RejectCode.NotAuthority or RejectCode.NotTrustee => StatusCode.PermissionDenied,
+            or RejectCode.AlreadyVoted or RejectCode.AlreadyPosted or RejectCode.AlreadyServed => StatusCode.AlreadyExists,
+        RejectCode.NotAuthority or RejectCode.NotTrustee or RejectCode.NotIssuer or RejectCode.RollOnly
+            or RejectCode.CannotRevoke => StatusCode.PermissionDenied,
         RejectCode.ElectionNotOpen or RejectCode.ElectionClosed or RejectCode.CredentialRevoked
             or RejectCode.StaleSequence => StatusCode.FailedPrecondition,
         RejectCode.TallyOverflow or RejectCode.KeyNotReady or RejectCode.PhaseNotOpen or RejectCode.PhaseOver
-            or RejectCode.KeyGenerationFailed or RejectCode.NotEnoughShares => StatusCode.FailedPrecondition,
+            or RejectCode.KeyGenerationFailed or RejectCode.NotEnoughShares or RejectCode.NotServed => StatusCode.FailedPrecondition,
         RejectCode.MempoolFull or RejectCode.RevoteTooSoon => StatusCode.ResourceExhausted,
         // A code added to the schema later still reaches the client with its reason; Unknown says "not mapped yet".
         _ => StatusCode.Unknown,

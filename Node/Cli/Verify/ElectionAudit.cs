@@ -40,6 +40,11 @@ internal sealed record ElectionAudit(
                 problems.Add($"election {id}: its published result does not check out from the stored decryption shares: {resultProblem}");
             }
 
+            if (election.IssuanceProblem is { } issuanceProblem)
+            {
+                problems.Add($"election {id}: its anonymous credentials do not agree with its poll book: {issuanceProblem}");
+            }
+
             if (reported is null)
             {
                 problems.Add($"election {id}: it is in the replayed chain but the node does not list it");

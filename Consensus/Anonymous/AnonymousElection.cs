@@ -1,0 +1,85 @@
+using Google.Protobuf;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Anonymous;
+
+/// <summary>
+/// The one home of an anonymous election's settings: their defaults and bounds, the resolved form the election record
+/// keeps, and the questions the rules ask of them (which issuer is this, is issuing or registering open).
+/// </summary>
+public static class AnonymousElection
+{
+    /// <summary>Every issuer signs every credential: a few are enough to spread the trust, and each adds 33 µs and 420 bytes.</summary>
+    public const int MaxIssuers = 8;
+
+    /// <summary>
+    /// Resolves and checks the settings of a new anonymous election created at block time
+    /// <paramref name="createdAtUnixMs"/>. Issuing defaults to running until the close, and registering to starting at
+    /// once: no separation unless the authority asks for it (docs/ANONYMITY.md says why it should). Returns the
+    /// problem, or null.
+    /// </summary>
+    public static string? TryResolve(AnonymousSettings requested, CreateElection create, long createdAtUnixMs,
+        out AnonymousSettings resolved)
+    {
+        resolved = requested.Clone();
+        var n = resolved.Issuers.Count;
+        if (n is < 1 or > MaxIssuers)
+        {
+            return $"An anonymous election names 1 to {MaxIssuers} issuers, not {n}.";
+        }
+
+        if (resolved.Issuers.Any(k => !Crypto.Ed25519.IsWellFormedPublicKey(k.Span)))
+        {
+            return "Every issuer key must be a valid 32-byte Ed25519 public key.";
+        }
+
+        if (resolved.Issuers.Select(k => k.ToBase64()).Distinct(StringComparer.Ordinal).Count() != n)
+        {
+            return "The issuer keys must be distinct.";
+        }
+
+        if (resolved.IssuingClosesAtUnixMs == 0)
+        {
+            resolved.IssuingClosesAtUnixMs = create.ClosesAtUnixMs;
+        }
+
+        if (resolved.RegistrationOpensAtUnixMs == 0)
+        {
+            resolved.RegistrationOpensAtUnixMs = createdAtUnixMs;
+        }
+
+        if (resolved.IssuingClosesAtUnixMs <= createdAtUnixMs || resolved.IssuingClosesAtUnixMs > create.ClosesAtUnixMs)
+        {
+            return "Issuing must close after the election is created and no later than the election closes.";
+        }
+
+        return resolved.RegistrationOpensAtUnixMs < 0 || resolved.RegistrationOpensAtUnixMs >= create.ClosesAtUnixMs
+            ? "Registering credentials must open before the election closes."
+            : null;
+    }
+
+    /// <summary>The issuer's index in the election's order, or -1 when the key is not one of its issuers.</summary>
+    public static int IssuerIndex(AnonymousSettings settings, ReadOnlySpan<byte> key)
+    {
+        for (var i = 0; i < settings.Issuers.Count; i++)
+        {
+            if (settings.Issuers[i].Span.SequenceEqual(key))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>A roll entry's served marks: one empty entry per issuer.</summary>
+    public static IEnumerable<ByteString> NoneServed(AnonymousSettings settings) =>
+        Enumerable.Repeat(ByteString.Empty, settings.Issuers.Count);
+
+    /// <summary>True once every issuer of the election served this roll entry.</summary>
+    public static bool ServedByAll(CredentialRecord rollEntry) =>
+        rollEntry.ServedRequests.Count > 0 && rollEntry.ServedRequests.All(r => !r.IsEmpty);
+
+    /// <summary>True once any issuer served this roll entry: from then on it cannot be revoked (its credential is out).</summary>
+    public static bool ServedByAny(CredentialRecord rollEntry) => rollEntry.ServedRequests.Any(r => !r.IsEmpty);
+}

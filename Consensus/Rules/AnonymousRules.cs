@@ -1,0 +1,206 @@
+using Google.Protobuf;
+using VoteChain.Consensus.Anonymous;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Rules;
+
+/// <summary>
+/// An anonymous election's issuing (the poll book: an issuer served a roll entry) and registering (a fresh credential
+/// with every issuer's blind signature). Together they keep the one guarantee that makes blind issuing safe: for each
+/// weight, never more anonymous credentials than roll entries every issuer served (docs/ANONYMITY.md).
+/// </summary>
+internal static class AnonymousRules
+{
+    public const int RequestHashSize = Hashing.HashSize;
+
+    public static Rejection? Served(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx)
+    {
+        var served = tx.Payload.CredentialServed;
+        var rejection = Anonymous(state, served.ElectionId, block, out var election, out var settings);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        var issuer = AnonymousElection.IssuerIndex(settings, tx.Signer);
+        if (issuer < 0)
+        {
+            return new Rejection(RejectCode.NotIssuer,
+                $"Key {CommonChecks.Short(tx.Signer)} is not an issuer of election '{served.ElectionId}'.");
+        }
+
+        if (block.TimeUnixMs >= settings.IssuingClosesAtUnixMs)
+        {
+            return new Rejection(RejectCode.PhaseOver, $"Issuing credentials for election '{served.ElectionId}' has closed.");
+        }
+
+        if (served.RequestHash.Length != RequestHashSize || served.RequestSignature.Length != Ed25519.SignatureSize)
+        {
+            return new Rejection(RejectCode.Malformed,
+                $"A poll book entry holds a {RequestHashSize}-byte request hash and a {Ed25519.SignatureSize}-byte request signature.");
+        }
+
+        var identity = served.Identity.Span;
+        var entry = state.GetCredential(served.ElectionId, identity);
+        if (entry is not { Roll: true })
+        {
+            return new Rejection(RejectCode.NotRegistered,
+                $"Identity {CommonChecks.Short(identity)} is not on the roll of election '{served.ElectionId}'.");
+        }
+
+        if (entry.Revoked)
+        {
+            return new Rejection(RejectCode.CredentialRevoked, $"Roll entry {CommonChecks.Short(identity)} has been revoked.");
+        }
+
+        if (!entry.ServedRequests[issuer].IsEmpty)
+        {
+            return new Rejection(RejectCode.AlreadyServed,
+                $"Issuer {issuer + 1} already served roll entry {CommonChecks.Short(identity)} in election '{served.ElectionId}'.");
+        }
+
+        var issuance = state.GetIssuance(served.ElectionId, entry.Weight)?.Clone() ?? NewIssuance(settings, entry.Weight);
+        rejection = WeightKey(issuance, issuer, served.WeightKey, election);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        var request = AnonymousSigning.Request(chain.ChainId, served.ElectionId, tx.Signer, served.WeightKey.Span, served.RequestHash.Span);
+        if (!Ed25519.Verify(identity, request, served.RequestSignature.Span))
+        {
+            return new Rejection(RejectCode.BadProof,
+                $"The request signature does not verify under roll entry {CommonChecks.Short(identity)}: the voter did not ask for this.");
+        }
+
+        var marked = entry.Clone();
+        marked.ServedRequests[issuer] = served.RequestHash;
+        state.PutCredential(served.ElectionId, identity, marked);
+        issuance.IssuerKeys[issuer] = served.WeightKey;
+        if (AnonymousElection.ServedByAll(marked))
+        {
+            issuance.Served = checked(issuance.Served + 1);
+        }
+
+        state.PutIssuance(served.ElectionId, issuance);
+        return null;
+    }
+
+    public static Rejection? Register(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx)
+    {
+        var register = tx.Payload.RegisterAnonymous;
+        var rejection = Anonymous(state, register.ElectionId, block, out _, out var settings);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        if (block.TimeUnixMs < settings.RegistrationOpensAtUnixMs)
+        {
+            return new Rejection(RejectCode.PhaseNotOpen,
+                $"Registering anonymous credentials for election '{register.ElectionId}' has not opened yet.");
+        }
+
+        var weight = VoterWeight.Effective(register.Weight);
+        if (weight > chain.WeightLimit)
+        {
+            return new Rejection(RejectCode.BadWeight, $"Weight {weight} is above the largest weight, {chain.WeightLimit}.");
+        }
+
+        if (register.Signatures.Count != settings.Issuers.Count
+            || register.Signatures.Any(s => s.Prefix.Length != AnonymousSigning.PrefixSize || s.Signature.Length != IssuerKeyCheck.SignatureSize))
+        {
+            return new Rejection(RejectCode.Malformed,
+                $"Election '{register.ElectionId}' takes {settings.Issuers.Count} issuer signatures, each a {AnonymousSigning.PrefixSize}-byte prefix " +
+                $"and {IssuerKeyCheck.SignatureSize} bytes.");
+        }
+
+        if (state.GetCredential(register.ElectionId, tx.Signer) is not null)
+        {
+            return new Rejection(RejectCode.AlreadyRegistered,
+                $"Credential {CommonChecks.Short(tx.Signer)} is already registered in election '{register.ElectionId}'.");
+        }
+
+        var issuance = state.GetIssuance(register.ElectionId, weight);
+        if (issuance is null || issuance.IssuerKeys.Any(k => k.IsEmpty) || issuance.Registered >= issuance.Served)
+        {
+            return new Rejection(RejectCode.NotServed,
+                $"Election '{register.ElectionId}' has no roll entry of weight {weight} left that every issuer served " +
+                $"({issuance?.Served ?? 0} served, {issuance?.Registered ?? 0} registered).");
+        }
+
+        // Last, as the dearest check (about 33 µs per issuer): everything cheaper has passed.
+        var prepared = AnonymousSigning.CredentialMessage(chain.ChainId, register.ElectionId, weight, tx.Signer);
+        for (var i = 0; i < settings.Issuers.Count; i++)
+        {
+            var signature = register.Signatures[i];
+            if (!IssuerKeyCheck.Verify(issuance.IssuerKeys[i].Span, AnonymousSigning.Prepared(signature.Prefix.Span, prepared),
+                    signature.Signature.Span))
+            {
+                return new Rejection(RejectCode.BadProof,
+                    $"Issuer {i + 1}'s signature does not verify for this credential at weight {weight}.");
+            }
+        }
+
+        state.PutCredential(register.ElectionId, tx.Signer,
+            new CredentialRecord { Weight = weight, Anonymous = true, RegisteredHeight = block.Height });
+        var counted = issuance.Clone();
+        counted.Registered = checked(counted.Registered + 1);
+        state.PutIssuance(register.ElectionId, counted);
+        return null;
+    }
+
+    /// <summary>An existing, anonymous election that has not closed.</summary>
+    private static Rejection? Anonymous(IStateReader state, string electionId, BlockContext block, out ElectionRecord election,
+        out AnonymousSettings settings)
+    {
+        settings = null!;
+        var rejection = CommonChecks.Election(state, electionId, out election)
+            ?? CommonChecks.NotClosed(election, block);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        settings = election.Anonymous;
+        return settings is null
+            ? new Rejection(RejectCode.NotAnonymous, $"Election '{electionId}' is not anonymous: its authority registers the voters' keys.")
+            : null;
+    }
+
+    /// <summary>
+    /// The issuer's key for this weight: the first poll book entry of the weight pins it, and every later one must
+    /// name the same key, so an issuer cannot mark out a voter with a key of their own.
+    /// </summary>
+    private static Rejection? WeightKey(IssuanceRecord issuance, int issuer, ByteString weightKey, ElectionRecord election)
+    {
+        var pinned = issuance.IssuerKeys[issuer];
+        if (!pinned.IsEmpty)
+        {
+            return pinned.Equals(weightKey)
+                ? null
+                : new Rejection(RejectCode.BadPublicKey,
+                    $"Issuer {issuer + 1} already uses another key for weight {issuance.Weight} in election '{election.Definition.ElectionId}'.");
+        }
+
+        if (IssuerKeyCheck.Problem(weightKey.Span) is { } problem)
+        {
+            return new Rejection(RejectCode.BadPublicKey, $"The issuer's key for weight {issuance.Weight}: {problem}");
+        }
+
+        // Each issuer's signature must be its own: were two issuers to list one key, one signature would stand for two.
+        return issuance.IssuerKeys.Any(k => k.Equals(weightKey))
+            ? new Rejection(RejectCode.BadPublicKey, "Two issuers cannot share one key.")
+            : null;
+    }
+
+    private static IssuanceRecord NewIssuance(AnonymousSettings settings, ulong weight)
+    {
+        var issuance = new IssuanceRecord { Weight = weight };
+        issuance.IssuerKeys.AddRange(AnonymousElection.NoneServed(settings));
+        return issuance;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using VoteChain.Consensus.Anonymous;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Consensus.Tests.Support;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Consensus.Tests.Anonymous;
+
+/// <summary>
+/// A <see cref="TestChain"/> with an anonymous election's parts: issuers (Ed25519 keys that sign poll book entries),
+/// their RSA-3072 keys per weight, and helpers that build poll book entries and registrations. The issuers' signatures
+/// here are plain RSA-PSS signatures over the prepared message: exactly what blind signing and finalizing produce (the
+/// blind flow itself is tested in Node.Tests, which holds the BouncyCastle side).
+/// </summary>
+internal sealed class AnonymousTestChain : IDisposable
+{
+    public const string Id = "anon";
+
+    // RSA-3072 keys take a while to make: one set for the whole test run, by (issuer, weight).
+    private static readonly Dictionary<(int Issuer, ulong Weight), RSA> WeightKeys = [];
+
+    public AnonymousTestChain(int issuers = 2)
+    {
+        Chain = new TestChain();
+        Issuers = [.. Enumerable.Range(0, issuers).Select(i => Chain.Key(2_000_000 + i))];
+    }
+
+    public TestChain Chain { get; }
+
+    public IReadOnlyList<Ed25519KeyPair> Issuers { get; }
+
+    public static RSA WeightKey(int issuer, ulong weight)
+    {
+        lock (WeightKeys)
+        {
+            if (!WeightKeys.TryGetValue((issuer, weight), out var key))
+            {
+                WeightKeys[(issuer, weight)] = key = RSA.Create(3072);
+            }
+
+            return key;
+        }
+    }
+
+    public static byte[] PublicKey(RSA key) => key.ExportSubjectPublicKeyInfo();
+
+    public VerifiedTx Create(string id = Id, long issuingClosesAt = 0, long registrationOpensAt = 0,
+        IEnumerable<Ed25519KeyPair>? issuers = null, bool allowRevote = false)
+    {
+        var tx = Chain.CreateElection(id, allowRevote: allowRevote);
+        var create = tx.Payload.CreateElection.Clone();
+        create.Anonymous = new AnonymousSettings
+        {
+            IssuingClosesAtUnixMs = issuingClosesAt,
+            RegistrationOpensAtUnixMs = registrationOpensAt,
+        };
+        create.Anonymous.Issuers.AddRange((issuers ?? Issuers).Select(k => ByteString.CopyFrom(k.PublicKey)));
+        return Chain.Signed(Chain.Authority, new TxPayload { CreateElection = create });
+    }
+
+    /// <summary>Issuer <paramref name="issuer"/>'s poll book entry for <paramref name="identity"/>, signed by the identity.</summary>
+    public VerifiedTx Served(int issuer, Ed25519KeyPair identity, ulong weight, string id = Id, byte[]? weightKey = null,
+        ISigner? identitySigner = null, ISigner? signer = null, byte[]? requestHash = null)
+    {
+        weightKey ??= PublicKey(WeightKey(issuer, weight));
+        requestHash ??= Hashing.Sha256(RandomNumberGenerator.GetBytes(32));
+        var issuerKey = Issuers[issuer];
+        var request = AnonymousSigning.Request(TestChain.ChainId, id, issuerKey.PublicKey, weightKey, requestHash);
+        var served = new CredentialServed
+        {
+            ElectionId = id,
+            Identity = ByteString.CopyFrom(identity.PublicKey),
+            WeightKey = ByteString.CopyFrom(weightKey),
+            RequestHash = ByteString.CopyFrom(requestHash),
+            RequestSignature = ByteString.CopyFrom((identitySigner ?? identity).Sign(request)),
+        };
+        return Chain.Signed(signer ?? issuerKey, new TxPayload { CredentialServed = served });
+    }
+
+    /// <summary>Every issuer serves <paramref name="identity"/>.</summary>
+    public VerifiedTx[] ServedByAll(Ed25519KeyPair identity, ulong weight, string id = Id) =>
+        [.. Enumerable.Range(0, Issuers.Count).Select(i => Served(i, identity, weight, id))];
+
+    /// <summary>Every issuer's signature on the credential message, each with its key for <paramref name="signedWeight"/>.</summary>
+    public IssuerSignature[] Signatures(Ed25519KeyPair credential, ulong weight, string id = Id, ulong? signedWeight = null)
+    {
+        var message = AnonymousSigning.CredentialMessage(TestChain.ChainId, id, weight, credential.PublicKey);
+        return [.. Enumerable.Range(0, Issuers.Count).Select(i => Sign(WeightKey(i, signedWeight ?? weight), message))];
+    }
+
+    public static IssuerSignature Sign(RSA key, byte[] message)
+    {
+        var prefix = RandomNumberGenerator.GetBytes(AnonymousSigning.PrefixSize);
+        var signature = key.SignData(AnonymousSigning.Prepared(prefix, message), HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
+        return new IssuerSignature { Prefix = ByteString.CopyFrom(prefix), Signature = ByteString.CopyFrom(signature) };
+    }
+
+    public VerifiedTx Register(Ed25519KeyPair credential, ulong weight, IEnumerable<IssuerSignature>? signatures = null, string id = Id)
+    {
+        var register = new RegisterAnonymousCredential { ElectionId = id, Weight = weight };
+        register.Signatures.AddRange(signatures ?? Signatures(credential, weight, id));
+        return Chain.Signed(credential, new TxPayload { RegisterAnonymous = register });
+    }
+
+    public void Dispose() => Chain.Dispose();
+}
