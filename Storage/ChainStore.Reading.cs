@@ -25,6 +25,9 @@ public sealed partial class ChainStore
     public IssuanceRecord? GetIssuance(string electionId, ulong weight) =>
         ReadRecord(StoreColumn.Issuance, StateKeys.Issuance(electionId, weight), IssuanceRecord.Parser);
 
+    public IssuerKeyRecord? GetIssuerKey(ReadOnlySpan<byte> keyDer) =>
+        ReadRecord(StoreColumn.IssuerKeys, StateKeys.IssuerKey(keyDer), IssuerKeyRecord.Parser);
+
     /// <summary>Block time of the committed block at <paramref name="height"/>; 0 for genesis (height 0).</summary>
     public long BlockTimeUnixMs(ulong height)
     {

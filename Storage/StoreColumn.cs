@@ -41,4 +41,7 @@ public enum StoreColumn : byte
 
     /// <summary>Anonymous elections: per weight, the issuers' keys and the served and registered counts.</summary>
     Issuance = 12,
+
+    /// <summary>Anonymous elections: where each issuer key is in use, by the SHA-256 of the key.</summary>
+    IssuerKeys = 13,
 }

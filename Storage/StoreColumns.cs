@@ -26,6 +26,7 @@ public static class StoreColumns
         StoreColumn.Evidence => "evidence",
         StoreColumn.Secrets => "secrets",
         StoreColumn.Issuance => "issuance",
+        StoreColumn.IssuerKeys => "issuer_keys",
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown store column."),
     };
 
@@ -40,6 +41,7 @@ public static class StoreColumns
         StateColumn.Tallies => StoreColumn.Tallies,
         StateColumn.Secrets => StoreColumn.Secrets,
         StateColumn.Issuance => StoreColumn.Issuance,
+        StateColumn.IssuerKeys => StoreColumn.IssuerKeys,
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown state column."),
     };
 }

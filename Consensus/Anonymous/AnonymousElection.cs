@@ -14,9 +14,11 @@ public static class AnonymousElection
 
     /// <summary>
     /// Resolves and checks the settings of a new anonymous election created at block time
-    /// <paramref name="createdAtUnixMs"/>. Issuing defaults to running until the close, and registering to starting at
-    /// once: no separation unless the authority asks for it (docs/ANONYMITY.md says why it should). Returns the
-    /// problem, or null.
+    /// <paramref name="createdAtUnixMs"/>. Issuing runs from the creation until the opening unless the authority sets
+    /// another time, and registering never starts before issuing is over: were a credential to register in the block
+    /// after its voter was served, the two would be linked by their heights alone; and once registering starts the
+    /// roll is closed, so the authority cannot put a pending credential's key on the roll to shut it out
+    /// (docs/ANONYMITY.md). Returns the problem, or null.
     /// </summary>
     public static string? TryResolve(AnonymousSettings requested, CreateElection create, long createdAtUnixMs,
         out AnonymousSettings resolved)
@@ -40,23 +42,32 @@ public static class AnonymousElection
 
         if (resolved.IssuingClosesAtUnixMs == 0)
         {
-            resolved.IssuingClosesAtUnixMs = create.ClosesAtUnixMs;
+            resolved.IssuingClosesAtUnixMs = create.OpensAtUnixMs;
         }
 
         if (resolved.RegistrationOpensAtUnixMs == 0)
         {
-            resolved.RegistrationOpensAtUnixMs = createdAtUnixMs;
+            resolved.RegistrationOpensAtUnixMs = resolved.IssuingClosesAtUnixMs;
         }
 
-        if (resolved.IssuingClosesAtUnixMs <= createdAtUnixMs || resolved.IssuingClosesAtUnixMs > create.ClosesAtUnixMs)
+        if (resolved.IssuingClosesAtUnixMs <= createdAtUnixMs)
         {
-            return "Issuing must close after the election is created and no later than the election closes.";
+            return "Issuing credentials must close after the election is created: it closes at the opening unless set, so open " +
+                "the election later or set when issuing closes.";
         }
 
-        return resolved.RegistrationOpensAtUnixMs < 0 || resolved.RegistrationOpensAtUnixMs >= create.ClosesAtUnixMs
+        if (resolved.RegistrationOpensAtUnixMs < resolved.IssuingClosesAtUnixMs)
+        {
+            return "Registering credentials may not open before issuing closes: the two would be linked by their timing.";
+        }
+
+        return resolved.RegistrationOpensAtUnixMs >= create.ClosesAtUnixMs
             ? "Registering credentials must open before the election closes."
             : null;
     }
+
+    /// <summary>True while the roll may still change: until issuing closes (after that nothing could serve a new entry).</summary>
+    public static bool RollOpen(AnonymousSettings settings, long blockTimeUnixMs) => blockTimeUnixMs < settings.IssuingClosesAtUnixMs;
 
     /// <summary>The issuer's index in the election's order, or -1 when the key is not one of its issuers.</summary>
     public static int IssuerIndex(AnonymousSettings settings, ReadOnlySpan<byte> key)

@@ -31,6 +31,13 @@ public static class AnonymousSigning
         new ContextBuilder("votechain/v1/anonymous/credential").Text(chainId).Text(electionId).Number(weight)
             .Bytes(credential).ToArray();
 
+    /// <summary>
+    /// What an issuer's key for one weight signs when it is first pinned: proof that the issuer posting it holds it,
+    /// bound to the chain, the election, that issuer and the weight, so no one can pin another issuer's key as theirs.
+    /// </summary>
+    public static byte[] WeightKeyProof(string chainId, string electionId, ReadOnlySpan<byte> issuer, ulong weight) =>
+        new ContextBuilder("votechain/v1/anonymous/weight-key").Text(chainId).Text(electionId).Bytes(issuer).Number(weight).ToArray();
+
     /// <summary>The bytes an issuer's RSA-PSS signature covers: the random prefix, then the credential message.</summary>
     public static byte[] Prepared(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> message)
     {

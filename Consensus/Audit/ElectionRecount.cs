@@ -38,11 +38,19 @@ public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Op
                 : TallyRecount.RecountSecret(chainId, election, state.GetSecret(id), kept, voters, out resultProblem);
             var issuanceProblem = election.Anonymous is null
                 ? null
-                : IssuanceRecount.Check(state, election, credentials.GetValueOrDefault(id, []).Select(c => c.Record));
+                : IssuanceRecount.Check(ByElection(state, StateColumn.Issuance, id).Select(e => IssuanceRecord.Parser.ParseFrom(e.Value)),
+                    credentials.GetValueOrDefault(id, []).Select(c => c.Record));
             recounts.Add(new ElectionRecount(id, [.. definition.Options], kept, recounted, resultProblem?.ToString(), issuanceProblem));
         }
 
         return [.. recounts.OrderBy(r => r.ElectionId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>One election's records in a column keyed by election id, NUL, and more.</summary>
+    private static IEnumerable<KeyValuePair<byte[], byte[]>> ByElection(MemoryState state, StateColumn column, string electionId)
+    {
+        var prefix = System.Text.Encoding.UTF8.GetBytes(electionId + "\0");
+        return state.Entries(column).Where(e => e.Key.AsSpan().StartsWith(prefix));
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using VoteChain.Consensus.Anonymous;
-using VoteChain.Consensus.State;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Audit;
@@ -12,11 +11,13 @@ namespace VoteChain.Consensus.Audit;
 /// </summary>
 public static class IssuanceRecount
 {
-    /// <summary>The first disagreement as a sentence, or null when the counts agree.</summary>
-    public static string? Check(IStateReader state, ElectionRecord election, IEnumerable<CredentialRecord> credentials)
+    /// <summary>
+    /// The first disagreement as a sentence, or null when the counts agree. <paramref name="kept"/> is every issuance
+    /// record the state holds for the election: each must match the records, not only the weights the records name.
+    /// </summary>
+    public static string? Check(IEnumerable<IssuanceRecord> kept, IEnumerable<CredentialRecord> credentials)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(election);
+        ArgumentNullException.ThrowIfNull(kept);
         var counts = new SortedDictionary<ulong, (ulong Served, ulong Registered)>();
         foreach (var credential in credentials)
         {
@@ -31,18 +32,20 @@ public static class IssuanceRecount
             }
         }
 
-        foreach (var (weight, (served, registered)) in counts)
+        var keptByWeight = kept.ToDictionary(k => k.Weight);
+        foreach (var weight in counts.Keys.Union(keptByWeight.Keys).Order())
         {
+            var (served, registered) = counts.GetValueOrDefault(weight);
             if (registered > served)
             {
                 return $"weight {weight}: {registered} anonymous credentials registered, but only {served} roll entries served by every issuer";
             }
 
-            var kept = state.GetIssuance(election.Definition.ElectionId, weight);
-            if (kept is null || kept.Served != served || kept.Registered != registered)
+            var record = keptByWeight.GetValueOrDefault(weight);
+            if ((record?.Served ?? 0) != served || (record?.Registered ?? 0) != registered)
             {
                 return $"weight {weight}: the records show {served} served and {registered} registered, the kept counts " +
-                    $"{kept?.Served ?? 0} and {kept?.Registered ?? 0}";
+                    $"{record?.Served ?? 0} and {record?.Registered ?? 0}";
             }
         }
 

@@ -32,7 +32,7 @@ internal static class AnonymousRules
                 $"Key {CommonChecks.Short(tx.Signer)} is not an issuer of election '{served.ElectionId}'.");
         }
 
-        if (block.TimeUnixMs >= settings.IssuingClosesAtUnixMs)
+        if (!AnonymousElection.RollOpen(settings, block.TimeUnixMs))
         {
             return new Rejection(RejectCode.PhaseOver, $"Issuing credentials for election '{served.ElectionId}' has closed.");
         }
@@ -63,7 +63,8 @@ internal static class AnonymousRules
         }
 
         var issuance = state.GetIssuance(served.ElectionId, entry.Weight)?.Clone() ?? NewIssuance(settings, entry.Weight);
-        rejection = WeightKey(issuance, issuer, served.WeightKey, election);
+        var pinning = issuance.IssuerKeys[issuer].IsEmpty;
+        rejection = WeightKey(state, chain, issuance, issuer, served, tx.Signer);
         if (rejection is not null)
         {
             return rejection;
@@ -79,6 +80,12 @@ internal static class AnonymousRules
         var marked = entry.Clone();
         marked.ServedRequests[issuer] = served.RequestHash;
         state.PutCredential(served.ElectionId, identity, marked);
+        if (pinning)
+        {
+            state.PutIssuerKey(served.WeightKey.Span,
+                new IssuerKeyRecord { ElectionId = served.ElectionId, Weight = entry.Weight, Issuer = (uint)issuer });
+        }
+
         issuance.IssuerKeys[issuer] = served.WeightKey;
         if (AnonymousElection.ServedByAll(marked))
         {
@@ -172,29 +179,42 @@ internal static class AnonymousRules
     }
 
     /// <summary>
-    /// The issuer's key for this weight: the first poll book entry of the weight pins it, and every later one must
-    /// name the same key, so an issuer cannot mark out a voter with a key of their own.
+    /// The issuer's key for this weight. The first poll book entry of the weight pins it, and every later one must name
+    /// the same key, so an issuer cannot mark out a voter with a key of their own. A key is pinned once on the whole
+    /// chain (a key used for two weights or elections would let a signature made for one pass for the other, and the
+    /// issuer cannot read the weight it signs), and only with the key's own signature over this issuer, election and
+    /// weight, so no one can pin another issuer's key before it (the rejections stay final: a pin is never undone).
     /// </summary>
-    private static Rejection? WeightKey(IssuanceRecord issuance, int issuer, ByteString weightKey, ElectionRecord election)
+    private static Rejection? WeightKey(IStateReader state, RuleContext chain, IssuanceRecord issuance, int issuer,
+        CredentialServed served, byte[] issuerKey)
     {
         var pinned = issuance.IssuerKeys[issuer];
         if (!pinned.IsEmpty)
         {
-            return pinned.Equals(weightKey)
+            return pinned.Equals(served.WeightKey)
                 ? null
                 : new Rejection(RejectCode.BadPublicKey,
-                    $"Issuer {issuer + 1} already uses another key for weight {issuance.Weight} in election '{election.Definition.ElectionId}'.");
+                    $"Issuer {issuer + 1} already uses another key for weight {issuance.Weight} in election '{served.ElectionId}'.");
         }
 
-        if (IssuerKeyCheck.Problem(weightKey.Span) is { } problem)
+        var weightKey = served.WeightKey.Span;
+        if (IssuerKeyCheck.Problem(weightKey) is { } problem)
         {
             return new Rejection(RejectCode.BadPublicKey, $"The issuer's key for weight {issuance.Weight}: {problem}");
         }
 
-        // Each issuer's signature must be its own: were two issuers to list one key, one signature would stand for two.
-        return issuance.IssuerKeys.Any(k => k.Equals(weightKey))
-            ? new Rejection(RejectCode.BadPublicKey, "Two issuers cannot share one key.")
-            : null;
+        if (state.GetIssuerKey(weightKey) is { } use)
+        {
+            return new Rejection(RejectCode.BadPublicKey,
+                $"This issuer key is already in use (election '{use.ElectionId}', weight {use.Weight}, issuer {use.Issuer + 1}); " +
+                "an issuer key serves one weight of one election.");
+        }
+
+        var proof = AnonymousSigning.WeightKeyProof(chain.ChainId, served.ElectionId, issuerKey, issuance.Weight);
+        return IssuerKeyCheck.Verify(weightKey, proof, served.WeightKeyProof.Span)
+            ? null
+            : new Rejection(RejectCode.BadProof,
+                $"The weight key's proof does not verify: issuer {issuer + 1} did not show it holds this key for weight {issuance.Weight}.");
     }
 
     private static IssuanceRecord NewIssuance(AnonymousSettings settings, ulong weight)

@@ -20,7 +20,8 @@ internal static class RegistrationRules
         }
 
         rejection = CommonChecks.Election(state, register.ElectionId, out var election)
-            ?? CommonChecks.NotClosed(election, block);
+            ?? CommonChecks.NotClosed(election, block)
+            ?? RollClosed(election, block);
         if (rejection is not null)
         {
             return rejection;
@@ -125,6 +126,12 @@ internal static class RegistrationRules
                 return rejection;
             }
 
+            rejection = RollClosed(election, block);
+            if (rejection is not null)
+            {
+                return rejection;
+            }
+
             if (replacement.Span.SequenceEqual(key) || state.GetCredential(revoke.ElectionId, replacement.Span) is not null)
             {
                 return new Rejection(RejectCode.AlreadyRegistered,
@@ -188,6 +195,16 @@ internal static class RegistrationRules
 
         return record;
     }
+
+    /// <summary>
+    /// An anonymous election's roll is closed once issuing closes: nothing could serve a new entry any more, and a key
+    /// the authority added then could be a pending credential's, shutting it out (registering opens no earlier).
+    /// </summary>
+    private static Rejection? RollClosed(ElectionRecord election, BlockContext block) =>
+        election.Anonymous is null || AnonymousElection.RollOpen(election.Anonymous, block.TimeUnixMs)
+            ? null
+            : new Rejection(RejectCode.PhaseOver,
+                $"The roll of anonymous election '{election.Definition.ElectionId}' closed when issuing closed: no entry can be added.");
 
     /// <summary>
     /// What the authority may not revoke in an anonymous election: an anonymous credential (nobody can tell whose it is,

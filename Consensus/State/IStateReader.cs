@@ -22,6 +22,9 @@ public interface IStateReader
     /// <summary>One weight of an anonymous election: its issuer keys and counts; null before the first issuer served it.</summary>
     IssuanceRecord? GetIssuance(string electionId, ulong weight);
 
+    /// <summary>Where an issuer key is in use (by its DER bytes), or null when no election pinned it.</summary>
+    IssuerKeyRecord? GetIssuerKey(ReadOnlySpan<byte> keyDer);
+
     /// <summary>True when a committed block already holds a transaction with this id.</summary>
     bool HasTransaction(ReadOnlySpan<byte> txId);
 

@@ -44,6 +44,9 @@ public sealed class MemoryState : IStateReader
     public IssuanceRecord? GetIssuance(string electionId, ulong weight) =>
         Read(StateColumn.Issuance, StateKeys.Issuance(electionId, weight), IssuanceRecord.Parser);
 
+    public IssuerKeyRecord? GetIssuerKey(ReadOnlySpan<byte> keyDer) =>
+        Read(StateColumn.IssuerKeys, StateKeys.IssuerKey(keyDer), IssuerKeyRecord.Parser);
+
     public bool HasTransaction(ReadOnlySpan<byte> txId) => _transactions.Contains(txId.ToArray());
 
     /// <summary>Applies a committed block's writes, as Storage does in its write batch.</summary>

@@ -9,4 +9,5 @@ public enum StateColumn : byte
     Tallies = 4,
     Secrets = 5,
     Issuance = 6,
+    IssuerKeys = 7,
 }

@@ -24,6 +24,9 @@ public static class StateKeys
         return key;
     }
 
+    /// <summary>Key of an issuer key's one use: the SHA-256 of its DER encoding.</summary>
+    public static byte[] IssuerKey(ReadOnlySpan<byte> keyDer) => Crypto.Hashing.Sha256(keyDer);
+
     /// <summary>Key of a credential or of its ballot: election id, NUL, public key.</summary>
     public static byte[] Credential(string electionId, ReadOnlySpan<byte> credential)
     {

@@ -57,6 +57,11 @@ public sealed class StateOverlay : IStateReader
             ? record
             : _committed.GetIssuance(electionId, weight);
 
+    public IssuerKeyRecord? GetIssuerKey(ReadOnlySpan<byte> keyDer) =>
+        Pending<IssuerKeyRecord>(StateColumn.IssuerKeys, StateKeys.IssuerKey(keyDer), out var record)
+            ? record
+            : _committed.GetIssuerKey(keyDer);
+
     public bool HasTransaction(ReadOnlySpan<byte> txId) =>
         _transactions.Contains(txId.ToArray()) || _committed.HasTransaction(txId);
 
@@ -80,6 +85,9 @@ public sealed class StateOverlay : IStateReader
 
     public void PutIssuance(string electionId, IssuanceRecord record) =>
         _pending[(int)StateColumn.Issuance][StateKeys.Issuance(electionId, record.Weight)] = record;
+
+    public void PutIssuerKey(ReadOnlySpan<byte> keyDer, IssuerKeyRecord record) =>
+        _pending[(int)StateColumn.IssuerKeys][StateKeys.IssuerKey(keyDer)] = record;
 
     /// <summary>
     /// A key generation status remembered for this overlay (see <see cref="Secret.KeyGenerationStatus.In"/>), or null

@@ -32,6 +32,7 @@ public sealed class AnonymousRulesTests
         var (alice, bob) = (Chain.Key(1), Chain.Key(2));
         Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1), (bob, 5)));
         Chain.CommitOk([.. _anon.ServedByAll(alice, 1), .. _anon.ServedByAll(bob, 5)]);
+        _anon.OpenRegistration();
         var (aliceCredential, bobCredential) = (Chain.Key(101), Chain.Key(102));
         Chain.CommitOk(_anon.Register(bobCredential, 5), _anon.Register(aliceCredential, 1));
         Chain.CommitOk(Chain.Vote(AnonymousTestChain.Id, aliceCredential, 0), Chain.Vote(AnonymousTestChain.Id, bobCredential, 2));
@@ -78,8 +79,9 @@ public sealed class AnonymousRulesTests
     [Test]
     public void A_request_signed_for_one_issuer_cannot_be_replayed_by_another()
     {
-        var alice = Chain.Key(1);
-        Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1)));
+        var (alice, bob) = (Chain.Key(1), Chain.Key(2));
+        Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1), (bob, 1)));
+        Chain.CommitOk(_anon.Served(1, bob, 1));
         var forFirst = _anon.Served(0, alice, 1).Payload.CredentialServed;
         var replay = forFirst.Clone();
         replay.WeightKey = ByteString.CopyFrom(AnonymousTestChain.PublicKey(AnonymousTestChain.WeightKey(1, 1)));
@@ -94,15 +96,63 @@ public sealed class AnonymousRulesTests
         Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1), (bob, 1)));
         Chain.CommitOk(_anon.Served(0, alice, 1));
 
-        var other = AnonymousTestChain.PublicKey(AnonymousTestChain.WeightKey(0, 77));
-        Assert.That(Chain.Commit(_anon.Served(0, bob, 1, weightKey: other))!.Code, Is.EqualTo(RejectCode.BadPublicKey),
+        Assert.That(Chain.Commit(_anon.Served(0, bob, 1, key: AnonymousTestChain.WeightKey(0, 77)))!.Code, Is.EqualTo(RejectCode.BadPublicKey),
             "a key of its own for one voter would mark that voter out");
         using var weak = System.Security.Cryptography.RSA.Create(2048);
-        Assert.That(Chain.Commit(_anon.Served(1, bob, 1, weightKey: weak.ExportSubjectPublicKeyInfo()))!.Code,
-            Is.EqualTo(RejectCode.BadPublicKey));
-        var firstIssuersKey = AnonymousTestChain.PublicKey(AnonymousTestChain.WeightKey(0, 1));
-        Assert.That(Chain.Commit(_anon.Served(1, bob, 1, weightKey: firstIssuersKey))!.Code, Is.EqualTo(RejectCode.BadPublicKey),
+        Assert.That(Chain.Commit(_anon.Served(1, bob, 1, key: weak))!.Code, Is.EqualTo(RejectCode.BadPublicKey));
+        Assert.That(Chain.Commit(_anon.Served(1, bob, 1, key: AnonymousTestChain.WeightKey(0, 1)))!.Code, Is.EqualTo(RejectCode.BadPublicKey),
             "two issuers on one key would make one signature count twice");
+    }
+
+    [Test]
+    public void One_issuer_key_serves_one_weight_of_one_election_on_the_whole_chain()
+    {
+        var (small, big) = (Chain.Key(1), Chain.Key(2));
+        Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (small, 1), (big, 1000)));
+        Chain.CommitOk(_anon.ServedByAll(small, 1));
+
+        // Were the weight-1 keys to serve weight 1000 too, a weight-1 voter could blind "1000" and register with it.
+        var reuse = Enumerable.Range(0, 2).Select(i => _anon.Served(i, big, 1000, key: AnonymousTestChain.WeightKey(i, 1))).ToArray();
+        Assert.That(Chain.Commit(reuse[0])!.Code, Is.EqualTo(RejectCode.BadPublicKey));
+        Assert.That(Chain.Commit(reuse[1])!.Code, Is.EqualTo(RejectCode.BadPublicKey));
+
+        Chain.CommitOk(_anon.Create("second"));
+        var voter = Chain.Key(3);
+        Chain.CommitOk(Chain.Register("second", (voter, 1)));
+        Assert.That(Chain.Commit(_anon.Served(0, voter, 1, id: "second"))!.Code, Is.EqualTo(RejectCode.BadPublicKey),
+            "the same key in another election would let one election's signature register in the other");
+    }
+
+    [Test]
+    public void No_issuer_can_pin_another_issuers_key_before_it()
+    {
+        var (alice, accomplice) = (Chain.Key(1), Chain.Key(2));
+        Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1), (accomplice, 1)));
+        var honestKey = AnonymousTestChain.WeightKey(1, 1);
+        using var own = System.Security.Cryptography.RSA.Create(3072);
+
+        // Issuer 0 posts issuer 1's public key as its own; it cannot make the key's proof.
+        Assert.That(Chain.Commit(_anon.Served(0, accomplice, 1, key: honestKey, proofKey: own))!.Code, Is.EqualTo(RejectCode.BadProof));
+        Chain.CommitOk(_anon.Served(1, alice, 1));
+        Assert.That(Chain.State.GetIssuance(AnonymousTestChain.Id, 1)!.IssuerKeys[1].ToByteArray(),
+            Is.EqualTo(AnonymousTestChain.PublicKey(honestKey)));
+    }
+
+    [Test]
+    public void Once_registering_opens_the_authority_cannot_put_a_pending_credential_on_the_roll()
+    {
+        var (alice, unserved) = (Chain.Key(1), Chain.Key(2));
+        Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1), (unserved, 1)));
+        Chain.CommitOk(_anon.ServedByAll(alice, 1));
+        _anon.OpenRegistration();
+        var credential = Chain.Key(101);
+        var pending = _anon.Register(credential, 1);
+
+        // Seen in a mempool, the credential key could be copied onto the roll to make the registration ALREADY_REGISTERED.
+        Assert.That(Chain.Commit(Chain.Register(AnonymousTestChain.Id, (credential, 1)))!.Code, Is.EqualTo(RejectCode.PhaseOver));
+        Assert.That(Chain.Commit(Chain.Revoke(AnonymousTestChain.Id, unserved, credential))!.Code, Is.EqualTo(RejectCode.PhaseOver));
+        Chain.CommitOk(pending);
+        Chain.CommitOk(Chain.Revoke(AnonymousTestChain.Id, unserved));
     }
 
     [Test]
@@ -111,6 +161,7 @@ public sealed class AnonymousRulesTests
         var alice = Chain.Key(1);
         Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1)));
         Chain.CommitOk(_anon.ServedByAll(alice, 1));
+        _anon.OpenRegistration();
         var credential = Chain.Key(101);
         var message = Consensus.Anonymous.AnonymousSigning.CredentialMessage(TestChain.ChainId, AnonymousTestChain.Id, 1, credential.PublicKey);
 
@@ -142,6 +193,7 @@ public sealed class AnonymousRulesTests
         var (small, big) = (Chain.Key(1), Chain.Key(2));
         Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (small, 1), (big, 1000)));
         Chain.CommitOk([.. _anon.ServedByAll(small, 1), .. _anon.ServedByAll(big, 1000)]);
+        _anon.OpenRegistration();
 
         // The small holder blinds a message saying 1000, but the issuers sign it with their weight-1 keys.
         var cheat = Chain.Key(101);
@@ -157,6 +209,7 @@ public sealed class AnonymousRulesTests
         Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1), (bob, 1)));
         Chain.CommitOk(_anon.ServedByAll(alice, 1));
         Chain.CommitOk(_anon.Served(0, bob, 1));
+        _anon.OpenRegistration();
 
         // Both issuers' keys sign freely here (as colluding issuers could): the count still caps the credentials.
         var (first, second) = (Chain.Key(101), Chain.Key(102));
@@ -164,17 +217,15 @@ public sealed class AnonymousRulesTests
             "bob was served by one issuer of two: only alice's entry counts");
         Chain.CommitOk(_anon.Register(first, 1));
         Assert.That(Chain.Commit(_anon.Register(second, 1))!.Code, Is.EqualTo(RejectCode.NotServed));
-        Assert.That(RejectionPermanence.IsFinal(RejectCode.NotServed), Is.False, "the second issuer may still serve bob");
-
-        Chain.CommitOk(_anon.Served(1, bob, 1));
-        Chain.CommitOk(_anon.Register(second, 1));
+        Assert.That(RejectionPermanence.IsFinal(RejectCode.NotServed), Is.False, "another entry of the weight may still be served");
         var issuance = Chain.State.GetIssuance(AnonymousTestChain.Id, 1)!;
-        Assert.That((issuance.Served, issuance.Registered), Is.EqualTo((2UL, 2UL)));
+        Assert.That((issuance.Served, issuance.Registered), Is.EqualTo((1UL, 1UL)));
     }
 
     [Test]
     public void A_weight_no_issuer_served_takes_no_credential()
     {
+        _anon.OpenRegistration();
         Assert.That(Chain.Commit(_anon.Register(Chain.Key(101), 3))!.Code, Is.EqualTo(RejectCode.NotServed));
     }
 
@@ -184,6 +235,7 @@ public sealed class AnonymousRulesTests
         var (alice, bob) = (Chain.Key(1), Chain.Key(2));
         Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1), (bob, 1)));
         Chain.CommitOk([.. _anon.ServedByAll(alice, 1), .. _anon.ServedByAll(bob, 1)]);
+        _anon.OpenRegistration();
         var credential = Chain.Key(101);
         Chain.CommitOk(_anon.Register(credential, 1));
         Assert.That(Chain.Commit(_anon.Register(credential, 1))!.Code, Is.EqualTo(RejectCode.AlreadyRegistered));
@@ -197,13 +249,13 @@ public sealed class AnonymousRulesTests
         Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1), (bob, 1)));
         Chain.CommitOk(_anon.ServedByAll(alice, 1));
         Chain.CommitOk(_anon.Served(0, bob, 1));
-        var credential = Chain.Key(101);
-        Chain.CommitOk(_anon.Register(credential, 1));
-
-        Assert.That(Chain.Commit(Chain.Revoke(AnonymousTestChain.Id, credential))!.Code, Is.EqualTo(RejectCode.CannotRevoke));
         Assert.That(Chain.Commit(Chain.Revoke(AnonymousTestChain.Id, alice))!.Code, Is.EqualTo(RejectCode.AlreadyServed));
         Assert.That(Chain.Commit(Chain.Revoke(AnonymousTestChain.Id, bob, replacement: carol))!.Code, Is.EqualTo(RejectCode.AlreadyServed),
             "served by one issuer already: a replacement could collect a second credential");
+        _anon.OpenRegistration();
+        var credential = Chain.Key(101);
+        Chain.CommitOk(_anon.Register(credential, 1));
+        Assert.That(Chain.Commit(Chain.Revoke(AnonymousTestChain.Id, credential))!.Code, Is.EqualTo(RejectCode.CannotRevoke));
     }
 
     [Test]
@@ -225,7 +277,7 @@ public sealed class AnonymousRulesTests
         using var anon = new AnonymousTestChain();
         var chain = anon.Chain;
         var issuingCloses = TestChain.Start + 10_000;
-        chain.CommitOk(anon.Create(issuingClosesAt: issuingCloses, registrationOpensAt: issuingCloses));
+        chain.CommitOk(anon.Create(issuingClosesAt: issuingCloses, registrationOpensAt: issuingCloses + 5_000));
         var (alice, bob) = (chain.Key(1), chain.Key(2));
         chain.CommitOk(chain.Register(AnonymousTestChain.Id, (alice, 1), (bob, 1)));
         chain.CommitOk(anon.ServedByAll(alice, 1));
@@ -234,6 +286,8 @@ public sealed class AnonymousRulesTests
 
         chain.Time = issuingCloses;
         Assert.That(chain.Commit(anon.Served(0, bob, 1))!.Code, Is.EqualTo(RejectCode.PhaseOver));
+        Assert.That(chain.Commit(anon.Register(credential, 1))!.Code, Is.EqualTo(RejectCode.PhaseNotOpen));
+        chain.Time = issuingCloses + 5_000;
         chain.CommitOk(anon.Register(credential, 1));
     }
 
@@ -267,6 +321,10 @@ public sealed class AnonymousRulesTests
             Is.EqualTo(RejectCode.InvalidElection));
         Assert.That(Chain.Commit(_anon.Create("never", registrationOpensAt: TestChain.Start + 3_600_000))!.Code,
             Is.EqualTo(RejectCode.InvalidElection));
+        Assert.That(Chain.Commit(_anon.Create("linked", registrationOpensAt: AnonymousTestChain.IssuingCloses - 1))!.Code,
+            Is.EqualTo(RejectCode.InvalidElection), "registering while issuing would link the two by time");
+        Assert.That(Chain.Commit(_anon.Create("at-once", issuingClosesAt: 0))!.Code, Is.EqualTo(RejectCode.InvalidElection),
+            "issuing closes at the opening by default, which is now: no time to issue");
     }
 
     [Test]
@@ -275,6 +333,7 @@ public sealed class AnonymousRulesTests
         var alice = Chain.Key(1);
         Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 3)));
         Chain.CommitOk(_anon.ServedByAll(alice, 3));
+        _anon.OpenRegistration();
         var credential = Chain.Key(101);
         Chain.CommitOk(_anon.Register(credential, 3));
         Chain.CommitOk(Chain.Vote(AnonymousTestChain.Id, credential, 1));
@@ -290,6 +349,7 @@ public sealed class AnonymousRulesTests
         var alice = Chain.Key(1);
         Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 2)));
         Chain.CommitOk(_anon.ServedByAll(alice, 2));
+        _anon.OpenRegistration();
         Chain.CommitOk(_anon.Register(Chain.Key(101), 2));
         Assert.That(Recount().IssuanceProblem, Is.Null);
 
@@ -301,6 +361,18 @@ public sealed class AnonymousRulesTests
             [new State.StateChange(State.StateColumn.Issuance, State.StateKeys.Issuance(AnonymousTestChain.Id, 2), inflated.ToByteArray())],
             Chain.State.StateRoot));
         Assert.That(Recount().IssuanceProblem, Does.Contain("weight 2: the records show 1 served and 1 registered"));
+    }
+
+    [Test]
+    public void The_audit_recount_finds_a_poll_book_count_for_a_weight_no_record_names()
+    {
+        var made = new IssuanceRecord { Weight = 9, Served = 5 };
+        made.IssuerKeys.AddRange([ByteString.Empty, ByteString.Empty]);
+        var height = Chain.State.Height + 1;
+        Chain.State.Apply(new Chain.BlockWrite(height, Crypto.Hashing.Sha256(BitConverter.GetBytes(height)), [], [],
+            [new State.StateChange(State.StateColumn.Issuance, State.StateKeys.Issuance(AnonymousTestChain.Id, 9), made.ToByteArray())],
+            Chain.State.StateRoot));
+        Assert.That(Recount().IssuanceProblem, Does.Contain("weight 9: the records show 0 served and 0 registered, the kept counts 5 and 0"));
     }
 
     private Audit.ElectionRecount Recount() =>

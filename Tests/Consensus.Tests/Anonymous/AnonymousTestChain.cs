@@ -18,6 +18,9 @@ internal sealed class AnonymousTestChain : IDisposable
 {
     public const string Id = "anon";
 
+    /// <summary>When issuing closes (and registering opens) unless a test sets other times: a minute into the chain.</summary>
+    public const long IssuingCloses = TestChain.Start + 60_000;
+
     // RSA-3072 keys take a while to make: one set for the whole test run, by (issuer, weight).
     private static readonly Dictionary<(int Issuer, ulong Weight), RSA> WeightKeys = [];
 
@@ -46,7 +49,7 @@ internal sealed class AnonymousTestChain : IDisposable
 
     public static byte[] PublicKey(RSA key) => key.ExportSubjectPublicKeyInfo();
 
-    public VerifiedTx Create(string id = Id, long issuingClosesAt = 0, long registrationOpensAt = 0,
+    public VerifiedTx Create(string id = Id, long issuingClosesAt = IssuingCloses, long registrationOpensAt = 0,
         IEnumerable<Ed25519KeyPair>? issuers = null, bool allowRevote = false)
     {
         var tx = Chain.CreateElection(id, allowRevote: allowRevote);
@@ -60,13 +63,22 @@ internal sealed class AnonymousTestChain : IDisposable
         return Chain.Signed(Chain.Authority, new TxPayload { CreateElection = create });
     }
 
-    /// <summary>Issuer <paramref name="issuer"/>'s poll book entry for <paramref name="identity"/>, signed by the identity.</summary>
-    public VerifiedTx Served(int issuer, Ed25519KeyPair identity, ulong weight, string id = Id, byte[]? weightKey = null,
-        ISigner? identitySigner = null, ISigner? signer = null, byte[]? requestHash = null)
+    /// <summary>Moves block time to when registering opens (by default: when issuing closes).</summary>
+    public void OpenRegistration(long at = IssuingCloses) => Chain.Time = Math.Max(Chain.Time, at);
+
+    /// <summary>
+    /// Issuer <paramref name="issuer"/>'s poll book entry for <paramref name="identity"/>, signed by the identity, naming
+    /// <paramref name="key"/> (default: the issuer's key for the weight) with a proof made by <paramref name="proofKey"/>
+    /// (default: that same key).
+    /// </summary>
+    public VerifiedTx Served(int issuer, Ed25519KeyPair identity, ulong weight, string id = Id, RSA? key = null,
+        ISigner? identitySigner = null, ISigner? signer = null, byte[]? requestHash = null, RSA? proofKey = null)
     {
-        weightKey ??= PublicKey(WeightKey(issuer, weight));
+        key ??= WeightKey(issuer, weight);
+        var weightKey = PublicKey(key);
         requestHash ??= Hashing.Sha256(RandomNumberGenerator.GetBytes(32));
         var issuerKey = Issuers[issuer];
+        var proof = AnonymousSigning.WeightKeyProof(TestChain.ChainId, id, (signer ?? issuerKey).PublicKey, weight);
         var request = AnonymousSigning.Request(TestChain.ChainId, id, issuerKey.PublicKey, weightKey, requestHash);
         var served = new CredentialServed
         {
@@ -75,6 +87,7 @@ internal sealed class AnonymousTestChain : IDisposable
             WeightKey = ByteString.CopyFrom(weightKey),
             RequestHash = ByteString.CopyFrom(requestHash),
             RequestSignature = ByteString.CopyFrom((identitySigner ?? identity).Sign(request)),
+            WeightKeyProof = ByteString.CopyFrom((proofKey ?? key).SignData(proof, HashAlgorithmName.SHA384, RSASignaturePadding.Pss)),
         };
         return Chain.Signed(signer ?? issuerKey, new TxPayload { CredentialServed = served });
     }
