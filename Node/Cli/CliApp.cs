@@ -32,6 +32,8 @@ public static class CliApp
             DevnetCommand.Build(runner),
             BenchCommand.Build(runner),
             TrusteeCommand.Build(runner),
+            IssuerCommands.Build(runner),
+            CredentialCommands.Build(runner),
             Verify.ReceiptCommand.Build(runner),
             Verify.BallotCheckCommand.Build(runner),
             Verify.AuditCommand.Build(runner),

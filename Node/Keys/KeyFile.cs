@@ -18,10 +18,17 @@ public static class KeyFile
         SafeFile.CreateNew(path, text, isPrivate: true, What);
     }
 
-    /// <summary>Loads a key file; one readable or writable by group or others is refused (<see cref="KeyFileMode"/>).</summary>
+    /// <summary>Loads a key file (or the key of an anonymous credential file); one readable or writable by group or others is refused (<see cref="KeyFileMode"/>).</summary>
     public static Ed25519KeyPair Load(string path)
     {
-        var json = Parse(path, KeyFileMode.ReadPrivate(path, What));
+        var text = KeyFileMode.ReadPrivate(path, What);
+        if (Anonymous.CredentialFile.IsCredential(text))
+        {
+            // An anonymous credential holds its key like a key file does: it votes with `vote --key` as it is.
+            return Anonymous.CredentialFile.Parse(path, text).Key(path);
+        }
+
+        var json = Parse(path, text);
         if (json.Type != KeyType)
         {
             throw new UserInputException($"{What} {path} has key type '{json.Type}', expected '{KeyType}'");

@@ -23,11 +23,15 @@ internal static class ElectionCreateCommand
         var node = NodeClient.NodeOption();
         var json = JsonOutput.Option();
         var secret = new SecretElectionOptions();
-        var command = new Command("create", "Create an election (signed by an election authority): open (plaintext votes) or, with --secret, secret ballot.")
+        var anonymous = new AnonymousElectionOptions();
+        var command = new Command("create",
+            "Create an election (signed by an election authority): open (plaintext votes) or, with --secret, secret ballot; " +
+            "with --anonymous, voters vote with credentials no one can link to them.")
         {
             key, id, title, options, opensAt, closesAt, allowRevote, wait, node, json,
         };
         secret.AddTo(command);
+        anonymous.AddTo(command);
         runner.Attach(command, (parseResult, stdout) =>
         {
             var now = DateTimeOffset.UtcNow;
@@ -42,6 +46,7 @@ internal static class ElectionCreateCommand
                 ClosesAtUnixMs = TimeInput.Parse(parseResult.GetRequiredValue(closesAt), "--closes-at", now),
                 AllowRevote = parseResult.GetValue(allowRevote),
                 Secret = secret.Read(parseResult),
+                Anonymous = anonymous.Read(parseResult, now),
             };
             using var authority = KeyFile.Load(parseResult.GetRequiredValue(key));
             using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));

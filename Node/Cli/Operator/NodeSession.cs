@@ -65,6 +65,11 @@ internal sealed class NodeSession : IDisposable
         ElectionCall(api => api.GetSecretElectionAsync(new GetElectionRequest { ElectionId = id }, deadline: NodeClient.Deadline()),
             "secret election");
 
+    /// <summary>One weight of an anonymous election: its issuer keys and counts (null issuance before any issuer served it).</summary>
+    public IssuanceResponse Issuance(string electionId, ulong weight) =>
+        ElectionCall(api => api.GetIssuanceAsync(new GetIssuanceRequest { ElectionId = electionId, Weight = weight },
+            deadline: NodeClient.Deadline()), "issuance");
+
     public void Dispose() => Client.Dispose();
 
     private T? Read<T>(Func<VoteChainApi.VoteChainApiClient, AsyncUnaryCall<T>> call, string what, Func<RpcException, T?> whenMissing)

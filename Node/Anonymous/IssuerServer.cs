@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace VoteChain.Node.Anonymous;
+
+/// <summary>
+/// <c>votechain issuer serve</c>'s HTTP endpoint around an <see cref="IssuerDesk"/>. Bounded like the node's API: small
+/// bodies, few connections, headers and bodies that must arrive in time, and a cap on requests in progress (each may
+/// hold a thread while its poll book entry commits), so a flood of clients queues or is told BUSY rather than
+/// exhausting the issuer.
+/// </summary>
+internal sealed class IssuerServer : IAsyncDisposable
+{
+    private const int MaxInProgress = 32;
+    private static readonly TimeSpan QueueWait = TimeSpan.FromSeconds(10);
+
+    private readonly WebApplication _app;
+    private readonly SemaphoreSlim _inProgress = new(MaxInProgress, MaxInProgress);
+
+    public IssuerServer(IssuerDesk desk, IPEndPoint listen, Action<string> report)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = IssuerProtocol.MaxRequestBytes;
+            kestrel.Limits.MaxConcurrentConnections = 512;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(30);
+            kestrel.Listen(listen);
+        });
+        _app = builder.Build();
+        _app.MapGet(IssuerProtocol.InfoPath, () => Results.Json(desk.Info(), IssuerProtocol.Json));
+        _app.MapPost(IssuerProtocol.KeyPath, (Delegate)((HttpContext context) => Handle<WeightKeyRequest>(context,
+            (request, _) => Task.Run(() => (object)desk.WeightKey(request)))));
+        _app.MapPost(IssuerProtocol.SignPath, (Delegate)((HttpContext context) => Handle<SignRequest>(context, async (request, token) =>
+        {
+            var answer = await desk.SignAsync(request, token).ConfigureAwait(false);
+            report($"served {request.Identity[..16]}... in election {request.ElectionId} (poll book tx {answer.ServedTx[..16]}..., height {answer.Height})");
+            return answer;
+        })));
+    }
+
+    /// <summary>Where it listens, with the port the system chose when asked for port 0.</summary>
+    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public Task StartAsync() => _app.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _inProgress.Dispose();
+    }
+
+    private async Task<IResult> Handle<TRequest>(HttpContext context, Func<TRequest, CancellationToken, Task<object>> serve)
+        where TRequest : class
+    {
+        var token = context.RequestAborted;
+        if (!await _inProgress.WaitAsync(QueueWait, token).ConfigureAwait(false))
+        {
+            return Error(new IssuerRefusal(503, "BUSY", "the issuer is busy; try again shortly"));
+        }
+
+        try
+        {
+            TRequest? request;
+            try
+            {
+                request = await JsonSerializer.DeserializeAsync<TRequest>(context.Request.Body, IssuerProtocol.Json, token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is JsonException or BadHttpRequestException or NotSupportedException)
+            {
+                return Error(IssuerRefusal.BadRequest($"the request is not a valid {typeof(TRequest).Name} JSON body ({e.Message})"));
+            }
+
+            return request is null
+                ? Error(IssuerRefusal.BadRequest("the request body is empty"))
+                : Results.Json(await serve(request, token).ConfigureAwait(false), IssuerProtocol.Json);
+        }
+        catch (IssuerRefusal refusal)
+        {
+            return Error(refusal);
+        }
+        catch (UserInputException e)
+        {
+            // The node behind the issuer failed (unreachable, or refused a read): say so; nothing was signed.
+            return Error(new IssuerRefusal(503, "NODE_UNAVAILABLE", e.Message));
+        }
+        finally
+        {
+            _inProgress.Release();
+        }
+    }
+
+    private static IResult Error(IssuerRefusal refusal) =>
+        Results.Json(new IssuerError(refusal.Code, refusal.Message), IssuerProtocol.Json, statusCode: refusal.HttpStatus);
+}
