@@ -53,20 +53,26 @@ internal static class CliProcess
     }
 }
 
-/// <summary>A `votechain devnet` process, read line by line, stopped with SIGTERM.</summary>
-internal sealed class DevnetProcess : IAsyncDisposable
+/// <summary>A long-running votechain process (a devnet, an issuer service), read line by line, stopped with SIGTERM.</summary>
+internal sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public DevnetProcess(string dir, int basePort, int validators = 4, int observers = 1, bool restart = false, bool tls = false)
+    public ServiceProcess(IEnumerable<string> args)
     {
-        string[] args = ["devnet", "--dir", dir, "--base-port", Invariant(basePort), "--validators", Invariant(validators), "--observers", Invariant(observers)];
-        _process = Process.Start(CliProcess.StartInfo([.. args, .. restart ? ["--restart"] : Array.Empty<string>(), .. tls ? ["--tls"] : Array.Empty<string>()]))!;
+        _process = Process.Start(CliProcess.StartInfo(args))!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    /// <summary>`votechain devnet` on <paramref name="dir"/> with nodes from <paramref name="basePort"/> on.</summary>
+    public static ServiceProcess Devnet(string dir, int basePort, int validators = 4, int observers = 1, bool restart = false, bool tls = false)
+    {
+        string[] args = ["devnet", "--dir", dir, "--base-port", Invariant(basePort), "--validators", Invariant(validators), "--observers", Invariant(observers)];
+        return new ServiceProcess([.. args, .. restart ? ["--restart"] : Array.Empty<string>(), .. tls ? ["--tls"] : Array.Empty<string>()]);
     }
 
     public string Output

@@ -20,7 +20,7 @@ public sealed class DevnetSurvivalTests
         var root = Path.Combine(Path.GetTempPath(), "votechain-survive-" + Guid.NewGuid().ToString("N")[..8]);
         var dir = Path.Combine(root, "devnet");
         var basePort = LoopbackPorts.FreeRange(4);
-        await using (var devnet = new DevnetProcess(dir, basePort, validators: 4, observers: 0))
+        await using (var devnet = ServiceProcess.Devnet(dir, basePort, validators: 4, observers: 0))
         {
             await WaitUntilRunningAsync(devnet);
             var killed = NodePid(dir, "validator3");
@@ -59,7 +59,7 @@ public sealed class DevnetSurvivalTests
         var root = Path.Combine(Path.GetTempPath(), "votechain-restart-" + Guid.NewGuid().ToString("N")[..8]);
         var dir = Path.Combine(root, "devnet");
         var basePort = LoopbackPorts.FreeRange(4);
-        await using (var devnet = new DevnetProcess(dir, basePort, validators: 4, observers: 0, restart: true))
+        await using (var devnet = ServiceProcess.Devnet(dir, basePort, validators: 4, observers: 0, restart: true))
         {
             await WaitUntilRunningAsync(devnet);
             var killed = NodePid(dir, "validator1");
@@ -94,14 +94,14 @@ public sealed class DevnetSurvivalTests
 
     private static int NodePid(string dir, string node) => int.Parse(File.ReadAllText(PidPath(dir, node)), CultureInfo.InvariantCulture);
 
-    private static async Task WaitUntilRunningAsync(DevnetProcess devnet)
+    private static async Task WaitUntilRunningAsync(ServiceProcess devnet)
     {
         await Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains("running;", StringComparison.Ordinal) || devnet.HasExited),
             Step, () => "the devnet to start");
         Assert.That(devnet.HasExited, Is.False, devnet.Output);
     }
 
-    private static Task OutputShowsAsync(DevnetProcess devnet, string text) =>
+    private static Task OutputShowsAsync(ServiceProcess devnet, string text) =>
         Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains(text, StringComparison.Ordinal)), Step,
             () => $"the devnet to print '{text}'; it printed:\n{devnet.Output}");
 

@@ -18,7 +18,7 @@ public sealed class DevnetWalkTests
         var node = $"http://127.0.0.1:{basePort}";
         var observer = $"http://127.0.0.1:{basePort + 4}";
         ulong heightBeforeStop;
-        await using (var devnet = new DevnetProcess(Path.Combine(root, "devnet"), basePort))
+        await using (var devnet = ServiceProcess.Devnet(Path.Combine(root, "devnet"), basePort))
         {
             await Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains("running", StringComparison.Ordinal) || devnet.HasExited),
                 Step, () => "the devnet to start");
@@ -73,7 +73,7 @@ public sealed class DevnetWalkTests
         }
 
         // Run again on the same folder: the same chain resumes where it stopped.
-        await using (var resumed = new DevnetProcess(Path.Combine(root, "devnet"), basePort))
+        await using (var resumed = ServiceProcess.Devnet(Path.Combine(root, "devnet"), basePort))
         {
             await Eventually.HoldsAsync(() => Task.FromResult(resumed.Output.Contains("running", StringComparison.Ordinal) || resumed.HasExited),
                 Step, () => "the devnet to resume");

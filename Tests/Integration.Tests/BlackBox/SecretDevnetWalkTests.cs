@@ -20,7 +20,7 @@ public sealed class SecretDevnetWalkTests
         var node = $"http://127.0.0.1:{basePort}";
         var observer = $"http://127.0.0.1:{basePort + 4}";
         var dir = Path.Combine(root, "devnet");
-        await using (var devnet = new DevnetProcess(dir, basePort))
+        await using (var devnet = ServiceProcess.Devnet(dir, basePort))
         {
             await Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains("running", StringComparison.Ordinal) || devnet.HasExited),
                 Step, () => "the devnet to start");

@@ -20,7 +20,7 @@ public sealed class TlsDevnetTests
         var observer = $"https://127.0.0.1:{basePort + 1}";
         try
         {
-            await using var devnet = new DevnetProcess(Path.Combine(root, "devnet"), basePort, validators: 1, observers: 1, tls: true);
+            await using var devnet = ServiceProcess.Devnet(Path.Combine(root, "devnet"), basePort, validators: 1, observers: 1, tls: true);
             await Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains("running", StringComparison.Ordinal) || devnet.HasExited),
                 Step, () => "the TLS devnet to start");
             Assert.That(devnet.HasExited, Is.False, devnet.Output);

@@ -1,0 +1,207 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Grpc.Net.Client;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Integration.Tests.BlackBox;
+
+/// <summary>
+/// An anonymous election walked end to end, every step a separate `votechain` process against a real devnet and two
+/// issuer services: the authority registers the roll, voters get credentials from both issuers at once, register them
+/// through another node after issuing closes, and vote; a second request, a stranger, an early and a forged
+/// registration and a roll entry's vote are refused. Then the authority's and issuers' obvious joins (shared bytes,
+/// sizes, timing) are tried on the issuers' logs and the whole chain, and link nothing.
+/// </summary>
+public sealed partial class AnonymousDevnetWalkTests
+{
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(120);
+
+    [Test]
+    public async Task Voters_get_credentials_no_one_can_link_to_them_register_and_vote()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "votechain-anon-walk-" + Guid.NewGuid().ToString("N")[..8]);
+        var basePort = LoopbackPorts.FreeRange(5);
+        var node = $"http://127.0.0.1:{basePort}";
+        var observer = $"http://127.0.0.1:{basePort + 4}";
+        var dir = Path.Combine(root, "devnet");
+        await using (var devnet = ServiceProcess.Devnet(dir, basePort))
+        {
+            await Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains("running", StringComparison.Ordinal) || devnet.HasExited),
+                Step, () => "the devnet to start");
+            Assert.That(devnet.HasExited, Is.False, devnet.Output);
+            var authority = Path.Combine(dir, "authority.json");
+            var genesis = Path.Combine(dir, "genesis.json");
+
+            string[] issuerKeys = [Path.Combine(root, "issuer1.key"), Path.Combine(root, "issuer2.key")];
+            foreach (var key in issuerKeys)
+            {
+                await Ok("issuer", "init", "--out", key);
+            }
+
+            await Ok("voters", "generate", "--count", "4", "--out", Path.Combine(root, "voters"));
+            var voters = Enumerable.Range(1, 4).Select(i => Path.Combine(root, "voters", $"voter-{i:00000}.json")).ToArray();
+            ulong[] weights = [1, 1, 1, 5];
+            var identities = new List<string>();
+            foreach (var voter in voters)
+            {
+                identities.Add((await Ok("keys", "show", "--key", voter)).Trim());
+            }
+
+            var roll = Path.Combine(root, "roll.csv");
+            await File.WriteAllLinesAsync(roll, identities.Select((k, i) => $"{k},{weights[i]}"));
+
+            // Issuing runs until the opening; registering opens with it. A minute is room for the issuers' first
+            // key derivations on a busy machine.
+            await Ok("election", "create", "--node", node, "--key", authority, "--id", "anon-walk", "--title", "Anonymous walk",
+                "--option", "yes", "--option", "no", "--opens-at", "+60s", "--closes-at", "+10m", "--anonymous",
+                "--issuer", issuerKeys[0] + ".pub", "--issuer", issuerKeys[1] + ".pub", "--wait");
+            await Ok("voters", "register", "--node", node, "--key", authority, "--election", "anon-walk", "--file", roll, "--wait");
+
+            string[] logs = [Path.Combine(root, "issuer1.log"), Path.Combine(root, "issuer2.log")];
+            await using var issuer1 = Issuer(issuerKeys[0], node, logs[0]);
+            await using var issuer2 = Issuer(issuerKeys[1], $"http://127.0.0.1:{basePort + 1}", logs[1]);
+            var urls = new[] { await UrlOf(issuer1), await UrlOf(issuer2) };
+            string[] RequestArgs(string identity, string output) =>
+                ["credential", "request", "--node", node, "--identity", identity, "--election", "anon-walk",
+                    "--issuer", urls[0], "--issuer", urls[1], "--out", output];
+
+            var credentials = voters.Select((_, i) => Path.Combine(root, $"credential-{i + 1}.json")).ToArray();
+            await Task.WhenAll(voters.Select((voter, i) => Ok(RequestArgs(voter, credentials[i]))));
+
+            var again = await Fails(RequestArgs(voters[0], Path.Combine(root, "again.json")));
+            Assert.That(again, Does.Contain("ALREADY_SERVED"));
+            var stranger = Path.Combine(root, "stranger.json");
+            await Ok("keys", "generate", "--out", stranger);
+            Assert.That(await Fails(RequestArgs(stranger, Path.Combine(root, "stranger-credential.json"))), Does.Contain("not on the roll"));
+
+            Assert.That(await Fails("credential", "register", "--node", observer, "--credential", credentials[0], "--election", "anon-walk"),
+                Does.Contain("PHASE_NOT_OPEN"), "registering waits for issuing to close");
+
+            // A forged copy: one issuer signature altered.
+            var forged = Path.Combine(root, "forged.json");
+            var text = await File.ReadAllTextAsync(credentials[1]);
+            var signature = JsonDocument.Parse(text).RootElement.GetProperty("issuers")[0].GetProperty("signature").GetString()!;
+            var altered = (signature[0] == 'a' ? "b" : "a") + signature[1..];
+            await File.WriteAllTextAsync(forged, text.Replace(signature, altered, StringComparison.Ordinal));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(forged, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            // Registering opens at the opening; the voters register through the observer, in another order than they were served.
+            await Eventually.HoldsAsync(async () => (await CliProcess.RunAsync(Step, "credential", "register", "--node", observer,
+                "--credential", credentials[2], "--election", "anon-walk", "--wait")).ExitCode == 0, TimeSpan.FromSeconds(150),
+                () => "registering to open");
+            Assert.That(await Fails("credential", "register", "--node", observer, "--credential", forged, "--election", "anon-walk"),
+                Does.Contain("BAD_PROOF"));
+            foreach (var i in new[] { 0, 3, 1 })
+            {
+                var registered = await Ok("credential", "register", "--node", observer, "--credential", credentials[i], "--election", "anon-walk", "--wait");
+                Assert.That(registered, Does.Contain(i == 3 ? "anonymity set: 1 voter(s) of weight 5" : "anonymity set: 3 voter(s) of weight 1"));
+            }
+
+            Assert.That(await Fails("vote", "--node", node, "--key", voters[0], "--election", "anon-walk", "--option", "yes"),
+                Does.Contain("ROLL_ONLY"));
+            for (var i = 0; i < 4; i++)
+            {
+                await Ok("vote", "--node", node, "--key", credentials[i], "--election", "anon-walk", "--option", i == 3 ? "no" : "yes", "--wait");
+            }
+
+            var tally = JsonDocument.Parse(await Ok("tally", "--node", observer, "--election", "anon-walk", "--json")).RootElement;
+            Assert.That(tally.GetProperty("options")[0].GetProperty("weight").GetUInt64(), Is.EqualTo(3), tally.ToString());
+            Assert.That(tally.GetProperty("options")[1].GetProperty("weight").GetUInt64(), Is.EqualTo(5), tally.ToString());
+            var audit = await Ok("audit", "--node", observer, "--genesis", genesis, "--json");
+            Assert.That(JsonDocument.Parse(audit).RootElement.GetProperty("ok").GetBoolean(), Is.True, audit);
+
+            await TryTheJoins(observer, logs, identities, weights);
+            Assert.That(await devnet.StopAsync(TimeSpan.FromSeconds(60)), Is.Zero, devnet.Output);
+        }
+
+        Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>The issuers' logs and the chain, joined every obvious way: nothing but the weight narrows a credential down.</summary>
+    private static async Task TryTheJoins(string observer, string[] logs, List<string> identities, ulong[] weights)
+    {
+        using var channel = GrpcChannel.ForAddress(observer);
+        var api = new VoteChainApi.VoteChainApiClient(channel);
+        var height = (await api.GetStatusAsync(new GetStatusRequest())).Height;
+        var pollBook = new List<(ulong, CredentialServed)>();
+        var registrations = new List<(ulong, byte[], RegisterAnonymousCredential)>();
+        for (var h = 1UL; h <= height; h++)
+        {
+            var block = Block.Parser.ParseFrom((await api.GetBlockAsync(new GetBlockRequest { Height = h })).Block);
+            foreach (var bytes in block.Transactions)
+            {
+                var payload = TxPayload.Parser.ParseFrom(TxEnvelope.Parser.ParseFrom(bytes).Payload);
+                if (payload.KindCase == TxPayload.KindOneofCase.CredentialServed)
+                {
+                    pollBook.Add((h, payload.CredentialServed));
+                }
+                else if (payload.KindCase == TxPayload.KindOneofCase.RegisterAnonymous)
+                {
+                    registrations.Add((h, bytes.ToByteArray(), payload.RegisterAnonymous));
+                }
+            }
+        }
+
+        Assert.That(pollBook, Has.Count.EqualTo(8), "two issuers served four roll entries");
+        Assert.That(registrations, Has.Count.EqualTo(4));
+        var logLines = logs.SelectMany(File.ReadAllLines).ToList();
+        Assert.That(logLines, Has.Count.EqualTo(8), string.Join("\n", logLines));
+        foreach (var (_, envelope, _) in registrations)
+        {
+            var hex = Convert.ToHexStringLower(envelope);
+            foreach (var identity in identities)
+            {
+                Assert.That(hex, Does.Not.Contain(identity), "a registration names no identity");
+            }
+
+            foreach (var line in logLines)
+            {
+                var requestHash = JsonDocument.Parse(line).RootElement.GetProperty("request_hash").GetString()!;
+                Assert.That(hex, Does.Not.Contain(requestHash), "nor a request the issuer logged");
+            }
+        }
+
+        var weightOf = identities.Select((k, i) => (k, weights[i])).ToDictionary(p => p.k, p => p.Item2);
+        var joins = new AnonymityJoins(pollBook, registrations, weightOf);
+        Assert.That(joins.SharedBytes(), Is.Empty);
+        Assert.That(joins.SizesByWeight().Values.Select(s => s.Length), Is.All.EqualTo(1), "one size per weight");
+        Assert.That(registrations.Min(r => r.Item1), Is.GreaterThan(pollBook.Max(p => p.Item1)), "every registration after all issuing");
+        // The first registration of each weight could be any voter of that weight; the later ones narrow nothing down.
+        Assert.That(joins.CandidatesByTime(), Is.EquivalentTo(new[] { (1UL, 3), (1UL, 0), (1UL, 0), (5UL, 1) }));
+    }
+
+    private static ServiceProcess Issuer(string key, string node, string log) =>
+        new(["issuer", "serve", "--key", key, "--node", node, "--listen", "127.0.0.1:0", "--log", log]);
+
+    private static async Task<string> UrlOf(ServiceProcess issuer)
+    {
+        string? url = null;
+        await Eventually.HoldsAsync(() =>
+        {
+            url = ListeningLine().Match(issuer.Output) is { Success: true } match ? match.Groups[1].Value : null;
+            return Task.FromResult(url is not null || issuer.HasExited);
+        }, Step, () => "the issuer to listen");
+        Assert.That(url, Is.Not.Null, issuer.Output);
+        return url!;
+    }
+
+    private static async Task<string> Ok(params string[] args)
+    {
+        var (exitCode, output, error) = await CliProcess.RunAsync(Step, args);
+        Assert.That(exitCode, Is.Zero, () => $"votechain {string.Join(' ', args)}: {error}{output}");
+        return output;
+    }
+
+    private static async Task<string> Fails(params string[] args)
+    {
+        var (exitCode, output, error) = await CliProcess.RunAsync(Step, args);
+        Assert.That(exitCode, Is.EqualTo(1), () => $"votechain {string.Join(' ', args)} should fail: {error}{output}");
+        return error;
+    }
+
+    [GeneratedRegex(@"listening on (http://\S+)")]
+    private static partial Regex ListeningLine();
+}
