@@ -54,7 +54,10 @@ internal sealed class AnonymityJoins(IReadOnlyList<(ulong Height, CredentialServ
     /// </summary>
     public IReadOnlyList<(ulong Weight, int Candidates)> CandidatesByTime()
     {
+        // Only entries every issuer served can back a credential.
+        var issuers = pollBook.Count == 0 ? 0 : pollBook.GroupBy(p => Convert.ToHexStringLower(p.Entry.Identity.Span)).Max(g => g.Count());
         var servedAt = pollBook.GroupBy(p => Convert.ToHexStringLower(p.Entry.Identity.Span))
+            .Where(g => g.Count() == issuers)
             .ToDictionary(g => g.Key, g => g.Max(p => p.Height));
         var candidates = new List<(ulong, int)>();
         foreach (var group in registrations.GroupBy(r => Math.Max(1, r.Registration.Weight)))

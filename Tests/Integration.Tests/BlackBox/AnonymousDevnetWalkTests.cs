@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
@@ -38,9 +39,10 @@ public sealed partial class AnonymousDevnetWalkTests
                 await Ok("issuer", "init", "--out", key);
             }
 
-            await Ok("voters", "generate", "--count", "4", "--out", Path.Combine(root, "voters"));
-            var voters = Enumerable.Range(1, 4).Select(i => Path.Combine(root, "voters", $"voter-{i:00000}.json")).ToArray();
-            ulong[] weights = [1, 1, 1, 5];
+            // Four voters, and a fifth who will ask one issuer only.
+            await Ok("voters", "generate", "--count", "5", "--out", Path.Combine(root, "voters"));
+            var voters = Enumerable.Range(1, 5).Select(i => Path.Combine(root, "voters", $"voter-{i:00000}.json")).ToArray();
+            ulong[] weights = [1, 1, 1, 5, 1];
             var identities = new List<string>();
             foreach (var voter in voters)
             {
@@ -58,15 +60,22 @@ public sealed partial class AnonymousDevnetWalkTests
             await Ok("voters", "register", "--node", node, "--key", authority, "--election", "anon-walk", "--file", roll, "--wait");
 
             string[] logs = [Path.Combine(root, "issuer1.log"), Path.Combine(root, "issuer2.log")];
-            await using var issuer1 = Issuer(issuerKeys[0], node, logs[0]);
+            await using var issuer1 = Issuer(issuerKeys[0], node, logs[0], "--serve-timeout", "20");
             await using var issuer2 = Issuer(issuerKeys[1], $"http://127.0.0.1:{basePort + 1}", logs[1]);
             var urls = new[] { await UrlOf(issuer1), await UrlOf(issuer2) };
             string[] RequestArgs(string identity, string output) =>
                 ["credential", "request", "--node", node, "--identity", identity, "--election", "anon-walk",
                     "--issuer", urls[0], "--issuer", urls[1], "--out", output];
 
-            var credentials = voters.Select((_, i) => Path.Combine(root, $"credential-{i + 1}.json")).ToArray();
-            await Task.WhenAll(voters.Select((voter, i) => Ok(RequestArgs(voter, credentials[i]))));
+            var credentials = voters[..4].Select((_, i) => Path.Combine(root, $"credential-{i + 1}.json")).ToArray();
+            var partial = AskOneIssuer(urls[0], voters[4]);
+            await Task.WhenAll(voters[..4].Select((voter, i) => Ok(RequestArgs(voter, credentials[i]))));
+
+            // An issuer signs only once every issuer has served the entry: else an entry one issuer served off the books
+            // could register uncounted, in the place of a voter every issuer served.
+            var (status, answer) = await partial;
+            Assert.That(status, Is.EqualTo(504), answer);
+            Assert.That(answer, Does.Contain("WAITING_FOR_ISSUERS").And.Not.Contain("blind_signature"));
 
             var again = await Fails(RequestArgs(voters[0], Path.Combine(root, "again.json")));
             Assert.That(again, Does.Contain("ALREADY_SERVED"));
@@ -145,10 +154,10 @@ public sealed partial class AnonymousDevnetWalkTests
             }
         }
 
-        Assert.That(pollBook, Has.Count.EqualTo(8), "two issuers served four roll entries");
+        Assert.That(pollBook, Has.Count.EqualTo(9), "two issuers served four roll entries, and one issuer the fifth");
         Assert.That(registrations, Has.Count.EqualTo(4));
         var logLines = logs.SelectMany(File.ReadAllLines).ToList();
-        Assert.That(logLines, Has.Count.EqualTo(8), string.Join("\n", logLines));
+        Assert.That(logLines, Has.Count.EqualTo(8), "an issuer logs what it signed: " + string.Join("\n", logLines));
         foreach (var (_, envelope, _) in registrations)
         {
             var hex = Convert.ToHexStringLower(envelope);
@@ -173,8 +182,31 @@ public sealed partial class AnonymousDevnetWalkTests
         Assert.That(joins.CandidatesByTime(), Is.EquivalentTo(new[] { (1UL, 3), (1UL, 0), (1UL, 0), (5UL, 1) }));
     }
 
-    private static ServiceProcess Issuer(string key, string node, string log) =>
-        new(["issuer", "serve", "--key", key, "--node", node, "--listen", "127.0.0.1:0", "--log", log]);
+    private static ServiceProcess Issuer(string key, string node, string log, params string[] more) =>
+        new(["issuer", "serve", "--key", key, "--node", node, "--listen", "127.0.0.1:0", "--log", log, .. more]);
+
+    /// <summary>A roll entry's well-formed request to one issuer, sent as any HTTP client can: its status and body.</summary>
+    private static async Task<(int Status, string Body)> AskOneIssuer(string issuer, string identityFile)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(issuer + "/"), Timeout = TimeSpan.FromSeconds(90) };
+        using var identity = Node.Keys.KeyFile.Load(identityFile);
+        var info = JsonDocument.Parse(await http.GetStringAsync("v1/issuer")).RootElement;
+        var identityHex = Convert.ToHexStringLower(identity.PublicKey);
+        using var keyAnswer = await http.PostAsJsonAsync("v1/issuer/key", new { election_id = "anon-walk", identity = identityHex });
+        var weightKey = Convert.FromHexString(JsonDocument.Parse(await keyAnswer.Content.ReadAsStringAsync()).RootElement
+            .GetProperty("weight_key").GetString()!);
+        var blinded = Node.Anonymous.BlindRsa.Blind(weightKey, Node.Anonymous.BlindRsa.Prepare("any message"u8)).Value;
+        var request = Consensus.Anonymous.AnonymousSigning.Request(info.GetProperty("chain_id").GetString()!, "anon-walk",
+            Convert.FromHexString(info.GetProperty("issuer_key").GetString()!), weightKey, Consensus.Crypto.Hashing.Sha256(blinded));
+        using var answer = await http.PostAsJsonAsync("v1/issuer/sign", new
+        {
+            election_id = "anon-walk",
+            identity = identityHex,
+            blinded_message = Convert.ToHexStringLower(blinded),
+            request_signature = Convert.ToHexStringLower(identity.Sign(request)),
+        });
+        return ((int)answer.StatusCode, await answer.Content.ReadAsStringAsync());
+    }
 
     private static async Task<string> UrlOf(ServiceProcess issuer)
     {
