@@ -377,4 +377,28 @@ public sealed class AnonymousRulesTests
 
     private Audit.ElectionRecount Recount() =>
         Audit.ElectionRecount.All(Chain.State, TestChain.ChainId).Single(r => r.ElectionId == AnonymousTestChain.Id);
+
+    [Test]
+    public void Issuer_signatures_checked_ahead_of_the_rules_are_not_checked_again()
+    {
+        var (alice, bob) = (Chain.Key(1), Chain.Key(2));
+        Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1), (bob, 1)));
+        Chain.CommitOk([.. _anon.ServedByAll(alice, 1), .. _anon.ServedByAll(bob, 1)]);
+        _anon.OpenRegistration();
+        var good = _anon.Register(Chain.Key(101), 1);
+        var forged = _anon.Signatures(Chain.Key(102), 1);
+        forged[0].Signature = forged[1].Signature;
+        var bad = _anon.Register(Chain.Key(102), 1, forged);
+        var preparation = new ProofPreparation(Chain.State, Chain.Rules, Chain.Time);
+
+        var before = AnonymousRules.SignatureChecks;
+        preparation.Prepare(good);
+        preparation.Prepare(bad);
+        Assert.That(AnonymousRules.SignatureChecks - before, Is.EqualTo(2));
+
+        Assert.That(Chain.Commit(bad)!.Code, Is.EqualTo(RejectCode.BadProof));
+        Chain.CommitOk(good);
+        Assert.That(AnonymousRules.SignatureChecks - before, Is.EqualTo(2), "the rules found both verdicts remembered");
+        Assert.That(Chain.State.GetCredential(AnonymousTestChain.Id, good.Signer)!.Anonymous, Is.True);
+    }
 }
