@@ -30,6 +30,7 @@ internal static class CryptoBench
         {
             Ed25519VerifyUs = verifyUs,
             Ballots = OptionCounts.Select(k => MeasureBallot(key.PublicKey, k, iterations)).ToList(),
+            BlindSignature = BlindSignatureBench.Measure(iterations),
         };
     }
 

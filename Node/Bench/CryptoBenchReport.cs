@@ -7,6 +7,8 @@ internal sealed record CryptoBenchReport
 
     public required IReadOnlyList<BallotTiming> Ballots { get; init; }
 
+    public required BlindSignatureTiming BlindSignature { get; init; }
+
     public IEnumerable<string> Lines(int iterations)
     {
         yield return $"ed25519 verify (NSec, one core):  {Ed25519VerifyUs:F1} µs";
@@ -16,6 +18,14 @@ internal sealed record CryptoBenchReport
         {
             yield return $"  {b.Options,7} {b.BallotBytes,9:N0} {b.CreateMs,11:F2} {b.VerifyMs,11:F2}";
         }
+
+        var s = BlindSignature;
+        yield return $"anonymous credentials, RSA-{s.KeyBits} blind signatures (RFC 9474), median of {iterations} on one core:";
+        yield return $"  blind (voter)        {s.BlindMs,8:F2} ms";
+        yield return $"  blind-sign (issuer)  {s.BlindSignMs,8:F2} ms";
+        yield return $"  finalize (voter)     {s.FinalizeMs,8:F2} ms";
+        yield return $"  verify (chain)       {s.VerifyUs,8:F1} µs per issuer";
+        yield return $"  derive a weight key  {s.DeriveKeySeconds,8:F2} s (issuer, once per weight; one sample)";
     }
 }
 

@@ -30,9 +30,13 @@ internal static class ElectionCommands
             var record = session.Election(parseResult.GetRequiredValue(id));
             var election = ToJson(record);
             var secret = record.Secret is null ? null : SecretElectionSummary.ToJson(session.SecretElection(record.Definition.ElectionId));
+            var anonymous = record.Anonymous is not { } settings
+                ? null
+                : new AnonymousJson([.. settings.Issuers.Select(k => HexInput.Format(k.Span))],
+                    GenesisTime.Format(settings.IssuingClosesAtUnixMs), GenesisTime.Format(settings.RegistrationOpensAtUnixMs));
             if (parseResult.GetValue(json))
             {
-                JsonOutput.Write(stdout, new ShownJson(election, secret));
+                JsonOutput.Write(stdout, new ShownJson(election, secret, anonymous));
                 return;
             }
 
@@ -51,6 +55,14 @@ internal static class ElectionCommands
             else
             {
                 SecretElectionSummary.WriteText(stdout, secret);
+            }
+
+            if (anonymous is not null)
+            {
+                stdout.WriteLine($"eligibility:  anonymous: the roll asks the issuers for credentials; only credentials vote");
+                stdout.WriteLine($"issuers:      {string.Join(", ", anonymous.Issuers)} (every one signs every credential)");
+                stdout.WriteLine($"issuing:      until {anonymous.IssuingClosesAt} (the roll closes then)");
+                stdout.WriteLine($"registering:  from {anonymous.RegistrationOpensAt}");
             }
         });
         return command;
@@ -91,16 +103,22 @@ internal static class ElectionCommands
         GenesisTime.Format(r.Definition.OpensAtUnixMs), GenesisTime.Format(r.Definition.ClosesAtUnixMs), r.Definition.AllowRevote,
         HexInput.Format(r.Creator.Span), r.CreatedHeight, HexInput.Format(r.CreatedTx.Span));
 
-    /// <summary>election show --json: the definition's fields as before, then the ballot mode and, if secret, its state.</summary>
+    /// <summary>
+    /// election show --json: the definition's fields as before, then the ballot mode and, if secret, its state; for an
+    /// anonymous election its issuers and windows.
+    /// </summary>
     private sealed record ShownJson(string ElectionId, string Title, IReadOnlyList<string> Options, string OpensAt, string ClosesAt,
-        bool AllowRevote, string Creator, ulong CreatedHeight, string CreatedTx, string BallotMode, SecretElectionSummary.SecretJson? Secret)
+        bool AllowRevote, string Creator, ulong CreatedHeight, string CreatedTx, string BallotMode, SecretElectionSummary.SecretJson? Secret,
+        AnonymousJson? Anonymous)
     {
-        public ShownJson(ElectionJson e, SecretElectionSummary.SecretJson? secret)
+        public ShownJson(ElectionJson e, SecretElectionSummary.SecretJson? secret, AnonymousJson? anonymous)
             : this(e.ElectionId, e.Title, e.Options, e.OpensAt, e.ClosesAt, e.AllowRevote, e.Creator, e.CreatedHeight, e.CreatedTx,
-                secret is null ? "open" : "secret", secret)
+                secret is null ? "open" : "secret", secret, anonymous)
         {
         }
     }
+
+    private sealed record AnonymousJson(IReadOnlyList<string> Issuers, string IssuingClosesAt, string RegistrationOpensAt);
 
     private sealed record ElectionJson(string ElectionId, string Title, IReadOnlyList<string> Options, string OpensAt, string ClosesAt,
         bool AllowRevote, string Creator, ulong CreatedHeight, string CreatedTx);

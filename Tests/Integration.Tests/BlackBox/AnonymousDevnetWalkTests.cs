@@ -58,6 +58,10 @@ public sealed partial class AnonymousDevnetWalkTests
                 "--option", "yes", "--option", "no", "--opens-at", "+60s", "--closes-at", "+10m", "--anonymous",
                 "--issuer", issuerKeys[0] + ".pub", "--issuer", issuerKeys[1] + ".pub", "--wait");
             await Ok("voters", "register", "--node", node, "--key", authority, "--election", "anon-walk", "--file", roll, "--wait");
+            var shown = JsonDocument.Parse(await Ok("election", "show", "--node", node, "--id", "anon-walk", "--json")).RootElement;
+            Assert.That(shown.GetProperty("anonymous").GetProperty("issuers").GetArrayLength(), Is.EqualTo(2), shown.ToString());
+            Assert.That(shown.GetProperty("anonymous").GetProperty("registration_opens_at").GetString(),
+                Is.EqualTo(shown.GetProperty("opens_at").GetString()), "registering opens when issuing closes: at the opening");
 
             string[] logs = [Path.Combine(root, "issuer1.log"), Path.Combine(root, "issuer2.log")];
             await using var issuer1 = Issuer(issuerKeys[0], node, logs[0], "--serve-timeout", "20");
