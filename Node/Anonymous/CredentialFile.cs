@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Anonymous;
 using VoteChain.Node.Files;
 using VoteChain.Node.Keys;
 
@@ -63,24 +64,40 @@ internal sealed class CredentialFile
         }
 
         using var key = KeyOf(content, path);
+        if (content.Issuers is null || content.Issuers.Count > AnonymousElection.MaxIssuers || content.Issuers.Any(p => !WellFormed(p)))
+        {
+            throw new UserInputException($"{What} {path} is damaged: its issuers' parts are not what `credential request` writes");
+        }
+
         return new CredentialFile(content);
     }
+
+    private static bool WellFormed(CredentialIssuerPart? part) =>
+        part is not null && IsHex(part.IssuerKey) && IsHex(part.WeightKey) && IsHex(part.Prefix)
+        && IsHex(part.BlindedMessage ?? "") && IsHex(part.Inverse ?? "") && IsHex(part.Signature ?? "");
+
+    private static bool IsHex(string? text) => text is not null && text.Length % 2 == 0 && text.All(char.IsAsciiHexDigit);
 
     /// <summary>The credential's key pair, checked against the public key the file states.</summary>
     public Ed25519KeyPair Key(string path) => KeyOf(Content, path);
 
+    /// <summary>
+    /// Writes the file durably (temporary file, fsync, rename, fsync of the folder), mode 0600: it is saved before a
+    /// blinded request leaves, and a power loss must not take back what was sent.
+    /// </summary>
     public void Update(CredentialFileJson content, string path)
     {
-        Content = content;
         var text = JsonSerializer.Serialize(content, Json) + "\n";
-        if (File.Exists(path))
+        try
         {
-            SafeFile.Replace(path, text, What, isPrivate: true);
+            Storage.Signing.DurableFile.Replace(path, System.Text.Encoding.UTF8.GetBytes(text));
         }
-        else
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            SafeFile.CreateNew(path, text, isPrivate: true, What);
+            throw new UserInputException($"cannot write {What} {path}: {e.Message}", e);
         }
+
+        Content = content;
     }
 
     private static Ed25519KeyPair KeyOf(CredentialFileJson content, string path)

@@ -10,12 +10,15 @@ namespace VoteChain.Node.Anonymous;
 /// <summary>
 /// <c>credential request</c>: a roll entry gets its anonymous credential. A fresh credential key; per issuer, in the
 /// election's order, the key for the voter's weight (checked against the one the chain pinned), a blinded credential
-/// message saved to the file before it is sent, the identity's signature over the request, and the issuer's answer,
-/// unblinded and verified. Run again with the same --out after any failure and it resumes where it stopped, with the
-/// same blinded messages, so a lost answer never costs the voter the credential.
+/// message saved durably to the file before it is sent, the identity's signature over the request, and the issuer's
+/// answer, unblinded and verified, with the voter's own poll book entry checked on chain. Run again with the same --out
+/// after any failure and it resumes where it stopped, with the same blinded messages, so a lost answer never costs the
+/// voter the credential; a lock file keeps two runs from writing one file.
 /// </summary>
 internal sealed class CredentialRequester(NodeSession node, TextWriter output)
 {
+    private static readonly TimeSpan ServedCheckTimeout = TimeSpan.FromSeconds(30);
+
     public CredentialFile Request(Ed25519KeyPair identity, string electionId, IReadOnlyList<string> issuerUrls, string outPath)
     {
         var election = node.Election(electionId);
@@ -32,6 +35,7 @@ internal sealed class CredentialRequester(NodeSession node, TextWriter output)
             throw new UserInputException($"identity {HexInput.Format(identity.PublicKey)}'s roll entry in election {electionId} was revoked");
         }
 
+        using var exclusive = Lock(outPath);
         var clients = Issuers(settings, issuerUrls);
         try
         {
@@ -42,29 +46,22 @@ internal sealed class CredentialRequester(NodeSession node, TextWriter output)
             var offers = open.Where(i => file.Content.Issuers[i].BlindedMessage is null || file.Content.Issuers[i].Inverse is null)
                 .ToDictionary(i => i, i => Task.Run(() => clients[i].WeightKey(
                     new WeightKeyRequest(electionId, HexInput.Format(identity.PublicKey)))));
+            Settle(offers.Values);
+            Fail(offers.Values);
             foreach (var (i, offer) in offers)
             {
-                Prepare(file, outPath, i, clients[i], entry.Weight, Await(offer));
+                Prepare(file, outPath, i, clients[i], entry.Weight, offer.Result);
             }
 
             // All at once: an honest issuer answers only once every issuer has served this roll entry.
             var answers = open.ToDictionary(i => i, i => Task.Run(() => Ask(file.Content, identity, i, clients[i])));
-            Task.WaitAll([.. answers.Values.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))]);
-            foreach (var (i, answer) in answers)
+            Settle(answers.Values);
+            foreach (var (i, answer) in answers.Where(a => a.Value.IsCompletedSuccessfully))
             {
-                if (answer.IsCompletedSuccessfully)
-                {
-                    Finish(file, outPath, i, clients[i], entry.Weight, answer.Result);
-                }
+                Finish(file, outPath, identity.PublicKey, i, clients[i], answer.Result);
             }
 
-            var failed = answers.Values.FirstOrDefault(a => !a.IsCompletedSuccessfully);
-            if (failed is not null)
-            {
-                throw failed.Exception!.InnerException as UserInputException
-                    ?? new UserInputException($"asking the issuers failed: {failed.Exception!.InnerException?.Message}", failed.Exception);
-            }
-
+            Fail(answers.Values);
             return file;
         }
         finally
@@ -73,6 +70,33 @@ internal sealed class CredentialRequester(NodeSession node, TextWriter output)
             {
                 client.Dispose();
             }
+        }
+    }
+
+    /// <summary>Held for the whole run: a second run on the same file would blind a second message and lose the first.</summary>
+    private static FileStream Lock(string outPath)
+    {
+        try
+        {
+            return new FileStream(outPath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException e)
+        {
+            throw new UserInputException($"another `credential request` is using {outPath} (or cannot lock it: {e.Message})", e);
+        }
+    }
+
+    private static void Settle(IEnumerable<Task> tasks) =>
+        Task.WaitAll([.. tasks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))]);
+
+    /// <summary>Every failure in one line: one issuer waiting for the others must not hide another one unreachable.</summary>
+    private static void Fail(IEnumerable<Task> tasks)
+    {
+        var problems = tasks.Where(t => !t.IsCompletedSuccessfully)
+            .Select(t => t.Exception?.InnerException?.Message ?? "cancelled").Distinct().ToList();
+        if (problems.Count > 0)
+        {
+            throw new UserInputException(string.Join("; ", problems) + " (run the same command again to resume)");
         }
     }
 
@@ -89,7 +113,7 @@ internal sealed class CredentialRequester(NodeSession node, TextWriter output)
                 if (info.ChainId != node.ChainId)
                 {
                     client.Dispose();
-                    throw new UserInputException($"issuer {url} serves chain {info.ChainId}, not {node.ChainId}");
+                    throw new UserInputException($"issuer {url} serves chain {IssuerClient.Printable(info.ChainId)}, not {node.ChainId}");
                 }
 
                 var index = AnonymousElection.IssuerIndex(settings, HexInput.PublicKey(info.IssuerKey, $"issuer key of {url}"));
@@ -132,9 +156,9 @@ internal sealed class CredentialRequester(NodeSession node, TextWriter output)
             var existing = CredentialFile.Load(path);
             var content = existing.Content;
             if (content.ChainId != node.ChainId || content.ElectionId != electionId || content.Weight != weight
-                || content.Issuers.Count != settings.Issuers.Count)
+                || !content.Issuers.Select(i => i.IssuerKey).SequenceEqual(settings.Issuers.Select(k => HexInput.Format(k.Span))))
             {
-                throw new UserInputException($"credential file {path} is for another chain, election or weight; choose another --out");
+                throw new UserInputException($"credential file {path} is for another chain, election, weight or issuers; choose another --out");
             }
 
             if (existing.IsComplete)
@@ -147,9 +171,11 @@ internal sealed class CredentialRequester(NodeSession node, TextWriter output)
         }
 
         using var key = Ed25519KeyPair.Generate();
+        var seed = key.ExportSeed();
         var file = new CredentialFile(new CredentialFileJson(CredentialFile.Type, HexInput.Format(key.PublicKey),
-            HexInput.Format(key.ExportSeed()), node.ChainId, electionId, weight,
+            HexInput.Format(seed), node.ChainId, electionId, weight,
             [.. settings.Issuers.Select(k => new CredentialIssuerPart(HexInput.Format(k.Span), "", ""))]));
+        CryptographicOperations.ZeroMemory(seed);
         file.Update(file.Content, path);
         return file;
     }
@@ -162,17 +188,21 @@ internal sealed class CredentialRequester(NodeSession node, TextWriter output)
     private void Prepare(CredentialFile file, string path, int issuer, IssuerClient client, ulong weight, WeightKeyResponse offered)
     {
         var content = file.Content;
-        var part = content.Issuers[issuer];
         var weightKey = HexInput.Parse(offered.WeightKey, $"weight key from {client.Url}", IssuerKeyCheck.PublicKeySize);
         if (offered.Weight != weight || IssuerKeyCheck.Problem(weightKey) is not null)
         {
             throw new UserInputException($"issuer {client.Url} offered an unusable key for weight {weight}");
         }
 
-        CheckPinned(content.ElectionId, weight, issuer, weightKey, client, mustBePinned: false);
+        var pinned = node.Issuance(content.ElectionId, weight).Issuance?.IssuerKeys[issuer];
+        if (pinned is { IsEmpty: false } && !pinned.Span.SequenceEqual(weightKey))
+        {
+            throw new UserInputException($"issuer {client.Url} offered a key for weight {weight} that is not the one the chain holds for it; refusing");
+        }
+
         var prepared = BlindRsa.Prepare(Message(content));
         var blinded = BlindRsa.Blind(weightKey, prepared);
-        file.Update(Replace(content, issuer, part with
+        file.Update(Replace(content, issuer, content.Issuers[issuer] with
         {
             WeightKey = offered.WeightKey,
             Prefix = HexInput.Format(prepared.AsSpan(0, IssuerKeyCheck.PrefixSize)),
@@ -185,15 +215,17 @@ internal sealed class CredentialRequester(NodeSession node, TextWriter output)
     private SignResponse Ask(CredentialFileJson content, Ed25519KeyPair identity, int issuer, IssuerClient client)
     {
         var part = content.Issuers[issuer];
-        var blindedMessage = Convert.FromHexString(part.BlindedMessage!);
         var request = AnonymousSigning.Request(node.ChainId, content.ElectionId, Convert.FromHexString(part.IssuerKey),
-            Convert.FromHexString(part.WeightKey), Hashing.Sha256(blindedMessage));
+            Convert.FromHexString(part.WeightKey), RequestHash(part));
         return client.Sign(new SignRequest(content.ElectionId, HexInput.Format(identity.PublicKey), part.BlindedMessage!,
             HexInput.Format(identity.Sign(request))));
     }
 
-    /// <summary>Unblinds and verifies one answer, checks the chain pinned the key it was made with, and keeps only the signature.</summary>
-    private void Finish(CredentialFile file, string path, int issuer, IssuerClient client, ulong weight, SignResponse answer)
+    /// <summary>
+    /// Unblinds and verifies one answer, checks on chain that this very request was served with the key it was made
+    /// with (the issuer's word is not enough), and keeps only the signature.
+    /// </summary>
+    private void Finish(CredentialFile file, string path, byte[] identity, int issuer, IssuerClient client, SignResponse answer)
     {
         var content = file.Content;
         var part = content.Issuers[issuer];
@@ -210,50 +242,43 @@ internal sealed class CredentialRequester(NodeSession node, TextWriter output)
             throw new UserInputException($"issuer {client.Url}'s answer is not a valid signature: {e.Message}", e);
         }
 
-        CheckPinned(content.ElectionId, weight, issuer, key, client, mustBePinned: true);
+        CheckServed(content, identity, issuer, key, RequestHash(part), client);
         file.Update(Replace(content, issuer, part with { BlindedMessage = null, Inverse = null, Signature = HexInput.Format(signature) }), path);
-        output.WriteLine($"issuer {issuer + 1} of {content.Issuers.Count} signed (poll book tx {answer.ServedTx})");
+        output.WriteLine($"issuer {issuer + 1} of {content.Issuers.Count} signed");
     }
 
-    /// <summary>The task's result, with its one-line error as it was thrown (not wrapped).</summary>
-    private static T Await<T>(Task<T> task)
+    /// <summary>
+    /// The voter's poll book entry for this issuer names this request, and the chain pinned this key for the weight: a
+    /// key of the issuer's own would mark the voter out at registration. The voter's node may be a block behind the
+    /// issuer's, so it is asked again for a while.
+    /// </summary>
+    private void CheckServed(CredentialFileJson content, byte[] identity, int issuer, byte[] key, byte[] requestHash, IssuerClient client)
     {
-        try
+        var deadline = DateTime.UtcNow + ServedCheckTimeout;
+        while (true)
         {
-            return task.GetAwaiter().GetResult();
-        }
-        catch (AggregateException e) when (e.InnerException is UserInputException inner)
-        {
-            throw inner;
+            var served = node.Voter(content.ElectionId, identity).Credential?.ServedRequests;
+            var pinned = node.Issuance(content.ElectionId, content.Weight).Issuance?.IssuerKeys[issuer];
+            if (served is not null && issuer < served.Count && served[issuer].Span.SequenceEqual(requestHash)
+                && pinned is not null && pinned.Span.SequenceEqual(key))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new UserInputException($"issuer {client.Url} answered, but the chain (at {node.Client.Url}) shows no poll book entry " +
+                    $"of this request with its key for weight {content.Weight}; refusing its signature");
+            }
+
+            Thread.Sleep(250);
         }
     }
+
+    private static byte[] RequestHash(CredentialIssuerPart part) => Hashing.Sha256(Convert.FromHexString(part.BlindedMessage!));
 
     private byte[] Message(CredentialFileJson content) =>
         AnonymousSigning.CredentialMessage(node.ChainId, content.ElectionId, content.Weight, Convert.FromHexString(content.PublicKey));
-
-    /// <summary>
-    /// The issuer's key must be the one the chain holds for this weight: a key of the voter's own would mark the voter
-    /// out at registration. Before the first poll book entry of the weight nothing is pinned yet; after the issuer
-    /// answered, its entry has committed and the key must be pinned.
-    /// </summary>
-    private void CheckPinned(string electionId, ulong weight, int issuer, byte[] key, IssuerClient client, bool mustBePinned)
-    {
-        var pinned = node.Issuance(electionId, weight).Issuance?.IssuerKeys[issuer];
-        if (pinned is null || pinned.IsEmpty)
-        {
-            if (mustBePinned)
-            {
-                throw new UserInputException($"issuer {client.Url} answered, but the chain holds no poll book entry with its key for weight {weight}");
-            }
-
-            return;
-        }
-
-        if (!pinned.Span.SequenceEqual(key))
-        {
-            throw new UserInputException($"issuer {client.Url} uses a key for weight {weight} that is not the one the chain holds for it; refusing");
-        }
-    }
 
     private static CredentialFileJson Replace(CredentialFileJson content, int issuer, CredentialIssuerPart part)
     {

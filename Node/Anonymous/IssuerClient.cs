@@ -6,8 +6,8 @@ namespace VoteChain.Node.Anonymous;
 /// <summary>The voter's side of the issuer protocol (<see cref="IssuerProtocol"/>). Every failure is one line naming the issuer.</summary>
 internal sealed class IssuerClient : IDisposable
 {
-    // A sign request waits for the poll book entry to commit (up to a minute at the issuer).
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    // A sign request waits for every issuer's poll book entry to commit (at most 240 s at the issuer).
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
     private const int MaxAnswerBytes = 64 * 1024;
 
     private readonly HttpClient _http;
@@ -47,7 +47,7 @@ internal sealed class IssuerClient : IDisposable
                 var error = TryParse<IssuerError>(body);
                 throw new UserInputException(error is null
                     ? $"issuer {Url} answered {(int)response.StatusCode} {response.ReasonPhrase}"
-                    : $"issuer {Url} refused: {error.Code}: {error.Message}");
+                    : $"issuer {Url} refused: {Printable(error.Code)}: {Printable(error.Message)}");
             }
 
             return TryParse<T>(body) ?? throw new UserInputException($"issuer {Url} sent an answer that is not valid JSON");
@@ -56,6 +56,13 @@ internal sealed class IssuerClient : IDisposable
         {
             throw new UserInputException($"cannot reach the issuer at {Url} ({e.Message})", e);
         }
+    }
+
+    /// <summary>An issuer's words as plain printable text, bounded: no terminal escape sequences reach the voter's screen.</summary>
+    public static string Printable(string? text)
+    {
+        var clean = new string((text ?? "").Where(c => !char.IsControl(c)).Take(300).ToArray());
+        return clean.Length == 0 ? "(nothing)" : clean;
     }
 
     private static T? TryParse<T>(string body)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using Google.Protobuf;
 using VoteChain.Consensus.Anonymous;
 using VoteChain.Consensus.Crypto;
@@ -10,22 +11,31 @@ namespace VoteChain.Node.Anonymous;
 
 /// <summary>
 /// What an issuer does for one request, in the order that keeps it safe: check the election, the roll entry and the
-/// voter's signed request against the chain (cheap, so a stranger costs no RSA work); post the poll book entry and wait
-/// until it is committed (the chain, not this process, guarantees one service per roll entry, even across restarts or
-/// several copies of the service) and every other issuer's entry too; log it; only then sign blindly. A voter who lost the answer asks again with the same
-/// blinded message and gets the same signature; a different one is ALREADY_SERVED.
+/// voter's signed request against the chain (cheap, so a stranger costs no RSA work); refuse a second, different request
+/// for an entry its own log says it signed for, whatever the node says; post the poll book entry and wait until it is
+/// committed (the chain guarantees one service per roll entry, even across restarts or several copies of the service)
+/// and every other issuer's entry too; log it; only then sign blindly. A voter who lost the answer asks again with the
+/// same blinded message and gets the same signature; a different one is ALREADY_SERVED.
+/// The issuer trusts its node to say what is committed: run it against a node you run (docs/ANONYMITY.md).
 /// </summary>
 internal sealed class IssuerDesk : IDisposable
 {
     public static readonly TimeSpan DefaultServeTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan CommitPoll = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan CommitPoll = TimeSpan.FromMilliseconds(250);
+
+    // Answers kept for repeated requests (a lost answer asked again), so a roll member replaying a request costs a
+    // lookup, not an RSA operation; bounded, the oldest leaving first.
+    private const int AnswerCacheLimit = 10_000;
 
     private readonly Ed25519KeyPair _key;
     private readonly NodeSession _node;
     private readonly IssuerLog _log;
     private readonly TimeSpan _serveTimeout;
     private readonly ConcurrentDictionary<(string Election, ulong Weight), Lazy<IssuerWeightKey>> _weightKeys = new();
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _identityLocks = new(StringComparer.Ordinal);
+    private readonly Lock _derivation = new();
+    private readonly ConcurrentDictionary<string, byte> _inProgress = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _answers = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _answerOrder = new();
 
     /// <param name="serveTimeout">How long a request waits for every issuer's poll book entry before it is refused (the voter asks again).</param>
     public IssuerDesk(Ed25519KeyPair key, NodeSession node, IssuerLog log, TimeSpan? serveTimeout = null)
@@ -41,10 +51,16 @@ internal sealed class IssuerDesk : IDisposable
 
     public IssuerInfo Info() => new(ChainId, HexInput.Format(_key.PublicKey));
 
+    /// <summary>The key for the roll entry's weight; only while issuing is open, or for an entry this issuer already served.</summary>
     public WeightKeyResponse WeightKey(WeightKeyRequest request)
     {
-        var (election, _) = Election(request.ElectionId);
+        var (election, issuer) = Election(request.ElectionId);
         var entry = RollEntry(election, Hex(request.Identity, "identity", Ed25519.PublicKeySize));
+        if (entry.ServedRequests[issuer].IsEmpty)
+        {
+            IssuingOpen(election);
+        }
+
         return new WeightKeyResponse(entry.Weight, HexInput.Format(KeyFor(election, entry.Weight).PublicKeyDer));
     }
 
@@ -55,15 +71,39 @@ internal sealed class IssuerDesk : IDisposable
         var blinded = Hex(request.BlindedMessage, "blinded_message", IssuerKeyCheck.SignatureSize);
         var signature = Hex(request.RequestSignature, "request_signature", Ed25519.SignatureSize);
         var id = election.Definition.ElectionId;
+        var entry = RollEntry(election, identity);
 
-        // One request per roll entry at a time: two racing requests of one voter must not both reach the chain.
-        var gate = _identityLocks.GetOrAdd($"{id}\0{request.Identity}", _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellation).ConfigureAwait(false);
+        // One request per roll entry at a time, refused rather than queued so no one holds a slot waiting; keyed only
+        // once the entry is known to be on the roll, so strangers add nothing here.
+        var identityHex = HexInput.Format(identity);
+        var busyKey = $"{id}\0{identityHex}";
+        if (!_inProgress.TryAdd(busyKey, 0))
+        {
+            throw IssuerRefusal.Rule("IN_PROGRESS", "a request for this roll entry is already in progress; ask again when it has ended");
+        }
+
         try
         {
-            var entry = RollEntry(election, identity);
-            var weightKey = KeyFor(election, entry.Weight);
             var requestHash = Hashing.Sha256(blinded);
+            var requestHex = HexInput.Format(requestHash);
+            if (_log.Signed(id, identityHex) is { } signedBefore && signedBefore != requestHex)
+            {
+                throw IssuerRefusal.Rule("ALREADY_SERVED", "this issuer already signed another request of this roll entry");
+            }
+
+            var served = entry.ServedRequests[issuer];
+            if (!served.IsEmpty && !served.Span.SequenceEqual(requestHash))
+            {
+                throw IssuerRefusal.Rule("ALREADY_SERVED", "this issuer already served this roll entry with another request");
+            }
+
+            var repeat = !served.IsEmpty;
+            if (!repeat)
+            {
+                IssuingOpen(election);
+            }
+
+            var weightKey = KeyFor(election, entry.Weight);
             var signed = AnonymousSigning.Request(ChainId, id, _key.PublicKey, weightKey.PublicKeyDer, requestHash);
             if (!Ed25519.Verify(identity, signed, signature))
             {
@@ -77,51 +117,22 @@ internal sealed class IssuerDesk : IDisposable
                 throw IssuerRefusal.BadRequest("blinded_message is not below the issuer's modulus");
             }
 
-            var served = entry.ServedRequests[issuer];
-            var repeat = !served.IsEmpty;
-            if (repeat && !served.Span.SequenceEqual(requestHash))
-            {
-                throw IssuerRefusal.Rule("ALREADY_SERVED", $"this issuer already served roll entry {request.Identity[..16]}... with another request");
-            }
-
-            var payload = new TxPayload
-            {
-                CredentialServed = new CredentialServed
-                {
-                    ElectionId = id,
-                    Identity = ByteString.CopyFrom(identity),
-                    WeightKey = ByteString.CopyFrom(weightKey.PublicKeyDer),
-                    RequestHash = ByteString.CopyFrom(requestHash),
-                    RequestSignature = ByteString.CopyFrom(signature),
-                    WeightKeyProof = ByteString.CopyFrom(ProveWeightKey(weightKey,
-                        AnonymousSigning.WeightKeyProof(ChainId, id, _key.PublicKey, entry.Weight))),
-                },
-            };
-            var txId = Hashing.Sha256(_node.Sign(_key, payload));
-            if (!repeat)
-            {
-                Submit(payload);
-            }
-
+            var servedTx = repeat ? "" : Submit(election, issuer, identity, entry.Weight, weightKey, requestHash, signature);
             var height = await ServedByAllAsync(id, identity, issuer, requestHash, cancellation).ConfigureAwait(false);
-            _log.Served(new IssuerLogEntry(DateTimeOffset.UtcNow, id, HexInput.Format(identity), entry.Weight,
-                HexInput.Format(requestHash), HexInput.Format(txId), height, repeat));
-            var blindSignature = BlindRsa.BlindSign(weightKey.PrivateKey, blinded);
-            return new SignResponse(HexInput.Format(blindSignature), HexInput.Format(txId), height);
+            if (_log.Signed(id, identityHex) is null)
+            {
+                _log.Served(new IssuerLogEntry(DateTimeOffset.UtcNow, id, identityHex, entry.Weight, requestHex, servedTx, height));
+            }
+
+            return new SignResponse(HexInput.Format(BlindSignature(busyKey + requestHex, weightKey, blinded)), servedTx, height);
         }
         finally
         {
-            gate.Release();
+            _inProgress.TryRemove(busyKey, out _);
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var gate in _identityLocks.Values)
-        {
-            gate.Dispose();
-        }
-    }
+    public void Dispose() => _inProgress.Clear();
 
     private (ElectionRecord Election, int Issuer) Election(string electionId)
     {
@@ -131,24 +142,24 @@ internal sealed class IssuerDesk : IDisposable
         }
 
         var election = _node.FindElection(electionId)
-            ?? throw IssuerRefusal.NotFound("UNKNOWN_ELECTION", $"there is no election '{electionId}' on chain {ChainId}");
+            ?? throw IssuerRefusal.NotFound("UNKNOWN_ELECTION", "there is no such election on this chain");
         if (election.Anonymous is null)
         {
-            throw IssuerRefusal.Rule("NOT_ANONYMOUS", $"election '{electionId}' is not anonymous");
+            throw IssuerRefusal.Rule("NOT_ANONYMOUS", "this election is not anonymous");
         }
 
         var issuer = AnonymousElection.IssuerIndex(election.Anonymous, _key.PublicKey);
         return issuer < 0
-            ? throw IssuerRefusal.Rule("NOT_ISSUER", $"this issuer ({HexInput.Format(_key.PublicKey)}) is not an issuer of election '{electionId}'")
+            ? throw IssuerRefusal.Rule("NOT_ISSUER", "this issuer is not an issuer of this election")
             : (election, issuer);
     }
 
     private CredentialRecord RollEntry(ElectionRecord election, byte[] identity)
     {
         var entry = _node.Voter(election.Definition.ElectionId, identity).Credential;
-        if (entry is not { Roll: true })
+        if (entry is not { Roll: true } || entry.ServedRequests.Count != election.Anonymous.Issuers.Count)
         {
-            throw IssuerRefusal.NotFound("NOT_REGISTERED", $"this identity is not on the roll of election '{election.Definition.ElectionId}'");
+            throw IssuerRefusal.NotFound("NOT_REGISTERED", "this identity is not on the roll of this election");
         }
 
         return entry.Revoked
@@ -156,28 +167,78 @@ internal sealed class IssuerDesk : IDisposable
             : entry;
     }
 
-    /// <summary>The key for one weight, derived once per process (it takes seconds) and only for weights on the roll.</summary>
+    /// <summary>By this machine's clock (the chain judges by block time): no key derived, nothing posted, once issuing is over.</summary>
+    private static void IssuingOpen(ElectionRecord election)
+    {
+        if (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() >= election.Anonymous.IssuingClosesAtUnixMs)
+        {
+            throw IssuerRefusal.Rule("PHASE_OVER", "issuing credentials for this election has closed");
+        }
+    }
+
+    /// <summary>
+    /// The key for one weight, derived once per process and one derivation at a time (each takes seconds of one core),
+    /// and only for weights on the roll of an election naming this issuer.
+    /// </summary>
     private IssuerWeightKey KeyFor(ElectionRecord election, ulong weight)
     {
         var id = election.Definition.ElectionId;
-        return _weightKeys.GetOrAdd((id, weight), _ => new Lazy<IssuerWeightKey>(
-            () => IssuerWeightKey.Derive(_key.ExportSeed(), ChainId, id, weight))).Value;
+        return _weightKeys.GetOrAdd((id, weight), _ => new Lazy<IssuerWeightKey>(() =>
+        {
+            lock (_derivation)
+            {
+                var seed = _key.ExportSeed();
+                try
+                {
+                    return IssuerWeightKey.Derive(seed, ChainId, id, weight);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(seed);
+                }
+            }
+        })).Value;
     }
 
-    private void Submit(TxPayload payload)
+    /// <summary>
+    /// Posts the poll book entry; returns its transaction id. The key's proof goes only into the entry that pins it (its
+    /// PSS salt is random, so leaving it out elsewhere keeps the other entries' bytes the same on every retry).
+    /// </summary>
+    private string Submit(ElectionRecord election, int issuer, byte[] identity, ulong weight, IssuerWeightKey weightKey,
+        byte[] requestHash, byte[] signature)
     {
+        var id = election.Definition.ElectionId;
+        var served = new CredentialServed
+        {
+            ElectionId = id,
+            Identity = ByteString.CopyFrom(identity),
+            WeightKey = ByteString.CopyFrom(weightKey.PublicKeyDer),
+            RequestHash = ByteString.CopyFrom(requestHash),
+            RequestSignature = ByteString.CopyFrom(signature),
+        };
+        if (_node.Issuance(id, weight).Issuance?.IssuerKeys[issuer] is not { IsEmpty: false })
+        {
+            served.WeightKeyProof = ByteString.CopyFrom(weightKey.Prove(AnonymousSigning.WeightKeyProof(ChainId, id, _key.PublicKey, weight)));
+        }
+
+        var payload = new TxPayload { CredentialServed = served };
+        var envelope = _node.Sign(_key, payload);
         try
         {
             _node.Submit(_key, payload, "poll book entry");
         }
-        catch (UserInputException e) when (e.Message.Contains("DUPLICATE_TRANSACTION", StringComparison.Ordinal))
+        catch (UserInputException e) when (e.Message.Contains("DUPLICATE_TRANSACTION", StringComparison.Ordinal)
+            || e.Message.Contains("ALREADY_SERVED", StringComparison.Ordinal))
         {
-            // The same entry is already in a block or a pool (this issuer posted it before a restart): wait for it.
+            // An entry of this issuer for this roll entry is already in a block or a pool (posted before a restart, or
+            // by a copy of this service): waiting for it shows whether it is this request's.
         }
         catch (UserInputException e)
         {
-            throw new IssuerRefusal(502, "NODE_REFUSED", e.Message);
+            throw new IssuerRefusal(502, "NODE_REFUSED", $"the node refused the poll book entry: {e.Message}");
         }
+
+        return HexInput.Format(Hashing.Sha256(envelope));
     }
 
     /// <summary>
@@ -192,13 +253,13 @@ internal sealed class IssuerDesk : IDisposable
         while (true)
         {
             var entry = _node.Voter(electionId, identity).Credential;
-            var served = entry?.ServedRequests[issuer] ?? ByteString.Empty;
+            var served = entry is not null && issuer < entry.ServedRequests.Count ? entry.ServedRequests[issuer] : ByteString.Empty;
             if (!served.IsEmpty && !served.Span.SequenceEqual(requestHash))
             {
                 throw IssuerRefusal.Rule("ALREADY_SERVED", "another request of this roll entry was served first");
             }
 
-            if (entry is not null && AnonymousElection.ServedByAll(entry))
+            if (entry is not null && !served.IsEmpty && AnonymousElection.ServedByAll(entry))
             {
                 return _node.Status().Height;
             }
@@ -215,14 +276,25 @@ internal sealed class IssuerDesk : IDisposable
         }
     }
 
-    /// <summary>The weight key's RSA-PSS (SHA-384, 48-byte salt) signature over its proof message, as the chain checks it.</summary>
-    private static byte[] ProveWeightKey(IssuerWeightKey key, byte[] message)
+    /// <summary>The blind signature (deterministic for a key and message), from the cache when this request was answered before.</summary>
+    private byte[] BlindSignature(string cacheKey, IssuerWeightKey weightKey, byte[] blinded)
     {
-        var signer = new Org.BouncyCastle.Crypto.Signers.PssSigner(new Org.BouncyCastle.Crypto.Engines.RsaBlindedEngine(),
-            new Org.BouncyCastle.Crypto.Digests.Sha384Digest(), IssuerKeyCheck.SaltSize);
-        signer.Init(true, new Org.BouncyCastle.Crypto.Parameters.ParametersWithRandom(key.PrivateKey, new Org.BouncyCastle.Security.SecureRandom()));
-        signer.BlockUpdate(message, 0, message.Length);
-        return signer.GenerateSignature();
+        if (_answers.TryGetValue(cacheKey, out var known))
+        {
+            return known;
+        }
+
+        var answer = BlindRsa.BlindSign(weightKey.PrivateKey, blinded);
+        if (_answers.TryAdd(cacheKey, answer))
+        {
+            _answerOrder.Enqueue(cacheKey);
+            while (_answers.Count > AnswerCacheLimit && _answerOrder.TryDequeue(out var oldest))
+            {
+                _answers.TryRemove(oldest, out _);
+            }
+        }
+
+        return answer;
     }
 
     private static byte[] Hex(string? text, string field, int size)

@@ -12,21 +12,26 @@ namespace VoteChain.Node.Anonymous;
 
 /// <summary>
 /// <c>votechain issuer serve</c>'s HTTP endpoint around an <see cref="IssuerDesk"/>. Bounded like the node's API: small
-/// bodies, few connections, headers and bodies that must arrive in time, and a cap on requests in progress (each may
-/// hold a thread while its poll book entry commits), so a flood of clients queues or is told BUSY rather than
-/// exhausting the issuer.
+/// bodies that must arrive whole within seconds (read before a request takes a place, so slow senders hold none), few
+/// connections, headers in time, and a cap on requests in progress (each may wait while its poll book entry commits),
+/// so a flood of clients queues or is told BUSY rather than exhausting the issuer. Clients get the refusal's code and
+/// sentence, never the issuer's internals: those go to its own output.
 /// </summary>
 internal sealed class IssuerServer : IAsyncDisposable
 {
     private const int MaxInProgress = 32;
     private static readonly TimeSpan QueueWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan BodyTimeout = TimeSpan.FromSeconds(5);
 
     private readonly WebApplication _app;
     private readonly SemaphoreSlim _inProgress = new(MaxInProgress, MaxInProgress);
+    private readonly Action<string> _report;
 
     public IssuerServer(IssuerDesk desk, IPEndPoint listen, Action<string> report)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        _report = report;
+        // Production whatever the environment says: no developer exception page for anonymous clients.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -45,7 +50,7 @@ internal sealed class IssuerServer : IAsyncDisposable
         _app.MapPost(IssuerProtocol.SignPath, (Delegate)((HttpContext context) => Handle<SignRequest>(context, async (request, token) =>
         {
             var answer = await desk.SignAsync(request, token).ConfigureAwait(false);
-            report($"served {request.Identity[..16]}... in election {request.ElectionId} (poll book tx {answer.ServedTx[..16]}..., height {answer.Height})");
+            report($"served a roll entry of election {request.ElectionId} (height {answer.Height})");
             return answer;
         })));
     }
@@ -66,6 +71,27 @@ internal sealed class IssuerServer : IAsyncDisposable
         where TRequest : class
     {
         var token = context.RequestAborted;
+        TRequest? request;
+        try
+        {
+            using var body = CancellationTokenSource.CreateLinkedTokenSource(token);
+            body.CancelAfter(BodyTimeout);
+            request = await JsonSerializer.DeserializeAsync<TRequest>(context.Request.Body, IssuerProtocol.Json, body.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is JsonException or BadHttpRequestException or NotSupportedException)
+        {
+            return Error(IssuerRefusal.BadRequest($"the request is not a valid {typeof(TRequest).Name} JSON body"));
+        }
+        catch (OperationCanceledException)
+        {
+            return Error(new IssuerRefusal(408, "TIMEOUT", $"the request body did not arrive within {BodyTimeout.TotalSeconds:F0}s"));
+        }
+
+        if (request is null)
+        {
+            return Error(IssuerRefusal.BadRequest("the request body is empty"));
+        }
+
         if (!await _inProgress.WaitAsync(QueueWait, token).ConfigureAwait(false))
         {
             return Error(new IssuerRefusal(503, "BUSY", "the issuer is busy; try again shortly"));
@@ -73,19 +99,7 @@ internal sealed class IssuerServer : IAsyncDisposable
 
         try
         {
-            TRequest? request;
-            try
-            {
-                request = await JsonSerializer.DeserializeAsync<TRequest>(context.Request.Body, IssuerProtocol.Json, token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is JsonException or BadHttpRequestException or NotSupportedException)
-            {
-                return Error(IssuerRefusal.BadRequest($"the request is not a valid {typeof(TRequest).Name} JSON body ({e.Message})"));
-            }
-
-            return request is null
-                ? Error(IssuerRefusal.BadRequest("the request body is empty"))
-                : Results.Json(await serve(request, token).ConfigureAwait(false), IssuerProtocol.Json);
+            return Results.Json(await serve(request, token).ConfigureAwait(false), IssuerProtocol.Json);
         }
         catch (IssuerRefusal refusal)
         {
@@ -93,8 +107,14 @@ internal sealed class IssuerServer : IAsyncDisposable
         }
         catch (UserInputException e)
         {
-            // The node behind the issuer failed (unreachable, or refused a read): say so; nothing was signed.
-            return Error(new IssuerRefusal(503, "NODE_UNAVAILABLE", e.Message));
+            // The node behind the issuer failed (unreachable, or refused a read): said here, not to the client.
+            _report($"warning: {e.Message}");
+            return Error(new IssuerRefusal(503, "NODE_UNAVAILABLE", "the issuer cannot reach its node; try again later (nothing was signed)"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _report($"error: serving a request failed: {e.GetType().Name}: {e.Message}");
+            return Error(new IssuerRefusal(500, "INTERNAL", "the issuer failed to serve this request; try again later"));
         }
         finally
         {

@@ -45,6 +45,20 @@ public sealed class IssuerWeightKey
     /// <summary>The SubjectPublicKeyInfo DER that elections name and <see cref="IssuerKeyCheck"/> accepts.</summary>
     public byte[] PublicKeyDer => (byte[])_publicKeyDer.Clone();
 
+    /// <summary>
+    /// This key's RSA-PSS signature (SHA-384, 48-byte salt, as the chain checks it) over <paramref name="message"/>: the
+    /// proof of possession a poll book entry carries when it first pins the key.
+    /// </summary>
+    public byte[] Prove(byte[] message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var signer = new Org.BouncyCastle.Crypto.Signers.PssSigner(new Org.BouncyCastle.Crypto.Engines.RsaBlindedEngine(),
+            new Sha384Digest(), IssuerKeyCheck.SaltSize);
+        signer.Init(true, new ParametersWithRandom(PrivateKey, new SecureRandom()));
+        signer.BlockUpdate(message, 0, message.Length);
+        return signer.GenerateSignature();
+    }
+
     public static IssuerWeightKey Derive(ReadOnlySpan<byte> issuerSeed, string chainId, string electionId, ulong weight)
     {
         var drbgSeed = DrbgSeed(issuerSeed, chainId, electionId, weight);

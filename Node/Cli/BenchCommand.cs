@@ -30,6 +30,7 @@ internal static class BenchCommand
         {
             nodes, key, voters, votes, concurrency, batch, secret, json,
             BenchCryptoCommand.Build(runner),
+            BenchIssuerCommand.Build(runner),
         };
         runner.Attach(command, (parseResult, stdout) =>
         {

@@ -50,9 +50,10 @@ internal static class CredentialCommands
             var path = parseResult.GetRequiredValue(output);
             var file = new CredentialRequester(session, stdout).Request(identityKey, parseResult.GetRequiredValue(election),
                 parseResult.GetRequiredValue(issuers), path);
-            stdout.WriteLine($"credential {file.Content.PublicKey} (weight {file.Content.Weight}) ready in {path}");
-            stdout.WriteLine("register it with `votechain credential register`, later and through another node or network if you can " +
-                "(see docs/ANONYMITY.md), then vote with --key " + path);
+            // Not the credential key: this output sits beside the identity (terminal logs, scripts), and together they would link.
+            stdout.WriteLine($"credential ready in {path} (weight {file.Content.Weight}); keep the file private and backed up");
+            stdout.WriteLine("register it with `votechain credential register` once registering opens, at a random moment and through " +
+                "another node or network if you can (docs/ANONYMITY.md), then vote with --key " + path);
         });
         return command;
     }
@@ -91,6 +92,15 @@ internal static class CredentialCommands
             if (session.ChainId != content.ChainId)
             {
                 throw new UserInputException($"credential file {path} is for chain {content.ChainId}; the node serves {session.ChainId}");
+            }
+
+            // Refused here, not only by the chain: a registration sent early would show the credential to the node right
+            // after issuing, when timing can still link it to the voter.
+            var opens = session.Election(electionId).Anonymous?.RegistrationOpensAtUnixMs ?? 0;
+            if (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() < opens)
+            {
+                throw new UserInputException($"registering credentials for election {electionId} opens at " +
+                    $"{DateTimeOffset.FromUnixTimeMilliseconds(opens):u}; nothing was sent");
             }
 
             var register = new RegisterAnonymousCredential { ElectionId = electionId, Weight = content.Weight };

@@ -66,9 +66,9 @@ internal static class IssuerCommands
         };
         serveTimeout.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > 3600)
+            if (r.GetValueOrDefault<int>() is < 1 or > 240)
             {
-                r.AddError("--serve-timeout must be 1 to 3600 seconds");
+                r.AddError("--serve-timeout must be 1 to 240 seconds (a voter's client waits at most 5 minutes)");
             }
         });
         var command = new Command("serve",
@@ -85,7 +85,8 @@ internal static class IssuerCommands
             using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             using var desk = new IssuerDesk(issuerKey, session, new IssuerLog(parseResult.GetValue(log) ?? keyPath + ".served.jsonl"),
                 TimeSpan.FromSeconds(parseResult.GetValue(serveTimeout)));
-            var server = new IssuerServer(desk, endpoint, line => stdout.WriteLine(line));
+            var output = TextWriter.Synchronized(stdout);
+            var server = new IssuerServer(desk, endpoint, output.WriteLine);
             using var stop = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(stop));
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(stop));

@@ -7,7 +7,7 @@ namespace VoteChain.Storage.Signing;
 /// mix, and the new content is on disk when <see cref="Replace"/> returns: temporary file, fsync, rename over the
 /// old one, fsync of the folder (the rename itself lives in the folder's entries).
 /// </summary>
-internal static partial class DurableFile
+public static partial class DurableFile
 {
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> (mode 0600), durably and atomically.</summary>
     /// <exception cref="IOException">The file or its folder could not be written or synced.</exception>

@@ -27,13 +27,14 @@ internal sealed class AnonymousElectionOptions
 
     private readonly Option<string?> _issuingCloses = new("--issuing-closes")
     {
-        Description = "When issuers stop serving the roll: ISO-8601 or relative (+1h); default the election's close. " +
-            "Set it, and --registration-opens no earlier, so that issuing and registering are not linked by timing.",
+        Description = "When issuers stop serving the roll, and the roll closes: ISO-8601 or relative (+1h); default the " +
+            "election's opening (which must then be in the future).",
     };
 
     private readonly Option<string?> _registrationOpens = new("--registration-opens")
     {
-        Description = "When credentials may start to register: ISO-8601 or relative (+1h); default at once.",
+        Description = "When credentials may start to register: ISO-8601 or relative (+1h); default when issuing closes, and " +
+            "never earlier, so that issuing and registering cannot be linked by their timing.",
     };
 
     public void AddTo(Command command)
