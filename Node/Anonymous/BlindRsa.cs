@@ -121,7 +121,17 @@ public static class BlindRsa
 
         var engine = new RsaBlindedEngine();
         engine.Init(false, new ParametersWithRandom(privateKey, new SecureRandom()));
-        var s = new BigInteger(1, engine.ProcessBlock(blindedMessage, 0, blindedMessage.Length));
+        BigInteger s;
+        try
+        {
+            s = new BigInteger(1, engine.ProcessBlock(blindedMessage, 0, blindedMessage.Length));
+        }
+        catch (InvalidOperationException e)
+        {
+            // BouncyCastle's own check of the CRT result failed: the same failure as the check below.
+            throw new CryptographicException("The blind signature does not verify (RFC 9474 §4.3 signing failure).", e);
+        }
+
         if (!s.ModPow(privateKey.PublicExponent, n).Equals(z))
         {
             throw new CryptographicException("The blind signature does not verify (RFC 9474 §4.3 signing failure).");
