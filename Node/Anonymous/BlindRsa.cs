@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Digests;
@@ -29,6 +30,10 @@ public static class BlindRsa
 
     // A 4096-bit key's SubjectPublicKeyInfo is 550 bytes; nothing longer is parsed.
     private const int MaxPublicKeySize = 600;
+
+    private const int ValidatedKeyLimit = 64;
+
+    private static readonly ConcurrentDictionary<string, RsaKeyParameters> ValidatedKeys = new(StringComparer.Ordinal);
 
     /// <summary>The Randomized variant's preparation: a fresh 32-byte prefix ‖ message (RFC 9474 §4.1).</summary>
     public static byte[] Prepare(ReadOnlySpan<byte> message) =>
@@ -62,8 +67,7 @@ public static class BlindRsa
     internal static BlindedMessage Blind(byte[] publicKeyDer, byte[] preparedMessage, byte[]? salt, byte[]? inverse)
     {
         ArgumentNullException.ThrowIfNull(preparedMessage);
-        using var rsa = ImportPublicKey(publicKeyDer);
-        var key = ToBouncyCastle(rsa);
+        var key = PublicKey(publicKeyDer);
         var n = key.Modulus;
         var random = new SecureRandom();
 
@@ -117,7 +121,17 @@ public static class BlindRsa
 
         var engine = new RsaBlindedEngine();
         engine.Init(false, new ParametersWithRandom(privateKey, new SecureRandom()));
-        var s = new BigInteger(1, engine.ProcessBlock(blindedMessage, 0, blindedMessage.Length));
+        BigInteger s;
+        try
+        {
+            s = new BigInteger(1, engine.ProcessBlock(blindedMessage, 0, blindedMessage.Length));
+        }
+        catch (InvalidOperationException e)
+        {
+            // BouncyCastle's own check of the CRT result failed: the same failure as the check below.
+            throw new CryptographicException("The blind signature does not verify (RFC 9474 §4.3 signing failure).", e);
+        }
+
         if (!s.ModPow(privateKey.PublicExponent, n).Equals(z))
         {
             throw new CryptographicException("The blind signature does not verify (RFC 9474 §4.3 signing failure).");
@@ -135,8 +149,7 @@ public static class BlindRsa
         ArgumentNullException.ThrowIfNull(preparedMessage);
         ArgumentNullException.ThrowIfNull(blindSignature);
         ArgumentNullException.ThrowIfNull(state);
-        using var rsa = ImportPublicKey(publicKeyDer);
-        var n = ToBouncyCastle(rsa).Modulus;
+        var n = PublicKey(publicKeyDer).Modulus;
         var size = (n.BitLength + 7) / 8;
         if (blindSignature.Length != size)
         {
@@ -151,6 +164,7 @@ public static class BlindRsa
         }
 
         var signature = BigIntegers.AsUnsignedByteArray(size, z.Multiply(inv).Mod(n));
+        using var rsa = ImportPublicKey(publicKeyDer);
         if (!IssuerKeyCheck.VerifyPss(rsa, preparedMessage, signature))
         {
             throw new CryptographicException(
@@ -158,6 +172,31 @@ public static class BlindRsa
         }
 
         return signature;
+    }
+
+    /// <summary>
+    /// The issuer's key as BouncyCastle needs it. BouncyCastle validates a modulus when the key object is made
+    /// (odd, no small factor, a Miller-Rabin round proving it composite), which costs tens of milliseconds, several
+    /// times the blinding itself; keys are immutable, so validated ones are kept (bounded) and shared by threads.
+    /// </summary>
+    private static RsaKeyParameters PublicKey(byte[] publicKeyDer)
+    {
+        ArgumentNullException.ThrowIfNull(publicKeyDer);
+        var id = Convert.ToBase64String(publicKeyDer);
+        if (ValidatedKeys.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+
+        using var rsa = ImportPublicKey(publicKeyDer);
+        var key = ToBouncyCastle(rsa);
+        if (ValidatedKeys.Count >= ValidatedKeyLimit)
+        {
+            ValidatedKeys.Clear();
+        }
+
+        ValidatedKeys[id] = key;
+        return key;
     }
 
     /// <summary>
@@ -207,11 +246,18 @@ public static class BlindRsa
 
     private static BigInteger Invert(BigInteger value, BigInteger modulus)
     {
-        if (value.SignValue <= 0 || value.CompareTo(modulus) >= 0 || !value.Gcd(modulus).Equals(BigInteger.One))
+        if (value.SignValue > 0 && value.CompareTo(modulus) < 0)
         {
-            throw new CryptographicException("The blinding factor is not invertible modulo the issuer's modulus (RFC 9474 §4.2).");
+            try
+            {
+                return value.ModInverse(modulus);
+            }
+            catch (ArithmeticException)
+            {
+                // not a unit: falls through to the refusal
+            }
         }
 
-        return value.ModInverse(modulus);
+        throw new CryptographicException("The blinding factor is not invertible modulo the issuer's modulus (RFC 9474 §4.2).");
     }
 }
