@@ -243,8 +243,9 @@ internal static class AnonymousRules
     /// The issuer's key for this weight. The first poll book entry of the weight pins it, and every later one must name
     /// the same key, so an issuer cannot mark out a voter with a key of their own. A key is pinned once on the whole
     /// chain (a key used for two weights or elections would let a signature made for one pass for the other, and the
-    /// issuer cannot read the weight it signs), and only with the key's own signature over this issuer, election and
-    /// weight, so no one can pin another issuer's key before it (the rejections stay final: a pin is never undone).
+    /// issuer cannot read the weight it signs), only with the key's own signature over this issuer, election and weight,
+    /// so no one can pin another issuer's key before it, and only with the proof that the key blinds perfectly
+    /// (<see cref="IssuerKeyProof"/>). The rejections stay final: a pin is never undone.
     /// </summary>
     private static Rejection? WeightKey(IStateReader state, RuleContext chain, IssuanceRecord issuance, int issuer,
         CredentialServed served, byte[] issuerKey)
@@ -272,10 +273,16 @@ internal static class AnonymousRules
         }
 
         var proof = AnonymousSigning.WeightKeyProof(chain.ChainId, served.ElectionId, issuerKey, issuance.Weight);
-        return IssuerKeyCheck.Verify(weightKey, proof, served.WeightKeyProof.Span)
-            ? null
-            : new Rejection(RejectCode.BadProof,
+        if (!IssuerKeyCheck.Verify(weightKey, proof, served.WeightKeyProof.Span))
+        {
+            return new Rejection(RejectCode.BadProof,
                 $"The weight key's proof does not verify: issuer {issuer + 1} did not show it holds this key for weight {issuance.Weight}.");
+        }
+
+        // A key whose e-th power map is not a permutation would let its issuer tell blinded requests apart.
+        return IssuerKeyProof.Problem(weightKey, served.WeightKeyValidity.Span) is { } invalid
+            ? new Rejection(RejectCode.BadProof, $"The weight key of issuer {issuer + 1} is not shown to hide what it signs: {invalid}")
+            : null;
     }
 
     private static IssuanceRecord NewIssuance(AnonymousSettings settings, ulong weight)

@@ -201,8 +201,9 @@ internal sealed class IssuerDesk : IDisposable
     }
 
     /// <summary>
-    /// Posts the poll book entry; returns its transaction id. The key's proof goes only into the entry that pins it (its
-    /// PSS salt is random, so leaving it out elsewhere keeps the other entries' bytes the same on every retry).
+    /// Posts the poll book entry; returns its transaction id. The key's proofs go only into the entry that pins it (the
+    /// possession proof's PSS salt is random, so leaving them out elsewhere keeps the other entries' bytes the same on
+    /// every retry, and the 3 KB validity proof is sent once per weight).
     /// </summary>
     private string Submit(ElectionRecord election, int issuer, byte[] identity, ulong weight, IssuerWeightKey weightKey,
         byte[] requestHash, byte[] signature)
@@ -219,6 +220,7 @@ internal sealed class IssuerDesk : IDisposable
         if (_node.Issuance(id, weight).Issuance?.IssuerKeys[issuer] is not { IsEmpty: false })
         {
             served.WeightKeyProof = ByteString.CopyFrom(weightKey.Prove(AnonymousSigning.WeightKeyProof(ChainId, id, _key.PublicKey, weight)));
+            served.WeightKeyValidity = ByteString.CopyFrom(IssuerKeyProver.Prove(weightKey.PrivateKey, weightKey.PublicKeyDer));
         }
 
         var payload = new TxPayload { CredentialServed = served };

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using VoteChain.Consensus.Anonymous;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.Tests.Support;
 using VoteChain.Protos.V1;
@@ -136,6 +137,20 @@ public sealed class AnonymousRulesTests
         Chain.CommitOk(_anon.Served(1, alice, 1));
         Assert.That(Chain.State.GetIssuance(AnonymousTestChain.Id, 1)!.IssuerKeys[1].ToByteArray(),
             Is.EqualTo(AnonymousTestChain.PublicKey(honestKey)));
+    }
+
+    [Test]
+    public void A_weight_key_is_pinned_only_with_the_proof_that_it_hides_what_it_signs()
+    {
+        var alice = Chain.Key(1);
+        Chain.CommitOk(Chain.Register(AnonymousTestChain.Id, (alice, 1)));
+        var garbage = System.Security.Cryptography.RandomNumberGenerator.GetBytes(IssuerKeyProof.ProofSize);
+
+        var refused = Chain.Commit(_anon.Served(0, alice, 1, validity: garbage));
+        Assert.That(refused!.Code, Is.EqualTo(RejectCode.BadProof));
+        Assert.That(refused.Message, Does.Contain("not shown to hide what it signs"));
+        Assert.That(Chain.Commit(_anon.Served(0, alice, 1, validity: [])), Is.Not.Null);
+        Chain.CommitOk(_anon.Served(0, alice, 1));
     }
 
     [Test]

@@ -49,6 +49,24 @@ internal sealed class AnonymousTestChain : IDisposable
 
     public static byte[] PublicKey(RSA key) => key.ExportSubjectPublicKeyInfo();
 
+    /// <summary>The key's <see cref="IssuerKeyProof"/>: e-th roots of its challenges, from its private exponent.</summary>
+    public static byte[] ValidityProof(RSA key)
+    {
+        var parameters = key.ExportParameters(includePrivateParameters: true);
+        var n = new System.Numerics.BigInteger(parameters.Modulus, isUnsigned: true, isBigEndian: true);
+        var d = new System.Numerics.BigInteger(parameters.D, isUnsigned: true, isBigEndian: true);
+        var proof = new byte[IssuerKeyProof.ProofSize];
+        var challenges = IssuerKeyProof.Challenges(PublicKey(key));
+        for (var i = 0; i < challenges.Length; i++)
+        {
+            var root = System.Numerics.BigInteger.ModPow(new System.Numerics.BigInteger(challenges[i], isUnsigned: true, isBigEndian: true), d, n)
+                .ToByteArray(isUnsigned: true, isBigEndian: true);
+            root.CopyTo(proof, (i + 1) * IssuerKeyCheck.SignatureSize - root.Length);
+        }
+
+        return proof;
+    }
+
     public VerifiedTx Create(string id = Id, long issuingClosesAt = IssuingCloses, long registrationOpensAt = 0,
         IEnumerable<Ed25519KeyPair>? issuers = null, bool allowRevote = false)
     {
@@ -72,7 +90,7 @@ internal sealed class AnonymousTestChain : IDisposable
     /// (default: that same key).
     /// </summary>
     public VerifiedTx Served(int issuer, Ed25519KeyPair identity, ulong weight, string id = Id, RSA? key = null,
-        ISigner? identitySigner = null, ISigner? signer = null, byte[]? requestHash = null, RSA? proofKey = null)
+        ISigner? identitySigner = null, ISigner? signer = null, byte[]? requestHash = null, RSA? proofKey = null, byte[]? validity = null)
     {
         key ??= WeightKey(issuer, weight);
         var weightKey = PublicKey(key);
@@ -88,8 +106,25 @@ internal sealed class AnonymousTestChain : IDisposable
             RequestHash = ByteString.CopyFrom(requestHash),
             RequestSignature = ByteString.CopyFrom((identitySigner ?? identity).Sign(request)),
             WeightKeyProof = ByteString.CopyFrom((proofKey ?? key).SignData(proof, HashAlgorithmName.SHA384, RSASignaturePadding.Pss)),
+            WeightKeyValidity = ByteString.CopyFrom(validity ?? ValidityProofOf(key)),
         };
         return Chain.Signed(signer ?? issuerKey, new TxPayload { CredentialServed = served });
+    }
+
+    // Validity proofs cost 8 private-exponent powers in managed code: one per key for the whole run.
+    private static readonly Dictionary<RSA, byte[]> ValidityProofs = [];
+
+    private static byte[] ValidityProofOf(RSA key)
+    {
+        lock (ValidityProofs)
+        {
+            if (!ValidityProofs.TryGetValue(key, out var proof))
+            {
+                ValidityProofs[key] = proof = key.KeySize == IssuerKeyCheck.KeyBits ? ValidityProof(key) : new byte[IssuerKeyProof.ProofSize];
+            }
+
+            return proof;
+        }
     }
 
     /// <summary>Every issuer serves <paramref name="identity"/>.</summary>

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Security.Cryptography;
 using VoteChain.Consensus.Anonymous;
 
@@ -12,17 +11,7 @@ public sealed class IssuerKeyProofTests
     {
         using var rsa = RSA.Create(IssuerKeyCheck.KeyBits);
         var der = rsa.ExportSubjectPublicKeyInfo();
-        var parameters = rsa.ExportParameters(includePrivateParameters: true);
-        var n = new BigInteger(parameters.Modulus, isUnsigned: true, isBigEndian: true);
-        var d = new BigInteger(parameters.D, isUnsigned: true, isBigEndian: true);
-        var proof = new byte[IssuerKeyProof.ProofSize];
-        var challenges = IssuerKeyProof.Challenges(der);
-        for (var i = 0; i < challenges.Length; i++)
-        {
-            var root = BigInteger.ModPow(new BigInteger(challenges[i], isUnsigned: true, isBigEndian: true), d, n)
-                .ToByteArray(isUnsigned: true, isBigEndian: true);
-            root.CopyTo(proof, (i + 1) * IssuerKeyCheck.SignatureSize - root.Length);
-        }
+        var proof = AnonymousTestChain.ValidityProof(rsa);
 
         var swapped = (byte[])proof.Clone();
         proof.AsSpan(0, IssuerKeyCheck.SignatureSize).CopyTo(swapped.AsSpan(IssuerKeyCheck.SignatureSize));
