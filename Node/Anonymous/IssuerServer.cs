@@ -30,6 +30,11 @@ internal sealed class IssuerServer : IAsyncDisposable
     public IssuerServer(IssuerDesk desk, IPEndPoint listen, Action<string> report)
     {
         _report = report;
+
+        // A request in progress blocks a thread on the node's answers while its entry commits: enough threads from the
+        // start for every place (the pool would otherwise add one per half second while requests wait).
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 2 * MaxInProgress + 16), io);
         // Production whatever the environment says: no developer exception page for anonymous clients.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();

@@ -44,6 +44,10 @@ internal sealed class IssuerBench(NodeSession node, Ed25519KeyPair authority, Te
             var clock = Stopwatch.StartNew();
             var latencies = new double[voters];
             using var gate = new SemaphoreSlim(concurrency);
+
+            // The clients block threads too (each waits for its issuer's answer): give them threads up front.
+            ThreadPool.GetMinThreads(out var workers, out var io);
+            ThreadPool.SetMinThreads(Math.Max(workers, 2 * concurrency + 80), io);
             var requester = new CredentialRequester(node, TextWriter.Null);
             var credentials = await Task.WhenAll(identities.Select(async (identity, i) =>
             {
