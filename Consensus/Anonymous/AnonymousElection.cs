@@ -30,14 +30,9 @@ public static class AnonymousElection
             return $"An anonymous election names 1 to {MaxIssuers} issuers, not {n}.";
         }
 
-        if (resolved.Issuers.Any(k => !Crypto.Ed25519.IsWellFormedPublicKey(k.Span)))
+        if (Crypto.Ed25519.KeyListProblem(resolved.Issuers, "issuer") is { } keyProblem)
         {
-            return "Every issuer key must be a valid 32-byte Ed25519 public key.";
-        }
-
-        if (resolved.Issuers.Select(k => k.ToBase64()).Distinct(StringComparer.Ordinal).Count() != n)
-        {
-            return "The issuer keys must be distinct.";
+            return keyProblem;
         }
 
         if (resolved.IssuingClosesAtUnixMs == 0)

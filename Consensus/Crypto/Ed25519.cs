@@ -28,4 +28,21 @@ public static class Ed25519
 
         return Algorithm.Verify(key, message, signature);
     }
+
+    /// <summary>
+    /// Why a list of keys an election names (trustees, issuers) is not a list of distinct valid Ed25519 public keys,
+    /// or null when it is. <paramref name="what"/> names them in the sentence ("trustee", "issuer").
+    /// </summary>
+    public static string? KeyListProblem(IReadOnlyCollection<Google.Protobuf.ByteString> keys, string what)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Any(k => !IsWellFormedPublicKey(k.Span)))
+        {
+            return $"Every {what} key must be a valid 32-byte Ed25519 public key.";
+        }
+
+        return keys.Select(k => k.ToBase64()).Distinct(StringComparer.Ordinal).Count() != keys.Count
+            ? $"The {what} keys must be distinct."
+            : null;
+    }
 }

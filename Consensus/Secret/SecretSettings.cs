@@ -62,14 +62,9 @@ public static class SecretSettings
             return $"A secret election has at most {MaxTrustees} trustees, not {n}.";
         }
 
-        if (resolved.Trustees.Any(k => !Crypto.Ed25519.IsWellFormedPublicKey(k.Span)))
+        if (Crypto.Ed25519.KeyListProblem(resolved.Trustees, "trustee") is { } keyProblem)
         {
-            return "Every trustee key must be a valid 32-byte Ed25519 public key.";
-        }
-
-        if (resolved.Trustees.Select(k => k.ToBase64()).Distinct(StringComparer.Ordinal).Count() != n)
-        {
-            return "The trustee keys must be distinct.";
+            return keyProblem;
         }
 
         if (resolved.Threshold == 0)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Grpc.Core;
 using Grpc.Net.Client;
 using VoteChain.Node.Devnet;
@@ -58,9 +57,7 @@ internal static class DevnetCommand
 
     private static async Task RunAsync(DevnetLayout layout, bool resumed, bool demo, bool restart, TextWriter stdout)
     {
-        using var stop = new CancellationTokenSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(stop));
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(stop));
+        using var stop = new StopSignals();
         using var supervisor = DevnetSupervisor.Claim(layout, restart, stdout);
         stdout.WriteLine(resumed ? $"resuming the devnet in {layout.Folder}" : $"created a devnet in {layout.Folder}");
 
@@ -103,12 +100,6 @@ internal static class DevnetCommand
             stdout.WriteLine("stopped");
         }
     }
-
-    private static Action<PosixSignalContext> Stop(CancellationTokenSource stop) => context =>
-    {
-        context.Cancel = true;
-        stop.Cancel();
-    };
 
     /// <summary>The demo is a side show: when it fails the devnet says so and keeps running.</summary>
     private static async Task ReportFailureAsync(Task traffic, TextWriter stdout, CancellationToken stop)

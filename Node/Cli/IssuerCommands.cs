@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Node.Anonymous;
@@ -87,9 +86,7 @@ internal static class IssuerCommands
                 TimeSpan.FromSeconds(parseResult.GetValue(serveTimeout)));
             var output = TextWriter.Synchronized(stdout);
             var server = new IssuerServer(desk, endpoint, output.WriteLine);
-            using var stop = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(stop));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(stop));
+            using var stop = new StopSignals();
             try
             {
                 server.StartAsync().GetAwaiter().GetResult();
@@ -113,9 +110,4 @@ internal static class IssuerCommands
             ? endpoint
             : throw new UserInputException($"--listen '{text}' is not HOST:PORT with a numeric address (e.g. 127.0.0.1:7300)");
 
-    private static Action<PosixSignalContext> Stop(CancellationTokenSource stop) => context =>
-    {
-        context.Cancel = true;
-        stop.Cancel();
-    };
 }

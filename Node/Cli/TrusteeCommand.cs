@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using VoteChain.Consensus.Secret;
 using VoteChain.Node.Cli.Client;
 using VoteChain.Node.Cli.Verify;
@@ -64,9 +63,7 @@ internal static class TrusteeCommand
                 return;
             }
 
-            using var stop = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(stop));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(stop));
+            using var stop = new StopSignals();
             var waiting = false;
             string? unreadable = null;
             async Task<bool> WaitAndCatchUp(CancellationToken token)
@@ -131,12 +128,6 @@ internal static class TrusteeCommand
     private static string Summary(TrusteePass pass) => pass.Elections == 0
         ? "no secret election names this key yet"
         : $"{pass.Submitted} step(s) submitted; {pass.Finished} of {pass.Elections} election(s) naming this key have their result";
-
-    private static Action<PosixSignalContext> Stop(CancellationTokenSource stop) => context =>
-    {
-        context.Cancel = true;
-        stop.Cancel();
-    };
 
     /// <summary>
     /// "verifying the chain: height H of N" every few seconds of one catch-up: from its first block for the first
