@@ -2,6 +2,7 @@ using Google.Protobuf;
 using VoteChain.Consensus.Anonymous;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.Tests.Support;
+using VoteChain.Consensus.Transactions;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Tests.Anonymous;
@@ -415,5 +416,27 @@ public sealed class AnonymousRulesTests
         Chain.CommitOk(good);
         Assert.That(AnonymousRules.SignatureChecks - before, Is.EqualTo(2), "the rules found both verdicts remembered");
         Assert.That(Chain.State.GetCredential(AnonymousTestChain.Id, good.Signer)!.Anonymous, Is.True);
+    }
+
+    [Test]
+    public void In_an_anonymous_secret_election_credentials_cast_encrypted_votes_and_roll_entries_do_not()
+    {
+        var create = _anon.Create("both").Payload.CreateElection.Clone();
+        create.Secret = new SecretBallotSettings { Trustees = { _anon.Issuers.Select(k => ByteString.CopyFrom(k.PublicKey)) } };
+        Chain.CommitOk(Chain.Signed(Chain.Authority, new TxPayload { CreateElection = create }));
+        var alice = Chain.Key(1);
+        Chain.CommitOk(Chain.Register("both", (alice, 3)));
+        Chain.CommitOk(_anon.ServedByAll(alice, 3, "both"));
+        _anon.OpenRegistration();
+        var credential = Chain.Key(101);
+        Chain.CommitOk(_anon.Register(credential, 3, id: "both"));
+
+        VerifiedTx Encrypted(Crypto.Ed25519KeyPair voter) =>
+            Chain.Signed(voter, new TxPayload { CastEncryptedVote = new CastEncryptedVote { ElectionId = "both", Sequence = 1 } });
+
+        // Past every credential check to the trustees' key (not generated in this test): the credential votes as any other.
+        Assert.That(Chain.Commit(Encrypted(credential))!.Code, Is.EqualTo(RejectCode.KeyNotReady));
+        Assert.That(Chain.Commit(Encrypted(alice))!.Code, Is.EqualTo(RejectCode.RollOnly));
+        Assert.That(Chain.Commit(Chain.Vote("both", credential, 0))!.Code, Is.EqualTo(RejectCode.WrongBallotKind));
     }
 }
