@@ -96,7 +96,7 @@ internal sealed class CredentialRequester(NodeSession node, TextWriter output)
             .Select(t => t.Exception?.InnerException?.Message ?? "cancelled").Distinct().ToList();
         if (problems.Count > 0)
         {
-            throw new UserInputException(string.Join("; ", problems) + " (run the same command again to resume)");
+            throw new UserInputException(string.Join("; ", problems) + " (a request cut short resumes when run again with the same --out)");
         }
     }
 
