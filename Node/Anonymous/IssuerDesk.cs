@@ -36,14 +36,22 @@ internal sealed class IssuerDesk : IDisposable
     private readonly ConcurrentDictionary<string, byte> _inProgress = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte[]> _answers = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _answerOrder = new();
+    private readonly ConcurrentDictionary<(string Election, ulong Weight), Lazy<(ByteString Possession, ByteString Validity)>> _keyProofs = new();
+    private readonly Networking.Api.ReceiptVerifier? _receipts;
 
     /// <param name="serveTimeout">How long a request waits for every issuer's poll book entry before it is refused (the voter asks again).</param>
-    public IssuerDesk(Ed25519KeyPair key, NodeSession node, IssuerLog log, TimeSpan? serveTimeout = null)
+    /// <param name="receipts">
+    /// With the genesis validators: the issuer's own entry must come with a receipt they certified before it signs, so
+    /// its node cannot make it sign for an entry that is not on chain. Null: the node is trusted to say so.
+    /// </param>
+    public IssuerDesk(Ed25519KeyPair key, NodeSession node, IssuerLog log, TimeSpan? serveTimeout = null,
+        Networking.Api.ReceiptVerifier? receipts = null)
     {
         _key = key;
         _node = node;
         _log = log;
         _serveTimeout = serveTimeout ?? DefaultServeTimeout;
+        _receipts = receipts;
         ChainId = node.ChainId;
     }
 
@@ -119,6 +127,11 @@ internal sealed class IssuerDesk : IDisposable
 
             var servedTx = repeat ? "" : Submit(election, issuer, identity, entry.Weight, weightKey, requestHash, signature);
             var height = await ServedByAllAsync(id, identity, issuer, requestHash, cancellation).ConfigureAwait(false);
+            if (_receipts is not null)
+            {
+                servedTx = Certified(election, identity, entry.Weight, weightKey, requestHash, signature, servedTx);
+            }
+
             if (_log.Signed(id, identityHex) is null)
             {
                 _log.Served(new IssuerLogEntry(DateTimeOffset.UtcNow, id, identityHex, entry.Weight, requestHex, servedTx, height));
@@ -202,28 +215,13 @@ internal sealed class IssuerDesk : IDisposable
 
     /// <summary>
     /// Posts the poll book entry; returns its transaction id. The key's proofs go only into the entry that pins it (the
-    /// possession proof's PSS salt is random, so leaving them out elsewhere keeps the other entries' bytes the same on
-    /// every retry, and the 3 KB validity proof is sent once per weight).
+    /// 3 KB validity proof is sent once per weight). Every part is deterministic, so a retry posts the same bytes.
     /// </summary>
     private string Submit(ElectionRecord election, int issuer, byte[] identity, ulong weight, IssuerWeightKey weightKey,
         byte[] requestHash, byte[] signature)
     {
-        var id = election.Definition.ElectionId;
-        var served = new CredentialServed
-        {
-            ElectionId = id,
-            Identity = ByteString.CopyFrom(identity),
-            WeightKey = ByteString.CopyFrom(weightKey.PublicKeyDer),
-            RequestHash = ByteString.CopyFrom(requestHash),
-            RequestSignature = ByteString.CopyFrom(signature),
-        };
-        if (_node.Issuance(id, weight).Issuance?.IssuerKeys[issuer] is not { IsEmpty: false })
-        {
-            served.WeightKeyProof = ByteString.CopyFrom(weightKey.Prove(AnonymousSigning.WeightKeyProof(ChainId, id, _key.PublicKey, weight)));
-            served.WeightKeyValidity = ByteString.CopyFrom(IssuerKeyProver.Prove(weightKey.PrivateKey, weightKey.PublicKeyDer));
-        }
-
-        var payload = new TxPayload { CredentialServed = served };
+        var pinning = _node.Issuance(election.Definition.ElectionId, weight).Issuance?.IssuerKeys[issuer] is not { IsEmpty: false };
+        var payload = Entry(election, identity, weight, weightKey, requestHash, signature, pinning);
         var envelope = _node.Sign(_key, payload);
         try
         {
@@ -241,6 +239,53 @@ internal sealed class IssuerDesk : IDisposable
         }
 
         return HexInput.Format(Hashing.Sha256(envelope));
+    }
+
+    private TxPayload Entry(ElectionRecord election, byte[] identity, ulong weight, IssuerWeightKey weightKey, byte[] requestHash,
+        byte[] signature, bool withProofs)
+    {
+        var id = election.Definition.ElectionId;
+        var served = new CredentialServed
+        {
+            ElectionId = id,
+            Identity = ByteString.CopyFrom(identity),
+            WeightKey = ByteString.CopyFrom(weightKey.PublicKeyDer),
+            RequestHash = ByteString.CopyFrom(requestHash),
+            RequestSignature = ByteString.CopyFrom(signature),
+        };
+        if (withProofs)
+        {
+            var (possession, validity) = _keyProofs.GetOrAdd((id, weight), _ => new Lazy<(ByteString, ByteString)>(() =>
+                (ByteString.CopyFrom(weightKey.Prove(AnonymousSigning.WeightKeyProof(ChainId, id, _key.PublicKey, weight))),
+                 ByteString.CopyFrom(IssuerKeyProver.Prove(weightKey.PrivateKey, weightKey.PublicKeyDer))))).Value;
+            served.WeightKeyProof = possession;
+            served.WeightKeyValidity = validity;
+        }
+
+        return new TxPayload { CredentialServed = served };
+    }
+
+    /// <summary>
+    /// The id of this issuer's entry for the request, shown committed by a receipt the genesis validators certified.
+    /// The entry is the one posted now, or (asked again) the one posted before, with or without the key's proofs.
+    /// </summary>
+    private string Certified(ElectionRecord election, byte[] identity, ulong weight, IssuerWeightKey weightKey, byte[] requestHash,
+        byte[] signature, string posted)
+    {
+        var candidates = posted.Length > 0
+            ? [Convert.FromHexString(posted)]
+            : new[] { false, true }.Select(proofs => Hashing.Sha256(_node.Sign(_key, Entry(election, identity, weight, weightKey, requestHash, signature, proofs))));
+        foreach (var txId in candidates)
+        {
+            if (_node.Receipt(txId) is { } receipt && receipt.TxId.Span.SequenceEqual(txId))
+            {
+                return _receipts!.Problem(receipt) is { } problem
+                    ? throw new IssuerRefusal(502, "UNVERIFIED", $"the issuer's node gave a receipt for its poll book entry that does not verify ({problem}); nothing was signed")
+                    : HexInput.Format(txId);
+            }
+        }
+
+        throw new IssuerRefusal(502, "UNVERIFIED", "the node shows the entry served but has no receipt for it; nothing was signed");
     }
 
     /// <summary>

@@ -47,13 +47,16 @@ public sealed class IssuerWeightKey
 
     /// <summary>
     /// This key's RSA-PSS signature (SHA-384, 48-byte salt, as the chain checks it) over <paramref name="message"/>: the
-    /// proof of possession a poll book entry carries when it first pins the key.
+    /// proof of possession a poll book entry carries when it first pins the key. The salt is the message's SHA-384, so
+    /// the proof (and the entry carrying it) is the same bytes every time: a retried or restarted issuer posts the
+    /// same transaction, whose id it can then look up and verify. (PSS stays secure with a deterministic salt; the
+    /// salt's randomness only tightens the proof.)
     /// </summary>
     public byte[] Prove(byte[] message)
     {
         ArgumentNullException.ThrowIfNull(message);
         var signer = new Org.BouncyCastle.Crypto.Signers.PssSigner(new Org.BouncyCastle.Crypto.Engines.RsaBlindedEngine(),
-            new Sha384Digest(), IssuerKeyCheck.SaltSize);
+            new Sha384Digest(), SHA384.HashData(message));
         signer.Init(true, new ParametersWithRandom(PrivateKey, new SecureRandom()));
         signer.BlockUpdate(message, 0, message.Length);
         return signer.GenerateSignature();

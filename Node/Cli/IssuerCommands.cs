@@ -70,11 +70,16 @@ internal static class IssuerCommands
                 r.AddError("--serve-timeout must be 1 to 240 seconds (a voter's client waits at most 5 minutes)");
             }
         });
+        var genesis = new Option<string?>("--genesis")
+        {
+            Description = "The chain's genesis file: the issuer then signs only once the genesis validators' certified receipt shows its " +
+                "poll book entry committed, so its node cannot make it sign for an entry that is not on chain (recommended).",
+        };
         var command = new Command("serve",
             "Serve blind signatures to the roll of every anonymous election naming this issuer: each roll entry once, after its " +
             "poll book entry is committed. Runs until Ctrl-C.")
         {
-            key, node, listen, log, serveTimeout,
+            key, node, listen, log, serveTimeout, genesis,
         };
         runner.Attach(command, (parseResult, stdout) =>
         {
@@ -82,8 +87,9 @@ internal static class IssuerCommands
             var endpoint = ParseListen(parseResult.GetRequiredValue(listen));
             using var issuerKey = KeyFile.Load(keyPath);
             using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
+            var receipts = parseResult.GetValue(genesis) is { } genesisPath ? Receipts(genesisPath, session) : null;
             using var desk = new IssuerDesk(issuerKey, session, new IssuerLog(parseResult.GetValue(log) ?? keyPath + ".served.jsonl"),
-                TimeSpan.FromSeconds(parseResult.GetValue(serveTimeout)));
+                TimeSpan.FromSeconds(parseResult.GetValue(serveTimeout)), receipts);
             var output = TextWriter.Synchronized(stdout);
             var server = new IssuerServer(desk, endpoint, output.WriteLine);
             using var stop = new StopSignals();
@@ -103,6 +109,15 @@ internal static class IssuerCommands
             stdout.WriteLine("stopped");
         });
         return command;
+    }
+
+    /// <summary>The receipt check against the genesis validators, for the chain the node serves (another chain's genesis is refused).</summary>
+    private static Networking.Api.ReceiptVerifier Receipts(string genesisPath, NodeSession session)
+    {
+        var genesis = Verify.VerifyGenesis.Load(genesisPath);
+        return genesis.ChainId == session.ChainId
+            ? new Networking.Api.ReceiptVerifier(Consensus.Pbft.ValidatorSet.From(genesis), genesis.ChainId)
+            : throw new UserInputException($"genesis {genesisPath} is for chain {genesis.ChainId}; the node serves {session.ChainId}");
     }
 
     private static IPEndPoint ParseListen(string text) =>

@@ -70,6 +70,11 @@ internal sealed class NodeSession : IDisposable
         ElectionCall(api => api.GetIssuanceAsync(new GetIssuanceRequest { ElectionId = electionId, Weight = weight },
             deadline: NodeClient.Deadline()), "issuance");
 
+    /// <summary>The node's receipt for a transaction (to check against the genesis validators), or null while it has none.</summary>
+    public Receipt? Receipt(byte[] txId) =>
+        Read(api => api.GetReceiptAsync(new GetReceiptRequest { TxId = ByteString.CopyFrom(txId) }, deadline: NodeClient.Deadline()),
+            "receipt", _ => null);
+
     public void Dispose() => Client.Dispose();
 
     private T? Read<T>(Func<VoteChainApi.VoteChainApiClient, AsyncUnaryCall<T>> call, string what, Func<RpcException, T?> whenMissing)
