@@ -13,7 +13,10 @@ public static class ApiHosting
     /// </summary>
     public static IGrpcServerBuilder AddNodeGrpc(this IServiceCollection services)
     {
-        var grpc = services.AddGrpc(Configure);
+        // The JSON API: the methods with google.api.http options, as JSON over HTTP (docs/JSON-API.md).
+        // Its refusals carry the rule's code as a google.rpc.ErrorInfo detail, which the JSON writer must know.
+        var grpc = services.AddGrpc(Configure).AddJsonTranscoding(options =>
+            options.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
         services.PostConfigure<GrpcServiceOptions>(options => options.CompressionProviders = []);
         return grpc;
     }

@@ -12,7 +12,9 @@ public sealed partial class ApiService
     public override Task<Receipt> GetReceipt(GetReceiptRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var txId = RequestChecks.Hash(request.TxId, "tx_id");
+        var txId = request.TxId.IsEmpty && request.TxIdHex.Length > 0
+            ? RequestChecks.HexHash(request.TxIdHex, "tx_id_hex")
+            : RequestChecks.Hash(request.TxId, "tx_id");
         var location = _store.GetTxLocation(txId)
             ?? throw ApiErrors.NotFound("No committed block holds this transaction (it may still be pending).");
         var bytes = _store.GetBlockBytes(location.Height)

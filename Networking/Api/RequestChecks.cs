@@ -34,6 +34,12 @@ internal static class RequestChecks
             ? value.ToByteArray()
             : throw ApiErrors.InvalidArgument($"{field} must be {Hashing.HashSize} bytes, got {value.Length}.");
 
+    /// <summary>A 32-byte hash given as 64 hex digits (the JSON API's path parameters).</summary>
+    public static byte[] HexHash(string value, string field) =>
+        value.Length == 2 * Hashing.HashSize && value.All(char.IsAsciiHexDigit)
+            ? Convert.FromHexString(value)
+            : throw ApiErrors.InvalidArgument($"{field} must be {2 * Hashing.HashSize} hex digits.");
+
     public static byte[] PublicKey(ByteString value, string field) =>
         value.Length == Ed25519.PublicKeySize
             ? value.ToByteArray()

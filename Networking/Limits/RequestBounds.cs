@@ -30,6 +30,12 @@ public sealed class RequestBounds
     /// <summary>The bound of any method not named (health checks, reflection, reads).</summary>
     public int DefaultBytes { get; }
 
+    /// <summary>
+    /// The largest body of a plain HTTP request (the JSON API): a submitted transaction in base64 (4/3 of its bytes)
+    /// with the JSON around it. Set per request by <see cref="RequestGuard"/>, before the body is read.
+    /// </summary>
+    public int JsonBodyBytes { get; private init; }
+
     public StreamTimeouts Timeouts { get; }
 
     /// <summary>Requests closed so far for silence or a crawling message (for tests and, later, metrics).</summary>
@@ -59,7 +65,10 @@ public sealed class RequestBounds
                 ProvenMessageBytes = maxGossipBytes,
             },
         };
-        return new RequestBounds(methods, maxQueryBytes, timeouts);
+        return new RequestBounds(methods, maxQueryBytes, timeouts)
+        {
+            JsonBodyBytes = (int)Math.Min(int.MaxValue, (4L * (maxTxBytes + EnvelopeFraming) / 3) + 4096),
+        };
     }
 
     /// <summary>The bound for a request path ("/package.Service/Method").</summary>

@@ -7,7 +7,8 @@ namespace VoteChain.Networking.Limits;
 
 /// <summary>
 /// Puts every gRPC request body behind a <see cref="GuardedRequestBody"/>, so the per-method message bounds and the
-/// stream timeouts hold before grpc-dotnet buffers anything.
+/// stream timeouts hold before grpc-dotnet buffers anything; bounds every other request body (the JSON API) by
+/// <see cref="RequestBounds.JsonBodyBytes"/>.
 /// </summary>
 public static class RequestGuard
 {
@@ -24,6 +25,11 @@ public static class RequestGuard
                 var guarded = new GuardedRequestBody(context.Request.BodyReader, bounds, path.TrimStart('/'));
                 context.Features.Set<IRequestBodyPipeFeature>(new GuardedBodyFeature(guarded));
                 context.Features.Set<IProvenCallerFeature>(guarded);
+            }
+            else if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            {
+                // A plain HTTP request (the JSON API): bounded by what it may carry, a transaction in base64.
+                bodySize.MaxRequestBodySize = bounds.JsonBodyBytes;
             }
 
             return next(context);

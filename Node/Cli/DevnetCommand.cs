@@ -68,7 +68,7 @@ internal static class DevnetCommand
             await WaitUntilServingAsync(layout, supervisor, stop.Token).ConfigureAwait(false);
             for (var node = 0; node < layout.Count; node++)
             {
-                stdout.WriteLine($"  {layout.Name(node),-12} {(layout.IsObserver(node) ? "observer" : "validator"),-9} {layout.Url(node)}   log: {Path.Combine(layout.Home(node), "node.log")}");
+                stdout.WriteLine($"  {layout.Name(node),-12} {(layout.IsObserver(node) ? "observer" : "validator"),-9} {layout.Url(node)}   web: {layout.WebUrl(node)}   log: {Path.Combine(layout.Home(node), "node.log")}");
             }
 
             stdout.WriteLine($"genesis:        {layout.GenesisPath}");

@@ -41,6 +41,13 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
 
     public int Port(int node) => BasePort + node;
 
+    /// <summary>Offset from a node's API port to its web port (JSON API; page and metrics to come).</summary>
+    public const int WebPortOffset = 100;
+
+    public int WebPort(int node) => BasePort + WebPortOffset + node;
+
+    public string WebUrl(int node) => $"{(Tls ? "https" : "http")}://127.0.0.1:{WebPort(node)}";
+
     public string Url(int node) => $"{(Tls ? "https" : "http")}://127.0.0.1:{Port(node)}";
 
     /// <summary>A channel to the node's API that trusts the devnet CA when the devnet runs TLS.</summary>
@@ -153,6 +160,7 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
 
             var config = JsonNode.Parse(defaults)!.AsObject();
             config["listen"] = $"127.0.0.1:{Port(node)}";
+            config["web"] = new JsonObject { ["listen"] = $"127.0.0.1:{WebPort(node)}" };
             config["peers"] = new JsonArray(IsObserver(node) ? Enumerable.Range(0, Validators).Select(v => (JsonNode)Url(v)).ToArray() : []);
             File.WriteAllText(Path.Combine(Home(node), "config", "node.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             GenesisFile.CreateNew(Path.Combine(Home(node), "config", "genesis.json"), genesis);

@@ -40,6 +40,9 @@ public sealed class NodeOptions
 
     public LimitSettings Limits { get; set; } = new();
 
+    /// <summary>The node's second, browser-facing endpoint (HTTP/1.1 and HTTP/2): unset serves none.</summary>
+    public WebSettings Web { get; set; } = new();
+
     /// <summary>The node's trustee duties for secret ballots (config/trustee.key).</summary>
     public TrusteeSettings Trustee { get; set; } = new();
 
@@ -72,6 +75,19 @@ public sealed class TlsSettings
     public string? Key { get; set; }
 
     public bool Enabled => Certificate is not null || Key is not null;
+}
+
+/// <summary>
+/// Where the node answers plain HTTP clients (browsers, curl, scrapers): the gRPC endpoint speaks HTTP/2 only, and on
+/// cleartext a port cannot offer both HTTP/1.1 and HTTP/2 (Kestrel cannot tell them apart without TLS), so these get a
+/// port of their own, with the same limits and the same TLS certificate.
+/// </summary>
+public sealed class WebSettings
+{
+    /// <summary>HOST:PORT, e.g. 127.0.0.1:7180; empty serves no web endpoint.</summary>
+    public string Listen { get; set; } = "";
+
+    public bool Enabled => Listen.Length > 0;
 }
 
 public sealed class TrusteeSettings

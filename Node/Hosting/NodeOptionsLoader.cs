@@ -59,6 +59,13 @@ public static class NodeOptionsLoader
             problems.Add($"listen address '{options.Listen}' is not HOST:PORT with an IP address (e.g. 127.0.0.1:7100)");
         }
 
+        if (options.Web.Enabled && (!TryParseListen(options.Web.Listen, out var web)
+            || (TryParseListen(options.Listen, out var api) && web.Port == api.Port && (web.Address.Equals(api.Address)
+                || web.Address.Equals(IPAddress.Any) || api.Address.Equals(IPAddress.Any)))))
+        {
+            problems.Add($"web listen address '{options.Web.Listen}' is not HOST:PORT with an IP address apart from the node's listen address (e.g. 127.0.0.1:7180)");
+        }
+
         problems.AddRange(options.Peers.Where(p => !GenesisValidator.IsValidEndpoint(p))
             .Select(p => $"peer '{p}' is not an absolute http:// or https:// URL"));
         if (options.Mempool.MaxTxs <= 0 || options.Mempool.MaxBytes <= 0 || options.Mempool.MaxTxBytes <= 0)

@@ -64,6 +64,11 @@ public static class NodeRuntime
         var perAddress = new ConnectionsPerAddress(options.Limits.MaxConnectionsPerAddress);
         builder.WebHost.ConfigureKestrel(k => KestrelLimits.Apply(k, options.Limits, perAddress));
         builder.WebHost.ConfigureKestrel(k => TlsEndpoint.Listen(k, listen, certificate));
+        if (options.Web.Enabled && NodeOptionsLoader.TryParseListen(options.Web.Listen, out var web))
+        {
+            builder.WebHost.ConfigureKestrel(k => TlsEndpoint.ListenWeb(k, web, certificate));
+        }
+
         builder.Services.AddNodeGrpc()
             .AddServiceOptions<ApiService>(o => o.MaxReceiveMessageSize = KestrelLimits.ApiServiceMessageBytes(options))
             .AddServiceOptions<PeerServiceImpl>(o => o.MaxReceiveMessageSize = PeerServiceImpl.MaxMessageBytes(genesis.Params, genesis.Validators.Count));
@@ -172,6 +177,11 @@ public static class NodeRuntime
         app.MapGrpcService<ApiService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        if (options.Web.Enabled && NodeOptionsLoader.TryParseListen(options.Web.Listen, out var webEndpoint))
+        {
+            Web.OpenApiDocument.Map(app, webEndpoint.Port);
+        }
+
         app.Lifetime.ApplicationStarted.Register(peers.Start);
         app.Lifetime.ApplicationStopping.Register(events.Close);
         return new NodeInstance(app, options,

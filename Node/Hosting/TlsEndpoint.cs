@@ -33,6 +33,19 @@ internal static class TlsEndpoint
             }
         });
 
+    /// <summary>
+    /// The web endpoint: HTTP/1.1 for browsers and plain clients, and HTTP/2 too where TLS lets the client choose.
+    /// </summary>
+    public static void ListenWeb(KestrelServerOptions kestrel, IPEndPoint endpoint, X509Certificate2? certificate) =>
+        kestrel.Listen(endpoint, listen =>
+        {
+            listen.Protocols = certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        });
+
     /// <summary>The URL scheme this node serves.</summary>
     public static string Scheme(X509Certificate2? certificate) => certificate is null ? "http" : "https";
 }

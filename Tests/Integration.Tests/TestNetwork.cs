@@ -39,7 +39,8 @@ internal sealed class TestNetwork : IAsyncDisposable
     public int Count => _nodes.Count;
 
     /// <param name="tls">Serve https:// with node certificates issued by a test CA (<see cref="TlsCaPath"/>).</param>
-    public static TestNetwork Create(int validators, int observers, uint proposeTimeoutMs = 1_000, bool tls = false)
+    /// <param name="web">Give every node a web endpoint (<see cref="WebUrl"/>): the JSON API over plain HTTP.</param>
+    public static TestNetwork Create(int validators, int observers, uint proposeTimeoutMs = 1_000, bool tls = false, bool web = false)
     {
         var root = Path.Combine(Path.GetTempPath(), "votechain-it-" + Guid.NewGuid().ToString("N")[..8]);
         var network = new TestNetwork(root, Ed25519KeyPair.Generate()) { Tls = tls };
@@ -75,7 +76,7 @@ internal sealed class TestNetwork : IAsyncDisposable
                 TlsConfig.Save(home, certificate);
             }
 
-            network._nodes.Add(new NodeSlot(home, port, i >= validators));
+            network._nodes.Add(new NodeSlot(home, port, i >= validators) { WebPort = web ? FreePort() : null });
         }
 
         foreach (var node in network._nodes)
@@ -94,6 +95,11 @@ internal sealed class TestNetwork : IAsyncDisposable
                 config["tls"] = new Dictionary<string, string> { ["certificate"] = TlsConfig.CertificateFile, ["key"] = TlsConfig.KeyFile };
             }
 
+            if (node.WebPort is { } webPort)
+            {
+                config["web"] = new Dictionary<string, string> { ["listen"] = $"127.0.0.1:{webPort}" };
+            }
+
             File.WriteAllText(Path.Combine(node.Home, "config", "node.json"), JsonSerializer.Serialize(config));
             GenesisFile.CreateNew(Path.Combine(node.Home, "config", "genesis.json"), genesis);
         }
@@ -107,6 +113,9 @@ internal sealed class TestNetwork : IAsyncDisposable
     public string TlsCaPath => Path.Combine(Root, "tls-ca.crt");
 
     public string Url(int node) => UrlOf(_nodes[node].Port);
+
+    /// <summary>The node's web endpoint (created with web: true).</summary>
+    public string WebUrl(int node) => UrlOf(_nodes[node].WebPort ?? throw new InvalidOperationException("the network was created without web endpoints"));
 
     private string UrlOf(int port) => $"{(Tls ? "https" : "http")}://127.0.0.1:{port}";
 
@@ -243,6 +252,8 @@ internal sealed class TestNetwork : IAsyncDisposable
         public int Port { get; } = port;
 
         public bool Observer { get; } = observer;
+
+        public int? WebPort { get; init; }
 
         public NodeInstance? App { get; set; }
     }

@@ -6,7 +6,13 @@ namespace VoteChain.Integration.Tests.BlackBox;
 /// <summary>Ports on 127.0.0.1 for node processes the tests start: a devnet needs a run of consecutive ones.</summary>
 internal static class LoopbackPorts
 {
-    /// <summary>A run of consecutive ports that are free now (loopback only).</summary>
+    /// <summary>A devnet node's web port is its API port plus this (DevnetLayout.WebPortOffset, documented in the README).</summary>
+    public const int WebPortOffset = 100;
+
+    /// <summary>
+    /// A run of consecutive ports that are free now (loopback only), and the run a devnet puts its nodes' web endpoints
+    /// on (<see cref="WebPortOffset"/> above).
+    /// </summary>
     public static int FreeRange(int count)
     {
         for (var attempt = 0; attempt < 50; attempt++)
@@ -15,7 +21,8 @@ internal static class LoopbackPorts
             probe.Start();
             var first = ((IPEndPoint)probe.LocalEndpoint).Port;
             probe.Stop();
-            if (first + count < 65000 && Enumerable.Range(first, count).All(IsFree))
+            var web = first + WebPortOffset;
+            if (web + count < 65000 && Enumerable.Range(first, count).All(IsFree) && Enumerable.Range(web, count).All(IsFree))
             {
                 return first;
             }

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace VoteChain.Node.Web;
+
+/// <summary>
+/// The JSON API's OpenAPI description (Node/Web/openapi.json, embedded), served at <see cref="Path"/> on the web
+/// endpoint. Written by hand from the proto's http options; a test keeps its paths and the served routes the same.
+/// </summary>
+internal static class OpenApiDocument
+{
+    public const string Path = "/v1/openapi.json";
+
+    private static readonly Lazy<byte[]> Document = new(() =>
+    {
+        using var stream = typeof(OpenApiDocument).Assembly.GetManifestResourceStream("VoteChain.Node.Web.openapi.json")
+            ?? throw new InvalidOperationException("The OpenAPI document is not embedded in the build.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    });
+
+    /// <summary>Maps the document on the web endpoint only (<paramref name="webPort"/>).</summary>
+    public static void Map(IEndpointRouteBuilder app, int webPort) =>
+        app.MapGet(Path, () => Results.Bytes(Document.Value, "application/json")).RequireHost($"*:{webPort}");
+}

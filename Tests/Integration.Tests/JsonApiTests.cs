@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Integration.Tests;
+
+/// <summary>
+/// The JSON API on a node's web endpoint, with a plain HTTP/1.1 client (no gRPC): status, a transaction posted as JSON
+/// and refused with the rule's code, elections, tally, block and receipt reads, bad paths and an oversized body. The
+/// gRPC API on the node's own port keeps working beside it.
+/// </summary>
+public sealed class JsonApiTests
+{
+    [Test]
+    public async Task A_voter_and_a_script_use_the_json_api_over_plain_http()
+    {
+        await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
+        await net.StartAllAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(net.WebUrl(0)), DefaultRequestVersion = HttpVersion.Version11 };
+
+        var status = await Json(await http.GetAsync("/v1/status"));
+        Assert.That(status.GetProperty("chainId").GetString(), Is.EqualTo(TestNetwork.ChainId));
+
+        using var voter = Ed25519KeyPair.Generate();
+        await Post(http, Payloads.CreateElection(net.Authority, "json"));
+        await Eventually.HoldsAsync(async () => (await http.GetAsync("/v1/elections/json")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(30), () => "the election to commit");
+        await Post(http, Payloads.Register(net.Authority, "json", [voter.PublicKey]));
+        await Eventually.HoldsAsync(async () => (await Json(await http.GetAsync("/v1/elections/json/tally")))
+            .GetProperty("tally").GetProperty("registeredCredentials").GetUInt64() == 1, TimeSpan.FromSeconds(30), () => "the registration");
+        var vote = Payloads.Vote(voter, "json", 2);
+        var txId = (await Post(http, vote)).GetProperty("txId").GetString()!;
+
+        // The same vote again: refused with the rule's code in a google.rpc.ErrorInfo, as over gRPC.
+        using var again = await http.PostAsJsonAsync("/v1/transactions", new { envelope = Convert.ToBase64String(vote) });
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That((await Json(again)).GetProperty("details")[0].GetProperty("reason").GetString(), Is.AnyOf("DUPLICATE_TRANSACTION", "ALREADY_VOTED"));
+
+        await Eventually.HoldsAsync(async () => (await Json(await http.GetAsync("/v1/elections/json/tally")))
+            .GetProperty("tally").GetProperty("optionWeights")[2].GetUInt64() == 1, TimeSpan.FromSeconds(30), () => "the vote in the tally");
+        var elections = await Json(await http.GetAsync("/v1/elections"));
+        Assert.That(elections.GetProperty("elections").EnumerateArray().Select(e => e.GetProperty("definition").GetProperty("electionId").GetString()),
+            Does.Contain("json"));
+
+        var hex = Convert.ToHexStringLower(Convert.FromBase64String(txId));
+        var receipt = await Json(await http.GetAsync($"/v1/receipts/{hex}"));
+        Assert.That(receipt.GetProperty("txId").GetString(), Is.EqualTo(txId));
+        var block = await Json(await http.GetAsync($"/v1/blocks/{receipt.GetProperty("height").GetUInt64()}"));
+        Assert.That(block.GetProperty("blockHash").GetString(), Is.Not.Empty);
+
+        Assert.That((await http.GetAsync("/v1/elections/nope")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await http.GetAsync("/v1/receipts/xyz")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+
+        // The OpenAPI description names exactly the routes the service definitions map.
+        var described = (await Json(await http.GetAsync("/v1/openapi.json"))).GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(verb => $"{verb.Name.ToUpperInvariant()} {p.Name}"));
+        var mapped = VoteChainApi.Descriptor.Methods.Select(m => m.GetOptions()?.GetExtension(Google.Api.AnnotationsExtensions.Http))
+            .Where(rule => rule is not null)
+            .Select(rule => rule!.PatternCase == Google.Api.HttpRule.PatternOneofCase.Get ? $"GET {rule.Get}" : $"POST {rule.Post}");
+        Assert.That(described, Is.EquivalentTo(mapped));
+
+        // gRPC still on the node's own port.
+        Assert.That((await net.Api(0).GetStatusAsync(new GetStatusRequest())).ChainId, Is.EqualTo(TestNetwork.ChainId));
+    }
+
+    [Test]
+    public async Task A_body_larger_than_a_transaction_is_refused_before_it_is_read_and_the_node_serves_on()
+    {
+        await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
+        await net.StartAllAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(net.WebUrl(0)) };
+
+        // The node answers as soon as the bound is passed and may close the connection while the client still sends:
+        // either way the body is not taken, and the node serves on.
+        using var content = new ByteArrayContent(new byte[4 * 1024 * 1024]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        try
+        {
+            using var answer = await http.PostAsync("/v1/transactions", content);
+            Assert.That((int)answer.StatusCode, Is.InRange(400, 499));
+            Assert.That(await answer.Content.ReadAsStringAsync(), Does.Contain("too large"));
+        }
+        catch (HttpRequestException)
+        {
+            // Closed while sending: refused before it was read.
+        }
+
+        using var fresh = new HttpClient { BaseAddress = new Uri(net.WebUrl(0)) };
+        Assert.That((await fresh.GetAsync("/v1/status")).IsSuccessStatusCode, Is.True);
+    }
+
+    private static async Task<JsonElement> Post(HttpClient http, byte[] envelope)
+    {
+        using var answer = await http.PostAsJsonAsync("/v1/transactions", new { envelope = Convert.ToBase64String(envelope) });
+        return await Json(answer);
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage answer)
+    {
+        var text = await answer.Content.ReadAsStringAsync();
+        Assert.That(answer.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"), text);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+}
