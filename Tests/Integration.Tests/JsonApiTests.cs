@@ -66,6 +66,64 @@ public sealed class JsonApiTests
     }
 
     [Test]
+    public async Task The_tally_stream_sends_a_json_line_now_and_another_when_a_vote_commits()
+    {
+        await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
+        await net.StartAllAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(net.WebUrl(0)), Timeout = TimeSpan.FromSeconds(60) };
+        using var voter = Ed25519KeyPair.Generate();
+        await Post(http, Payloads.CreateElection(net.Authority, "live"));
+        await Post(http, Payloads.Register(net.Authority, "live", [voter.PublicKey]));
+        await Eventually.HoldsAsync(async () => (await Json(await http.GetAsync("/v1/elections/live/tally")))
+            .GetProperty("tally").GetProperty("registeredCredentials").GetUInt64() == 1, TimeSpan.FromSeconds(30), () => "the registration");
+
+        using var stream = await http.GetAsync("/v1/elections/live/tally/stream", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var first = JsonDocument.Parse((await NextObject(reader, deadline.Token))!).RootElement;
+        Assert.That(first.GetProperty("tally").GetProperty("countedBallots").GetUInt64(), Is.Zero);
+
+        await Post(http, Payloads.Vote(voter, "live", 1));
+        var next = JsonDocument.Parse((await NextObject(reader, deadline.Token))!).RootElement;
+        Assert.That(next.GetProperty("tally").GetProperty("optionWeights")[1].GetUInt64(), Is.EqualTo(1));
+        Assert.That(next.GetProperty("height").GetUInt64(), Is.GreaterThan(first.GetProperty("height").GetUInt64()));
+    }
+
+    /// <summary>The next JSON object of a streamed answer (objects may span lines or share one; braces are counted).</summary>
+    private static async Task<string?> NextObject(StreamReader reader, CancellationToken cancellation)
+    {
+        var text = new System.Text.StringBuilder();
+        var depth = 0;
+        var inString = false;
+        var escaped = false;
+        var buffer = new char[1];
+        while (await reader.ReadAsync(buffer.AsMemory(), cancellation) == 1)
+        {
+            var c = buffer[0];
+            if (depth == 0 && c != '{')
+            {
+                continue;
+            }
+
+            text.Append(c);
+            if (inString)
+            {
+                (escaped, inString) = (!escaped && c == '\\', inString && (escaped || c != '"'));
+                continue;
+            }
+
+            inString = c == '"';
+            depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+            if (depth == 0)
+            {
+                return text.ToString();
+            }
+        }
+
+        return null;
+    }
+
+    [Test]
     public async Task A_body_larger_than_a_transaction_is_refused_before_it_is_read_and_the_node_serves_on()
     {
         await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
