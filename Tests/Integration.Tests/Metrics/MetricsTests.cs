@@ -76,6 +76,31 @@ public sealed class MetricsTests
     }
 
     [Test]
+    public async Task A_missing_primary_shows_as_a_view_change_and_a_peer_not_connected()
+    {
+        // Validator 1 is the primary of height 1 in view 0 ((height + view) mod n): without it the others must move on.
+        await using var net = TestNetwork.Create(validators: 4, observers: 0, proposeTimeoutMs: 300, web: true);
+        foreach (var node in new[] { 0, 2, 3 })
+        {
+            await net.StartAsync(node);
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri(net.WebUrl(0)) };
+        var api = net.Api(0);
+        await SubmitAsync(api, Payloads.CreateElection(net.Authority, "v"));
+        await TallyHoldsAsync(api, "v", _ => true, "the election, committed by the next primary");
+
+        var scrape = await Scrape.TakeAsync(http);
+        Assert.Multiple(() =>
+        {
+            Assert.That(scrape["votechain_consensus_view_changes_total"], Is.GreaterThanOrEqualTo(1));
+            Assert.That(scrape["votechain_head_height"], Is.GreaterThanOrEqualTo(1));
+            Assert.That(scrape["votechain_peers"], Is.EqualTo(3));
+            Assert.That(scrape["votechain_peers_connected"], Is.EqualTo(2), "validator 1 never started");
+        });
+    }
+
+    [Test]
     public async Task A_flood_of_junk_is_counted_under_rule_codes_only_and_adds_no_series()
     {
         await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
