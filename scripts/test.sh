@@ -8,6 +8,31 @@ cd "$(dirname "$0")/.."
 results="$(mktemp -d "${TMPDIR:-/tmp}/votechain-tests.XXXXXX")"
 trap 'rm -rf "$results"' EXIT
 
+# The metrics test checks /metrics with Prometheus's own checker, promtool, from Debian's prometheus package. Where it
+# is missing, only promtool is taken from that package (apt-get download, unpacked into a cache folder and put on PATH):
+# installing the package would also install a Prometheus server, which a systemd machine would start. If it cannot be
+# had, that test is reported as skipped.
+ensure_promtool() {
+  command -v promtool >/dev/null 2>&1 && return 0
+  local tools="${XDG_CACHE_HOME:-$HOME/.cache}/votechain/promtool"
+  if [ ! -x "$tools/promtool" ]; then
+    echo "promtool is missing: fetching it from Debian's prometheus package with apt-get for the metrics test"
+    local work
+    work="$(mktemp -d "${TMPDIR:-/tmp}/votechain-promtool.XXXXXX")"
+    if ! (cd "$work" \
+        && { apt-get download prometheus || { apt-get update -qq && apt-get download prometheus; }; } \
+        && dpkg-deb -x prometheus_*.deb unpacked \
+        && install -D -m 0755 unpacked/usr/bin/promtool "$tools/promtool") >/dev/null 2>&1; then
+      echo "promtool could not be fetched; the metrics format test will be reported as skipped"
+    fi
+    rm -rf "$work"
+  fi
+  if [ -x "$tools/promtool" ]; then
+    export PATH="$tools:$PATH"
+  fi
+}
+ensure_promtool
+
 status=0
 if dotnet build VoteChain.sln -c Release; then
   # One results folder per test project, so that no two TRX files can collide.

@@ -59,6 +59,24 @@ public sealed class Mempool
         }
     }
 
+    /// <summary>Envelope bytes pending (the measure <see cref="MempoolLimits.MaxBytes"/> bounds).</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every submission's outcomes, from clients, peers and the node's own trustee alike, once judged (after the pool's
+    /// lock is released). Re-checks after a commit are not submissions and are not reported. Metrics count them here.
+    /// </summary>
+    public event Action<IReadOnlyList<SubmitOutcome>>? Judged;
+
     /// <summary>
     /// How many commits the pool has been told of: a passing refusal can turn into an acceptance only when this moves
     /// (or time passes the opening of an election), so gossip waits for it before offering the same bytes again.
@@ -127,6 +145,7 @@ public sealed class Mempool
             }
         }
 
+        Judged?.Invoke(results);
         return results;
     }
 

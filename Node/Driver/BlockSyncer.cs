@@ -62,6 +62,9 @@ internal sealed partial class BlockSyncer : BackgroundService
         }
     }
 
+    /// <summary>The highest head a peer in good standing reported at the last poll; 0 when none answered.</summary>
+    public ulong BestPeerHeight { get; private set; }
+
     /// <summary>True while peers report heights this node has not reached.</summary>
     public bool Syncing { get; private set; }
 
@@ -94,6 +97,7 @@ internal sealed partial class BlockSyncer : BackgroundService
     private async Task<bool> CatchUpAsync(CancellationToken cancellation)
     {
         var best = await _peers.BestHeightAsync(cancellation).ConfigureAwait(false) ?? 0;
+        BestPeerHeight = best;
         while (best > _store.Height && !cancellation.IsCancellationRequested)
         {
             var from = _store.Height + 1;

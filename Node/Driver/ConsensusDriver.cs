@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Google.Protobuf;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -70,6 +71,12 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
     /// <summary>A fetched block the engine refused: block sync blames the peer that served it.</summary>
     public event Action<RefusedBlock>? BlockRefused;
+
+    /// <summary>A block was committed (written, the mempool told): raised on the consensus thread, so handlers only count.</summary>
+    public event Action<BlockCommitted>? Committed;
+
+    /// <summary>The engine moved to a later view at the same height (the new view); raised on the consensus thread.</summary>
+    public event Action<ulong>? ViewChanged;
 
     /// <summary>Why the driver stopped the node, when something it could not survive happened; else null.</summary>
     public string? Fatal { get; private set; }
@@ -196,6 +203,7 @@ internal sealed partial class ConsensusDriver : BackgroundService
         if (_engine.View != View && _engine.Height == Height)
         {
             LogViewChange(_engine.Height, _engine.View, string.Join(", ", _engine.Drops.Select(d => $"{d.Key}={d.Value}")));
+            ViewChanged?.Invoke(_engine.View);
             // Gossip is sent once: if it was lost, only this node knows of the work it is timing out over, and a single
             // view change does not make idle validators act. Handing them the oldest pending transactions does.
             RegossipOldestPending();
@@ -213,10 +221,14 @@ internal sealed partial class ConsensusDriver : BackgroundService
         // folder) is safe too: the engine signs nothing at or below it, and resumes from it once sync gets there.
         foreach (var committed in output.Finalized)
         {
+            var started = Stopwatch.GetTimestamp();
             var commit = _executor.Prepare(committed);
+            var writing = Stopwatch.GetTimestamp();
             _store.Write(commit);
+            var written = Stopwatch.GetTimestamp();
             _mempool.OnCommitted(commit.TxIds);
             _events.Published(commit.Height);
+            Committed?.Invoke(new BlockCommitted(commit, Stopwatch.GetElapsedTime(started), Stopwatch.GetElapsedTime(writing, written)));
             LogCommitted(commit.Height, Convert.ToHexStringLower(commit.BlockHash.AsSpan(0, 8)), commit.TxIds.Count,
                 committed.Certificate.View);
         }

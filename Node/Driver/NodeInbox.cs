@@ -36,9 +36,13 @@ internal sealed class NodeInbox : IPeerInbox
     public void OnConsensus(ConsensusMessage message, PeerIdentity from) =>
         _driver.PostConsensus(message, Convert.ToHexStringLower(from.PublicKey));
 
+    /// <summary>A client's transaction (by id) the mempool took, before it is gossiped: its wait for a block starts here.</summary>
+    public event Action<byte[]>? ClientAccepted;
+
     /// <summary>A transaction the mempool took from a client: seen from now on, and gossiped to every peer.</summary>
     public void Accepted(byte[] envelope, byte[] txId)
     {
+        ClientAccepted?.Invoke(txId);
         _intake.MarkSeen(txId);
         Relay(envelope, fromKey: null);
     }

@@ -87,6 +87,9 @@ public sealed class WebSettings
     /// <summary>HOST:PORT, e.g. 127.0.0.1:7180; empty serves no web endpoint.</summary>
     public string Listen { get; set; } = "";
 
+    /// <summary>Serve Prometheus metrics at /metrics on this endpoint (docs/METRICS.md); false serves none and measures nothing.</summary>
+    public bool Metrics { get; set; } = true;
+
     public bool Enabled => Listen.Length > 0;
 }
 

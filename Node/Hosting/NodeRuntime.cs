@@ -180,6 +180,10 @@ public static class NodeRuntime
         if (options.Web.Enabled && NodeOptionsLoader.TryParseListen(options.Web.Listen, out var webEndpoint))
         {
             Web.OpenApiDocument.Map(app, webEndpoint.Port);
+            if (options.Web.Metrics)
+            {
+                Metrics.MetricsEndpoint.Map(app, webEndpoint.Port, options.Mempool.MaxTxs);
+            }
         }
 
         app.Lifetime.ApplicationStarted.Register(peers.Start);
