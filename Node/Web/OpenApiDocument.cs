@@ -21,7 +21,12 @@ internal static class OpenApiDocument
         return copy.ToArray();
     });
 
-    /// <summary>Maps the document on the web endpoint only (<paramref name="webPort"/>).</summary>
+    /// <summary>
+    /// Maps the document on the web endpoint only: by the port the connection arrived on, not by the Host header, which
+    /// a client on the gRPC port could set to the web port.
+    /// </summary>
     public static void Map(IEndpointRouteBuilder app, int webPort) =>
-        app.MapGet(Path, () => Results.Bytes(Document.Value, "application/json")).RequireHost($"*:{webPort}");
+        app.MapGet(Path, (HttpContext context) => context.Connection.LocalPort == webPort
+            ? Results.Bytes(Document.Value, "application/json")
+            : Results.NotFound());
 }

@@ -124,6 +124,29 @@ public sealed class JsonApiTests
     }
 
     [Test]
+    public async Task The_openapi_description_is_on_the_web_port_only_whatever_the_host_header_says()
+    {
+        await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
+        await net.StartAllAsync();
+        using var grpcPort = new HttpClient
+        {
+            BaseAddress = new Uri(net.Url(0)),
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/v1/openapi.json")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        spoofed.Headers.Host = new Uri(net.WebUrl(0)).Authority;
+        using var answer = await grpcPort.SendAsync(spoofed);
+        Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        using var web = new HttpClient { BaseAddress = new Uri(net.WebUrl(0)) };
+        Assert.That((await web.GetAsync("/v1/openapi.json")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task A_body_larger_than_a_transaction_is_refused_before_it_is_read_and_the_node_serves_on()
     {
         await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
