@@ -29,7 +29,11 @@ public sealed partial class ApiService
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         var election = RequireElection(request.ElectionId);
-        var cancellation = context.CancellationToken;
+
+        // A follower reconnects after this: no stream holds a connection (and a place in its address's budget) forever.
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        lifetime.CancelAfter(TallyStreamLifetime);
+        var cancellation = lifetime.Token;
         TallyRecord? sent = null;
         try
         {
@@ -53,6 +57,9 @@ public sealed partial class ApiService
             // The client went away or the server is stopping: the stream simply ends.
         }
     }
+
+    /// <summary>How long one StreamTally call lasts before the node ends it (the client opens a new one).</summary>
+    public TimeSpan TallyStreamLifetime { get; init; } = TimeSpan.FromMinutes(10);
 
     public override Task<GetVoterResponse> GetVoter(GetVoterRequest request, ServerCallContext context)
     {

@@ -19,7 +19,7 @@ public static class RequestGuard
         ArgumentNullException.ThrowIfNull(bounds);
         return app.Use((context, next) =>
         {
-            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+            if (IsGrpc(context.Request.ContentType))
             {
                 var path = context.Request.Path.Value ?? "";
                 var guarded = new GuardedRequestBody(context.Request.BodyReader, bounds, path.TrimStart('/'));
@@ -34,6 +34,18 @@ public static class RequestGuard
 
             return next(context);
         });
+    }
+
+    /// <summary>
+    /// A gRPC call's content type, exactly as grpc-dotnet takes one: <c>application/grpc</c> or <c>application/grpc+proto</c>
+    /// (parameters aside). Anything else, <c>application/grpc+json</c> included (which the JSON API accepts as JSON), is a
+    /// plain HTTP request and gets the JSON body bound: a prefix match would let one header skip it.
+    /// </summary>
+    public static bool IsGrpc(string? contentType)
+    {
+        var type = contentType?.Split(';', 2)[0].Trim();
+        return string.Equals(type, "application/grpc", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(type, "application/grpc+proto", StringComparison.OrdinalIgnoreCase);
     }
 
     private sealed class GuardedBodyFeature(PipeReader reader) : IRequestBodyPipeFeature

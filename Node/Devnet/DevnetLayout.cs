@@ -75,9 +75,10 @@ internal sealed record DevnetLayout(string Folder, int Validators, int Observers
             throw new UserInputException($"{folder} is not empty and holds no devnet; choose another --dir");
         }
 
-        if (validators < 1 || observers < 0 || basePort is < 1024 or > 65000)
+        // At most WebPortOffset nodes, so no node's API port is another's web port.
+        if (validators < 1 || observers < 0 || validators + observers > WebPortOffset || basePort is < 1024 or > 65000)
         {
-            throw new UserInputException("a devnet needs at least 1 validator, 0 or more observers and a base port in 1024..65000");
+            throw new UserInputException("a devnet needs at least 1 validator, 0 or more observers, at most 100 nodes and a base port in 1024..65000");
         }
 
         var layout = new DevnetLayout(folder, validators, observers, basePort, tls);

@@ -61,7 +61,7 @@ public static class NodeOptionsLoader
 
         if (options.Web.Enabled && (!TryParseListen(options.Web.Listen, out var web)
             || (TryParseListen(options.Listen, out var api) && web.Port == api.Port && (web.Address.Equals(api.Address)
-                || web.Address.Equals(IPAddress.Any) || api.Address.Equals(IPAddress.Any)))))
+                || IsWildcard(web.Address) || IsWildcard(api.Address)))))
         {
             problems.Add($"web listen address '{options.Web.Listen}' is not HOST:PORT with an IP address apart from the node's listen address (e.g. 127.0.0.1:7180)");
         }
@@ -95,6 +95,9 @@ public static class NodeOptionsLoader
 
     public static bool TryParseListen(string listen, out IPEndPoint endpoint) =>
         IPEndPoint.TryParse(listen, out endpoint!) && endpoint.Port is > 0 and <= 65535 && listen.Contains(':', StringComparison.Ordinal);
+
+    /// <summary>Addresses Kestrel binds on every interface (<c>[::]</c> takes IPv4 too).</summary>
+    private static bool IsWildcard(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
     private static string Resolve(string home, string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(home, path));
 }

@@ -58,7 +58,8 @@ public static class NodeRuntime
         }
 
         NodeOptionsLoader.TryParseListen(options.Listen, out var listen);
-        var builder = WebApplication.CreateSlimBuilder();
+        // Production whatever ASPNETCORE_ENVIRONMENT says: no developer exception page on a public port.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         ConfigureLogging(builder.Logging, options, logging);
         var certificate = TlsEndpoint.LoadCertificate(options);
         var perAddress = new ConnectionsPerAddress(options.Limits.MaxConnectionsPerAddress);
@@ -171,6 +172,11 @@ public static class NodeRuntime
         }
 
         var app = builder.Build();
+        if (options.Web.Enabled && NodeOptionsLoader.TryParseListen(options.Web.Listen, out var webPort))
+        {
+            Web.WebPortFilter.UseWebPortFilter(app, webPort.Port);
+        }
+
         app.UseRequestGuard(app.Services.GetRequiredService<RequestBounds>());
         LargeAnswerSlots.UseLargeAnswerSlots(app);
         app.MapGrpcService<PeerServiceImpl>();

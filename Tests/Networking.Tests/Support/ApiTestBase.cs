@@ -44,6 +44,9 @@ public abstract class ApiTestBase
     /// <summary>Fires 30 seconds into the test: calls and stream reads take it so that a failing test cannot hang.</summary>
     protected CancellationToken Deadline => _deadline.Token;
 
+    /// <summary>How long the node under test lets a tally stream run (the node's default unless a test class says otherwise).</summary>
+    protected virtual TimeSpan TallyStreamLifetime => TimeSpan.FromMinutes(10);
+
     [SetUp]
     public async Task StartNode()
     {
@@ -67,6 +70,7 @@ public abstract class ApiTestBase
         {
             MaxStreamEnvelopes = MaxStreamEnvelopes,
             Clock = NodeClock,
+            TallyStreamLifetime = TallyStreamLifetime,
         };
         _host = await ApiHost.StartAsync(service);
 
