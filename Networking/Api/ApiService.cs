@@ -124,8 +124,21 @@ public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
         return response;
     }
 
-    private void TakeRate(ServerCallContext context, int transactions) =>
-        RateLimiter?.Take(context.GetHttpContext().Connection.RemoteIpAddress, transactions);
+    private void TakeRate(ServerCallContext context, int transactions)
+    {
+        var http = context.GetHttpContext();
+        try
+        {
+            RateLimiter?.Take(http.Connection.RemoteIpAddress, transactions);
+        }
+        catch (RpcException e) when (e.Trailers.GetValue(SubmitRateLimiter.RetryAfterTrailer) is { } wait
+            && int.TryParse(wait, System.Globalization.CultureInfo.InvariantCulture, out var waitMs))
+        {
+            // The JSON API answers 429 with headers only (its body drops gRPC trailers): the standard header says when.
+            http.Response.Headers.RetryAfter = ((waitMs + 999) / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw;
+        }
+    }
 
     private void AddResults(SubmitBatchResponse response, IReadOnlyList<byte[]> envelopes)
     {

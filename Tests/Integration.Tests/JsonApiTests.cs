@@ -210,6 +210,30 @@ public sealed class JsonApiTests
         Assert.That((await net.Api(0).GetStatusAsync(new GetStatusRequest())).ChainId, Is.EqualTo(TestNetwork.ChainId), "gRPC on its own port");
     }
 
+    [Test]
+    public async Task Past_the_submit_rate_a_json_client_gets_429_with_retry_after()
+    {
+        await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
+        await Limits.LimitedNode.WriteLimitsAsync(net, 0, new System.Text.Json.Nodes.JsonObject { ["submit_rate_per_second"] = 1, ["submit_burst"] = 2 });
+        await net.StartAllAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(net.WebUrl(0)) };
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 3; i++)
+        {
+            last?.Dispose();
+            last = await http.PostAsJsonAsync("/v1/transactions", new { envelope = Convert.ToBase64String("junk"u8.ToArray()) });
+            statuses.Add(last.StatusCode);
+        }
+
+        using (last)
+        {
+            Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests }));
+            Assert.That(last!.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)), "one token a second");
+        }
+    }
+
     private static async Task<JsonElement> Post(HttpClient http, byte[] envelope)
     {
         using var answer = await http.PostAsJsonAsync("/v1/transactions", new { envelope = Convert.ToBase64String(envelope) });
