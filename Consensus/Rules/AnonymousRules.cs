@@ -122,8 +122,7 @@ internal static class AnonymousRules
             return new Rejection(RejectCode.BadWeight, $"Weight {weight} is above the largest weight, {chain.WeightLimit}.");
         }
 
-        if (register.Signatures.Count != settings.Issuers.Count
-            || register.Signatures.Any(s => s.Prefix.Length != AnonymousSigning.PrefixSize || s.Signature.Length != IssuerKeyCheck.SignatureSize))
+        if (!WellShaped(register, settings))
         {
             return new Rejection(RejectCode.Malformed,
                 $"Election '{register.ElectionId}' takes {settings.Issuers.Count} issuer signatures, each a {AnonymousSigning.PrefixSize}-byte prefix " +
@@ -206,8 +205,7 @@ internal static class AnonymousRules
     {
         var register = tx.Payload.RegisterAnonymous;
         if (!ElectionRules.IsValidId(register.ElectionId) || committed.GetElection(register.ElectionId)?.Anonymous is not { } settings
-            || register.Signatures.Count != settings.Issuers.Count
-            || register.Signatures.Any(s => s.Prefix.Length != AnonymousSigning.PrefixSize || s.Signature.Length != IssuerKeyCheck.SignatureSize)
+            || !WellShaped(register, settings)
             || committed.GetCredential(register.ElectionId, tx.Signer) is not null
             || committed.GetIssuance(register.ElectionId, VoterWeight.Effective(register.Weight)) is not { } issuance
             || issuance.IssuerKeys.Any(k => k.IsEmpty) || issuance.Registered >= issuance.Served)
@@ -217,6 +215,11 @@ internal static class AnonymousRules
 
         _ = IssuerSignatures(chain, tx, issuance);
     }
+
+    /// <summary>One signature per issuer, each a prefix and a signature of the fixed sizes.</summary>
+    private static bool WellShaped(RegisterAnonymousCredential register, AnonymousSettings settings) =>
+        register.Signatures.Count == settings.Issuers.Count
+        && register.Signatures.All(s => s.Prefix.Length == AnonymousSigning.PrefixSize && s.Signature.Length == IssuerKeyCheck.SignatureSize);
 
     /// <summary>Everything an issuer-signature verdict depends on besides the transaction: value-equal, for the memo.</summary>
     private sealed record IssuerSignatureStatement(string ChainId, string ElectionId, ulong Weight, string Keys);

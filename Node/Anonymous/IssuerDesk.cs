@@ -344,20 +344,16 @@ internal sealed class IssuerDesk : IDisposable
         return answer;
     }
 
+    /// <summary>A request field in hex of exactly <paramref name="size"/> bytes (the body is already bounded), or BAD_REQUEST.</summary>
     private static byte[] Hex(string? text, string field, int size)
     {
-        if (text is null || text.Length != 2 * size)
-        {
-            throw IssuerRefusal.BadRequest($"{field} must be {size} bytes in hex");
-        }
-
         try
         {
-            return Convert.FromHexString(text);
+            return HexInput.Parse(text ?? "", field, size);
         }
-        catch (FormatException)
+        catch (UserInputException e)
         {
-            throw IssuerRefusal.BadRequest($"{field} is not hex");
+            throw IssuerRefusal.BadRequest(e.Message);
         }
     }
 }

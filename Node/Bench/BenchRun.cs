@@ -95,6 +95,7 @@ internal sealed class BenchRun
         }
     }
 
-    private static double Percentile(List<double> sorted, double fraction) =>
+    /// <summary>The nearest-rank percentile of sorted values (0 for none): every latency figure the benches print.</summary>
+    internal static double Percentile(IReadOnlyList<double> sorted, double fraction) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(fraction * sorted.Count) - 1)];
 }

@@ -52,14 +52,8 @@ internal static class BlindSignatureBench
             }
         }
 
-        return new BlindSignatureTiming(IssuerKeyCheck.KeyBits, Median(blind), Median(sign), Median(finalize), Median(verify), derive);
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        return new BlindSignatureTiming(IssuerKeyCheck.KeyBits, CryptoBench.Median(blind), CryptoBench.Median(sign),
+            CryptoBench.Median(finalize), CryptoBench.Median(verify), derive);
     }
 }
 

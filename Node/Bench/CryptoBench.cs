@@ -79,7 +79,7 @@ internal static class CryptoBench
     }
 
     // The median, because a single GC pause or scheduler hiccup in a short run would skew a mean.
-    private static double Median(double[] values)
+    internal static double Median(double[] values)
     {
         var sorted = values.Order().ToArray();
         var mid = sorted.Length / 2;

@@ -83,7 +83,7 @@ internal sealed class IssuerBench(NodeSession node, Ed25519KeyPair authority, Te
 
             Array.Sort(latencies);
             return new IssuerBenchReport(voters, concurrency, deriveSeconds, serveSeconds, voters / serveSeconds,
-                Percentile(latencies, 0.50), Percentile(latencies, 0.95), 1000 * cpuSeconds / voters,
+                BenchRun.Percentile(latencies, 0.50), BenchRun.Percentile(latencies, 0.95), 1000 * cpuSeconds / voters,
                 registerSeconds, voters / registerSeconds, Environment.ProcessorCount);
         }
         finally
@@ -158,8 +158,6 @@ internal sealed class IssuerBench(NodeSession node, Ed25519KeyPair authority, Te
             await Task.Delay(100, cancellation).ConfigureAwait(false);
         }
     }
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
     private static string HexInput(byte[] key) => Files.HexInput.Format(key);
 }

@@ -65,7 +65,11 @@ public static class NodeRuntime
         var perAddress = new ConnectionsPerAddress(options.Limits.MaxConnectionsPerAddress);
         builder.WebHost.ConfigureKestrel(k => KestrelLimits.Apply(k, options.Limits, perAddress));
         builder.WebHost.ConfigureKestrel(k => TlsEndpoint.Listen(k, listen, certificate));
-        if (options.Web.Enabled && NodeOptionsLoader.TryParseListen(options.Web.Listen, out var web))
+        // The browser-facing endpoint, if any (the loader has checked the address).
+        System.Net.IPEndPoint? web = options.Web.Enabled && NodeOptionsLoader.TryParseListen(options.Web.Listen, out var webListen)
+            ? webListen
+            : null;
+        if (web is not null)
         {
             builder.WebHost.ConfigureKestrel(k => TlsEndpoint.ListenWeb(k, web, certificate));
         }
@@ -172,9 +176,9 @@ public static class NodeRuntime
         }
 
         var app = builder.Build();
-        if (options.Web.Enabled && NodeOptionsLoader.TryParseListen(options.Web.Listen, out var webPort))
+        if (web is not null)
         {
-            Web.WebPortFilter.UseWebPortFilter(app, webPort.Port);
+            Web.WebPortFilter.UseWebPortFilter(app, web.Port);
         }
 
         app.UseRequestGuard(app.Services.GetRequiredService<RequestBounds>());
@@ -183,12 +187,12 @@ public static class NodeRuntime
         app.MapGrpcService<ApiService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
-        if (options.Web.Enabled && NodeOptionsLoader.TryParseListen(options.Web.Listen, out var webEndpoint))
+        if (web is not null)
         {
-            Web.OpenApiDocument.Map(app, webEndpoint.Port);
+            Web.OpenApiDocument.Map(app, web.Port);
             if (options.Web.Metrics)
             {
-                Metrics.MetricsEndpoint.Map(app, webEndpoint.Port, options.Mempool.MaxTxs);
+                Metrics.MetricsEndpoint.Map(app, web.Port, options.Mempool.MaxTxs);
             }
         }
 
