@@ -27,9 +27,7 @@ public sealed partial class AnonymousDevnetWalkTests
         var dir = Path.Combine(root, "devnet");
         await using (var devnet = ServiceProcess.Devnet(dir, basePort))
         {
-            await Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains("running", StringComparison.Ordinal) || devnet.HasExited),
-                Step, () => "the devnet to start");
-            Assert.That(devnet.HasExited, Is.False, devnet.Output);
+            await devnet.WaitUntilRunningAsync(Step, "the devnet to start");
             var authority = Path.Combine(dir, "authority.json");
             var genesis = Path.Combine(dir, "genesis.json");
 
@@ -68,6 +66,7 @@ public sealed partial class AnonymousDevnetWalkTests
             await using var issuer1 = Issuer(issuerKeys[0], node, logs[0], "--serve-timeout", "20", "--genesis", genesis);
             await using var issuer2 = Issuer(issuerKeys[1], $"http://127.0.0.1:{basePort + 1}", logs[1]);
             var urls = new[] { await UrlOf(issuer1), await UrlOf(issuer2) };
+            await HostileRequestsAreRefused(urls[0]);
             string[] RequestArgs(string identity, string output) =>
                 ["credential", "request", "--node", node, "--identity", identity, "--election", "anon-walk",
                     "--issuer", urls[0], "--issuer", urls[1], "--out", output];
@@ -193,6 +192,48 @@ public sealed partial class AnonymousDevnetWalkTests
     private static ServiceProcess Issuer(string key, string node, string log, params string[] more) =>
         new(["issuer", "serve", "--key", key, "--node", node, "--listen", "127.0.0.1:0", "--log", log, .. more]);
 
+    /// <summary>
+    /// What any client may send an issuer: an oversized body, broken JSON, unknown fields, a stranger's request. Each
+    /// is refused with a code (or the connection closed before the body is taken), nothing is signed, and the issuer
+    /// serves on (the walk's voters are served after this).
+    /// </summary>
+    private static async Task HostileRequestsAreRefused(string issuer)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(issuer + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        using var huge = new StringContent("{\"election_id\":\"" + new string('a', 1024 * 1024) + "\"}", System.Text.Encoding.UTF8, "application/json");
+        try
+        {
+            using var answer = await http.PostAsync("v1/issuer/sign", huge);
+            Assert.That((int)answer.StatusCode, Is.InRange(400, 499));
+        }
+        catch (HttpRequestException)
+        {
+            // Closed while sending: refused before it was read.
+        }
+
+        async Task<(int Status, string Body)> Post(string path, string json)
+        {
+            using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+            using var answer = await http.PostAsync(path, content);
+            return ((int)answer.StatusCode, await answer.Content.ReadAsStringAsync());
+        }
+
+        var broken = await Post("v1/issuer/sign", "{ not json");
+        Assert.That(broken.Status, Is.EqualTo(400), broken.Body);
+        Assert.That(broken.Body, Does.Contain("BAD_REQUEST"));
+        var unknown = await Post("v1/issuer/key", "{\"election_id\":\"anon-walk\",\"identity\":\"00\",\"extra\":1}");
+        Assert.That(unknown.Status, Is.EqualTo(400), unknown.Body);
+        var stranger = await Post("v1/issuer/sign", JsonSerializer.Serialize(new
+        {
+            election_id = "anon-walk",
+            identity = new string('1', 64),
+            blinded_message = new string('2', 768),
+            request_signature = new string('3', 128),
+        }));
+        Assert.That(stranger.Status, Is.EqualTo(404), stranger.Body);
+        Assert.That(stranger.Body, Does.Contain("NOT_REGISTERED").And.Not.Contain("blind_signature"));
+    }
+
     /// <summary>A roll entry's well-formed request to one issuer, sent as any HTTP client can: its status and body.</summary>
     private static async Task<(int Status, string Body)> AskOneIssuer(string issuer, string identityFile)
     {
@@ -228,19 +269,9 @@ public sealed partial class AnonymousDevnetWalkTests
         return url!;
     }
 
-    private static async Task<string> Ok(params string[] args)
-    {
-        var (exitCode, output, error) = await CliProcess.RunAsync(Step, args);
-        Assert.That(exitCode, Is.Zero, () => $"votechain {string.Join(' ', args)}: {error}{output}");
-        return output;
-    }
+    private static Task<string> Ok(params string[] args) => CliProcess.OkAsync(Step, args);
 
-    private static async Task<string> Fails(params string[] args)
-    {
-        var (exitCode, output, error) = await CliProcess.RunAsync(Step, args);
-        Assert.That(exitCode, Is.EqualTo(1), () => $"votechain {string.Join(' ', args)} should fail: {error}{output}");
-        return error;
-    }
+    private static Task<string> Fails(params string[] args) => CliProcess.FailsAsync(Step, args);
 
     [GeneratedRegex(@"listening on (http://\S+)")]
     private static partial Regex ListeningLine();

@@ -21,6 +21,22 @@ internal static class CliProcess
         return info;
     }
 
+    /// <summary>Runs to completion and asserts it succeeded; returns its output.</summary>
+    public static async Task<string> OkAsync(TimeSpan timeout, params string[] args)
+    {
+        var (exitCode, output, error) = await RunAsync(timeout, args);
+        Assert.That(exitCode, Is.Zero, () => $"votechain {string.Join(' ', args)}: {error}{output}");
+        return output;
+    }
+
+    /// <summary>Runs to completion and asserts it failed as bad input does (exit 1); returns its error output.</summary>
+    public static async Task<string> FailsAsync(TimeSpan timeout, params string[] args)
+    {
+        var (exitCode, output, error) = await RunAsync(timeout, args);
+        Assert.That(exitCode, Is.EqualTo(1), () => $"votechain {string.Join(' ', args)} should fail: {error}{output}");
+        return error;
+    }
+
     /// <summary>Runs to completion (bounded by <paramref name="timeout"/>) and returns exit code and output.</summary>
     public static Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, params string[] args) =>
         RunAsync(timeout, new Dictionary<string, string>(), args);
@@ -87,6 +103,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for the devnet's "running; ..." line; fails with its output if it exits first.</summary>
+    public async Task WaitUntilRunningAsync(TimeSpan timeout, string what = "the devnet to start")
+    {
+        await Eventually.HoldsAsync(() => Task.FromResult(Output.Contains("running;", StringComparison.Ordinal) || HasExited), timeout, () => what);
+        Assert.That(HasExited, Is.False, Output);
+    }
 
     /// <summary>Sends SIGTERM and waits for the exit code; kills it if it does not stop in time.</summary>
     public async Task<int> StopAsync(TimeSpan grace)

@@ -22,7 +22,7 @@ public sealed class DevnetSurvivalTests
         var basePort = LoopbackPorts.FreeRange(4);
         await using (var devnet = ServiceProcess.Devnet(dir, basePort, validators: 4, observers: 0))
         {
-            await WaitUntilRunningAsync(devnet);
+            await devnet.WaitUntilRunningAsync(Step);
             var killed = NodePid(dir, "validator3");
             await SignalAsync(killed, "KILL");
 
@@ -61,7 +61,7 @@ public sealed class DevnetSurvivalTests
         var basePort = LoopbackPorts.FreeRange(4);
         await using (var devnet = ServiceProcess.Devnet(dir, basePort, validators: 4, observers: 0, restart: true))
         {
-            await WaitUntilRunningAsync(devnet);
+            await devnet.WaitUntilRunningAsync(Step);
             var killed = NodePid(dir, "validator1");
             await SignalAsync(killed, "KILL");
 
@@ -93,13 +93,6 @@ public sealed class DevnetSurvivalTests
     private static string PidPath(string dir, string node) => Path.Combine(dir, node, "node.pid");
 
     private static int NodePid(string dir, string node) => int.Parse(File.ReadAllText(PidPath(dir, node)), CultureInfo.InvariantCulture);
-
-    private static async Task WaitUntilRunningAsync(ServiceProcess devnet)
-    {
-        await Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains("running;", StringComparison.Ordinal) || devnet.HasExited),
-            Step, () => "the devnet to start");
-        Assert.That(devnet.HasExited, Is.False, devnet.Output);
-    }
 
     private static Task OutputShowsAsync(ServiceProcess devnet, string text) =>
         Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains(text, StringComparison.Ordinal)), Step,
@@ -136,10 +129,5 @@ public sealed class DevnetSurvivalTests
         Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1));
     }
 
-    private static async Task<string> Ok(params string[] args)
-    {
-        var (exitCode, output, error) = await CliProcess.RunAsync(Step, args);
-        Assert.That(exitCode, Is.Zero, () => $"votechain {string.Join(' ', args)}: {error}{output}");
-        return output;
-    }
+    private static Task<string> Ok(params string[] args) => CliProcess.OkAsync(Step, args);
 }

@@ -20,9 +20,7 @@ public sealed class DevnetWalkTests
         ulong heightBeforeStop;
         await using (var devnet = ServiceProcess.Devnet(Path.Combine(root, "devnet"), basePort))
         {
-            await Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains("running", StringComparison.Ordinal) || devnet.HasExited),
-                Step, () => "the devnet to start");
-            Assert.That(devnet.HasExited, Is.False, devnet.Output);
+            await devnet.WaitUntilRunningAsync(Step, "the devnet to start");
             var authority = Path.Combine(root, "devnet", "authority.json");
             var genesis = Path.Combine(root, "devnet", "genesis.json");
 
@@ -75,8 +73,7 @@ public sealed class DevnetWalkTests
         // Run again on the same folder: the same chain resumes where it stopped.
         await using (var resumed = ServiceProcess.Devnet(Path.Combine(root, "devnet"), basePort))
         {
-            await Eventually.HoldsAsync(() => Task.FromResult(resumed.Output.Contains("running", StringComparison.Ordinal) || resumed.HasExited),
-                Step, () => "the devnet to resume");
+            await resumed.WaitUntilRunningAsync(Step, "the devnet to resume");
             Assert.That(resumed.Output, Does.Contain("resuming"));
             var status = JsonDocument.Parse(await Ok("status", "--node", node, "--json")).RootElement;
             Assert.That(status.GetProperty("height").GetUInt64(), Is.GreaterThanOrEqualTo(heightBeforeStop));
@@ -88,10 +85,5 @@ public sealed class DevnetWalkTests
         Directory.Delete(root, recursive: true);
     }
 
-    private static async Task<string> Ok(params string[] args)
-    {
-        var (exitCode, output, error) = await CliProcess.RunAsync(Step, args);
-        Assert.That(exitCode, Is.Zero, () => $"votechain {string.Join(' ', args)}: {error}{output}");
-        return output;
-    }
+    private static Task<string> Ok(params string[] args) => CliProcess.OkAsync(Step, args);
 }

@@ -22,9 +22,7 @@ public sealed class SecretDevnetWalkTests
         var dir = Path.Combine(root, "devnet");
         await using (var devnet = ServiceProcess.Devnet(dir, basePort))
         {
-            await Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains("running", StringComparison.Ordinal) || devnet.HasExited),
-                Step, () => "the devnet to start");
-            Assert.That(devnet.HasExited, Is.False, devnet.Output);
+            await devnet.WaitUntilRunningAsync(Step, "the devnet to start");
             var authority = Path.Combine(dir, "authority.json");
             var genesis = Path.Combine(dir, "genesis.json");
 
@@ -99,10 +97,5 @@ public sealed class SecretDevnetWalkTests
 
     private static JsonElement Secret(string showJson) => JsonDocument.Parse(showJson).RootElement.GetProperty("secret");
 
-    private static async Task<string> Ok(params string[] args)
-    {
-        var (exitCode, output, error) = await CliProcess.RunAsync(Step, args);
-        Assert.That(exitCode, Is.Zero, () => $"votechain {string.Join(' ', args)}: {error}{output}");
-        return output;
-    }
+    private static Task<string> Ok(params string[] args) => CliProcess.OkAsync(Step, args);
 }

@@ -21,9 +21,7 @@ public sealed class TlsDevnetTests
         try
         {
             await using var devnet = ServiceProcess.Devnet(Path.Combine(root, "devnet"), basePort, validators: 1, observers: 1, tls: true);
-            await Eventually.HoldsAsync(() => Task.FromResult(devnet.Output.Contains("running", StringComparison.Ordinal) || devnet.HasExited),
-                Step, () => "the TLS devnet to start");
-            Assert.That(devnet.HasExited, Is.False, devnet.Output);
+            await devnet.WaitUntilRunningAsync(Step, "the TLS devnet to start");
             var caLines = Regex.Matches(devnet.Output, "^tls ca: (.+)$", RegexOptions.Multiline);
             Assert.That(caLines, Has.Count.EqualTo(1), devnet.Output);
             var ca = caLines[0].Groups[1].Value.Trim();
