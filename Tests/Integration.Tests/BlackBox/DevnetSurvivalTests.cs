@@ -26,7 +26,9 @@ public sealed class DevnetSurvivalTests
             var killed = NodePid(dir, "validator3");
             await SignalAsync(killed, "KILL");
 
+            // The devnet prints the death and then what it does about it, line by line: wait for both lines.
             await OutputShowsAsync(devnet, "validator3 died");
+            await OutputShowsAsync(devnet, "validator3 stays down");
             Assert.That(devnet.HasExited, Is.False, devnet.Output);
             Assert.That(devnet.Output, Does.Contain($"validator3 died (exit code 137, killed by SIGKILL, pid {killed}); 3 of 4 validators running, the network keeps going"));
             Assert.That(devnet.Output, Does.Contain("validator3 stays down; start it again with: votechain devnet restart validator3"));
