@@ -90,6 +90,9 @@ public sealed class WebSettings
     /// <summary>Serve Prometheus metrics at /metrics on this endpoint (docs/METRICS.md); false serves none and measures nothing.</summary>
     public bool Metrics { get; set; } = true;
 
+    /// <summary>Serve the pages (results, chain, vote; docs/WEB.md) on this endpoint; false serves only the JSON API and metrics.</summary>
+    public bool Ui { get; set; } = true;
+
     public bool Enabled => Listen.Length > 0;
 }
 

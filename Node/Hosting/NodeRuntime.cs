@@ -190,6 +190,11 @@ public static class NodeRuntime
         if (web is not null)
         {
             Web.OpenApiDocument.Map(app, web.Port);
+            if (options.Web.Ui)
+            {
+                Web.WebPages.Map(app, web.Port);
+            }
+
             if (options.Web.Metrics)
             {
                 Metrics.MetricsEndpoint.Map(app, web.Port, options.Mempool.MaxTxs);

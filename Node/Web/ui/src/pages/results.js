@@ -1,0 +1,1 @@
+document.getElementById("main").dataset.ready = "1";
