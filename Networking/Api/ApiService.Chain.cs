@@ -24,6 +24,16 @@ public sealed partial class ApiService
         return Task.FromResult(status);
     }
 
+    public override Task<GetGenesisResponse> GetGenesis(GetGenesisRequest request, ServerCallContext context)
+    {
+        var genesis = Genesis ?? throw new RpcException(new Status(StatusCode.Unimplemented, "This node does not serve its genesis."));
+        return Task.FromResult(new GetGenesisResponse
+        {
+            Genesis = genesis.ToByteString(),
+            GenesisHash = ByteString.CopyFrom(Consensus.Genesis.GenesisHash.Of(genesis)),
+        });
+    }
+
     public override Task<GetBlockResponse> GetBlock(GetBlockRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -32,6 +42,8 @@ public sealed partial class ApiService
             GetBlockRequest.ByOneofCase.Height => _store.GetBlockBytes(request.Height)
                 ?? throw ApiErrors.NotFound($"There is no committed block at height {request.Height}; the head is at {_store.Height}."),
             GetBlockRequest.ByOneofCase.Hash => _store.GetBlockBytes(RequestChecks.Hash(request.Hash, "hash"))
+                ?? throw ApiErrors.NotFound("There is no committed block with this hash."),
+            GetBlockRequest.ByOneofCase.HashHex => _store.GetBlockBytes(RequestChecks.HexHash(request.HashHex, "hash_hex"))
                 ?? throw ApiErrors.NotFound("There is no committed block with this hash."),
             _ => throw ApiErrors.InvalidArgument("Set either height or hash."),
         };

@@ -65,7 +65,9 @@ public sealed partial class ApiService
     {
         ArgumentNullException.ThrowIfNull(request);
         var election = RequireElection(request.ElectionId);
-        var credential = RequestChecks.PublicKey(request.Credential, "credential");
+        var credential = request.Credential.IsEmpty && request.CredentialHex.Length > 0
+            ? RequestChecks.HexPublicKey(request.CredentialHex, "credential_hex")
+            : RequestChecks.PublicKey(request.Credential, "credential");
         var id = election.Definition.ElectionId;
         return Task.FromResult(new GetVoterResponse
         {

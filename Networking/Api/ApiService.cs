@@ -44,6 +44,9 @@ public sealed partial class ApiService : VoteChainApi.VoteChainApiBase
     /// <summary>Envelopes one submit stream may carry; settable so tests can reach the bound quickly.</summary>
     internal int MaxStreamEnvelopes { get; init; } = ApiLimits.MaxStreamEnvelopes;
 
+    /// <summary>The genesis the node runs, served by GetGenesis; null answers Unimplemented (in-process tests that need none).</summary>
+    public Genesis? Genesis { get; init; }
+
     /// <summary>Transactions per client address and second; null takes everything (in-process tests).</summary>
     public SubmitRateLimiter? RateLimiter { get; init; }
 

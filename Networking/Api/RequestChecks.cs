@@ -35,10 +35,15 @@ internal static class RequestChecks
             : throw ApiErrors.InvalidArgument($"{field} must be {Hashing.HashSize} bytes, got {value.Length}.");
 
     /// <summary>A 32-byte hash given as 64 hex digits (the JSON API's path parameters).</summary>
-    public static byte[] HexHash(string value, string field) =>
-        value.Length == 2 * Hashing.HashSize && value.All(char.IsAsciiHexDigit)
+    public static byte[] HexHash(string value, string field) => Hex32(value, field);
+
+    /// <summary>An Ed25519 public key given as 64 hex digits (the JSON API's path parameters).</summary>
+    public static byte[] HexPublicKey(string value, string field) => Hex32(value, field);
+
+    private static byte[] Hex32(string value, string field) =>
+        value.Length == 64 && value.All(char.IsAsciiHexDigit)
             ? Convert.FromHexString(value)
-            : throw ApiErrors.InvalidArgument($"{field} must be {2 * Hashing.HashSize} hex digits.");
+            : throw ApiErrors.InvalidArgument($"{field} must be 64 hex digits.");
 
     public static byte[] PublicKey(ByteString value, string field) =>
         value.Length == Ed25519.PublicKeySize

@@ -166,6 +166,7 @@ public static class NodeRuntime
         {
             RateLimiter = submitRate,
             LargeAnswers = largeAnswers,
+            Genesis = chain.Genesis,
         });
 
         if (trusteeKey is not null)
