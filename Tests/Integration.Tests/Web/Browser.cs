@@ -30,7 +30,8 @@ internal sealed class Browser : IAsyncDisposable
         Environment.GetEnvironmentVariable("VOTECHAIN_CHROMIUM") is { Length: > 0 } named ? named : Candidates.FirstOrDefault(File.Exists);
 
     /// <summary>Launches headless Chromium; a missing browser skips the test with the reason (the test script installs it).</summary>
-    public static async Task<Browser> LaunchAsync(int width = 1280, int height = 900)
+    /// <param name="bypassCsp">Lets a test inject its own script (axe-core) past the pages' content security policy.</param>
+    public static async Task<Browser> LaunchAsync(int width = 1280, int height = 900, bool bypassCsp = false)
     {
         var executable = Executable;
         if (executable is null)
@@ -46,7 +47,11 @@ internal sealed class Browser : IAsyncDisposable
             // Root in a container has no user namespaces for Chromium's sandbox; the pages under test are our own.
             Args = ["--no-sandbox", "--disable-dev-shm-usage"],
         });
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            BypassCSP = bypassCsp,
+        });
         context.SetDefaultTimeout(30_000);
         var result = new Browser(playwright, browser, context);
         context.Page += (_, page) =>
@@ -77,15 +82,24 @@ internal sealed class Browser : IAsyncDisposable
     /// <summary>Where the tests save screenshots for docs/: the repository's docs/screenshots folder.</summary>
     public static string ScreenshotPath(string name)
     {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "VoteChain.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var folder = Path.Combine(dir?.FullName ?? TestContext.CurrentContext.WorkDirectory, "docs", "screenshots");
+        var folder = Path.Combine(RepositoryRoot, "docs", "screenshots");
         Directory.CreateDirectory(folder);
         return Path.Combine(folder, name);
+    }
+
+    /// <summary>The checkout the tests were built from (the folder holding VoteChain.sln).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "VoteChain.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("The tests do not run from a VoteChain checkout.");
+        }
     }
 
     public async ValueTask DisposeAsync()
