@@ -3,6 +3,30 @@
 
 const encoder = new TextEncoder();
 
+export function hex(bytes) {
+  let out = '';
+  for (const b of bytes) {
+    out += b.toString(16).padStart(2, '0');
+  }
+  return out;
+}
+
+export function fromHex(text) {
+  if (typeof text !== 'string' || text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) {
+    throw new Error('The value is not hexadecimal text of whole bytes.');
+  }
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  }
+  return out;
+}
+
+/** Exactly `size` bytes written as hex, or null: for keys and seeds read from files. */
+export function fixedHex(text, size) {
+  return typeof text === 'string' && text.length === 2 * size && /^[0-9a-fA-F]*$/.test(text) ? fromHex(text) : null;
+}
+
 export function utf8(text) {
   return encoder.encode(text);
 }

@@ -2,26 +2,10 @@
 // certificate and decoded transactions, and the genesis (from the node's bytes or from a genesis.json file) with
 // the hash the chain is known by. Hashes are SHA-256 over the exact bytes, as on the node.
 import { sha256 } from '@noble/hashes/sha2.js';
+import { fixedHex, fromHex, hex } from './bytes.js';
 import { decode, encode } from './protos.js';
 
-export function hex(bytes) {
-  let out = '';
-  for (const b of bytes) {
-    out += b.toString(16).padStart(2, '0');
-  }
-  return out;
-}
-
-export function fromHex(text) {
-  if (typeof text !== 'string' || text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) {
-    throw new Error('The value is not hexadecimal text of whole bytes.');
-  }
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
-  }
-  return out;
-}
+export { hex, fromHex } from './bytes.js';
 
 export function fromBase64(text) {
   // proto3 JSON writers may use the URL-safe alphabet and may leave out the padding; readers accept both.
@@ -146,10 +130,11 @@ export function genesisFromJsonFile(text) {
 }
 
 function key32(text, what) {
-  if (typeof text !== 'string' || !/^[0-9a-fA-F]{64}$/.test(text)) {
+  const key = fixedHex(text, 32);
+  if (!key) {
     throw new Error(`${what} in the genesis file is not a 32-byte key in hex.`);
   }
-  return fromHex(text);
+  return key;
 }
 
 function uint32(value, what) {

@@ -3,8 +3,7 @@
 // its key the same way plus the election and weight it was issued for. The public key must belong to the seed, as
 // the CLI checks, so a damaged or mixed-up file is refused before anything is signed with it.
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { equalBytes } from './bytes.js';
-import { fromHex } from './codec.js';
+import { equalBytes, fixedHex } from './bytes.js';
 
 const KeyType = 'ed25519';
 const CredentialType = 'votechain-credential';
@@ -58,10 +57,11 @@ function keyOf(json, what) {
 }
 
 function hex32(text, what) {
-  if (typeof text !== 'string' || !/^[0-9a-fA-F]{64}$/.test(text)) {
+  const bytes = fixedHex(text, 32);
+  if (!bytes) {
     throw new Error(`The ${what} is not 32 bytes of hex.`);
   }
-  return fromHex(text);
+  return bytes;
 }
 
 function printable(value) {

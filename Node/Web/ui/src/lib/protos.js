@@ -9,7 +9,7 @@ import transactionProto from '../../../../../Protos/votechain/v1/transaction.pro
 import blockProto from '../../../../../Protos/votechain/v1/block.proto';
 import genesisProto from '../../../../../Protos/votechain/v1/genesis.proto';
 import stateProto from '../../../../../Protos/votechain/v1/state.proto';
-import { toU64 } from './bytes.js';
+import { hex, toU64 } from './bytes.js';
 
 const root = new protobuf.Root();
 for (const text of [transactionProto, blockProto, genesisProto, stateProto]) {
@@ -171,7 +171,7 @@ function readScalar(field, reader) {
     return field.resolvedType.valuesById[number] ?? number;
   }
   if (field.type === 'bytes') {
-    return toHex(reader.bytes());
+    return hex(reader.bytes());
   }
   const value = reader[field.type]();
   return LongTypes.has(field.type) ? String(value) : value;
@@ -237,12 +237,4 @@ function isPackable(field) {
 
 function tag(id, wire) {
   return ((id << 3) | wire) >>> 0;
-}
-
-function toHex(array) {
-  let out = '';
-  for (const b of array) {
-    out += b.toString(16).padStart(2, '0');
-  }
-  return out;
 }

@@ -4,8 +4,8 @@
 // it passed and the ones after it were not reached.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concat, equalBytes, toU64, u64, utf8 } from './bytes.js';
-import { fromBase64, fromHex } from './codec.js';
+import { concat, equalBytes, fromHex, toU64, u64, utf8 } from './bytes.js';
+import { fromBase64 } from './codec.js';
 import { decode } from './protos.js';
 import { verifyInclusion } from './merkle.js';
 

@@ -3,9 +3,8 @@
 // never leaves this module's caller; only the envelope goes to the node. Encrypted ballots come from ballot.js.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concat, toU64, utf8 } from './bytes.js';
+import { concat, hex, toU64, utf8 } from './bytes.js';
 import { createBallot, ballotBounds } from './ballot.js';
-import { hex } from './codec.js';
 import { encode } from './protos.js';
 
 const TxDomain = utf8('votechain/v1/tx\0');
