@@ -182,6 +182,7 @@ public sealed class WebLibCodecTests
         {
             ("not json", "not valid JSON"),
             ("42", "holds no JSON object"),
+            ("{}", "it names no type"),
             ("""{"type":"rsa"}""", "its type is 'rsa'"),
             ("""{"type":"ed25519","public_key":"00","private_seed":"00"}""", "is not 32 bytes of hex"),
             (mixed, "its public_key does not belong to its private_seed"),

@@ -29,6 +29,9 @@ export function parseCredentialFile(text) {
   if (json.type === CredentialType) {
     return anonymous(json);
   }
+  if (json.type === undefined) {
+    throw new Error('This is not a key or credential file: it names no type.');
+  }
   throw new Error(`This is not a key or credential file: its type is '${printable(json.type)}', not '${KeyType}' or '${CredentialType}'.`);
 }
 
