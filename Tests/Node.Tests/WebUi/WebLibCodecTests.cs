@@ -126,6 +126,19 @@ public sealed class WebLibCodecTests
     }
 
     [Test]
+    public void A_truncated_block_is_refused_as_the_node_refuses_it()
+    {
+        using var chain = new ApiChain(_folder.File("chain-truncated"));
+        var bytes = chain.Commit(chain.CreateElection()).Block.ToByteArray();
+        var truncated = bytes[..^10];
+
+        var error = _tool.Error(new { op = "decode-block", block = Convert.ToHexStringLower(truncated) });
+
+        Assert.That(error, Is.Not.Empty);
+        Assert.Throws<InvalidProtocolBufferException>(() => Block.Parser.ParseFrom(truncated));
+    }
+
+    [Test]
     public void A_registration_block_shows_credentials_as_hex()
     {
         using var chain = new ApiChain(_folder.File("chain-registration"));

@@ -126,6 +126,19 @@ public sealed class WebLibReceiptTests
         Assert.That(Results(SameVerdict(_receipt, otherValidators)), Does.Contain("certificate FAILED"));
     }
 
+    [Test]
+    public void A_receipt_the_JSON_mapping_cannot_describe_fails_its_first_check()
+    {
+        var json = JsonNode.Parse(JsonFormatter.Default.Format(_receipt))!;
+        json["envelope"] = "not base64!";
+
+        var verdict = _tool.Result(new { op = "verify-receipt", receipt = json, genesis = Convert.ToHexStringLower(_genesis.ToByteArray()) });
+
+        Assert.That(verdict["ok"]!.GetValue<bool>(), Is.False);
+        Assert.That(Results(verdict), Is.EqualTo(new[] { "tx_id FAILED", "header not checked", "inclusion not checked", "block_hash not checked", "certificate not checked" }));
+        Assert.That(verdict["checks"]![0]!["problem"]!.GetValue<string>(), Does.StartWith("The receipt is not well-formed"));
+    }
+
     /// <summary>The library's verdict, asserted equal to the node's check by check (result and problem sentence).</summary>
     private JsonNode SameVerdict(Receipt receipt, GenesisMessage genesis)
     {
