@@ -6,6 +6,7 @@ import { decodeBlock, decodeGenesis, fromHex, genesisFromJsonFile, hex } from '.
 import { parseCredentialFile } from '../src/lib/credential.js';
 import { castEncryptedVote, castVote } from '../src/lib/vote.js';
 import { verifyReceipt } from '../src/lib/receipt.js';
+import { decode, encode, type } from '../src/lib/protos.js';
 
 const operations = {
   'sign-vote': (r) => transaction(castVote({ ...r, seed: fromHex(r.seed) })),
@@ -14,11 +15,29 @@ const operations = {
   'decode-block': (r) => decodeBlock(fromHex(r.block)),
   'decode-genesis': (r) => decodeGenesis(fromHex(r.genesis)),
   'genesis-json': (r) => genesisFromJsonFile(r.text),
+  // Decode then encode again: canonical bytes must come back unchanged (the codec against Google.Protobuf's bytes).
+  reencode: (r) => hex(encode(r.type, encodable(type(r.type), decode(r.type, fromHex(r.bytes))))),
   credential: (r) => {
     const parsed = parseCredentialFile(r.text);
     return { ...parsed, publicKey: hex(parsed.publicKey), seed: hex(parsed.seed) };
   },
 };
+
+// decode's plain object (bytes as hex, null for an absent sub-message, oneof names) as encode takes it.
+function encodable(messageType, object) {
+  const out = {};
+  for (const field of messageType.fieldsArray) {
+    const value = object[field.name];
+    if (value === undefined || value === null) {
+      continue;
+    }
+    field.resolve();
+    const message = field.resolvedType?.fieldsArray ? field.resolvedType : null;
+    const convert = message ? (v) => encodable(message, v) : field.type === 'bytes' ? fromHex : (v) => v;
+    out[field.name] = field.repeated ? value.map(convert) : convert(value);
+  }
+  return out;
+}
 
 function transaction({ envelope, txId }) {
   return { envelope: hex(envelope), txId };
