@@ -15,6 +15,9 @@ internal sealed class PagesDevnet : IAsyncDisposable
     public const int VoterCount = 8;
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(90);
 
+    private static readonly SemaphoreSlim SharedGate = new(1, 1);
+    private static PagesDevnet? _shared;
+
     private readonly ServiceProcess _devnet;
 
     private PagesDevnet(string root, int basePort, ServiceProcess devnet)
@@ -45,6 +48,29 @@ internal sealed class PagesDevnet : IAsyncDisposable
 
     /// <summary>Voter i's key file (1-based), as `votechain voters generate` wrote it.</summary>
     public string VoterFile(int i) => Path.Combine(Root, "voters", $"voter-{i:D5}.json");
+
+    /// <summary>The devnet every page test shares, started by the first that asks; <see cref="PagesDevnetTeardown"/> stops it.</summary>
+    public static async Task<PagesDevnet> SharedAsync()
+    {
+        await SharedGate.WaitAsync();
+        try
+        {
+            return _shared ??= await StartAsync();
+        }
+        finally
+        {
+            SharedGate.Release();
+        }
+    }
+
+    public static async Task StopSharedAsync()
+    {
+        if (_shared is { } shared)
+        {
+            _shared = null;
+            await shared.DisposeAsync();
+        }
+    }
 
     public static async Task<PagesDevnet> StartAsync()
     {
@@ -118,4 +144,12 @@ internal sealed class PagesDevnet : IAsyncDisposable
             // A node that was still closing its database; the temp folder goes with the machine.
         }
     }
+}
+
+/// <summary>Stops the shared page-test devnet once every test in this namespace has run.</summary>
+[SetUpFixture]
+public sealed class PagesDevnetTeardown
+{
+    [OneTimeTearDown]
+    public Task StopAsync() => PagesDevnet.StopSharedAsync();
 }
