@@ -23,7 +23,10 @@ internal sealed class Browser : IAsyncDisposable
 
     public IBrowserContext Context { get; }
 
-    /// <summary>Console errors and uncaught exceptions of every page this browser opened: a page test expects none.</summary>
+    /// <summary>
+    /// Console errors (content policy refusals, failed loads other than 404) and uncaught exceptions of every page this
+    /// browser opened: a page test expects none.
+    /// </summary>
     public List<string> Errors { get; } = [];
 
     public static string? Executable =>
@@ -58,7 +61,9 @@ internal sealed class Browser : IAsyncDisposable
         {
             page.Console += (_, message) =>
             {
-                if (message.Type == "error")
+                // A 404 answer is how the API says "not yet" (a receipt polled before its block commits, a block
+                // that does not exist); Chromium logs each one. Anything else logged as an error counts.
+                if (message.Type == "error" && !message.Text.Contains("status of 404", StringComparison.Ordinal))
                 {
                     lock (result.Errors)
                     {
@@ -78,6 +83,13 @@ internal sealed class Browser : IAsyncDisposable
     }
 
     public Task<IPage> NewPageAsync() => Context.NewPageAsync();
+
+    /// <summary>
+    /// Waits until the page has its first answer from the node's API. The pages keep a stream open, so "network idle"
+    /// never comes; this is the moment they first draw what they read.
+    /// </summary>
+    public static Task FirstAnswerAsync(IPage page) =>
+        page.WaitForFunctionAsync("() => performance.getEntriesByType('resource').some(e => e.initiatorType === 'fetch')");
 
     /// <summary>Where the tests save screenshots for docs/: the repository's docs/screenshots folder.</summary>
     public static string ScreenshotPath(string name)
