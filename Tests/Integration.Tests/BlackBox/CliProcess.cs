@@ -85,10 +85,12 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>`votechain devnet` on <paramref name="dir"/> with nodes from <paramref name="basePort"/> on.</summary>
-    public static ServiceProcess Devnet(string dir, int basePort, int validators = 4, int observers = 1, bool restart = false, bool tls = false)
+    public static ServiceProcess Devnet(string dir, int basePort, int validators = 4, int observers = 1, bool restart = false, bool tls = false,
+        bool demo = false)
     {
         string[] args = ["devnet", "--dir", dir, "--base-port", Invariant(basePort), "--validators", Invariant(validators), "--observers", Invariant(observers)];
-        return new ServiceProcess([.. args, .. restart ? ["--restart"] : Array.Empty<string>(), .. tls ? ["--tls"] : Array.Empty<string>()]);
+        return new ServiceProcess([.. args, .. restart ? ["--restart"] : Array.Empty<string>(), .. tls ? ["--tls"] : Array.Empty<string>(),
+            .. demo ? ["--demo"] : Array.Empty<string>()]);
     }
 
     public string Output
