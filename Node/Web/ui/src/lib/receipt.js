@@ -4,8 +4,8 @@
 // it passed and the ones after it were not reached.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concat, equalBytes, fromHex, toU64, u64, utf8 } from './bytes.js';
-import { fromBase64 } from './codec.js';
+import { concat, equalBytes, fixedHex, fromHex, hex, toU64, u64, utf8 } from './bytes.js';
+import { decodeTransaction, fromBase64 } from './codec.js';
 import { decode } from './protos.js';
 import { verifyInclusion } from './merkle.js';
 
@@ -20,11 +20,18 @@ const Checks = [
 const PbftDomain = utf8('votechain/v1/pbft\0');
 const CommitStep = 4; // Consensus/Pbft/SignStep.cs
 
-/** → {ok, checks: [{name, description, result: 'ok'|'FAILED'|'not checked', problem?}]}. */
-export function verifyReceipt(receiptJson, genesis) {
+/**
+ * → {ok, checks: [{name, description, result: 'ok'|'FAILED'|'not checked', problem?}]}.
+ *
+ * `options.txId` (hex or 32 bytes) is the transaction the voter submitted. Give it whenever there is one: the five
+ * checks prove only that the receipt's own transaction committed, and a lying node can answer with the genuine
+ * receipt of another voter's transaction. With it, the tx_id check also fails when the receipt is of another
+ * transaction, as `votechain receipt --tx` does (Node/Cli/Verify/ReceiptCommand.cs).
+ */
+export function verifyReceipt(receiptJson, genesis, { txId } = {}) {
   let failure;
   try {
-    failure = firstProblem(receiptJson, genesis);
+    failure = firstProblem(receiptJson, genesis, txId);
   } catch (error) {
     // A receipt the JSON mapping cannot describe (wrong types, bad base64) fails the first check, never passes.
     failure = { check: 0, problem: `The receipt is not well-formed: ${error.message}` };
@@ -41,7 +48,7 @@ export function verifyReceipt(receiptJson, genesis) {
   };
 }
 
-function firstProblem(json, genesis) {
+function firstProblem(json, genesis, submittedTxId) {
   if (!json || typeof json !== 'object') {
     throw new Error('it is not a JSON object');
   }
@@ -57,10 +64,19 @@ function firstProblem(json, genesis) {
     certificate: json.certificate ?? null,
     envelope: bytes(json.envelope),
   };
-  return txIdProblem(receipt) ?? headerAndLater(receipt, chainId, validators);
+  return txIdProblem(receipt, submittedTxId) ?? headerAndLater(receipt, chainId, validators);
 }
 
-function txIdProblem(receipt) {
+function txIdProblem(receipt, submittedTxId) {
+  if (submittedTxId !== undefined && submittedTxId !== null) {
+    const submitted = submittedTxId instanceof Uint8Array ? submittedTxId : fixedHex(submittedTxId, 32);
+    if (!submitted || submitted.length !== 32) {
+      return fail(0, 'The transaction id to check the receipt against is not 32 bytes of hex.');
+    }
+    if (!equalBytes(receipt.txId, submitted)) {
+      return fail(0, `The node answered with a receipt for transaction ${hex(receipt.txId)}, not ${hex(submitted)}.`);
+    }
+  }
   if (receipt.txId.length !== 32) {
     return fail(0, `The receipt's transaction id is ${receipt.txId.length} bytes, not 32.`);
   }
@@ -145,13 +161,40 @@ function commitMessage(chainId, height, view, blockHash) {
     Uint8Array.of(blockHash.length), blockHash, u64(0, false));
 }
 
-function verifySignature(signature, message, publicKey) {
+export function verifySignature(signature, message, publicKey) {
   try {
     // Strict RFC 8032 checks (no ZIP-215 leniency), like libsodium's verification on the node.
     return signature.length === 64 && ed25519.verify(signature, message, publicKey, { zip215: false });
   } catch {
     return false;
   }
+}
+
+/**
+ * What a receipt is a receipt of, read from its envelope, so a page checking a pasted receipt can say so:
+ * {txId (SHA-256 of the envelope, hex), kind (the payload's oneof, e.g. 'castVote'), chainId, electionId,
+ * signer (hex), and for a plain vote option (its index) and sequence}. It says nothing about whether the receipt
+ * verifies: that is verifyReceipt's job. Throws with one sentence when the envelope is not a transaction.
+ */
+export function describeReceipt(receiptJson) {
+  let transaction;
+  try {
+    transaction = decodeTransaction(bytes(receiptJson?.envelope));
+  } catch {
+    throw new Error('The receipt\'s envelope is not a transaction.');
+  }
+  if (!transaction.kind) {
+    throw new Error('The receipt\'s envelope holds no transaction.');
+  }
+  const { payload } = transaction;
+  return {
+    txId: transaction.id,
+    kind: transaction.kind,
+    chainId: transaction.chainId,
+    electionId: typeof payload.electionId === 'string' ? payload.electionId : null,
+    signer: transaction.signer,
+    ...(transaction.kind === 'castVote' ? { option: payload.option, sequence: payload.sequence } : {}),
+  };
 }
 
 function fail(check, problem) {
