@@ -5,7 +5,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concat, equalBytes, fixedHex, fromHex, hex, toU64, u64, utf8 } from './bytes.js';
-import { decodeTransaction, fromBase64 } from './codec.js';
+import { decodeTransaction, fromBase64, trustedValidators } from './codec.js';
 import { decode } from './protos.js';
 import { verifyInclusion } from './merkle.js';
 
@@ -27,11 +27,15 @@ const CommitStep = 4; // Consensus/Pbft/SignStep.cs
  * checks prove only that the receipt's own transaction committed, and a lying node can answer with the genuine
  * receipt of another voter's transaction. With it, the tx_id check also fails when the receipt is of another
  * transaction, as `votechain receipt --tx` does (Node/Cli/Verify/ReceiptCommand.cs).
+ *
+ * A genesis no chain could run on (no validators, a repeated or malformed key, an empty or over-long chain id)
+ * throws an Error with one sentence before the receipt is read: it is the trust root that is wrong, not the receipt.
  */
 export function verifyReceipt(receiptJson, genesis, { txId } = {}) {
+  const validators = trustedValidators(genesis);
   let failure;
   try {
-    failure = firstProblem(receiptJson, genesis, txId);
+    failure = firstProblem(receiptJson, genesis.chainId, validators, txId);
   } catch (error) {
     // A receipt the JSON mapping cannot describe (wrong types, bad base64) fails the first check, never passes.
     failure = { check: 0, problem: `The receipt is not well-formed: ${error.message}` };
@@ -48,12 +52,10 @@ export function verifyReceipt(receiptJson, genesis, { txId } = {}) {
   };
 }
 
-function firstProblem(json, genesis, submittedTxId) {
+function firstProblem(json, chainId, validators, submittedTxId) {
   if (!json || typeof json !== 'object') {
     throw new Error('it is not a JSON object');
   }
-  const chainId = genesis.chainId;
-  const validators = genesis.validators.map((v) => (typeof v.publicKey === 'string' ? fromHex(v.publicKey) : v.publicKey));
   const receipt = {
     txId: bytes(json.txId),
     height: long(json.height),
