@@ -3,7 +3,8 @@
 // of `votechain receipt` (Node/Cli/Verify/ReceiptChecks.cs). The first problem fails its check; the checks before
 // it passed and the ones after it were not reached.
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToNumberLE } from '@noble/curves/utils.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concat, equalBytes, fixedHex, fromHex, hex, toU64, u64, utf8 } from './bytes.js';
 import { decodeTransaction, fromBase64, trustedValidators } from './codec.js';
 import { decode } from './protos.js';
@@ -17,6 +18,7 @@ const Checks = [
   ['certificate', 'commit certificate is signed by a quorum of genesis validators'],
 ];
 
+const EdPoint = ed25519.Point;
 const PbftDomain = utf8('votechain/v1/pbft\0');
 const CommitStep = 4; // Consensus/Pbft/SignStep.cs
 
@@ -163,12 +165,33 @@ function commitMessage(chainId, height, view, blockHash) {
     Uint8Array.of(blockHash.length), blockHash, u64(0, false));
 }
 
+/**
+ * Ed25519 verification as libsodium does it on the node (crypto_sign_verify_detached): s below the group order,
+ * R and A canonical encodings of points that are not of small order, and the cofactorless equation
+ * [s]B − [k]A = R checked on the encodings, with k = SHA-512(R ‖ A ‖ M) mod L. A cofactored check ([8] applied)
+ * would accept an R carrying a torsion component, and a small-order R with s = k·a satisfies the equation without
+ * binding anything; the node accepts neither, so neither may the page. → true or false; never throws.
+ */
 export function verifySignature(signature, message, publicKey) {
-  try {
-    // Strict RFC 8032 checks (no ZIP-215 leniency), like libsodium's verification on the node.
-    return signature.length === 64 && ed25519.verify(signature, message, publicKey, { zip215: false });
-  } catch {
+  if (!(signature instanceof Uint8Array) || signature.length !== 64 || !(publicKey instanceof Uint8Array) || publicKey.length !== 32) {
     return false;
+  }
+  try {
+    const rBytes = signature.subarray(0, 32);
+    const s = bytesToNumberLE(signature.subarray(32));
+    if (s >= EdPoint.Fn.ORDER) {
+      return false;
+    }
+    const a = EdPoint.fromBytes(publicKey, false);
+    const r = EdPoint.fromBytes(rBytes, false);
+    if (a.isSmallOrder() || r.isSmallOrder() || !equalBytes(a.toBytes(), publicKey)) {
+      return false;
+    }
+    const k = bytesToNumberLE(sha512(concat(rBytes, publicKey, message))) % EdPoint.Fn.ORDER;
+    const check = EdPoint.BASE.multiplyUnsafe(s).subtract(a.multiplyUnsafe(k));
+    return equalBytes(check.toBytes(), rBytes);
+  } catch {
+    return false; // not a point: no signature verifies with it
   }
 }
 
