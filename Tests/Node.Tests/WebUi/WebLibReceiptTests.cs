@@ -143,10 +143,11 @@ public sealed class WebLibReceiptTests
         Assert.That(verdict["checks"]![0]!["problem"]!.GetValue<string>(), Does.StartWith("The receipt is not well-formed"));
     }
 
-    [Test]
-    public void A_receipt_checked_against_the_submitted_transaction_id_passes()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void A_receipt_checked_against_the_submitted_transaction_id_passes(bool asBytes)
     {
-        var verdict = Verdict(_receipt, Convert.ToHexStringLower(Hashing.Sha256(_voterTransaction)));
+        var verdict = Verdict(_receipt, Convert.ToHexStringLower(Hashing.Sha256(_voterTransaction)), asBytes);
 
         Assert.That(verdict["ok"]!.GetValue<bool>(), Is.True);
     }
@@ -199,12 +200,14 @@ public sealed class WebLibReceiptTests
         Assert.That(refusal, Does.Contain("envelope"));
     }
 
-    private JsonNode Verdict(Receipt receipt, string submittedTxId) => _tool.Result(new
+    /// <summary>The library's verdict given the id the voter submitted (hex, or bytes when <paramref name="asBytes"/>).</summary>
+    private JsonNode Verdict(Receipt receipt, string submittedTxId, bool asBytes = false) => _tool.Result(new
     {
         op = "verify-receipt",
         receipt = JsonNode.Parse(JsonFormatter.Default.Format(receipt)),
         genesis = Convert.ToHexStringLower(_genesis.ToByteArray()),
         txId = submittedTxId,
+        txIdAsBytes = asBytes,
     });
 
     /// <summary>The library's verdict, asserted equal to the node's check by check (result and problem sentence).</summary>

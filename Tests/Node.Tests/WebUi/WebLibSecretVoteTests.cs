@@ -113,6 +113,15 @@ public sealed class WebLibSecretVoteTests
             s.Secret.Deals.RemoveAt(2);
             s.JointKey = Bytes(Sum(s.Secret.Deals.Select(d => d.Commitments[0])));
         });
+        // A node that is itself trustee 1 knows its own polynomial: its deal counted three times makes the threshold
+        // alone, with a key it knows. The chain never stores one dealer twice, so such an answer is not believable.
+        yield return Lie("one deal repeated to make the threshold", "JOINT_KEY_MISMATCH", s =>
+        {
+            var own = s.Secret.Deals[0];
+            s.Secret.Deals.Clear();
+            s.Secret.Deals.AddRange([own, own.Clone(), own.Clone()]);
+            s.JointKey = Bytes(Sum(s.Secret.Deals.Select(d => d.Commitments[0])));
+        });
         yield return Lie("a malformed commitment", "JOINT_KEY_MISMATCH", s => s.Secret.Deals[1].Commitments[0] = ByteString.CopyFrom(Enumerable.Repeat((byte)0xff, 32).ToArray()));
         yield return Lie("a key phase that is not final", "KEY_NOT_READY", s => s.KeyPhase = "dealing");
         yield return Lie("a failed key generation", "KEY_GENERATION_FAILED", s => s.KeyPhase = "failed");

@@ -18,7 +18,7 @@ const operations = {
     pinnedJointKey: r.pinnedJointKey ?? undefined,
   })),
   // genesisObject: a genesis as a page might build it ({chainId, validators: [{publicKey: hex}]}), not decoded.
-  'verify-receipt': (r) => verifyReceipt(r.receipt, r.genesisObject ?? decodeGenesis(fromHex(r.genesis)), r.txId == null ? undefined : { txId: r.txId }),
+  'verify-receipt': (r) => verifyReceipt(r.receipt, r.genesisObject ?? decodeGenesis(fromHex(r.genesis)), r.txId == null ? undefined : { txId: r.txIdAsBytes ? fromHex(r.txId) : r.txId }),
   'describe-receipt': (r) => describeReceipt(r.receipt),
   'verify-signature': (r) => verifySignature(fromHex(r.signature), fromHex(r.message), fromHex(r.publicKey)),
   decode: (r) => decode(r.type, fromHex(r.bytes)),
