@@ -24,6 +24,8 @@ public sealed class WebLibReceiptTests
     private ApiHost _host = null!;
     private WebLibTool _tool = null!;
     private Receipt _receipt = null!;
+    private byte[] _voterTransaction = [];
+    private byte[] _otherTransaction = [];
     private GenesisMessage _genesis = null!;
 
     [OneTimeSetUp]
@@ -38,6 +40,8 @@ public sealed class WebLibReceiptTests
         _chain.Commit(_chain.Register(ApiChain.Election, _chain.Voter(1), _chain.Voter(2), _chain.Voter(3)));
         var votes = Enumerable.Range(1, 3).Select(i => ApiChain.Vote(ApiChain.Election, _chain.Voter(i), (uint)i - 1)).ToArray();
         _chain.Commit(votes);
+        _voterTransaction = votes[1];
+        _otherTransaction = votes[0];
         _receipt = await _host.Client.GetReceiptAsync(new GetReceiptRequest { TxId = ByteString.CopyFrom(Hashing.Sha256(votes[1])) });
 
         // Four validators (quorum 3) rather than the test chain's one, so quorum counting is tested: the chain's
@@ -138,6 +142,73 @@ public sealed class WebLibReceiptTests
         Assert.That(Results(verdict), Is.EqualTo(new[] { "tx_id FAILED", "header not checked", "inclusion not checked", "block_hash not checked", "certificate not checked" }));
         Assert.That(verdict["checks"]![0]!["problem"]!.GetValue<string>(), Does.StartWith("The receipt is not well-formed"));
     }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void A_receipt_checked_against_the_submitted_transaction_id_passes(bool asBytes)
+    {
+        var verdict = Verdict(_receipt, Convert.ToHexStringLower(Hashing.Sha256(_voterTransaction)), asBytes);
+
+        Assert.That(verdict["ok"]!.GetValue<bool>(), Is.True);
+    }
+
+    // The attack: asked for the voter's receipt, a lying node answers with the genuine receipt of someone else's
+    // committed vote. Every check of the receipt itself passes; only the id the voter submitted tells them apart.
+    [Test]
+    public void A_genuine_receipt_of_another_transaction_fails_its_tx_id_check_with_the_CLI_sentence()
+    {
+        var submitted = Convert.ToHexStringLower(Hashing.Sha256(_otherTransaction));
+
+        var verdict = Verdict(_receipt, submitted);
+
+        Assert.That(verdict["ok"]!.GetValue<bool>(), Is.False);
+        Assert.That(Results(verdict), Is.EqualTo(new[] { "tx_id FAILED", "header not checked", "inclusion not checked", "block_hash not checked", "certificate not checked" }));
+        Assert.That(verdict["checks"]![0]!["problem"]!.GetValue<string>(), Is.EqualTo(
+            $"The node answered with a receipt for transaction {Convert.ToHexStringLower(_receipt.TxId.Span)}, not {submitted}."));
+    }
+
+    [TestCase("abcd")]
+    [TestCase("not hex at all")]
+    public void A_submitted_transaction_id_that_is_not_32_bytes_of_hex_fails_the_tx_id_check(string submitted)
+    {
+        var verdict = Verdict(_receipt, submitted);
+
+        Assert.That(Results(verdict)[0], Is.EqualTo("tx_id FAILED"));
+        Assert.That(verdict["checks"]![0]!["problem"]!.GetValue<string>(), Does.Contain("32 bytes"));
+    }
+
+    [Test]
+    public void A_receipt_is_described_by_the_vote_its_envelope_holds()
+    {
+        var description = _tool.Result(new { op = "describe-receipt", receipt = JsonNode.Parse(JsonFormatter.Default.Format(_receipt)) });
+
+        Assert.That(description["kind"]!.GetValue<string>(), Is.EqualTo("castVote"));
+        Assert.That(description["electionId"]!.GetValue<string>(), Is.EqualTo(ApiChain.Election));
+        Assert.That(description["option"]!.GetValue<int>(), Is.EqualTo(1));
+        Assert.That(description["signer"]!.GetValue<string>(), Is.EqualTo(Convert.ToHexStringLower(_chain.Voter(2).PublicKey)));
+        Assert.That(description["txId"]!.GetValue<string>(), Is.EqualTo(Convert.ToHexStringLower(_receipt.TxId.Span)));
+    }
+
+    [Test]
+    public void A_receipt_whose_envelope_is_not_a_transaction_is_not_described()
+    {
+        var receipt = _receipt.Clone();
+        receipt.Envelope = ByteString.CopyFrom([0xff, 0xff, 0xff]);
+
+        var refusal = _tool.Error(new { op = "describe-receipt", receipt = JsonNode.Parse(JsonFormatter.Default.Format(receipt)) });
+
+        Assert.That(refusal, Does.Contain("envelope"));
+    }
+
+    /// <summary>The library's verdict given the id the voter submitted (hex, or bytes when <paramref name="asBytes"/>).</summary>
+    private JsonNode Verdict(Receipt receipt, string submittedTxId, bool asBytes = false) => _tool.Result(new
+    {
+        op = "verify-receipt",
+        receipt = JsonNode.Parse(JsonFormatter.Default.Format(receipt)),
+        genesis = Convert.ToHexStringLower(_genesis.ToByteArray()),
+        txId = submittedTxId,
+        txIdAsBytes = asBytes,
+    });
 
     /// <summary>The library's verdict, asserted equal to the node's check by check (result and problem sentence).</summary>
     private JsonNode SameVerdict(Receipt receipt, GenesisMessage genesis)

@@ -5,13 +5,23 @@ import { createInterface } from 'node:readline';
 import { decodeBlock, decodeGenesis, fromHex, genesisFromJsonFile, hex } from '../src/lib/codec.js';
 import { parseCredentialFile } from '../src/lib/credential.js';
 import { castEncryptedVote, castVote } from '../src/lib/vote.js';
-import { verifyReceipt } from '../src/lib/receipt.js';
+import { describeReceipt, verifyReceipt, verifySignature } from '../src/lib/receipt.js';
 import { decode, encode, type } from '../src/lib/protos.js';
 
 const operations = {
   'sign-vote': (r) => transaction(castVote({ ...r, seed: fromHex(r.seed) })),
-  'encrypt-vote': (r) => transaction(castEncryptedVote({ ...r, seed: fromHex(r.seed), jointKey: fromHex(r.jointKey) })),
-  'verify-receipt': (r) => verifyReceipt(r.receipt, decodeGenesis(fromHex(r.genesis))),
+  'encrypt-vote': (r) => transaction(castEncryptedVote({
+    ...r,
+    seed: fromHex(r.seed),
+    jointKey: r.jointKey == null ? undefined : fromHex(r.jointKey),
+    secret: r.secret ?? undefined,
+    pinnedJointKey: r.pinnedJointKey ?? undefined,
+  })),
+  // genesisObject: a genesis as a page might build it ({chainId, validators: [{publicKey: hex}]}), not decoded.
+  'verify-receipt': (r) => verifyReceipt(r.receipt, r.genesisObject ?? decodeGenesis(fromHex(r.genesis)), r.txId == null ? undefined : { txId: r.txIdAsBytes ? fromHex(r.txId) : r.txId }),
+  'describe-receipt': (r) => describeReceipt(r.receipt),
+  'verify-signature': (r) => verifySignature(fromHex(r.signature), fromHex(r.message), fromHex(r.publicKey)),
+  decode: (r) => decode(r.type, fromHex(r.bytes)),
   'decode-block': (r) => decodeBlock(fromHex(r.block)),
   'decode-genesis': (r) => decodeGenesis(fromHex(r.genesis)),
   'genesis-json': (r) => genesisFromJsonFile(r.text),

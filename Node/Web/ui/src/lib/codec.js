@@ -2,7 +2,7 @@
 // certificate and decoded transactions, and the genesis (from the node's bytes or from a genesis.json file) with
 // the hash the chain is known by. Hashes are SHA-256 over the exact bytes, as on the node.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fixedHex, fromHex, hex } from './bytes.js';
+import { fixedHex, fromHex, hex, utf8 } from './bytes.js';
 import { decode, encode } from './protos.js';
 
 export { hex, fromHex } from './bytes.js';
@@ -70,9 +70,10 @@ export function decodeTransaction(envelopeBytes) {
   return { id: hex(sha256(envelopeBytes)), signer: envelope.signer, kind, chainId: payload.chainId, payload: kind ? payload[kind] : null };
 }
 
-/** A serialized Genesis (GET /v1/genesis): its hash is over exactly these bytes. */
+/** A serialized Genesis (GET /v1/genesis): its hash is over exactly these bytes. Throws on one no chain could run on. */
 export function decodeGenesis(bytes) {
   const genesis = decode('Genesis', bytes);
+  trustedValidators(genesis);
   return {
     chainId: genesis.chainId,
     genesisTimeUnixMs: Number(genesis.genesisTimeUnixMs),
@@ -80,6 +81,51 @@ export function decodeGenesis(bytes) {
     authorities: genesis.authorities,
     hash: hex(sha256(bytes)),
   };
+}
+
+/**
+ * The one check of a genesis before anything is judged against it (receipts, blocks): a chain id of 1 to 255 UTF-8
+ * bytes (the signing layouts length-prefix it in one byte), at least one validator and distinct 32-byte validator
+ * keys, with the node's sentences where it has them (Consensus/Pbft/ValidatorSet.cs). Without it, one key listed
+ * three times would let one validator make a quorum of four alone. `genesis` is {chainId, validators:
+ * [{publicKey: hex or bytes}]}; → the validators' keys as bytes. Throws an Error with one sentence.
+ */
+export function trustedValidators(genesis) {
+  const chainId = genesis?.chainId;
+  if (typeof chainId !== 'string' || chainId.length === 0) {
+    throw new Error('The genesis names no chain id.');
+  }
+  const chainBytes = utf8(chainId).length;
+  if (chainBytes > 255) {
+    throw new Error(`The genesis chain id is ${chainBytes} bytes of UTF-8; at most 255 are allowed.`);
+  }
+  if (!Array.isArray(genesis.validators) || genesis.validators.length === 0) {
+    throw new Error('A chain needs at least one validator.');
+  }
+  const seen = new Set();
+  return genesis.validators.map((validator, i) => {
+    const key = keyBytes(validator?.publicKey, i);
+    if (key.length !== 32) {
+      throw new Error(`Validator ${i}'s public key is ${key.length} bytes, not 32.`);
+    }
+    const text = hex(key);
+    if (seen.has(text)) {
+      throw new Error(`Validator ${i} repeats an earlier validator's key.`);
+    }
+    seen.add(text);
+    return key;
+  });
+}
+
+function keyBytes(value, index) {
+  if (value instanceof Uint8Array) {
+    return value;
+  }
+  try {
+    return fromHex(value);
+  } catch {
+    throw new Error(`Validator ${index}'s public key is not hexadecimal text.`);
+  }
 }
 
 /**

@@ -8,8 +8,15 @@ import { equalBytes, fixedHex } from './bytes.js';
 const KeyType = 'ed25519';
 const CredentialType = 'votechain-credential';
 const MaxFileChars = 64 * 1024;
+const MaxIssuers = 8; // Consensus/Anonymous/AnonymousElection.cs
+const IssuerHexFields = ['issuer_key', 'weight_key', 'prefix'];
+const OptionalIssuerHexFields = ['blinded_message', 'inverse', 'signature'];
 
-/** → {publicKey, seed, electionId?, weight?, kind: 'key'|'anonymous'}; throws an Error with a one-sentence message. */
+/**
+ * → {publicKey, seed, electionId?, weight?, chainId?, kind: 'key'|'anonymous'}; throws an Error with a one-sentence
+ * message. chainId is the chain an anonymous credential was issued on, when the file names one: a page compares it
+ * with the node's before voting.
+ */
 export function parseCredentialFile(text) {
   if (typeof text !== 'string' || text.length > MaxFileChars) {
     throw new Error('This is not a key or credential file: it is empty or far too large.');
@@ -43,11 +50,34 @@ function anonymous(json) {
   if (!Number.isSafeInteger(json.weight) || json.weight < 0) {
     throw new Error('The credential file\'s weight is not a whole number.');
   }
+  if (json.chain_id !== undefined && json.chain_id !== null && typeof json.chain_id !== 'string') {
+    throw new Error('The credential file\'s chain_id is not text.');
+  }
+  // As CredentialFile.Parse: at most eight issuers, each part hex as `credential request` writes it.
+  if (!Array.isArray(json.issuers) || json.issuers.length > MaxIssuers || !json.issuers.every(wellFormedIssuer)) {
+    throw new Error('The credential file is damaged: its issuers\' parts are not what `credential request` writes.');
+  }
   if (!Array.isArray(json.issuers) || json.issuers.length === 0 || json.issuers.some((i) => !i || typeof i.signature !== 'string' || !i.signature)) {
     throw new Error('The credential is not finished: not every issuer has signed it yet (run `votechain credential request` again).');
   }
   // A registered weight of 0 means the default 1, as on the chain.
-  return { ...key, electionId: json.election_id, weight: Math.max(json.weight, 1), kind: 'anonymous' };
+  return {
+    ...key,
+    electionId: json.election_id,
+    weight: Math.max(json.weight, 1),
+    ...(json.chain_id ? { chainId: json.chain_id } : {}),
+    kind: 'anonymous',
+  };
+}
+
+function wellFormedIssuer(part) {
+  return !!part && typeof part === 'object' && !Array.isArray(part)
+    && IssuerHexFields.every((name) => isHex(part[name]))
+    && OptionalIssuerHexFields.every((name) => part[name] === undefined || part[name] === null || isHex(part[name]));
+}
+
+function isHex(text) {
+  return typeof text === 'string' && text.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(text);
 }
 
 function keyOf(json, what) {

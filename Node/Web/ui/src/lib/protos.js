@@ -117,7 +117,8 @@ function isDefault(field, value) {
 /**
  * Decodes bytes as a message and returns a plain object: every field present (defaults filled), 64-bit integers as
  * decimal strings, bytes as lower-case hex, enums by name, an absent sub-message as null, and each oneof named by
- * a virtual field (e.g. kind: 'castVote'). Unknown fields are skipped; truncated input throws.
+ * a virtual field (e.g. kind: 'castVote'). Unknown fields are skipped; truncated input, a string that is not
+ * UTF-8 and packed numbers that run past their length throw, as Google.Protobuf does.
  */
 export function decode(typeName, bytes) {
   const reader = protobuf.Reader.create(bytes);
@@ -150,6 +151,10 @@ function readMessage(messageType, reader, end, depth) {
       while (reader.pos < packedEnd) {
         object[field.name].push(readScalar(field, reader));
       }
+      if (reader.pos !== packedEnd) {
+        // Google.Protobuf reads packed numbers within the declared length and throws when one crosses it.
+        throw new Error(`The packed field ${field.name} runs past its declared length.`);
+      }
     } else if (field.repeated) {
       object[field.name].push(readScalar(field, reader));
     } else {
@@ -173,8 +178,23 @@ function readScalar(field, reader) {
   if (field.type === 'bytes') {
     return hex(reader.bytes());
   }
+  if (field.type === 'string') {
+    return strictUtf8(reader.bytes());
+  }
   const value = reader[field.type]();
   return LongTypes.has(field.type) ? String(value) : value;
+}
+
+// Google.Protobuf decodes strings with a throwing UTF8Encoding; a lenient decoder would turn invalid bytes into
+// U+FFFD, so bytes the node refuses would read as a string that compares equal to other bytes' string.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function strictUtf8(bytes) {
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    throw new Error('The message holds a string that is not UTF-8.');
+  }
 }
 
 function defaults(messageType) {

@@ -3,9 +3,10 @@
 // of `votechain receipt` (Node/Cli/Verify/ReceiptChecks.cs). The first problem fails its check; the checks before
 // it passed and the ones after it were not reached.
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { concat, equalBytes, fromHex, toU64, u64, utf8 } from './bytes.js';
-import { fromBase64 } from './codec.js';
+import { bytesToNumberLE } from '@noble/curves/utils.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { concat, equalBytes, fixedHex, fromHex, hex, toU64, u64, utf8 } from './bytes.js';
+import { decodeTransaction, fromBase64, trustedValidators } from './codec.js';
 import { decode } from './protos.js';
 import { verifyInclusion } from './merkle.js';
 
@@ -17,14 +18,26 @@ const Checks = [
   ['certificate', 'commit certificate is signed by a quorum of genesis validators'],
 ];
 
+const EdPoint = ed25519.Point;
 const PbftDomain = utf8('votechain/v1/pbft\0');
 const CommitStep = 4; // Consensus/Pbft/SignStep.cs
 
-/** → {ok, checks: [{name, description, result: 'ok'|'FAILED'|'not checked', problem?}]}. */
-export function verifyReceipt(receiptJson, genesis) {
+/**
+ * → {ok, checks: [{name, description, result: 'ok'|'FAILED'|'not checked', problem?}]}.
+ *
+ * `options.txId` (hex or 32 bytes) is the transaction the voter submitted. Give it whenever there is one: the five
+ * checks prove only that the receipt's own transaction committed, and a lying node can answer with the genuine
+ * receipt of another voter's transaction. With it, the tx_id check also fails when the receipt is of another
+ * transaction, as `votechain receipt --tx` does (Node/Cli/Verify/ReceiptCommand.cs).
+ *
+ * A genesis no chain could run on (no validators, a repeated or malformed key, an empty or over-long chain id)
+ * throws an Error with one sentence before the receipt is read: it is the trust root that is wrong, not the receipt.
+ */
+export function verifyReceipt(receiptJson, genesis, { txId } = {}) {
+  const validators = trustedValidators(genesis);
   let failure;
   try {
-    failure = firstProblem(receiptJson, genesis);
+    failure = firstProblem(receiptJson, genesis.chainId, validators, txId);
   } catch (error) {
     // A receipt the JSON mapping cannot describe (wrong types, bad base64) fails the first check, never passes.
     failure = { check: 0, problem: `The receipt is not well-formed: ${error.message}` };
@@ -41,12 +54,10 @@ export function verifyReceipt(receiptJson, genesis) {
   };
 }
 
-function firstProblem(json, genesis) {
+function firstProblem(json, chainId, validators, submittedTxId) {
   if (!json || typeof json !== 'object') {
     throw new Error('it is not a JSON object');
   }
-  const chainId = genesis.chainId;
-  const validators = genesis.validators.map((v) => (typeof v.publicKey === 'string' ? fromHex(v.publicKey) : v.publicKey));
   const receipt = {
     txId: bytes(json.txId),
     height: long(json.height),
@@ -57,10 +68,19 @@ function firstProblem(json, genesis) {
     certificate: json.certificate ?? null,
     envelope: bytes(json.envelope),
   };
-  return txIdProblem(receipt) ?? headerAndLater(receipt, chainId, validators);
+  return txIdProblem(receipt, submittedTxId) ?? headerAndLater(receipt, chainId, validators);
 }
 
-function txIdProblem(receipt) {
+function txIdProblem(receipt, submittedTxId) {
+  if (submittedTxId !== undefined && submittedTxId !== null) {
+    const submitted = submittedTxId instanceof Uint8Array ? submittedTxId : fixedHex(submittedTxId, 32);
+    if (!submitted || submitted.length !== 32) {
+      return fail(0, 'The transaction id to check the receipt against is not 32 bytes of hex.');
+    }
+    if (!equalBytes(receipt.txId, submitted)) {
+      return fail(0, `The node answered with a receipt for transaction ${hex(receipt.txId)}, not ${hex(submitted)}.`);
+    }
+  }
   if (receipt.txId.length !== 32) {
     return fail(0, `The receipt's transaction id is ${receipt.txId.length} bytes, not 32.`);
   }
@@ -145,13 +165,61 @@ function commitMessage(chainId, height, view, blockHash) {
     Uint8Array.of(blockHash.length), blockHash, u64(0, false));
 }
 
-function verifySignature(signature, message, publicKey) {
-  try {
-    // Strict RFC 8032 checks (no ZIP-215 leniency), like libsodium's verification on the node.
-    return signature.length === 64 && ed25519.verify(signature, message, publicKey, { zip215: false });
-  } catch {
+/**
+ * Ed25519 verification as libsodium does it on the node (crypto_sign_verify_detached): s below the group order,
+ * R and A canonical encodings of points that are not of small order, and the cofactorless equation
+ * [s]B − [k]A = R checked on the encodings, with k = SHA-512(R ‖ A ‖ M) mod L. A cofactored check ([8] applied)
+ * would accept an R carrying a torsion component, and a small-order R with s = k·a satisfies the equation without
+ * binding anything; the node accepts neither, so neither may the page. → true or false; never throws.
+ */
+export function verifySignature(signature, message, publicKey) {
+  if (!(signature instanceof Uint8Array) || signature.length !== 64 || !(publicKey instanceof Uint8Array) || publicKey.length !== 32) {
     return false;
   }
+  try {
+    const rBytes = signature.subarray(0, 32);
+    const s = bytesToNumberLE(signature.subarray(32));
+    if (s >= EdPoint.Fn.ORDER) {
+      return false;
+    }
+    const a = EdPoint.fromBytes(publicKey, false);
+    const r = EdPoint.fromBytes(rBytes, false);
+    if (a.isSmallOrder() || r.isSmallOrder() || !equalBytes(a.toBytes(), publicKey)) {
+      return false;
+    }
+    const k = bytesToNumberLE(sha512(concat(rBytes, publicKey, message))) % EdPoint.Fn.ORDER;
+    const check = EdPoint.BASE.multiplyUnsafe(s).subtract(a.multiplyUnsafe(k));
+    return equalBytes(check.toBytes(), rBytes);
+  } catch {
+    return false; // not a point: no signature verifies with it
+  }
+}
+
+/**
+ * What a receipt is a receipt of, read from its envelope, so a page checking a pasted receipt can say so:
+ * {txId (SHA-256 of the envelope, hex), kind (the payload's oneof, e.g. 'castVote'), chainId, electionId,
+ * signer (hex), and for a plain vote option (its index) and sequence}. It says nothing about whether the receipt
+ * verifies: that is verifyReceipt's job. Throws with one sentence when the envelope is not a transaction.
+ */
+export function describeReceipt(receiptJson) {
+  let transaction;
+  try {
+    transaction = decodeTransaction(bytes(receiptJson?.envelope));
+  } catch {
+    throw new Error('The receipt\'s envelope is not a transaction.');
+  }
+  if (!transaction.kind) {
+    throw new Error('The receipt\'s envelope holds no transaction.');
+  }
+  const { payload } = transaction;
+  return {
+    txId: transaction.id,
+    kind: transaction.kind,
+    chainId: transaction.chainId,
+    electionId: typeof payload.electionId === 'string' ? payload.electionId : null,
+    signer: transaction.signer,
+    ...(transaction.kind === 'castVote' ? { option: payload.option, sequence: payload.sequence } : {}),
+  };
 }
 
 function fail(check, problem) {

@@ -4,7 +4,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concat, hex, toU64, utf8 } from './bytes.js';
-import { createBallot, ballotBounds } from './ballot.js';
+import { createBallot, ballotBounds, pinnedOrGivenJointKey, resolveJointKey } from './ballot.js';
 import { encode } from './protos.js';
 
 const TxDomain = utf8('votechain/v1/tx\0');
@@ -21,8 +21,13 @@ export function castVote({ chainId, electionId, option, sequence, seed }) {
  * A secret election's vote: each option encrypted under the joint key (the weight if marked, 0 if not) with the
  * proofs the rules check (Consensus/Rules/SecretVoteRules.cs), bound to this chain, election, credential and weight.
  * `election` is the ElectionRecord as GET /v1/elections/{id} returns it; `marks` the chosen option indexes.
+ *
+ * The key: pass `secret`, the node's SecretElectionResponse (proto3 JSON of GET /v1/elections/{id}/secret); the
+ * key is then recomputed from the trustees' deals in it and must be final (ballot.js resolveJointKey).
+ * `pinnedJointKey` (hex), a key the voter got elsewhere, must match whichever key is used. `jointKey` (bytes) alone
+ * is still taken for compatibility, but then the node that served it is trusted: it could serve a key it knows.
  */
-export function castEncryptedVote({ chainId, electionId, sequence, seed, election, jointKey, weight, marks }) {
+export function castEncryptedVote({ chainId, electionId, sequence, seed, election, jointKey, secret, pinnedJointKey, weight, marks }) {
   const id = electionIdOf(electionId);
   const options = election?.definition?.options;
   if (!Array.isArray(options) || options.length === 0) {
@@ -38,9 +43,12 @@ export function castEncryptedVote({ chainId, electionId, sequence, seed, electio
       ? `Election '${id}' takes exactly ${min} choice(s) per ballot; ${chosen.size} marked.`
       : `Election '${id}' takes ${min} to ${max} choices per ballot; ${chosen.size} marked.`);
   }
+  const key = secret == null
+    ? pinnedOrGivenJointKey(id, jointKey, pinnedJointKey)
+    : resolveJointKey({ electionId: id, secret, pinnedJointKey });
   const signer = ed25519.getPublicKey(seed);
   const ballot = createBallot({
-    chainId, electionId: id, credential: signer, weight: weightOf(weight), jointKey,
+    chainId, electionId: id, credential: signer, weight: weightOf(weight), jointKey: key,
     choices: options.map((_, i) => chosen.has(i)), min, max,
   });
   return signed(chainId, seed, {
