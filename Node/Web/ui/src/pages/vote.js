@@ -166,6 +166,9 @@ const titleOf = (election) => election.definition.title || election.definition.e
 async function openBallot(match) {
   show('step-ballot');
   show('step-receipt', false);
+  waitController?.abort();
+  fill(byId('receipt-view'));
+  fill(byId('receipt-progress'));
   fill(byId('cast-result'));
   const election = match.election;
   const id = election.definition.electionId;
@@ -260,6 +263,7 @@ async function cast(event) {
     await api.submit(vote.envelope);
     fill(result, el('p', { 'data-testid': 'cast-accepted' }, 'The node accepted your vote. Waiting for it to be written into a final block…'));
     await awaitReceipt(asHex(vote.txId));
+    fill(result, el('p', { 'data-testid': 'cast-done' }, 'Your vote was cast: its receipt is below.'));
   } catch (error) {
     showRefusal(result, error);
   } finally {
