@@ -19,6 +19,7 @@
 //     [data-testid=tally-height]                      "Tally at block N", data-height=N; data-live=1 while streaming
 //   #clock [data-testid=clock]                        which time the states are judged by; data-source=block|device
 //   #status [data-testid=page-status]                 page-level news (aria-live)
+//   performance mark 'votechain:first-tally'          when the first tally was drawn (time to first render)
 
 import { api, followTally } from '../lib/api.js';
 import { byId, el, fill, formatNumber, formatTime, num } from '../lib/dom.js';
@@ -161,6 +162,7 @@ function onTally(entry, response) {
   const height = num(response.height);
   if (height < entry.height || !response.tally) return; // a poll answered after a newer streamed tally
   entry.height = height;
+  if (!entry.tally && !performance.getEntriesByName('votechain:first-tally').length) performance.mark('votechain:first-tally');
   entry.tally = response;
   renderState(entry);
   renderTally(entry);
@@ -256,7 +258,6 @@ async function every(ms, task) {
 }
 
 document.addEventListener('visibilitychange', rebalance);
-await refreshClock();
 every(LIST_MS, async () => {
   await refreshList();
   rebalance();
