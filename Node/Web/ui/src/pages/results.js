@@ -249,7 +249,7 @@ async function refreshClock() {
 async function every(ms, task) {
   for (;;) {
     try {
-      await task();
+      if (!document.hidden) await task();
     } catch (error) {
       say(`Could not refresh: ${error.message}`);
     }
