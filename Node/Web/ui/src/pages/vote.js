@@ -155,7 +155,12 @@ async function findElections() {
     matches.map((match, i) => el('label', { class: 'choice' },
       el('input', { type: 'radio', name: 'election', value: match.election.definition.electionId, 'data-index': i }),
       `${titleOf(match.election)} (${match.election.definition.electionId})`))));
-  list.querySelectorAll('input[name=election]').forEach((input) => input.addEventListener('change', () => openBallot(matches[Number(input.dataset.index)])));
+  // Arrow keys move through a radio group and select as they go: the focus stays in the group (no jump to the ballot)
+  // so a keyboard user can pass over elections; the ballot below follows the selection.
+  list.querySelectorAll('input[name=election]').forEach((input) => input.addEventListener('change', () => {
+    openBallot(matches[Number(input.dataset.index)], false);
+    say(`The ballot of ${titleOf(matches[Number(input.dataset.index)].election)} is shown below.`);
+  }));
   focusHeading('election-heading');
 }
 
@@ -163,7 +168,7 @@ const titleOf = (election) => election.definition.title || election.definition.e
 
 // ---- 3. the ballot -----------------------------------------------------------------------------------------------
 
-async function openBallot(match) {
+async function openBallot(match, moveFocus = true) {
   show('step-ballot');
   show('step-receipt', false);
   waitController?.abort();
@@ -214,7 +219,7 @@ async function openBallot(match) {
 
   renderChoices(election, secret);
   byId('cast').disabled = Boolean(keyProblem);
-  focusHeading('ballot-heading');
+  if (moveFocus) focusHeading('ballot-heading');
 }
 
 function previousWords(ballot, definition, secret) {
@@ -268,6 +273,8 @@ async function cast(event) {
     showRefusal(result, error);
   } finally {
     button.disabled = false;
+    // A disabled button drops the focus to the page: give it back, so a keyboard user is where they were.
+    if (document.activeElement === document.body && !byId('step-ballot').hidden) button.focus();
   }
 }
 
