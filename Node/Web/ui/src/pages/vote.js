@@ -373,8 +373,11 @@ async function loadGenesisFile() {
     const genesis = genesisFromJsonFile(text);
     fileGenesis = { ...genesis, hash: asHex(genesis.hash), source: 'the genesis.json you loaded' };
   } catch (error) {
-    fill(byId('genesis-info'), el('p', { class: 'refusal', 'data-testid': 'genesis-error' }, error.message));
+    // A file that is not a genesis never stays in use: back to the node's, and say both.
+    fileGenesis = null;
     input.value = '';
+    await showGenesis();
+    byId('genesis-info').prepend(el('p', { class: 'refusal', 'data-testid': 'genesis-error' }, error.message));
     return;
   }
   await showGenesis();
