@@ -33,7 +33,9 @@ const CLOCK_MS = 10_000;
 const ANNOUNCE_EVERY_MS = 30_000;
 
 const elections = new Map(); // id -> entry
-let clock = { timeUnixMs: 0, source: 'device' };
+// Until the head block's time is read, the device's clock; state changes are announced only after that first reading.
+let clock = { timeUnixMs: Date.now(), source: 'device' };
+let clockRead = false;
 
 const list = byId('elections');
 const pageStatus = byId('status');
@@ -69,7 +71,7 @@ function createEntry(election) {
   parts.state = el('p', { class: 'state', 'data-testid': 'election-state' });
   parts.turnout = el('div', { class: 'turnout' });
   parts.tally = el('div');
-  parts.height = el('p', { class: 'note', 'data-testid': 'tally-height' }, 'Loading the tally…');
+  parts.height = el('p', { class: 'note', 'data-testid': 'tally-height' }, 'The tally is read while this election is on screen.');
   parts.summary = el('p', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'tally-summary' });
   fill(section,
     el('h2', { id: titleId, 'data-testid': 'election-title' }, definition.title || id),
@@ -85,7 +87,7 @@ function createEntry(election) {
 function renderState(entry) {
   const state = electionState(entry.election, entry.tally, clock.timeUnixMs);
   const secret = isSecret(entry.election, entry.tally);
-  if (entry.state && entry.state !== state) say(`${entry.election.definition.title || entry.id}: ${stateWords(state, secret)}.`);
+  if (clockRead && entry.state && entry.state !== state) say(`${entry.election.definition.title || entry.id}: ${stateWords(state, secret)}.`);
   entry.state = state;
   entry.section.dataset.state = state;
   entry.parts.state.dataset.state = state;
@@ -244,6 +246,7 @@ async function refreshClock() {
     clockLine.textContent = `The node's latest block could not be read (${error.message}); voting windows are judged by your device's clock.`;
   }
   for (const entry of elections.values()) renderState(entry);
+  clockRead = true;
 }
 
 async function every(ms, task) {
