@@ -33,6 +33,29 @@ ensure_promtool() {
 }
 ensure_promtool
 
+# The pages' tests drive Debian's Chromium through Playwright (never a browser Playwright would download). Where it is
+# missing it is installed with apt-get (root needed); if that fails, those tests are reported as skipped.
+ensure_chromium() {
+  [ -n "${VOTECHAIN_CHROMIUM:-}" ] && return 0
+  command -v chromium >/dev/null 2>&1 && return 0
+  echo "chromium is missing: installing Debian's chromium package with apt-get for the browser tests"
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; }; }; then
+    echo "chromium could not be installed; the browser tests will be reported as skipped"
+  fi
+}
+ensure_chromium
+
+# The build bundles the pages with npm (Node/Web/ui); without it the node builds without pages and their tests fail.
+ensure_npm() {
+  command -v npm >/dev/null 2>&1 && return 0
+  echo "npm is missing: installing Debian's nodejs and npm packages with apt-get to build the web pages"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null 2>&1; } \
+    || echo "nodejs and npm could not be installed; the node builds without its pages and their tests will fail"
+}
+ensure_npm
+
 status=0
 if dotnet build VoteChain.sln -c Release; then
   # One results folder per test project, so that no two TRX files can collide.

@@ -24,6 +24,33 @@ public sealed partial class ApiService
         return Task.FromResult(status);
     }
 
+    /// <summary>The status now, then after each block that commits, until the client leaves or the stream's lifetime ends.</summary>
+    public override async Task StreamStatus(GetStatusRequest request, IServerStreamWriter<NodeStatus> responseStream,
+        ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        lifetime.CancelAfter(StreamLifetime);
+        var cancellation = lifetime.Token;
+        try
+        {
+            while (true)
+            {
+                var status = await GetStatus(request, context).ConfigureAwait(false);
+                await responseStream.WriteAsync(status, cancellation).ConfigureAwait(false);
+                if (await _events.WaitBeyondAsync(status.Height, cancellation).ConfigureAwait(false) is null)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The client went away, the lifetime ended or the server is stopping: the stream simply ends.
+        }
+    }
+
     public override Task<GetGenesisResponse> GetGenesis(GetGenesisRequest request, ServerCallContext context)
     {
         var genesis = Genesis ?? throw new RpcException(new Status(StatusCode.Unimplemented, "This node does not serve its genesis."));

@@ -32,7 +32,7 @@ public sealed partial class ApiService
 
         // A follower reconnects after this: no stream holds a connection (and a place in its address's budget) forever.
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        lifetime.CancelAfter(TallyStreamLifetime);
+        lifetime.CancelAfter(StreamLifetime);
         var cancellation = lifetime.Token;
         TallyRecord? sent = null;
         try
@@ -58,8 +58,8 @@ public sealed partial class ApiService
         }
     }
 
-    /// <summary>How long one StreamTally call lasts before the node ends it (the client opens a new one).</summary>
-    public TimeSpan TallyStreamLifetime { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>How long one StreamTally or StreamStatus call lasts before the node ends it (the client opens a new one).</summary>
+    public TimeSpan StreamLifetime { get; init; } = TimeSpan.FromMinutes(10);
 
     public override Task<GetVoterResponse> GetVoter(GetVoterRequest request, ServerCallContext context)
     {

@@ -50,6 +50,7 @@ internal sealed class DemoTraffic
             await SubmitAsync(api, authority, new TxPayload { RegisterVoters = register }, cancellation).ConfigureAwait(false);
             await WaitAsync(api, electionId, t => t?.Tally.RegisteredCredentials == Voters, cancellation).ConfigureAwait(false);
             _output.WriteLine($"demo: election '{electionId}' with {Voters} voters; watch it with: votechain tally --election {electionId} --watch{(_layout.Tls ? $" --node {_layout.Url(0)} --tls-ca {_layout.TlsCaPath}" : "")}");
+            _output.WriteLine($"demo: or on the results page: {_layout.WebUrl(0)}/");
 
             for (var i = 0; i < voters.Count && !cancellation.IsCancellationRequested; i++)
             {

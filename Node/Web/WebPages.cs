@@ -39,7 +39,13 @@ internal static class WebPages
         ["/results"] = "index.html",
         ["/chain"] = "chain.html",
         ["/vote"] = "vote.html",
+        // Browsers ask for it whatever the page links; a 404 would be noise in every console.
+        ["/favicon.ico"] = "favicon.svg",
     }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private const string NoPages =
+        "This node was built without its web pages (Node.js and npm were missing at build time). The JSON API is at /v1/ "
+        + "and its description at /v1/openapi.json.\n";
 
     internal sealed record Page(string Name, string ContentType, byte[] Plain, byte[] Gzip, string ETag);
 
@@ -66,12 +72,15 @@ internal static class WebPages
         return pages;
     }
 
-    /// <summary>Maps the pages on the web port; with no pages embedded (a build without the front end) maps nothing.</summary>
+    /// <summary>Maps the pages on the web port; a build without the front end answers "/" with a line saying so.</summary>
     public static void Map(IEndpointRouteBuilder app, int webPort)
     {
         var pages = Load();
         if (pages.Count == 0)
         {
+            app.MapGet("/", (HttpContext context) => context.Connection.LocalPort == webPort
+                ? Results.Text(NoPages, "text/plain; charset=utf-8")
+                : Results.NotFound());
             return;
         }
 

@@ -50,6 +50,27 @@ public sealed class JsonApiTests
         var block = await Json(await http.GetAsync($"/v1/blocks/{receipt.GetProperty("height").GetUInt64()}"));
         Assert.That(block.GetProperty("blockHash").GetString(), Is.Not.Empty);
 
+        var byHash = Convert.ToHexStringLower(Convert.FromBase64String(block.GetProperty("blockHash").GetString()!));
+        Assert.That((await Json(await http.GetAsync($"/v1/blocks/hash/{byHash}"))).GetProperty("block").GetString(),
+            Is.EqualTo(block.GetProperty("block").GetString()));
+        Assert.That((await http.GetAsync($"/v1/blocks/hash/{new string('0', 64)}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+        // The genesis as the bytes its hash covers: what the vote page checks receipts against.
+        var genesis = await Json(await http.GetAsync("/v1/genesis"));
+        var genesisBytes = Convert.FromBase64String(genesis.GetProperty("genesis").GetString()!);
+        Assert.That(Convert.FromBase64String(genesis.GetProperty("genesisHash").GetString()!), Is.EqualTo(Hashing.Sha256(genesisBytes)));
+        Assert.That(Convert.FromBase64String(genesis.GetProperty("genesisHash").GetString()!),
+            Is.EqualTo(Convert.FromBase64String(status.GetProperty("genesisHash").GetString()!)));
+        Assert.That(Genesis.Parser.ParseFrom(genesisBytes).ChainId, Is.EqualTo(TestNetwork.ChainId));
+
+        // The voter's own record by hex key: registered, and the counted ballot's sequence for a revote.
+        var record = await Json(await http.GetAsync($"/v1/elections/json/voters/{Convert.ToHexStringLower(voter.PublicKey)}"));
+        Assert.That(record.GetProperty("ballot").GetProperty("sequence").GetUInt64(), Is.EqualTo(1));
+        using var stranger = Ed25519KeyPair.Generate();
+        var none = await Json(await http.GetAsync($"/v1/elections/json/voters/{Convert.ToHexStringLower(stranger.PublicKey)}"));
+        Assert.That(none.TryGetProperty("credential", out _), Is.False);
+        Assert.That((await http.GetAsync("/v1/elections/json/voters/abc")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+
         Assert.That((await http.GetAsync("/v1/elections/nope")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await http.GetAsync("/v1/receipts/xyz")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
 
@@ -58,7 +79,8 @@ public sealed class JsonApiTests
             .SelectMany(p => p.Value.EnumerateObject().Select(verb => $"{verb.Name.ToUpperInvariant()} {p.Name}"));
         var mapped = VoteChainApi.Descriptor.Methods.Select(m => m.GetOptions()?.GetExtension(Google.Api.AnnotationsExtensions.Http))
             .Where(rule => rule is not null)
-            .Select(rule => rule!.PatternCase == Google.Api.HttpRule.PatternOneofCase.Get ? $"GET {rule.Get}" : $"POST {rule.Post}");
+            .SelectMany(rule => rule!.AdditionalBindings.Prepend(rule))
+            .Select(rule => rule.PatternCase == Google.Api.HttpRule.PatternOneofCase.Get ? $"GET {rule.Get}" : $"POST {rule.Post}");
         Assert.That(described, Is.EquivalentTo(mapped));
 
         // gRPC still on the node's own port.

@@ -45,7 +45,7 @@ public abstract class ApiTestBase
     protected CancellationToken Deadline => _deadline.Token;
 
     /// <summary>How long the node under test lets a tally stream run (the node's default unless a test class says otherwise).</summary>
-    protected virtual TimeSpan TallyStreamLifetime => TimeSpan.FromMinutes(10);
+    protected virtual TimeSpan StreamLifetime => TimeSpan.FromMinutes(10);
 
     [SetUp]
     public async Task StartNode()
@@ -70,7 +70,7 @@ public abstract class ApiTestBase
         {
             MaxStreamEnvelopes = MaxStreamEnvelopes,
             Clock = NodeClock,
-            TallyStreamLifetime = TallyStreamLifetime,
+            StreamLifetime = StreamLifetime,
         };
         _host = await ApiHost.StartAsync(service);
 

@@ -1,0 +1,111 @@
+using Microsoft.Playwright;
+
+namespace VoteChain.Integration.Tests.Web;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright, for the pages' tests. The browser is the system's (scripts/test.sh installs
+/// the `chromium` package where it is missing), never one Playwright downloads: the tests need no network beyond
+/// 127.0.0.1. VOTECHAIN_CHROMIUM names another executable. One browser per test, in a fresh context (no shared storage).
+/// </summary>
+internal sealed class Browser : IAsyncDisposable
+{
+    private static readonly string[] Candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private Browser(IPlaywright playwright, IBrowser browser, IBrowserContext context)
+    {
+        _playwright = playwright;
+        _browser = browser;
+        Context = context;
+    }
+
+    public IBrowserContext Context { get; }
+
+    /// <summary>Console errors and uncaught exceptions of every page this browser opened: a page test expects none.</summary>
+    public List<string> Errors { get; } = [];
+
+    public static string? Executable =>
+        Environment.GetEnvironmentVariable("VOTECHAIN_CHROMIUM") is { Length: > 0 } named ? named : Candidates.FirstOrDefault(File.Exists);
+
+    /// <summary>Launches headless Chromium; a missing browser skips the test with the reason (the test script installs it).</summary>
+    /// <param name="bypassCsp">Lets a test inject its own script (axe-core) past the pages' content security policy.</param>
+    public static async Task<Browser> LaunchAsync(int width = 1280, int height = 900, bool bypassCsp = false)
+    {
+        var executable = Executable;
+        if (executable is null)
+        {
+            Assert.Ignore("Chromium is not installed (scripts/test.sh installs Debian's chromium package with apt-get).");
+        }
+
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            // Root in a container has no user namespaces for Chromium's sandbox; the pages under test are our own.
+            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+        });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            BypassCSP = bypassCsp,
+        });
+        context.SetDefaultTimeout(30_000);
+        var result = new Browser(playwright, browser, context);
+        context.Page += (_, page) =>
+        {
+            page.Console += (_, message) =>
+            {
+                if (message.Type == "error")
+                {
+                    lock (result.Errors)
+                    {
+                        result.Errors.Add($"console: {message.Text}");
+                    }
+                }
+            };
+            page.PageError += (_, error) =>
+            {
+                lock (result.Errors)
+                {
+                    result.Errors.Add($"page error: {error}");
+                }
+            };
+        };
+        return result;
+    }
+
+    public Task<IPage> NewPageAsync() => Context.NewPageAsync();
+
+    /// <summary>Where the tests save screenshots for docs/: the repository's docs/screenshots folder.</summary>
+    public static string ScreenshotPath(string name)
+    {
+        var folder = Path.Combine(RepositoryRoot, "docs", "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
+    }
+
+    /// <summary>The checkout the tests were built from (the folder holding VoteChain.sln).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "VoteChain.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("The tests do not run from a VoteChain checkout.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Context.DisposeAsync();
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
