@@ -133,16 +133,29 @@ export function pause(ms, signal) {
 
 /**
  * Follows an election's tally live: GET /v1/elections/{id}/tally/stream answers one JSON TallyResponse per line, the
- * current one first, then one per block that changed it, and the node ends it after a while. This reads it with a
- * fetch ReadableStream reader, hands each tally to onTally, and reconnects after an end or an error with backoff
- * (1 s doubling to 30 s, with jitter so many pages do not come back at once; back to 1 s after a tally arrived).
- * onState(connected: bool, detail) reports the connection for the page to say. Stops when signal aborts.
+ * current one first, then one per block that changed it. See followLines for the reconnecting.
  */
-export async function followTally(electionId, onTally, { signal, onState = () => {} } = {}) {
+export function followTally(electionId, onTally, options) {
+  return followLines(`/v1/elections/${enc(electionId)}/tally/stream`, MAX_TALLY_LINE_BYTES, onTally, options);
+}
+
+/** Follows the node's status: GET /v1/status/stream, the status now and again after every committed block. */
+export function followStatus(onStatus, options) {
+  return followLines('/v1/status/stream', MAX_SMALL_ANSWER_BYTES, onStatus, options);
+}
+
+/**
+ * Reads a stream of JSON lines with a fetch ReadableStream reader, hands each object to onObject, and, since the node
+ * ends its streams after a while, reconnects after an end or an error with backoff (1 s doubling to 30 s, with jitter
+ * so many pages do not come back at once; back to 1 s after an object arrived; at least the node's Retry-After).
+ * onState(connected: bool, detail) reports the connection for the page to say. Stops when signal aborts, or for good
+ * on a 404 (nothing there to follow).
+ */
+async function followLines(path, maxLineBytes, onObject, { signal, onState = () => {} } = {}) {
   let backoffMs = 1000;
   while (!signal?.aborted) {
     try {
-      const response = await fetch(`/v1/elections/${enc(electionId)}/tally/stream`, {
+      const response = await fetch(path, {
         headers: { accept: 'application/json' },
         signal,
         cache: 'no-store',
@@ -150,15 +163,15 @@ export async function followTally(electionId, onTally, { signal, onState = () =>
       });
       if (!response.ok) throw refusal(response, await readBounded(response, MAX_SMALL_ANSWER_BYTES));
       onState(true, '');
-      await readLines(response.body, MAX_TALLY_LINE_BYTES, (line) => {
-        onTally(parseJson(line, 'the tally stream'));
+      await readLines(response.body, maxLineBytes, (line) => {
+        onObject(parseJson(line, path));
         backoffMs = 1000;
       });
       onState(false, 'the node ended the stream; reconnecting');
     } catch (error) {
       if (signal?.aborted) return;
       onState(false, error?.message ?? String(error));
-      if (error instanceof ApiError && error.status === 404) return; // the election is not there: nothing to follow
+      if (error instanceof ApiError && error.status === 404) return;
       if (error instanceof ApiError && error.retryAfterSeconds) backoffMs = Math.max(backoffMs, error.retryAfterSeconds * 1000);
     }
     await pause(backoffMs * (0.75 + Math.random() * 0.5), signal);
@@ -182,7 +195,7 @@ async function readLines(body, maxLineBytes, onLine) {
         pending = pending.slice(newline + 1);
         if (line) onLine(line);
       }
-      if (pending.length > maxLineBytes) throw new ApiError(`A tally line is longer than ${maxLineBytes} bytes.`);
+      if (pending.length > maxLineBytes) throw new ApiError(`A streamed line is longer than ${maxLineBytes} bytes.`);
     }
     if (pending.trim()) onLine(pending.trim());
   } catch (error) {

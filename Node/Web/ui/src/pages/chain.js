@@ -1,6 +1,7 @@
 // The chain page (chain.html): this node's health, the validators with their connection state, the latest blocks
-// with their transactions, and any block by height or hash. Refreshes itself every REFRESH_MS; a new head fetches
-// only the blocks not yet shown (at most LATEST), one at a time, so a busy chain costs the node little.
+// with their transactions, and any block by height or hash. Follows /v1/status/stream (a status per committed block,
+// one held connection); a new head fetches only the blocks not yet shown (at most LATEST), one at a time, so a busy
+// chain costs the node little.
 //
 // Hooks for browser tests (stable):
 //   #node [data-testid=node]               facts; each dd has data-testid node-name|node-role|node-height|node-view|
@@ -13,11 +14,11 @@
 //   #block-detail [data-testid=block-detail]  the opened block (a details[data-height], open) or an error
 //                                          ([data-testid=block-error])
 
-import { api } from '../lib/api.js';
+import { api, followStatus } from '../lib/api.js';
 import { decodeBlock, decodeGenesis, fromBase64, hex } from '../lib/codec.js';
 import { base64ToHex, byId, el, fill, formatNumber, formatTime, num, shortHex } from '../lib/dom.js';
 
-const REFRESH_MS = 5_000;
+const RETRY_MS = 5_000;
 const LATEST = 20;
 
 const KIND_WORDS = Object.freeze({
@@ -132,14 +133,25 @@ async function refreshBlocks(height) {
     shownHeight = h;
   }
   while (blocks.children.length > LATEST) blocks.lastElementChild.remove();
-  byId('blocks-note').textContent = `The ${Math.min(LATEST, blocks.children.length)} newest blocks, newest first; each opens to show its transactions. Refreshed every ${REFRESH_MS / 1000} s.`;
+  byId('blocks-note').textContent = `The ${Math.min(LATEST, blocks.children.length)} newest blocks, newest first; each opens to show its transactions. Updated as blocks commit.`;
 }
 
-async function refresh() {
-  const status = await api.status();
+let fetchingBlocks = false;
+
+// Each status from the stream (one per committed block) redraws the node and validators at once; the blocks follow,
+// one fetch at a time: a status that arrives meanwhile is drawn, and its blocks come with the next one.
+async function onStatus(status) {
   renderNode(status);
   renderValidators(status);
-  await refreshBlocks(num(status.height));
+  if (fetchingBlocks) return;
+  fetchingBlocks = true;
+  try {
+    await refreshBlocks(num(status.height));
+  } catch (e) {
+    say(`Could not read the latest blocks: ${e.message}`);
+  } finally {
+    fetchingBlocks = false;
+  }
 }
 
 byId('find-block').addEventListener('submit', async (event) => {
@@ -159,25 +171,24 @@ byId('find-block').addEventListener('submit', async (event) => {
   }
 });
 
-async function loop() {
-  for (;;) {
+async function start() {
+  while (!genesis) {
     try {
-      if (!genesis) {
-        const answer = await api.genesis();
-        genesis = decodeGenesis(fromBase64(answer.genesis));
-      }
-      await refresh();
-      if (byId('status').dataset.error) {
-        byId('status').dataset.error = '';
-        say('Connected to the node again.');
-      }
+      genesis = decodeGenesis(fromBase64((await api.genesis()).genesis));
     } catch (e) {
-      byId('status').dataset.error = '1';
-      say(`Could not refresh from the node: ${e.message}`);
+      say(`Could not read the genesis from the node: ${e.message}`);
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }
-    byId('main').dataset.ready = '1';
-    await new Promise((resolve) => setTimeout(resolve, REFRESH_MS));
   }
+  byId('main').dataset.ready = '1';
+  followStatus(onStatus, {
+    onState: (connected, detail) => {
+      const status = byId('status');
+      if (connected && status.dataset.error) say('Following the node again.');
+      if (!connected && detail) say(`Lost the node's live status (${detail}); trying again.`);
+      status.dataset.error = connected ? '' : '1';
+    },
+  });
 }
 
-loop();
+start();

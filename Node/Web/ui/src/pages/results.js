@@ -1,10 +1,12 @@
 // The results page (index.html): every election with its tally, live.
 //
 // How it stays live and bounded (docs/WEB.md): an election's section is only read while it is on screen
-// (IntersectionObserver). Up to MAX_STREAMS on-screen elections follow /tally/stream (one held connection each); any
-// other on-screen election polls /tally every POLL_MS; off-screen ones cost nothing, and nothing runs while the tab
-// is hidden. The cap is low because a browser opens at most 6 HTTP/1.1 connections to one host, shared by every tab
-// of this node: 4 held streams leave room for the page's other calls.
+// (IntersectionObserver). Up to MAX_STREAMS on-screen elections follow /tally/stream (one held connection each, a new
+// line only when a block changed that tally); the page also follows /v1/status/stream (one more connection), and any
+// other on-screen election re-reads /tally when the height moved (at most every FOLLOW_MIN_MS) and otherwise every
+// POLL_MS; off-screen ones cost nothing, and nothing runs while the tab is hidden. The caps are low because a browser
+// opens at most 6 HTTP/1.1 connections to one host, shared by every tab of this node: 4 held streams leave room for
+// the page's other calls.
 //
 // Hooks for browser tests (stable):
 //   #elections [data-testid=elections]                the list
@@ -21,18 +23,21 @@
 //   #status [data-testid=page-status]                 page-level news (aria-live)
 //   performance mark 'votechain:first-tally'          when the first tally was drawn (time to first render)
 
-import { api, followTally } from '../lib/api.js';
+import { api, followStatus, followTally } from '../lib/api.js';
 import { byId, el, fill, formatNumber, formatTime, num } from '../lib/dom.js';
 import { electionState, isSecret, showsWeights, stateWords } from '../lib/election-state.js';
 import { headTime } from '../lib/head.js';
 
-const MAX_STREAMS = 4;
+const MAX_STREAMS = 3;
 const POLL_MS = 20_000;
+const FOLLOW_MIN_MS = 2_000;
 const LIST_MS = 30_000;
 const CLOCK_MS = 10_000;
 const ANNOUNCE_EVERY_MS = 30_000;
 
 const elections = new Map(); // id -> entry
+let headHeight = 0; // from the status stream
+let statusStream = null;
 // Until the head block's time is read, the device's clock; state changes are announced only after that first reading.
 let clock = { timeUnixMs: Date.now(), source: 'device' };
 let clockRead = false;
@@ -139,7 +144,7 @@ function renderTally(entry) {
   entry.parts.height.dataset.height = String(entry.height);
   entry.parts.height.dataset.live = entry.live ? '1' : '0';
   fill(entry.parts.height, `Tally at block ${formatNumber(entry.height)} · `,
-    entry.live ? 'updating live' : (entry.visible ? `refreshed every ${POLL_MS / 1000} s` : 'not updating while off screen'));
+    entry.live ? 'updating live' : (entry.visible ? 'refreshed as blocks commit' : 'not updating while off screen'));
   announce(entry, weightsSummary(entry, tally, options, countedWeight, registeredWeight));
 }
 
@@ -191,6 +196,15 @@ function stopStream(entry) {
 
 /** Streams for the first MAX_STREAMS on-screen elections in page order, none for the rest or a hidden tab. */
 function rebalance() {
+  if (document.hidden && statusStream) {
+    statusStream.abort();
+    statusStream = null;
+  } else if (!document.hidden && !statusStream) {
+    statusStream = new AbortController();
+    followStatus((status) => {
+      headHeight = Math.max(headHeight, num(status.height));
+    }, { signal: statusStream.signal });
+  }
   let streams = 0;
   for (const entry of elections.values()) {
     const wanted = !document.hidden && entry.visible && streams < MAX_STREAMS;
@@ -203,7 +217,9 @@ function rebalance() {
 async function pollOthers() {
   if (document.hidden) return;
   for (const entry of elections.values()) {
-    if (entry.stream || !entry.visible || Date.now() - entry.lastPoll < POLL_MS) continue;
+    const since = Date.now() - entry.lastPoll;
+    const behind = entry.height < headHeight && since >= FOLLOW_MIN_MS;
+    if (entry.stream || !entry.visible || (!behind && since < POLL_MS)) continue;
     entry.lastPoll = Date.now();
     try {
       onTally(entry, await api.tally(entry.id));
@@ -266,5 +282,5 @@ every(LIST_MS, async () => {
   rebalance();
 });
 every(CLOCK_MS, refreshClock);
-every(2_000, pollOthers);
+every(1_000, pollOthers);
 byId('main').dataset.ready = '1';

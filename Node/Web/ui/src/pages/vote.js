@@ -14,7 +14,8 @@
 //   [data-testid=cast-result]              the refusal: [data-testid=refusal][data-reason=CODE] with
 //                                          [data-testid=refusal-words] and [data-testid=refusal-detail]
 //   [data-testid=receipt-progress]         waiting for the receipt; data-state = waiting|found|timeout
-//   [data-testid=receipt-view]             the verified receipt (see lib/receipt-view.js: receipt-checks, receipt-verdict)
+//   [data-testid=receipt-view]             the verified receipt (see lib/receipt-view.js: receipt-checks, receipt-verdict;
+//                                          the saved-receipt check has its own: scope by #receipt-view / #receipt-check-view)
 //                                          and [data-testid=receipt-tx-id], [data-testid=receipt-download]
 //   [data-testid=revote]                   "Change my vote" (only where the election allows it and is open)
 //   #genesis-file, [data-testid=genesis-info] (data-source=node|file), [data-testid=genesis-node]
