@@ -90,8 +90,9 @@ function createEntry(election) {
 }
 
 function renderState(entry) {
-  const state = electionState(entry.election, entry.tally, clock.timeUnixMs);
-  const secret = isSecret(entry.election, entry.tally);
+  const record = entry.tally?.tally; // entry.tally is the TallyResponse; its TallyRecord says whether a result is out
+  const state = electionState(entry.election, record, clock.timeUnixMs);
+  const secret = isSecret(entry.election, record);
   if (clockRead && entry.state && entry.state !== state) say(`${entry.election.definition.title || entry.id}: ${stateWords(state, secret)}.`);
   entry.state = state;
   entry.section.dataset.state = state;
