@@ -47,6 +47,7 @@ let current = null; // {election, record, ballot, secretInfo}
 let nodeGenesis = null;
 let fileGenesis = null;
 let waitController = null;
+let unchecked = 0; // elections whose registration lookup failed in the last search
 
 const asHex = (value) => (typeof value === 'string' ? value.toLowerCase() : hex(value));
 
@@ -117,6 +118,7 @@ async function findElections() {
   show('step-election');
   const list = byId('election-list');
   fill(list, el('p', {}, 'Looking for the elections your credential is registered in…'));
+  byId('step-election').querySelector('[data-testid=unchecked-elections]')?.remove();
   try {
     const status = await api.status();
     chainId = status.chainId;
@@ -126,11 +128,13 @@ async function findElections() {
       : all.slice(0, MAX_ELECTIONS_SEARCHED);
     const key = hex(credential.publicKey);
     const found = [];
+    unchecked = 0;
     for (let i = 0; i < candidates.length; i += LOOKUPS_AT_ONCE) {
       const batch = candidates.slice(i, i + LOOKUPS_AT_ONCE);
-      const answers = await Promise.all(batch.map((e) => api.voter(e.definition.electionId, key).catch(() => ({}))));
+      const answers = await Promise.all(batch.map((e) => api.voter(e.definition.electionId, key).catch(() => null)));
       answers.forEach((answer, j) => {
-        if (answer.credential) found.push({ election: batch[j], record: answer.credential });
+        if (answer === null) unchecked++;
+        else if (answer.credential) found.push({ election: batch[j], record: answer.credential });
       });
     }
     matches = found;
@@ -138,6 +142,11 @@ async function findElections() {
     fill(list, el('p', { class: 'refusal' }, `The elections could not be read from the node: ${error.message}`));
     return;
   }
+  const uncheckedNote = unchecked > 0
+    ? el('p', { class: 'refusal', 'data-testid': 'unchecked-elections' },
+      `${unchecked} election${unchecked === 1 ? '' : 's'} could not be checked just now (the node did not answer); load the credential again to retry.`)
+    : null;
+  if (uncheckedNote) list.after(uncheckedNote);
   if (matches.length === 0) {
     const words = credential.kind === 'anonymous'
       ? `This credential is not registered in election ${credential.electionId} on this chain (yet). Finish registering it with \`votechain credential register\`, or ask the election authority.`
