@@ -209,6 +209,7 @@ async function openBallot(match, moveFocus = true) {
   const notes = [];
   if (ballot && !definition.allowRevote) notes.push(reasonWords('ALREADY_VOTED'));
   if (current.record.revoked) notes.push(reasonWords('CREDENTIAL_REVOKED'));
+  if (current.record.roll) notes.push(reasonWords('ROLL_ONLY'));
   if (state === 'upcoming') notes.push(reasonWords('ELECTION_NOT_OPEN'));
   if (state === 'closed' || state === 'published') notes.push(reasonWords('ELECTION_CLOSED'));
   const keyProblem = secret && secretInfo?.keyPhase !== 'final' ? (secretInfo?.keyPhase === 'failed' ? 'KEY_GENERATION_FAILED' : 'KEY_NOT_READY') : null;
