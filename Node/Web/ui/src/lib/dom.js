@@ -53,3 +53,11 @@ export function base64ToHex(text) {
   for (let i = 0; i < binary.length; i++) out += binary.charCodeAt(i).toString(16).padStart(2, '0');
   return out;
 }
+
+/** A file input's chosen file as text (null when none), refused before reading when it is larger than maxBytes. */
+export async function readChosenFile(input, maxBytes, what) {
+  const file = input.files?.[0];
+  if (!file) return null;
+  if (file.size > maxBytes) throw new Error(`The ${what} is ${formatNumber(file.size)} bytes; a ${what} is at most ${formatNumber(maxBytes)}.`);
+  return file.text();
+}

@@ -18,22 +18,21 @@
 //                                          the saved-receipt check has its own: scope by #receipt-view / #receipt-check-view)
 //                                          and [data-testid=receipt-tx-id], [data-testid=receipt-download]
 //   [data-testid=revote]                   "Change my vote" (only where the election allows it and is open)
-//   #genesis-file, [data-testid=genesis-info] (data-source=node|file), [data-testid=genesis-node]
-//   #receipt-file, #receipt-text, [data-testid=receipt-check], [data-testid=receipt-check-view]  check a saved receipt
+//   the genesis and saved-receipt hooks: see lib/receipt-checking.js
 
 import { api, ApiError, pause } from '../lib/api.js';
 import { ballotBounds } from '../lib/ballot.js';
-import { decodeGenesis, fromBase64, genesisFromJsonFile, hex } from '../lib/codec.js';
+import { fromBase64, hex } from '../lib/codec.js';
 import { parseCredentialFile } from '../lib/credential.js';
-import { base64ToHex, byId, el, fill, formatNumber, formatTime, num, shortHex } from '../lib/dom.js';
+import { byId, el, fill, formatNumber, formatTime, num, readChosenFile, shortHex } from '../lib/dom.js';
 import { electionState, isSecret, stateWords } from '../lib/election-state.js';
 import { headTime } from '../lib/head.js';
 import { explainRefusal, reasonWords } from '../lib/reasons.js';
+import { chosenGenesis, startReceiptChecking } from '../lib/receipt-checking.js';
 import { receiptReport } from '../lib/receipt-view.js';
 import { castEncryptedVote, castVote } from '../lib/vote.js';
 
 const MAX_CREDENTIAL_BYTES = 64 * 1024;
-const MAX_GENESIS_BYTES = 1024 * 1024;
 const MAX_RECEIPT_BYTES = 4 * 1024 * 1024;
 const MAX_ELECTIONS_SEARCHED = 500;
 const LOOKUPS_AT_ONCE = 4;
@@ -44,8 +43,6 @@ let credential = null; // {publicKey, seed, kind, electionId?, weight?}
 let chainId = '';
 let matches = []; // [{election, record (CredentialRecord)}]
 let current = null; // {election, record, ballot, secretInfo}
-let nodeGenesis = null;
-let fileGenesis = null;
 let waitController = null;
 let unchecked = 0; // elections whose registration lookup failed in the last search
 
@@ -63,14 +60,6 @@ function focusHeading(id) {
   byId(id).focus();
 }
 
-/** A chosen file's text, refused before reading when it is larger than maxBytes. */
-async function readFile(input, maxBytes, what) {
-  const file = input.files?.[0];
-  if (!file) return null;
-  if (file.size > maxBytes) throw new Error(`The ${what} is ${formatNumber(file.size)} bytes; a ${what} is at most ${formatNumber(maxBytes)}.`);
-  return file.text();
-}
-
 // ---- 1. the credential -------------------------------------------------------------------------------------------
 
 async function loadCredential() {
@@ -78,7 +67,7 @@ async function loadCredential() {
   const fileInput = byId('credential-file');
   const textArea = byId('credential-text');
   try {
-    const text = (await readFile(fileInput, MAX_CREDENTIAL_BYTES, 'credential file')) ?? textArea.value;
+    const text = (await readChosenFile(fileInput, MAX_CREDENTIAL_BYTES, 'credential file')) ?? textArea.value;
     if (!text.trim() && credential) return;
     if (!text.trim()) throw new Error('Choose your credential file, or paste its contents, first.');
     if (text.length > MAX_CREDENTIAL_BYTES) throw new Error('The pasted text is far too long for a credential file.');
@@ -342,83 +331,6 @@ async function awaitReceipt(txIdHex) {
   show('revote', Boolean(canRevote));
 }
 
-// ---- the genesis receipts are checked against --------------------------------------------------------------------
-
-async function chosenGenesis() {
-  if (fileGenesis) return fileGenesis;
-  if (!nodeGenesis) {
-    const answer = await api.genesis();
-    const genesis = decodeGenesis(fromBase64(answer.genesis));
-    nodeGenesis = { ...genesis, hash: asHex(genesis.hash), source: 'this node\'s genesis' };
-  }
-  return nodeGenesis;
-}
-
-async function showGenesis() {
-  const info = byId('genesis-info');
-  try {
-    const genesis = await chosenGenesis();
-    info.dataset.source = fileGenesis ? 'file' : 'node';
-    if (fileGenesis && !nodeGenesis) {
-      // Only to compare the two hashes; without the node's the loaded file still checks receipts.
-      const fromNode = await api.genesis().then((a) => decodeGenesis(fromBase64(a.genesis))).catch(() => null);
-      if (fromNode) nodeGenesis = { ...fromNode, hash: asHex(fromNode.hash), source: 'this node\'s genesis' };
-    }
-    const compare = fileGenesis && nodeGenesis
-      ? (fileGenesis.hash === nodeGenesis.hash ? ' It is the genesis this node runs.' : ' It is NOT the genesis this node runs: this node is on another chain.')
-      : '';
-    fill(info, el('p', {}, fileGenesis ? 'Using the genesis.json you loaded, hash ' : 'Using this node\'s genesis, hash ',
-      el('code', { 'data-testid': 'genesis-hash' }, genesis.hash), '.', compare,
-      fileGenesis ? '' : ' Compare this hash with the one the election authorities published; if they differ, do not trust this node\'s receipts — load the published genesis.json instead.'));
-    show('genesis-node', Boolean(fileGenesis));
-  } catch (error) {
-    fill(info, el('p', { class: 'refusal' }, `The genesis could not be read: ${error.message}`));
-  }
-}
-
-async function loadGenesisFile() {
-  const input = byId('genesis-file');
-  try {
-    const text = await readFile(input, MAX_GENESIS_BYTES, 'genesis file');
-    if (text === null) return;
-    const genesis = genesisFromJsonFile(text);
-    fileGenesis = { ...genesis, hash: asHex(genesis.hash), source: 'the genesis.json you loaded' };
-  } catch (error) {
-    // A file that is not a genesis never stays in use: back to the node's, and say both.
-    fileGenesis = null;
-    input.value = '';
-    await showGenesis();
-    byId('genesis-info').prepend(el('p', { class: 'refusal', 'data-testid': 'genesis-error' }, error.message));
-    return;
-  }
-  await showGenesis();
-}
-
-// ---- a saved receipt ---------------------------------------------------------------------------------------------
-
-async function checkSavedReceipt() {
-  const view = byId('receipt-check-view');
-  try {
-    const text = (await readFile(byId('receipt-file'), MAX_RECEIPT_BYTES, 'receipt file')) ?? byId('receipt-text').value;
-    if (!text.trim()) throw new Error('Choose a receipt file, or paste a receipt, first.');
-    if (text.length > MAX_RECEIPT_BYTES) throw new Error('The pasted text is far too long for a receipt.');
-    let receipt;
-    try {
-      receipt = JSON.parse(text);
-    } catch {
-      throw new Error('This is not a receipt: it is not JSON.');
-    }
-    const report = receiptReport(receipt, await chosenGenesis());
-    const txIdHex = base64ToHex(typeof receipt?.txId === 'string' ? receipt.txId : '');
-    fill(view, el('p', {}, 'Receipt for vote id ', el('code', {}, txIdHex || '(none)')), report.nodes);
-    say(report.ok ? 'The receipt verified.' : 'The receipt did NOT verify.');
-  } catch (error) {
-    fill(view, el('p', { class: 'refusal', 'data-testid': 'receipt-check-error' }, error.message));
-  } finally {
-    byId('receipt-file').value = '';
-  }
-}
-
 // ---- wiring ------------------------------------------------------------------------------------------------------
 
 byId('credential-load').addEventListener('click', loadCredential);
@@ -429,13 +341,6 @@ byId('revote').addEventListener('click', async () => {
   const match = matches.find((m) => m.election.definition.electionId === current?.election.definition.electionId);
   if (match) await openBallot(match);
 });
-byId('genesis-file').addEventListener('change', loadGenesisFile);
-byId('genesis-node').addEventListener('click', async () => {
-  fileGenesis = null;
-  byId('genesis-file').value = '';
-  await showGenesis();
-});
-byId('receipt-check').addEventListener('click', checkSavedReceipt);
+startReceiptChecking(say);
 window.addEventListener('pagehide', () => forget(false));
-showGenesis();
 byId('main').dataset.ready = '1';
