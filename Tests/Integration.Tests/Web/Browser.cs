@@ -91,10 +91,15 @@ internal sealed class Browser : IAsyncDisposable
     public static Task FirstAnswerAsync(IPage page) =>
         page.WaitForFunctionAsync("() => performance.getEntriesByType('resource').some(e => e.initiatorType === 'fetch')");
 
-    /// <summary>Where the tests save screenshots for docs/: the repository's docs/screenshots folder.</summary>
+    /// <summary>
+    /// Where the tests save their screenshots: with VOTECHAIN_SCREENSHOTS=docs, the repository's docs/screenshots (how
+    /// the pictures in docs/WEB.md are made); otherwise the test run's own folder, so a test run leaves the checkout as it was.
+    /// </summary>
     public static string ScreenshotPath(string name)
     {
-        var folder = Path.Combine(RepositoryRoot, "docs", "screenshots");
+        var folder = Environment.GetEnvironmentVariable("VOTECHAIN_SCREENSHOTS") == "docs"
+            ? Path.Combine(RepositoryRoot, "docs", "screenshots")
+            : Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
         Directory.CreateDirectory(folder);
         return Path.Combine(folder, name);
     }
