@@ -41,8 +41,9 @@ internal sealed class TestNetwork : IAsyncDisposable
     /// <param name="tls">Serve https:// with node certificates issued by a test CA (<see cref="TlsCaPath"/>).</param>
     /// <param name="web">Give every node a web endpoint (<see cref="WebUrl"/>): the JSON API over plain HTTP.</param>
     /// <param name="metrics">With <paramref name="web"/>: serve /metrics there (web.metrics).</param>
+    /// <param name="ui">With <paramref name="web"/>: serve the pages there (web.ui).</param>
     public static TestNetwork Create(int validators, int observers, uint proposeTimeoutMs = 1_000, bool tls = false, bool web = false,
-        bool metrics = true)
+        bool metrics = true, bool ui = true)
     {
         var root = Path.Combine(Path.GetTempPath(), "votechain-it-" + Guid.NewGuid().ToString("N")[..8]);
         var network = new TestNetwork(root, Ed25519KeyPair.Generate()) { Tls = tls };
@@ -99,7 +100,12 @@ internal sealed class TestNetwork : IAsyncDisposable
 
             if (node.WebPort is { } webPort)
             {
-                config["web"] = new Dictionary<string, string> { ["listen"] = $"127.0.0.1:{webPort}", ["metrics"] = metrics ? "true" : "false" };
+                config["web"] = new Dictionary<string, string>
+                {
+                    ["listen"] = $"127.0.0.1:{webPort}",
+                    ["metrics"] = metrics ? "true" : "false",
+                    ["ui"] = ui ? "true" : "false",
+                };
             }
 
             File.WriteAllText(Path.Combine(node.Home, "config", "node.json"), JsonSerializer.Serialize(config));

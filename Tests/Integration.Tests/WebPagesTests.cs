@@ -14,6 +14,38 @@ public sealed partial class WebPagesTests
     private static readonly string[] Routes = ["/", "/results", "/chain", "/vote"];
 
     [Test]
+    public async Task With_web_ui_off_no_page_is_served_and_the_json_api_stays()
+    {
+        await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true, ui: false);
+        await net.StartAllAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(net.WebUrl(0)), DefaultRequestVersion = HttpVersion.Version11 };
+        foreach (var path in Routes.Concat(["/results.js", "/vote.js", "/style.css"]))
+        {
+            using var response = await http.GetAsync(path);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), path);
+        }
+
+        Assert.That((await http.GetAsync("/v1/status")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task The_pages_are_not_served_on_the_grpc_port_whatever_the_host_header_says()
+    {
+        await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
+        await net.StartAllAsync();
+        using var handler = new SocketsHttpHandler();
+        using var http = new HttpClient(handler) { BaseAddress = new Uri(net.Url(0)) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/vote")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Host = new Uri(net.WebUrl(0)).Authority;
+        using var response = await http.SendAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
     public async Task Every_page_is_served_under_the_strict_policy_with_only_its_own_files()
     {
         await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);

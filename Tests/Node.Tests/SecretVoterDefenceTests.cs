@@ -107,6 +107,32 @@ public sealed class SecretVoterDefenceTests
     }
 
     [Test]
+    public void A_node_repeating_its_own_deal_to_make_the_threshold_is_refused()
+    {
+        // One dealer's deal three times over: "qualified" by count, and the joint key is 3 a_0 G, which that dealer (the
+        // node's own trustee) can open alone. The chain never stores two deals of one dealer; a node can still say so.
+        var fixture = KeyGeneration();
+        var own = fixture.Secret.Deals[0];
+        var known = GroupElement.Identity;
+        Assert.That(GroupElement.TryParse(own.Commitments[0].Span, out var constant), Is.True);
+        for (var i = 0; i < 3; i++)
+        {
+            known = known.Add(constant);
+        }
+
+        _liar.Secret = r =>
+        {
+            r.Secret.Deals.Clear();
+            r.Secret.Deals.Add(new[] { own, own, own });
+            r.JointKey = ByteString.CopyFrom(known.ToArray());
+        };
+
+        var vote = Vote("--option", "no");
+        Assert.That(vote.SingleErrorLine(), Does.Contain("JOINT_KEY_MISMATCH").And.Contain($"dealer {own.Dealer} more than once"));
+        Assert.That(_accepted, Is.Empty);
+    }
+
+    [Test]
     public void A_node_forging_the_whole_transcript_is_caught_by_the_pinned_key_only()
     {
         // The published key is the honest trustees'; the node serves deals of its own making, consistent with its key.

@@ -48,6 +48,17 @@ internal static class ElectionKey
                 $"{response.KeyPhase} phase; see votechain election show --id {id})");
         }
 
+        // The chain stores one deal per trustee (the rules refuse a second); a record repeating a dealer, or naming one
+        // outside trustees 1..n, is the node's invention, and repeats could fill the threshold with a key one dealer knows.
+        var trustees = (uint)response.Election.Secret.Trustees.Count;
+        var odd = (response.Secret?.Deals ?? []).GroupBy(d => d.Dealer).FirstOrDefault(g => g.Key < 1 || g.Key > trustees || g.Count() > 1);
+        if (odd is not null)
+        {
+            throw new UserInputException(
+                $"JOINT_KEY_MISMATCH: the node's record of election '{id}' lists dealer {odd.Key} more than once or outside trustees 1 to {trustees}, " +
+                "which the chain never stores; nothing was encrypted. Ask another node (votechain election show --node URL) and vote with --joint-key");
+        }
+
         // The same evaluation the replicas make, at the later of the answer's block time and this machine's clock, as
         // the node itself does. This catches a node that hands out a key of its own beside honest deals (a careless
         // liar); a node that rewrites the deals too is caught only by a pinned key.

@@ -29,6 +29,8 @@ internal sealed class Browser : IAsyncDisposable
     /// </summary>
     public List<string> Errors { get; } = [];
 
+    public const string Missing = "Chromium is not installed (scripts/test.sh installs Debian's chromium package with apt-get).";
+
     public static string? Executable =>
         Environment.GetEnvironmentVariable("VOTECHAIN_CHROMIUM") is { Length: > 0 } named ? named : Candidates.FirstOrDefault(File.Exists);
 
@@ -39,7 +41,7 @@ internal sealed class Browser : IAsyncDisposable
         var executable = Executable;
         if (executable is null)
         {
-            Assert.Ignore("Chromium is not installed (scripts/test.sh installs Debian's chromium package with apt-get).");
+            Assert.Ignore(Missing);
         }
 
         var playwright = await Playwright.CreateAsync();

@@ -49,9 +49,17 @@ internal sealed class PagesDevnet : IAsyncDisposable
     /// <summary>Voter i's key file (1-based), as `votechain voters generate` wrote it.</summary>
     public string VoterFile(int i) => Path.Combine(Root, "voters", $"voter-{i:D5}.json");
 
-    /// <summary>The devnet every page test shares, started by the first that asks; <see cref="PagesDevnetTeardown"/> stops it.</summary>
+    /// <summary>
+    /// The devnet every page test shares, started by the first that asks; <see cref="PagesDevnetTeardown"/> stops it.
+    /// Without a browser the asking fixture is skipped first: there is nothing to drive the pages with.
+    /// </summary>
     public static async Task<PagesDevnet> SharedAsync()
     {
+        if (Browser.Executable is null)
+        {
+            Assert.Ignore(Browser.Missing);
+        }
+
         await SharedGate.WaitAsync();
         try
         {
