@@ -61,6 +61,29 @@ public sealed class VotePageTests
     }
 
     [Test]
+    public async Task A_pinned_joint_key_that_is_not_the_chains_stops_the_vote_in_the_page_and_the_right_one_lets_it_through()
+    {
+        var before = await _net.CountedBallotsAsync("council");
+        await using var browser = await Browser.LaunchAsync();
+        var page = await OpenWithCredentialAsync(browser, voter: 3, "council");
+        await page.Locator("#ballot-choices input[name=choice][value='0']").CheckAsync();
+
+        // A key the authorities never published (the group's generator): nothing may be encrypted under the node's key.
+        await page.GetByTestId("joint-key-pin").FillAsync("e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76");
+        await page.GetByTestId("cast").ClickAsync();
+        await Expect(page.GetByTestId("refusal")).ToHaveAttributeAsync("data-reason", "JOINT_KEY_MISMATCH");
+        await Expect(page.GetByTestId("refusal-words")).ToContainTextAsync("Nothing was sent");
+        Assert.That(await _net.CountedBallotsAsync("council"), Is.EqualTo(before), "nothing was submitted");
+
+        var published = Convert.ToHexStringLower(Convert.FromBase64String(
+            (await _net.GetJsonAsync("/v1/elections/council/secret")).GetProperty("jointKey").GetString()!));
+        await page.GetByTestId("joint-key-pin").FillAsync(published);
+        await page.GetByTestId("cast").ClickAsync();
+        await ExpectVerifiedAsync(page);
+        Assert.That(await _net.CountedBallotsAsync("council"), Is.EqualTo(before + 1));
+    }
+
+    [Test]
     public async Task A_refused_vote_is_explained_in_plain_words()
     {
         // "board" takes one vote per voter: the second, from the page, is refused by the rule.

@@ -29,9 +29,16 @@ const WORDS = Object.freeze({
   TALLY_OVERFLOW: 'The vote would push the tally past what it can count.',
 });
 
-/** The plain-language words for a refusal reason (a RejectCode name), or null when there are none for it. */
+// Refusals the page makes itself, before anything is sent (lib/ballot.js checks the node's key generation record):
+// not RejectCodes, since no node returns them, so their keys are quoted apart from the codes above.
+const PAGE_WORDS = Object.freeze({
+  'JOINT_KEY_MISMATCH': 'This node\'s encryption key for the election does not match the trustees\' record on the chain (or the key you entered). Nothing was sent. Vote through another node, or check the joint key the election authorities published.',
+});
+
+/** The plain-language words for a refusal reason (a RejectCode name or a page refusal), or null when there are none. */
 export function reasonWords(reason) {
-  return Object.hasOwn(WORDS, reason) ? WORDS[reason] : null;
+  if (Object.hasOwn(WORDS, reason)) return WORDS[reason];
+  return Object.hasOwn(PAGE_WORDS, reason) ? PAGE_WORDS[reason] : null;
 }
 
 /**

@@ -223,6 +223,7 @@ async function openBallot(match, moveFocus = true) {
     notes.map((note) => el('p', { class: 'refusal', 'data-testid': 'ballot-note' }, note)));
 
   renderChoices(election, secret);
+  byId('pin-field').hidden = !secret;
   byId('cast').disabled = Boolean(keyProblem);
   if (moveFocus) focusHeading('ballot-heading');
 }
@@ -268,7 +269,8 @@ async function cast(event) {
         chainId, electionId: id, sequence: current.sequence, seed: credential.seed, election: current.election,
         // The chain's record of the key generation, not a bare key: the library recomputes the joint key from the
         // trustees' deals and refuses one the node made up (lib/ballot.js resolveJointKey).
-        secret: current.secretInfo, weight: num(current.record.weight) || 1, marks,
+        secret: current.secretInfo, pinnedJointKey: byId('joint-key-pin').value.trim() || undefined,
+        weight: num(current.record.weight) || 1, marks,
       })
       : castVote({ chainId, electionId: id, option: marks[0], sequence: current.sequence, seed: credential.seed });
     fill(result, el('p', {}, 'Sending your vote to the node…'));
@@ -286,11 +288,18 @@ async function cast(event) {
 }
 
 function showRefusal(container, error) {
-  const { words, detail, reason } = error instanceof ApiError ? explainRefusal(error) : { words: 'The vote could not be made.', detail: error.message, reason: '' };
+  const { words, detail, reason } = error instanceof ApiError ? explainRefusal(error) : pageRefusal(error);
   fill(container, el('div', { class: 'refusal', 'data-testid': 'refusal', 'data-reason': reason },
     el('p', { 'data-testid': 'refusal-words' }, el('strong', {}, 'Not accepted: '), words),
     el('p', { class: 'note', 'data-testid': 'refusal-detail' }, `The node said: ${detail}${reason ? ` (${reason})` : ''}`)));
   say(`Your vote was not accepted: ${words}`);
+}
+
+/** A refusal made in this page (the library's "CODE: sentence"), in the same words the node's refusals get. */
+function pageRefusal(error) {
+  const coded = /^([A-Z][A-Z_]+): /.exec(error.message ?? '');
+  const reason = coded?.[1] ?? '';
+  return { words: reasonWords(reason) ?? 'The vote could not be made.', detail: error.message, reason };
 }
 
 // ---- 4. the receipt ----------------------------------------------------------------------------------------------
