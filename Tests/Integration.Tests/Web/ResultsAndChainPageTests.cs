@@ -53,6 +53,24 @@ public sealed class ResultsAndChainPageTests
     }
 
     [Test]
+    public async Task A_secret_election_shows_turnout_only_until_its_result_is_published_then_the_result()
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(_net.WebUrl(0) + "/");
+        var flash = page.Locator("section[data-election-id=flash]");
+        await flash.ScrollIntoViewIfNeededAsync();
+        await Expect(flash.GetByTestId("counted-ballots")).ToHaveTextAsync("3");
+
+        // The trustees decrypt after the close with no one asking; the page follows without a reload.
+        await Expect(flash).ToHaveAttributeAsync("data-state", "published", new() { Timeout = 150_000 });
+        await Expect(flash.Locator("[data-testid=tally] li[data-option-index='1']").GetByTestId("option-weight")).ToHaveTextAsync("2");
+        await Expect(flash.Locator("[data-testid=tally] li[data-option-index='0']").GetByTestId("option-weight")).ToHaveTextAsync("1");
+        await Expect(flash.GetByTestId("election-state")).ToContainTextAsync("ublished");
+        Assert.That(browser.Errors, Is.Empty);
+    }
+
+    [Test]
     public async Task The_chain_page_shows_blocks_validators_and_health_and_opens_a_block_by_height_and_hash()
     {
         await using var browser = await Browser.LaunchAsync();
