@@ -37,15 +37,20 @@ public static class RequestGuard
     }
 
     /// <summary>
-    /// A gRPC call's content type, exactly as grpc-dotnet takes one: <c>application/grpc</c> or <c>application/grpc+proto</c>
-    /// (parameters aside). Anything else, <c>application/grpc+json</c> included (which the JSON API accepts as JSON), is a
-    /// plain HTTP request and gets the JSON body bound: a prefix match would let one header skip it.
+    /// A gRPC call's content type, by grpc-dotnet's own rule: <c>application/grpc</c> in any case, then the end, a
+    /// <c>;</c> (parameters) or a <c>+</c> (any message format: grpc-dotnet serves <c>application/grpc+json</c> too, and
+    /// decodes it as protobuf). Anything grpc-dotnet would serve must meet the guards; an exact match let
+    /// <c>application/grpc+json</c> past the web port's filter and the per-method bounds (review finding).
     /// </summary>
     public static bool IsGrpc(string? contentType)
     {
-        var type = contentType?.Split(';', 2)[0].Trim();
-        return string.Equals(type, "application/grpc", StringComparison.OrdinalIgnoreCase)
-            || string.Equals(type, "application/grpc+proto", StringComparison.OrdinalIgnoreCase);
+        const string Grpc = "application/grpc";
+        if (contentType is null || !contentType.StartsWith(Grpc, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return contentType.Length == Grpc.Length || contentType[Grpc.Length] is ';' or '+';
     }
 
     private sealed class GuardedBodyFeature(PipeReader reader) : IRequestBodyPipeFeature
