@@ -12,8 +12,11 @@ namespace VoteChain.Node.Hosting;
 /// </summary>
 internal static class KestrelLimits
 {
-    /// <summary>Applies the limits to Kestrel and to every endpoint it listens on afterwards.</summary>
-    public static void Apply(KestrelServerOptions kestrel, LimitSettings limits, ConnectionsPerAddress perAddress)
+    /// <summary>
+    /// Applies the limits to Kestrel. The per-address count is each endpoint's own (<see cref="TlsEndpoint"/>): browsers
+    /// holding the web port's connections must not lock peers and API clients at the same address out of the other.
+    /// </summary>
+    public static void Apply(KestrelServerOptions kestrel, LimitSettings limits)
     {
         kestrel.Limits.MaxConcurrentConnections = limits.MaxConnections;
         kestrel.Limits.MaxConcurrentUpgradedConnections = limits.MaxConnections;
@@ -24,8 +27,6 @@ internal static class KestrelLimits
         http2.InitialConnectionWindowSize = limits.ConnectionWindowBytes;
         http2.KeepAlivePingDelay = TimeSpan.FromSeconds(limits.KeepAlivePingSeconds);
         http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds);
-        // Runs first on every accepted connection, before TLS or HTTP/2 parsing cost anything.
-        kestrel.ConfigureEndpointDefaults(listen => listen.Use(perAddress.Middleware));
     }
 
     /// <summary>The per-method message bounds: transactions by the mempool's limit, gossip by the consensus parameters.</summary>

@@ -62,16 +62,17 @@ public static class NodeRuntime
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         ConfigureLogging(builder.Logging, options, logging);
         var certificate = TlsEndpoint.LoadCertificate(options);
-        var perAddress = new ConnectionsPerAddress(options.Limits.MaxConnectionsPerAddress);
-        builder.WebHost.ConfigureKestrel(k => KestrelLimits.Apply(k, options.Limits, perAddress));
-        builder.WebHost.ConfigureKestrel(k => TlsEndpoint.Listen(k, listen, certificate));
+        builder.WebHost.ConfigureKestrel(k => KestrelLimits.Apply(k, options.Limits));
+        builder.WebHost.ConfigureKestrel(k => TlsEndpoint.Listen(k, listen, certificate,
+            new ConnectionsPerAddress(options.Limits.MaxConnectionsPerAddress)));
         // The browser-facing endpoint, if any (the loader has checked the address).
         System.Net.IPEndPoint? web = options.Web.Enabled && NodeOptionsLoader.TryParseListen(options.Web.Listen, out var webListen)
             ? webListen
             : null;
         if (web is not null)
         {
-            builder.WebHost.ConfigureKestrel(k => TlsEndpoint.ListenWeb(k, web, certificate));
+            builder.WebHost.ConfigureKestrel(k => TlsEndpoint.ListenWeb(k, web, certificate,
+                new ConnectionsPerAddress(options.Limits.MaxConnectionsPerAddress)));
         }
 
         builder.Services.AddNodeGrpc()

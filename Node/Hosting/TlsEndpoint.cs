@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using VoteChain.Networking.Limits;
 using VoteChain.Node.Tls;
 
 namespace VoteChain.Node.Hosting;
@@ -18,9 +19,11 @@ internal static class TlsEndpoint
     public static X509Certificate2? LoadCertificate(NodeOptions options) =>
         options.Tls is { Certificate: { } certificate, Key: { } key } ? TlsFiles.Load(certificate, key) : null;
 
-    public static void Listen(KestrelServerOptions kestrel, IPEndPoint endpoint, X509Certificate2? certificate) =>
+    public static void Listen(KestrelServerOptions kestrel, IPEndPoint endpoint, X509Certificate2? certificate, ConnectionsPerAddress perAddress) =>
         kestrel.Listen(endpoint, listen =>
         {
+            // Runs first on every accepted connection, before TLS or HTTP/2 parsing cost anything.
+            listen.Use(perAddress.Middleware);
             listen.Protocols = HttpProtocols.Http2;
             if (certificate is not null)
             {
@@ -36,9 +39,10 @@ internal static class TlsEndpoint
     /// <summary>
     /// The web endpoint: HTTP/1.1 for browsers and plain clients, and HTTP/2 too where TLS lets the client choose.
     /// </summary>
-    public static void ListenWeb(KestrelServerOptions kestrel, IPEndPoint endpoint, X509Certificate2? certificate) =>
+    public static void ListenWeb(KestrelServerOptions kestrel, IPEndPoint endpoint, X509Certificate2? certificate, ConnectionsPerAddress perAddress) =>
         kestrel.Listen(endpoint, listen =>
         {
+            listen.Use(perAddress.Middleware);
             listen.Protocols = certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
             if (certificate is not null)
             {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Grpc.Core;
@@ -34,6 +35,41 @@ public sealed class ConnectionLimitTests
         Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.Unavailable), refused.Status.Detail);
         Assert.That(served.Height, Is.Zero);
         Assert.That(stillServed.Height, Is.Zero);
+    }
+
+    [Test]
+    public async Task Browsers_holding_the_web_ports_connections_leave_the_grpc_port_to_its_clients_and_peers()
+    {
+        // Results pages hold their streams open; from one address (a NAT, or someone hostile) they may fill the web
+        // port's per-address count, but never the peer and API port's: each endpoint counts its own.
+        var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
+        await using (net)
+        {
+            await LimitedNode.WriteLimitsAsync(net, 0, new JsonObject { ["max_connections_per_address"] = 2 });
+            await net.StartAsync(0);
+            var web = new Uri(net.WebUrl(0));
+            using var held1 = new TcpClient();
+            using var held2 = new TcpClient();
+            await held1.ConnectAsync(IPAddress.Loopback, web.Port);
+            await held2.ConnectAsync(IPAddress.Loopback, web.Port);
+            using var browser = new HttpClient { BaseAddress = web };
+            await Eventually.HoldsAsync(async () =>
+            {
+                try
+                {
+                    using var third = await browser.GetAsync("/v1/status");
+                    return false;
+                }
+                catch (HttpRequestException)
+                {
+                    return true;
+                }
+            }, TimeSpan.FromSeconds(10), () => "the web port to refuse a third connection from the address");
+
+            using var client = LimitedNode.Channel(net, IPAddress.Loopback);
+            var status = await LimitedNode.Api(client).GetStatusAsync(new GetStatusRequest(), deadline: Soon);
+            Assert.That(status.ChainId, Is.EqualTo(TestNetwork.ChainId));
+        }
     }
 
     [Test]
