@@ -84,6 +84,33 @@ public sealed class VotePageTests
     }
 
     [Test]
+    public async Task A_node_failing_while_the_receipt_is_awaited_never_turns_an_accepted_vote_into_not_accepted()
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await OpenWithCredentialAsync(browser, voter: 5, "town");
+        // The first receipt reads fail as a busy node's would; the page keeps asking until the deadline.
+        var failures = 0;
+        await page.RouteAsync("**/v1/receipts/**", async route =>
+        {
+            if (Interlocked.Increment(ref failures) <= 3)
+            {
+                await route.FulfillAsync(new() { Status = 503, ContentType = "application/json", Body = "{\"message\":\"The node is busy.\"}" });
+            }
+            else
+            {
+                await route.ContinueAsync();
+            }
+        });
+
+        await page.Locator("#ballot-choices input[name=choice][value='1']").CheckAsync();
+        await page.GetByTestId("cast").ClickAsync();
+        await ExpectVerifiedAsync(page);
+        Assert.That(failures, Is.GreaterThan(3), "the page asked again after the failures");
+        await Expect(page.GetByTestId("refusal")).ToHaveCountAsync(0);
+        Assert.That((await VoterBallotAsync(5, "town")).Option, Is.EqualTo(1u));
+    }
+
+    [Test]
     public async Task A_refused_vote_is_explained_in_plain_words()
     {
         // "board" takes one vote per voter: the second, from the page, is refused by the rule.
@@ -143,8 +170,8 @@ public sealed class VotePageTests
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByTestId("credential-info")).ToContainTextAsync("loaded", new() { IgnoreCase = true });
 
-        // The voter is in three elections: arrow through the group to "town".
-        await Expect(page.Locator("#election-list input[name=election]")).ToHaveCountAsync(3);
+        // The voter is in the devnet's four elections: arrow through the group to "town".
+        await Expect(page.Locator("#election-list input[name=election]")).ToHaveCountAsync(4);
         await TabToAsync(page, "#election-list input[name=election]");
         for (var i = 0; i < 5 && !await page.EvaluateAsync<bool>("() => document.activeElement.value === 'town'"); i++)
         {
@@ -169,7 +196,7 @@ public sealed class VotePageTests
         await page.GotoAsync(_net.WebUrl(0) + "/vote");
         await page.Locator("#credential-file").SetInputFilesAsync(_net.VoterFile(voter));
         await Expect(page.GetByTestId("credential-info")).ToContainTextAsync("loaded", new() { IgnoreCase = true });
-        // Every test voter is registered in the three elections: the page lists them once its lookups are back.
+        // Every test voter is registered in the four elections: the page lists them once its lookups are back.
         var choice = page.Locator($"#election-list input[name=election][value='{election}']");
         await Expect(choice).ToBeVisibleAsync();
         await choice.CheckAsync();

@@ -82,7 +82,9 @@ async function checkSavedReceipt() {
     } catch {
       throw new Error('This is not a receipt: it is not JSON.');
     }
-    const report = receiptReport(receipt, await chosenGenesis());
+    // A saved receipt's `standing` is what the node said when it was saved, or whatever its holder wrote: not shown
+    // as this node's word. Whether the vote still counts is for the node to say now (the vote step shows it).
+    const report = receiptReport(receipt, await chosenGenesis(), { standing: false });
     const txIdHex = base64ToHex(typeof receipt?.txId === 'string' ? receipt.txId : '');
     fill(view, el('p', {}, 'Receipt for vote id ', el('code', {}, txIdHex || '(none)')), whatItIs(receipt), report.nodes);
     say(report.ok ? 'The receipt verified.' : 'The receipt did NOT verify.');

@@ -45,6 +45,7 @@ let matches = []; // [{election, record (CredentialRecord)}]
 let current = null; // {election, record, ballot, secretInfo}
 let waitController = null;
 let unchecked = 0; // elections whose registration lookup failed in the last search
+let skipped = 0; // elections past MAX_ELECTIONS_SEARCHED, said rather than silently left out
 
 const asHex = (value) => (typeof value === 'string' ? value.toLowerCase() : hex(value));
 
@@ -111,7 +112,14 @@ async function findElections() {
   try {
     const status = await api.status();
     chainId = status.chainId;
+    if (credential.chainId && credential.chainId !== chainId) {
+      fill(list, el('p', { class: 'refusal', 'data-testid': 'wrong-chain' },
+        `This credential is for the election network '${credential.chainId}', but this node runs '${chainId}'. `
+        + 'Open the vote page of a node of your election\'s network.'));
+      return;
+    }
     const all = (await api.elections()).elections ?? [];
+    skipped = credential.kind === 'anonymous' ? 0 : Math.max(0, all.length - MAX_ELECTIONS_SEARCHED);
     const candidates = credential.kind === 'anonymous'
       ? all.filter((e) => e.definition?.electionId === credential.electionId)
       : all.slice(0, MAX_ELECTIONS_SEARCHED);
@@ -136,6 +144,11 @@ async function findElections() {
       `${unchecked} election${unchecked === 1 ? '' : 's'} could not be checked just now (the node did not answer); load the credential again to retry.`)
     : null;
   if (uncheckedNote) list.after(uncheckedNote);
+  if (skipped > 0) {
+    list.after(el('p', { class: 'note', 'data-testid': 'skipped-elections' },
+      `This chain has ${skipped} more election${skipped === 1 ? '' : 's'} than the ${MAX_ELECTIONS_SEARCHED} this page searched (the first ones listed); `
+      + 'if yours is not found, your election authority can tell you which node and election to use.'));
+  }
   if (matches.length === 0) {
     const words = credential.kind === 'anonymous'
       ? `This credential is not registered in election ${credential.electionId} on this chain (yet). Finish registering it with \`votechain credential register\`, or ask the election authority.`
@@ -261,6 +274,7 @@ async function cast(event) {
   }
   const button = byId('cast');
   button.disabled = true;
+  let submitted = null;
   fill(result, el('p', {}, isSecret(current.election) ? 'Encrypting and signing your vote…' : 'Signing your vote…'));
   try {
     const id = current.election.definition.electionId;
@@ -275,11 +289,20 @@ async function cast(event) {
       : castVote({ chainId, electionId: id, option: marks[0], sequence: current.sequence, seed: credential.seed });
     fill(result, el('p', {}, 'Sending your vote to the node…'));
     await api.submit(vote.envelope);
+    submitted = asHex(vote.txId);
     fill(result, el('p', { 'data-testid': 'cast-accepted' }, 'The node accepted your vote. Waiting for it to be written into a final block…'));
-    await awaitReceipt(asHex(vote.txId));
+    await awaitReceipt(submitted);
     fill(result, el('p', { 'data-testid': 'cast-done' }, 'Your vote was cast: its receipt is below.'));
   } catch (error) {
-    showRefusal(result, error);
+    // Once the node took the vote, nothing after it (a receipt that cannot be read or checked) may say "not accepted".
+    if (submitted) {
+      fill(result, el('p', { class: 'refusal', 'data-testid': 'receipt-trouble' },
+        `The node accepted your vote (id ${submitted}), but its receipt could not be read or checked: ${error.message} `
+        + 'The vote may still be committed: check it later with its id.'));
+      say('Your vote was accepted; its receipt could not be checked yet.');
+    } else {
+      showRefusal(result, error);
+    }
   } finally {
     button.disabled = false;
     // A disabled button drops the focus to the page: give it back, so a keyboard user is where they were.
@@ -291,7 +314,7 @@ function showRefusal(container, error) {
   const { words, detail, reason } = error instanceof ApiError ? explainRefusal(error) : pageRefusal(error);
   fill(container, el('div', { class: 'refusal', 'data-testid': 'refusal', 'data-reason': reason },
     el('p', { 'data-testid': 'refusal-words' }, el('strong', {}, 'Not accepted: '), words),
-    el('p', { class: 'note', 'data-testid': 'refusal-detail' }, `The node said: ${detail}${reason ? ` (${reason})` : ''}`)));
+    el('p', { class: 'note', 'data-testid': 'refusal-detail' }, `${error instanceof ApiError ? 'The node said' : 'This page found'}: ${detail}${reason ? ` (${reason})` : ''}`)));
   say(`Your vote was not accepted: ${words}`);
 }
 
@@ -316,6 +339,7 @@ async function awaitReceipt(txIdHex) {
   waitController = controller;
   const started = Date.now();
   let receipt = null;
+  let lastProblem = '';
   while (!controller.signal.aborted && Date.now() - started < RECEIPT_DEADLINE_MS) {
     const seconds = Math.round((Date.now() - started) / 1000);
     progress.textContent = `Waiting for your vote to be written into a final block… ${seconds} s (the page gives up after ${RECEIPT_DEADLINE_MS / 1000} s).`;
@@ -323,14 +347,16 @@ async function awaitReceipt(txIdHex) {
       receipt = await api.receipt(txIdHex, { signal: controller.signal, maxBytes: MAX_RECEIPT_BYTES });
       break;
     } catch (error) {
-      if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 0)) throw error;
+      // 404 is "not in a block yet"; anything else (a busy or restarting node) is tried again until the deadline.
+      if (!(error instanceof ApiError) || error.status !== 404) lastProblem = error.message;
     }
     await pause(RECEIPT_POLL_MS, controller.signal);
   }
   if (controller.signal.aborted) return;
   if (!receipt) {
     progress.dataset.state = 'timeout';
-    progress.textContent = `Your vote is not in a block after ${RECEIPT_DEADLINE_MS / 1000} s. It was accepted and may still be committed: check later with the id above, or cast it again.`;
+    progress.textContent = `Your vote is not in a block after ${RECEIPT_DEADLINE_MS / 1000} s. It was accepted and may still be committed: check later with the id above, or cast it again.`
+      + (lastProblem ? ` (The last try to read it said: ${lastProblem})` : '');
     return;
   }
   progress.dataset.state = 'found';
@@ -359,5 +385,9 @@ byId('revote').addEventListener('click', async () => {
   if (match) await openBallot(match);
 });
 startReceiptChecking(say);
-window.addEventListener('pagehide', () => forget(false));
+// Leaving the page drops the key, and a key pasted or chosen but never loaded with it; coming back from the
+// browser's back/forward cache starts empty too.
+const clearInputs = () => { byId('credential-text').value = ''; byId('credential-file').value = ''; };
+window.addEventListener('pagehide', () => { forget(false); clearInputs(); });
+window.addEventListener('pageshow', (event) => { if (event.persisted) { forget(false); clearInputs(); } });
 byId('main').dataset.ready = '1';
