@@ -32,6 +32,8 @@ internal static class WebPages
         [".png"] = "image/png",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    private static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head];
+
     /// <summary>The page names a person types or follows: "/" is the results page.</summary>
     private static readonly FrozenDictionary<string, string> Routes = new Dictionary<string, string>
     {
@@ -88,13 +90,13 @@ internal static class WebPages
         {
             if (pages.TryGetValue(file, out var page))
             {
-                app.MapGet(route, context => ServeAsync(context, page, webPort));
+                app.MapMethods(route, Methods, context => ServeAsync(context, page, webPort));
             }
         }
 
         foreach (var page in pages.Values)
         {
-            app.MapGet("/" + page.Name, context => ServeAsync(context, page, webPort));
+            app.MapMethods("/" + page.Name, Methods, context => ServeAsync(context, page, webPort));
         }
     }
 
@@ -112,16 +114,18 @@ internal static class WebPages
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers["Referrer-Policy"] = "no-referrer";
         response.Headers.CacheControl = "no-cache";
-        response.Headers.ETag = page.ETag;
+        // The two encodings are different bytes, so they carry different validators.
+        var gzip = AcceptsGzip(context.Request);
+        var etag = gzip ? page.ETag[..^1] + "-gz\"" : page.ETag;
+        response.Headers.ETag = etag;
         response.Headers.Vary = HeaderNames.AcceptEncoding;
-        if (context.Request.Headers.IfNoneMatch.Contains(page.ETag))
+        if (context.Request.Headers.IfNoneMatch.Contains(etag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
         }
 
         response.ContentType = page.ContentType;
-        var gzip = AcceptsGzip(context.Request);
         var body = gzip ? page.Gzip : page.Plain;
         if (gzip)
         {
@@ -129,7 +133,9 @@ internal static class WebPages
         }
 
         response.ContentLength = body.Length;
-        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        return HttpMethods.IsHead(context.Request.Method)
+            ? Task.CompletedTask
+            : response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
     private static bool AcceptsGzip(HttpRequest request) =>

@@ -46,6 +46,32 @@ public sealed partial class WebPagesTests
     }
 
     [Test]
+    public async Task Pages_answer_head_and_revalidation_with_a_validator_per_encoding()
+    {
+        await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
+        await net.StartAllAsync();
+        using var plain = new HttpClient { BaseAddress = new Uri(net.WebUrl(0)) };
+        using var gzip = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.GZip }) { BaseAddress = new Uri(net.WebUrl(0)) };
+
+        using var head = await plain.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/vote.js"));
+        Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(head.Content.Headers.ContentLength, Is.GreaterThan(1000), "the length of the body a GET would carry");
+        Assert.That(await head.Content.ReadAsByteArrayAsync(), Is.Empty);
+
+        using var asPlain = await plain.GetAsync("/vote.js");
+        using var asGzip = await gzip.GetAsync("/vote.js");
+        var plainTag = asPlain.Headers.ETag!;
+        var gzipTag = asGzip.Headers.ETag!;
+        Assert.That(gzipTag.Tag, Is.Not.EqualTo(plainTag.Tag), "different bytes, different validators");
+        Assert.That(await asGzip.Content.ReadAsStringAsync(), Is.EqualTo(await asPlain.Content.ReadAsStringAsync()));
+
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, "/vote.js");
+        revalidate.Headers.IfNoneMatch.Add(plainTag);
+        using var notModified = await plain.SendAsync(revalidate);
+        Assert.That(notModified.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+    }
+
+    [Test]
     public async Task Every_page_is_served_under_the_strict_policy_with_only_its_own_files()
     {
         await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);

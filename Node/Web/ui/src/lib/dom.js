@@ -61,3 +61,9 @@ export async function readChosenFile(input, maxBytes, what) {
   if (file.size > maxBytes) throw new Error(`The ${what} is ${formatNumber(file.size)} bytes; a ${what} is at most ${formatNumber(maxBytes)}.`);
   return file.text();
 }
+
+/**
+ * Text the chain supplies (election titles, options), wrapped in Unicode isolates (FSI ... PDI): a right-to-left
+ * override or other bidi control inside it cannot reorder the page's own words around it.
+ */
+export const isolate = (text) => `\u2068${text}\u2069`;

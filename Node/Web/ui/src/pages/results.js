@@ -24,7 +24,7 @@
 //   performance mark 'votechain:first-tally'          when the first tally was drawn (time to first render)
 
 import { api, followStatus, followTally } from '../lib/api.js';
-import { byId, el, fill, formatNumber, formatTime, num } from '../lib/dom.js';
+import { byId, el, fill, formatNumber, formatTime, isolate, num } from '../lib/dom.js';
 import { electionState, isSecret, showsWeights, stateWords } from '../lib/election-state.js';
 import { headTime } from '../lib/head.js';
 
@@ -79,7 +79,7 @@ function createEntry(election) {
   parts.height = el('p', { class: 'note', 'data-testid': 'tally-height' }, 'The tally is read while this election is on screen.');
   parts.summary = el('p', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'tally-summary' });
   fill(section,
-    el('h2', { id: titleId, 'data-testid': 'election-title' }, definition.title || id),
+    el('h2', { id: titleId, 'data-testid': 'election-title' }, isolate(definition.title || id)),
     el('p', { class: 'meta' },
       el('span', {}, 'Election ', el('code', {}, id)), ' · ',
       el('span', {}, `Voting window ${formatTime(num(definition.opensAtUnixMs))} to ${formatTime(num(definition.closesAtUnixMs))}`), ' · ',
@@ -131,7 +131,7 @@ function renderTally(entry) {
       const fillBar = el('span', { class: 'fill' });
       fillBar.style.width = total > 0 ? `${(100 * weight) / total}%` : '0%';
       return el('li', { 'data-option-index': i, 'data-testid': 'option' },
-        el('span', { class: 'option-name', 'data-testid': 'option-name' }, options[i]),
+        el('span', { class: 'option-name', 'data-testid': 'option-name' }, isolate(options[i])),
         el('span', { class: 'bar', 'aria-hidden': 'true' }, fillBar),
         el('span', { class: 'figure' },
           el('span', { 'data-testid': 'option-weight' }, formatNumber(weight)), ' ',

@@ -24,7 +24,7 @@ import { api, ApiError, pause } from '../lib/api.js';
 import { ballotBounds } from '../lib/ballot.js';
 import { fromBase64, hex } from '../lib/codec.js';
 import { parseCredentialFile } from '../lib/credential.js';
-import { byId, el, fill, formatNumber, formatTime, num, readChosenFile, shortHex } from '../lib/dom.js';
+import { byId, el, fill, formatNumber, formatTime, isolate, num, readChosenFile, shortHex } from '../lib/dom.js';
 import { electionState, isSecret, stateWords } from '../lib/election-state.js';
 import { headTime } from '../lib/head.js';
 import { explainRefusal, reasonWords } from '../lib/reasons.js';
@@ -176,7 +176,7 @@ async function findElections() {
   focusHeading('election-heading');
 }
 
-const titleOf = (election) => election.definition.title || election.definition.electionId;
+const titleOf = (election) => isolate(election.definition.title || election.definition.electionId);
 
 // ---- 3. the ballot -----------------------------------------------------------------------------------------------
 
@@ -243,7 +243,7 @@ async function openBallot(match, moveFocus = true) {
 
 function previousWords(ballot, definition, secret) {
   if (!ballot) return 'None yet';
-  const option = secret ? 'an encrypted choice' : `“${definition.options[num(ballot.option)] ?? num(ballot.option)}”`;
+  const option = secret ? 'an encrypted choice' : `“${isolate(definition.options[num(ballot.option)] ?? num(ballot.option))}”`;
   const counted = ballot.counted === false ? ' (no longer counted)' : '';
   return `Vote number ${formatNumber(ballot.sequence)} for ${option}, in block ${formatNumber(ballot.height)}${counted}`;
 }
@@ -258,7 +258,7 @@ function renderChoices(election, secret) {
     ? 'Use the arrow keys or click to choose, then cast your vote.'
     : `Tick between ${min} and ${max} of the options (Space ticks the one in focus), then cast your vote.`;
   fill(byId('ballot-choices'), options.map((name, i) => el('label', { class: 'choice' },
-    el('input', { type: single ? 'radio' : 'checkbox', name: 'choice', value: i, 'data-testid': 'choice' }), name)));
+    el('input', { type: single ? 'radio' : 'checkbox', name: 'choice', value: i, 'data-testid': 'choice' }), isolate(name))));
 }
 
 async function cast(event) {
