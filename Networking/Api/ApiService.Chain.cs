@@ -25,30 +25,16 @@ public sealed partial class ApiService
     }
 
     /// <summary>The status now, then after each block that commits, until the client leaves or the stream's lifetime ends.</summary>
-    public override async Task StreamStatus(GetStatusRequest request, IServerStreamWriter<NodeStatus> responseStream,
+    public override Task StreamStatus(GetStatusRequest request, IServerStreamWriter<NodeStatus> responseStream,
         ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(responseStream);
-        ArgumentNullException.ThrowIfNull(context);
-        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        lifetime.CancelAfter(StreamLifetime);
-        var cancellation = lifetime.Token;
-        try
+        return FollowCommitsAsync(context, async cancellation =>
         {
-            while (true)
-            {
-                var status = await GetStatus(request, context).ConfigureAwait(false);
-                await responseStream.WriteAsync(status, cancellation).ConfigureAwait(false);
-                if (await _events.WaitBeyondAsync(status.Height, cancellation).ConfigureAwait(false) is null)
-                {
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            // The client went away, the lifetime ended or the server is stopping: the stream simply ends.
-        }
+            var status = await GetStatus(request, context).ConfigureAwait(false);
+            await responseStream.WriteAsync(status, cancellation).ConfigureAwait(false);
+            return status.Height;
+        });
     }
 
     public override Task<GetGenesisResponse> GetGenesis(GetGenesisRequest request, ServerCallContext context)

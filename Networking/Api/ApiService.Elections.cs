@@ -22,31 +22,44 @@ public sealed partial class ApiService
     }
 
     /// <summary>The current tally, then a new one after each block that changed it, until the client leaves.</summary>
-    public override async Task StreamTally(GetTallyRequest request, IServerStreamWriter<TallyResponse> responseStream,
+    public override Task StreamTally(GetTallyRequest request, IServerStreamWriter<TallyResponse> responseStream,
         ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         var election = RequireElection(request.ElectionId);
+        TallyRecord? sent = null;
+        return FollowCommitsAsync(context, async cancellation =>
+        {
+            var current = TallyOf(election);
+            if (!current.Tally.Equals(sent))
+            {
+                await responseStream.WriteAsync(current, cancellation).ConfigureAwait(false);
+                sent = current.Tally;
+            }
 
-        // A follower reconnects after this: no stream holds a connection (and a place in its address's budget) forever.
+            return current.Height;
+        });
+    }
+
+    /// <summary>
+    /// What the page streams share: send what is current, wait for a block beyond the height it was read at, again,
+    /// until the client leaves, the server stops or <see cref="StreamLifetime"/> ends (a follower reconnects: no stream
+    /// holds a connection, and a place in its address's budget, forever).
+    /// </summary>
+    private async Task FollowCommitsAsync(ServerCallContext context, Func<CancellationToken, Task<ulong>> sendCurrent)
+    {
+        ArgumentNullException.ThrowIfNull(context);
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         lifetime.CancelAfter(StreamLifetime);
         var cancellation = lifetime.Token;
-        TallyRecord? sent = null;
         try
         {
             while (true)
             {
-                var current = TallyOf(election);
-                if (!current.Tally.Equals(sent))
-                {
-                    await responseStream.WriteAsync(current, cancellation).ConfigureAwait(false);
-                    sent = current.Tally;
-                }
-
-                if (await _events.WaitBeyondAsync(current.Height, cancellation).ConfigureAwait(false) is null)
+                var height = await sendCurrent(cancellation).ConfigureAwait(false);
+                if (await _events.WaitBeyondAsync(height, cancellation).ConfigureAwait(false) is null)
                 {
                     return;
                 }
@@ -54,7 +67,7 @@ public sealed partial class ApiService
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            // The client went away or the server is stopping: the stream simply ends.
+            // The client went away, the lifetime ended or the server is stopping: the stream simply ends.
         }
     }
 

@@ -1,3 +1,5 @@
+import { fromBase64, hex } from './codec.js';
+
 // Small DOM helpers the three pages share. Everything goes in as text nodes (never innerHTML), so a title, option
 // name or node message with markup in it is shown as it is and cannot run.
 
@@ -45,14 +47,13 @@ export function formatTime(unixMs) {
   return new Date(unixMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
-/** Base64 of the JSON mapping to lower-case hex. */
+/** Base64 of the JSON mapping to lower-case hex ('' for none), through the library's one decoder. */
 export function base64ToHex(text) {
-  if (!text) return '';
-  const binary = atob(text);
-  let out = '';
-  for (let i = 0; i < binary.length; i++) out += binary.charCodeAt(i).toString(16).padStart(2, '0');
-  return out;
+  return text ? hex(fromBase64(text)) : '';
 }
+
+/** A hash or key as the pages print it: hex text as it is (lower-cased), bytes in hex, nothing as ''. */
+export const asHex = (value) => (typeof value === 'string' ? value.toLowerCase() : value ? hex(value) : '');
 
 /** A file input's chosen file as text (null when none), refused before reading when it is larger than maxBytes. */
 export async function readChosenFile(input, maxBytes, what) {

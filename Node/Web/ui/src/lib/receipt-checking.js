@@ -6,19 +6,19 @@
 // #receipt-file, #receipt-text, [data-testid=receipt-check], [data-testid=receipt-check-view] (the report, as in
 // lib/receipt-view.js) or [data-testid=receipt-check-error].
 import { api } from './api.js';
-import { base64ToHex, byId, el, fill, readChosenFile } from './dom.js';
-import { decodeGenesis, fromBase64, genesisFromJsonFile, hex } from './codec.js';
+import { asHex, base64ToHex, byId, el, fill, readChosenFile } from './dom.js';
+import { decodeGenesis, fromBase64, genesisFromJsonFile } from './codec.js';
 import { describeReceipt } from './receipt.js';
 import { receiptReport } from './receipt-view.js';
 
 const MAX_GENESIS_BYTES = 1024 * 1024;
-const MAX_RECEIPT_BYTES = 4 * 1024 * 1024;
+/** The most a receipt may take, fetched or loaded (the vote step fetches with the same bound). */
+export const MAX_RECEIPT_BYTES = 4 * 1024 * 1024;
 
 let nodeGenesis = null;
 let fileGenesis = null;
 let say = () => {};
 
-const asHex = (value) => (typeof value === 'string' ? value.toLowerCase() : hex(value));
 
 export async function chosenGenesis() {
   if (fileGenesis) return fileGenesis;

@@ -15,8 +15,8 @@
 //                                          ([data-testid=block-error])
 
 import { api, followStatus } from '../lib/api.js';
-import { decodeBlock, decodeGenesis, fromBase64, hex } from '../lib/codec.js';
-import { base64ToHex, byId, el, fill, formatNumber, formatTime, num, shortHex } from '../lib/dom.js';
+import { decodeBlock, decodeGenesis, fromBase64 } from '../lib/codec.js';
+import { asHex, base64ToHex, byId, el, fill, formatNumber, formatTime, num, shortHex } from '../lib/dom.js';
 
 const RETRY_MS = 5_000;
 const LATEST = 20;
@@ -37,7 +37,6 @@ const KIND_WORDS = Object.freeze({
   registerAnonymous: 'Register anonymous credential',
 });
 
-const asHex = (value) => (typeof value === 'string' ? value.toLowerCase() : value ? hex(value) : '');
 
 let genesis = null;
 let shownHeight = 0;

@@ -22,18 +22,17 @@
 
 import { api, ApiError, pause } from '../lib/api.js';
 import { ballotBounds } from '../lib/ballot.js';
-import { fromBase64, hex } from '../lib/codec.js';
+import { hex } from '../lib/codec.js';
 import { parseCredentialFile } from '../lib/credential.js';
-import { byId, el, fill, formatNumber, formatTime, isolate, num, readChosenFile, shortHex } from '../lib/dom.js';
+import { asHex, byId, el, fill, formatNumber, formatTime, isolate, num, readChosenFile, shortHex } from '../lib/dom.js';
 import { electionState, isSecret, stateWords } from '../lib/election-state.js';
 import { headTime } from '../lib/head.js';
 import { explainRefusal, reasonWords } from '../lib/reasons.js';
-import { chosenGenesis, startReceiptChecking } from '../lib/receipt-checking.js';
+import { chosenGenesis, MAX_RECEIPT_BYTES, startReceiptChecking } from '../lib/receipt-checking.js';
 import { receiptReport } from '../lib/receipt-view.js';
 import { castEncryptedVote, castVote } from '../lib/vote.js';
 
 const MAX_CREDENTIAL_BYTES = 64 * 1024;
-const MAX_RECEIPT_BYTES = 4 * 1024 * 1024;
 const MAX_ELECTIONS_SEARCHED = 500;
 const LOOKUPS_AT_ONCE = 4;
 const RECEIPT_DEADLINE_MS = 90_000;
@@ -47,7 +46,6 @@ let waitController = null;
 let unchecked = 0; // elections whose registration lookup failed in the last search
 let skipped = 0; // elections past MAX_ELECTIONS_SEARCHED, said rather than silently left out
 
-const asHex = (value) => (typeof value === 'string' ? value.toLowerCase() : hex(value));
 
 function say(text) {
   byId('status').textContent = text;
