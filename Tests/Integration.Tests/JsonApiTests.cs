@@ -54,6 +54,9 @@ public sealed class JsonApiTests
         Assert.That((await Json(await http.GetAsync($"/v1/blocks/hash/{byHash}"))).GetProperty("block").GetString(),
             Is.EqualTo(block.GetProperty("block").GetString()));
         Assert.That((await http.GetAsync($"/v1/blocks/hash/{new string('0', 64)}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await http.GetAsync($"/v1/blocks/hash/{new string('z', 64)}")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await http.GetAsync($"/v1/blocks/hash/{new string('0', 4096)}")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await http.GetAsync($"/v1/elections/{new string('e', 65)}/secret")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
 
         // The genesis as the bytes its hash covers: what the vote page checks receipts against.
         var genesis = await Json(await http.GetAsync("/v1/genesis"));
