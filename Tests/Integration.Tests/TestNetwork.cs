@@ -246,12 +246,7 @@ internal sealed class TestNetwork : IAsyncDisposable
         return handler;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => BlackBox.LoopbackPorts.Free();
 
     private sealed class NodeSlot(string home, int port, bool observer)
     {

@@ -51,10 +51,5 @@ public sealed class RelayAttackTests
         await File.WriteAllTextAsync(path, config.ToJsonString());
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => BlackBox.LoopbackPorts.Free();
 }
