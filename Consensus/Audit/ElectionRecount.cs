@@ -7,10 +7,11 @@ namespace VoteChain.Consensus.Audit;
 /// <summary>
 /// One election after a replay: its options, the incrementally kept tally and a recount from the ballots; for a secret
 /// election with a result, <see cref="ResultProblem"/> says why the result did not check out from the stored shares; for an
-/// anonymous election, <see cref="IssuanceProblem"/> why its poll book and credentials do not agree.
+/// anonymous election, <see cref="IssuanceProblem"/> why its poll book and credentials do not agree; where proxies hold
+/// weight, <see cref="DelegationProblem"/> why a proxy's kept sum differs from its holders' appointments.
 /// </summary>
 public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Options, TallyRecord Replayed, TallyRecord Recounted,
-    string? ResultProblem = null, string? IssuanceProblem = null)
+    string? ResultProblem = null, string? IssuanceProblem = null, string? DelegationProblem = null)
 {
     public bool Agrees => Replayed.Equals(Recounted);
 
@@ -30,7 +31,7 @@ public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Op
             var definition = election.Definition;
             var id = definition.ElectionId;
             var voters = credentials.GetValueOrDefault(id, [])
-                .Select(c => (c.Record, state.GetBallot(id, c.Key)));
+                .Select(c => new RecountVoter(c.Key, c.Record, state.GetBallot(id, c.Key))).ToList();
             var kept = state.GetTally(id) ?? new TallyRecord();
             Rejection? resultProblem = null;
             var recounted = election.Secret is null
@@ -40,10 +41,22 @@ public sealed record ElectionRecount(string ElectionId, IReadOnlyList<string> Op
                 ? null
                 : IssuanceRecount.Check(ByElection(state, StateColumn.Issuance, id).Select(e => IssuanceRecord.Parser.ParseFrom(e.Value)),
                     credentials.GetValueOrDefault(id, []).Select(c => c.Record));
-            recounts.Add(new ElectionRecount(id, [.. definition.Options], kept, recounted, resultProblem?.ToString(), issuanceProblem));
+            recounts.Add(new ElectionRecount(id, [.. definition.Options], kept, recounted, resultProblem?.ToString(), issuanceProblem,
+                DelegationRecount.Check(voters)));
         }
 
         return [.. recounts.OrderBy(r => r.ElectionId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>One election's credentials with their ballots, as a recount reads them.</summary>
+    public static IReadOnlyList<RecountVoter> Voters(MemoryState state, string electionId)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return [.. ByElection(state, StateColumn.Credentials, electionId).Select(e =>
+        {
+            var key = e.Key[(System.Text.Encoding.UTF8.GetByteCount(electionId) + 1)..];
+            return new RecountVoter(key, CredentialRecord.Parser.ParseFrom(e.Value), state.GetBallot(electionId, key));
+        })];
     }
 
     /// <summary>One election's records in a column keyed by election id, NUL, and more.</summary>

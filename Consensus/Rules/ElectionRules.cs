@@ -29,6 +29,13 @@ internal static partial class ElectionRules
             return invalid;
         }
 
+        if (create.AllowDelegation && create.Secret is not null)
+        {
+            return new Rejection(RejectCode.InvalidElection,
+                "A secret election cannot allow delegation: each encrypted ballot is proven to carry exactly its own voter's " +
+                "weight, so a proxy's ballot cannot carry its holders' weight too.");
+        }
+
         SecretBallotSettings? secret = null;
         if (create.Secret is not null
             && SecretSettings.TryResolve(create.Secret, create.Options.Count, chain.ValidatorTrusteeKeys, out secret) is { } problem)

@@ -151,17 +151,21 @@ internal static class RegistrationRules
             }
             else
             {
-                tally.OptionWeights[(int)ballot.Option] = checked(tally.OptionWeights[(int)ballot.Option] - credential.Weight);
+                // A proxy's ballot takes the weight of its holders with it.
+                tally.OptionWeights[(int)ballot.Option] = checked(tally.OptionWeights[(int)ballot.Option] - DelegationBook.CastWeight(credential));
             }
 
-            tally.CountedBallots = checked(tally.CountedBallots - 1);
-            tally.CountedWeight = checked(tally.CountedWeight - credential.Weight);
+            DelegationBook.CountBallot(tally, credential, adding: false);
             var uncounted = ballot.Clone();
             uncounted.Counted = false;
             state.PutBallot(revoke.ElectionId, key, uncounted);
         }
 
+        // A revoked (or replaced) credential loses its delegations: its own appointment of a proxy, and every
+        // appointment of it (the replacement starts with none).
+        DelegationBook.Release(state, tally, revoke.ElectionId, key, credential);
         var revoked = credential.Clone();
+        DelegationBook.EndAppointmentsOf(tally, revoked);
         revoked.Revoked = true;
         revoked.ReplacedBy = replacement;
         state.PutCredential(revoke.ElectionId, key, revoked);

@@ -44,6 +44,8 @@ public static class RejectionPermanence
         RejectCode.AlreadyServed,
         RejectCode.NotAnonymous,
         RejectCode.CannotRevoke,
+        RejectCode.DelegationNotAllowed,
+        RejectCode.SelfDelegation,
     ];
 
     public static bool IsFinal(RejectCode code) => Final.Contains(code);

@@ -71,7 +71,7 @@ internal static class SecretVoteRules
         // A revote: the earlier ballot's ciphertexts leave the sums (a revoked credential, whose ballot no longer
         // counts, cannot get here).
         EncryptedTally.Move(tally, previous is { Counted: true } ? previous.Ciphertexts : null, ballot!.Options);
-        VoteChecks.Count(tally, previous, credential);
+        VoteChecks.Count(state, tally, vote.ElectionId, tx.Signer, previous, credential);
         state.PutTally(vote.ElectionId, tally);
         var record = VoteChecks.Ballot(tx, block, vote.Sequence);
         // The received bytes: parsing proved them canonical, so they are the only encoding of these points.

@@ -4,13 +4,17 @@ using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Rules;
 
+/// <summary>One credential of an election as a recount reads it: its key, its record and its ballot, if any.</summary>
+public sealed record RecountVoter(byte[] Key, CredentialRecord Credential, BallotRecord? Ballot);
+
 /// <summary>
-/// Counts an election from scratch: from its credentials and their ballots, ignoring the incremental tally.
+/// Counts an election from scratch: from its credentials and their ballots, ignoring the incremental tally and every
+/// running sum the rules keep (a proxy's received weight is recomputed from its holders' appointments too).
 /// Audits and tests compare the two; they must agree exactly.
 /// </summary>
 public static class TallyRecount
 {
-    public static TallyRecord Recount(int optionCount, IEnumerable<(CredentialRecord Credential, BallotRecord? Ballot)> voters)
+    public static TallyRecord Recount(int optionCount, IEnumerable<RecountVoter> voters)
     {
         var tally = new TallyRecord();
         tally.OptionWeights.AddRange(new ulong[optionCount]);
@@ -32,7 +36,7 @@ public static class TallyRecount
     /// </summary>
     /// <param name="resultProblem">Why a published result did not check out; null when it did or there is none.</param>
     public static TallyRecord RecountSecret(string chainId, ElectionRecord election, SecretRecord? secret, TallyRecord kept,
-        IEnumerable<(CredentialRecord Credential, BallotRecord? Ballot)> voters, out Rejection? resultProblem)
+        IEnumerable<RecountVoter> voters, out Rejection? resultProblem)
     {
         resultProblem = null;
         ArgumentNullException.ThrowIfNull(election);
@@ -74,11 +78,16 @@ public static class TallyRecount
         return tally;
     }
 
-    /// <summary>Counts registrations and counted ballots into <paramref name="tally"/>; yields each counted ballot with its weight.</summary>
-    private static IEnumerable<(BallotRecord Record, ulong Weight)> Count(TallyRecord tally,
-        IEnumerable<(CredentialRecord Credential, BallotRecord? Ballot)> voters)
+    /// <summary>
+    /// Counts registrations and counted ballots into <paramref name="tally"/>; yields each counted ballot with its
+    /// weight: the credential's own and, for a proxy, its holders' whose appointment is in force.
+    /// </summary>
+    private static IEnumerable<(BallotRecord Record, ulong Weight)> Count(TallyRecord tally, IEnumerable<RecountVoter> voters)
     {
-        foreach (var (credential, ballot) in voters)
+        var all = voters.ToList();
+        var received = DelegationRecount.Received(all);
+        tally.DelegationsInForce = (ulong)received.Values.Sum(r => (decimal)r.Count);
+        foreach (var (key, credential, ballot) in all)
         {
             if (credential.Revoked)
             {
@@ -94,9 +103,11 @@ public static class TallyRecount
 
             if (ballot is { Counted: true })
             {
+                var proxied = received.GetValueOrDefault(key).Weight;
                 tally.CountedBallots = checked(tally.CountedBallots + 1);
-                tally.CountedWeight = checked(tally.CountedWeight + credential.Weight);
-                yield return (ballot, credential.Weight);
+                tally.CountedWeight = checked(tally.CountedWeight + credential.Weight + proxied);
+                tally.ProxyWeight = checked(tally.ProxyWeight + proxied);
+                yield return (ballot, checked(credential.Weight + proxied));
             }
         }
     }

@@ -32,6 +32,7 @@ public static class TxRules
             TxPayload.KindOneofCase.CloseTally => DecryptionRules.Close(state, block, tx),
             TxPayload.KindOneofCase.CredentialServed => AnonymousRules.Served(state, chain, block, tx),
             TxPayload.KindOneofCase.RegisterAnonymous => AnonymousRules.Register(state, chain, block, tx),
+            TxPayload.KindOneofCase.Delegation => DelegationRules.Delegate(state, block, tx),
             _ => new Rejection(RejectCode.Malformed, "The transaction payload is not a known transaction kind."),
         };
         if (rejection is null)

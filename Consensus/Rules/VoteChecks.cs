@@ -68,13 +68,17 @@ internal static class VoteChecks
         return null;
     }
 
-    /// <summary>A first vote adds a counted ballot and its weight; a revote replaces one already counted.</summary>
-    public static void Count(TallyRecord tally, BallotRecord? previous, CredentialRecord credential)
+    /// <summary>
+    /// A first vote adds a counted ballot and its weight, and ends the voter's appointment of a proxy if one is in force
+    /// (its own vote overrides it); a revote replaces a ballot already counted. Call it before the ballot is written.
+    /// </summary>
+    public static void Count(StateOverlay state, TallyRecord tally, string electionId, byte[] signer, BallotRecord? previous,
+        CredentialRecord credential)
     {
         if (previous is null)
         {
-            tally.CountedBallots = checked(tally.CountedBallots + 1);
-            tally.CountedWeight = checked(tally.CountedWeight + credential.Weight);
+            DelegationBook.Release(state, tally, electionId, signer, credential);
+            DelegationBook.CountBallot(tally, credential, adding: true);
         }
     }
 

@@ -51,16 +51,18 @@ internal static class VoteRules
         }
 
         var tally = CommonChecks.TallyCopy(state, vote.ElectionId);
+        // What the ballot weighs: the voter's own weight and, for a proxy, the weight of the holders it votes for.
+        var weight = DelegationBook.CastWeight(credential);
         if (previous is not null)
         {
             // A revote: the earlier ballot's weight leaves its option (a revoked credential cannot get here).
-            tally.OptionWeights[(int)previous.Option] = checked(tally.OptionWeights[(int)previous.Option] - credential.Weight);
+            tally.OptionWeights[(int)previous.Option] = checked(tally.OptionWeights[(int)previous.Option] - weight);
         }
 
-        VoteChecks.Count(tally, previous, credential);
+        VoteChecks.Count(state, tally, vote.ElectionId, tx.Signer, previous, credential);
 
         // Checked, and bounded by the registered weight (see RegistrationRules.TallyOverflow): it cannot wrap.
-        tally.OptionWeights[(int)vote.Option] = checked(tally.OptionWeights[(int)vote.Option] + credential.Weight);
+        tally.OptionWeights[(int)vote.Option] = checked(tally.OptionWeights[(int)vote.Option] + weight);
         state.PutTally(vote.ElectionId, tally);
         var ballot = VoteChecks.Ballot(tx, block, vote.Sequence);
         ballot.Option = vote.Option;

@@ -82,10 +82,13 @@ public sealed partial class ApiService
             ? RequestChecks.HexPublicKey(request.CredentialHex, "credential_hex")
             : RequestChecks.PublicKey(request.Credential, "credential");
         var id = election.Definition.ElectionId;
+        var record = _store.GetCredential(id, credential);
+        var ballot = _store.GetBallot(id, credential);
         return Task.FromResult(new GetVoterResponse
         {
-            Credential = _store.GetCredential(id, credential),
-            Ballot = _store.GetBallot(id, credential),
+            Credential = record,
+            Ballot = ballot,
+            Delegation = record is null ? null : Consensus.Rules.DelegationStandings.Of(_store, id, record, ballot),
         });
     }
 

@@ -21,7 +21,8 @@ public static class RejectionStatus
         RejectCode.Malformed or RejectCode.TooLarge or RejectCode.BadSignature or RejectCode.WrongChain
             or RejectCode.BadPublicKey or RejectCode.BadWeight or RejectCode.InvalidElection
             or RejectCode.InvalidOption or RejectCode.EmptyBatch or RejectCode.BatchTooLarge
-            or RejectCode.BadProof or RejectCode.WrongBallotKind or RejectCode.NotAnonymous => StatusCode.InvalidArgument,
+            or RejectCode.BadProof or RejectCode.WrongBallotKind or RejectCode.NotAnonymous
+            or RejectCode.SelfDelegation => StatusCode.InvalidArgument,
         RejectCode.UnknownElection or RejectCode.NotRegistered => StatusCode.NotFound,
         RejectCode.DuplicateTransaction or RejectCode.ElectionExists or RejectCode.AlreadyRegistered
             or RejectCode.AlreadyVoted or RejectCode.AlreadyPosted or RejectCode.AlreadyServed => StatusCode.AlreadyExists,
@@ -31,7 +32,8 @@ public static class RejectionStatus
             or RejectCode.StaleSequence => StatusCode.FailedPrecondition,
         RejectCode.TallyOverflow or RejectCode.KeyNotReady or RejectCode.PhaseNotOpen or RejectCode.PhaseOver
             or RejectCode.KeyGenerationFailed or RejectCode.NotEnoughShares or RejectCode.NotServed => StatusCode.FailedPrecondition,
-        RejectCode.MempoolFull or RejectCode.RevoteTooSoon => StatusCode.ResourceExhausted,
+        RejectCode.DelegationNotAllowed or RejectCode.ProxyNotRegistered or RejectCode.DelegationUnchanged => StatusCode.FailedPrecondition,
+        RejectCode.MempoolFull or RejectCode.RevoteTooSoon or RejectCode.DelegationTooSoon => StatusCode.ResourceExhausted,
         // A code added to the schema later still reaches the client with its reason; Unknown says "not mapped yet".
         _ => StatusCode.Unknown,
     };

@@ -30,6 +30,7 @@ public sealed class Mempool
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _byId = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], LinkedListNode<VerifiedTx>> _voteByCredential = new(ByteKeyComparer.Instance);
     private readonly HashSet<byte[]> _replacedSinceCommit = new(ByteKeyComparer.Instance);
+    private readonly HashSet<byte[]> _delegatedSinceCommit = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], int> _ballotChecksSinceCommit = new(ByteKeyComparer.Instance);
     private PreparationForRoot? _preparation;
     private StateOverlay _overlay;
@@ -190,6 +191,7 @@ public sealed class Mempool
             _byId.Clear();
             _voteByCredential.Clear();
             _replacedSinceCommit.Clear();
+            _delegatedSinceCommit.Clear();
             _ballotChecksSinceCommit.Clear();
             _bytes = 0;
             _overlay = new StateOverlay(_committed);
@@ -300,6 +302,12 @@ public sealed class Mempool
             return new SubmitOutcome(tx.Id, RevoteTooSoon(tx, block));
         }
 
+        var holder = DelegatingHolder(tx);
+        if (holder is not null && _delegatedSinceCommit.Contains(holder))
+        {
+            return new SubmitOutcome(tx.Id, DelegationTooSoon(tx, block));
+        }
+
         if (TxRules.Apply(_overlay, _rules, block, tx) is { } rejection)
         {
             return new SubmitOutcome(tx.Id, rejection);
@@ -309,6 +317,11 @@ public sealed class Mempool
         {
             Remove(replaced);
             _replacedSinceCommit.Add(credential!);
+        }
+
+        if (holder is not null)
+        {
+            _delegatedSinceCommit.Add(holder);
         }
 
         var node = _pending.AddLast(tx);
@@ -407,6 +420,20 @@ public sealed class Mempool
         TxRules.Apply(new StateOverlay(_overlay), _rules, block, tx)
         ?? new Rejection(RejectCode.RevoteTooSoon,
             "This credential already replaced its pending vote since the last block; send the revote again after the next block.");
+
+    /// <summary>
+    /// Why a second change of one holder's appointment before the next commit is refused: each is a valid, distinct
+    /// transaction (its sequence rises), so without the limit one holder could flip between proxies without end and
+    /// every node would verify and gossip each flip. The rules speak first, as for a revote.
+    /// </summary>
+    private Rejection DelegationTooSoon(VerifiedTx tx, BlockContext block) =>
+        TxRules.Apply(new StateOverlay(_overlay), _rules, block, tx)
+        ?? new Rejection(RejectCode.DelegationTooSoon,
+            "This credential already changed its proxy since the last block; send the change again after the next block.");
+
+    /// <summary>For a delegation, the key of its holder's credential in its election.</summary>
+    private static byte[]? DelegatingHolder(VerifiedTx tx) =>
+        tx.Payload.KindCase == TxPayload.KindOneofCase.Delegation ? StateKeys.Credential(tx.Payload.Delegation.ElectionId, tx.Signer) : null;
 
     private void Remove(LinkedListNode<VerifiedTx> node)
     {

@@ -1,3 +1,4 @@
+using VoteChain.Consensus.Audit;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.State;
 using VoteChain.Consensus.Tests.Support;
@@ -94,17 +95,13 @@ public sealed class TallyOverflowTests
     [Test]
     public void A_recount_of_sums_past_64_bits_throws_instead_of_wrapping()
     {
-        var voters = new[] { (new CredentialRecord { Weight = ulong.MaxValue }, (BallotRecord?)null), (new CredentialRecord { Weight = 1 }, null) };
+        var voters = new[] { new RecountVoter([1], new CredentialRecord { Weight = ulong.MaxValue }, null), new RecountVoter([2], new CredentialRecord { Weight = 1 }, null) };
 
         Assert.Throws<OverflowException>(() => TallyRecount.Recount(3, voters));
     }
 
     private void AssertRecountAgrees()
     {
-        var prefix = StateKeys.Credential("e", []);
-        var voters = _chain.State.Entries(StateColumn.Credentials)
-            .Where(e => e.Key.AsSpan().StartsWith(prefix))
-            .Select(e => (CredentialRecord.Parser.ParseFrom(e.Value), _chain.State.GetBallot("e", e.Key.AsSpan(prefix.Length))));
-        Assert.That(TallyRecount.Recount(3, voters), Is.EqualTo(_chain.Tally("e")));
+        Assert.That(TallyRecount.Recount(3, ElectionRecount.Voters(_chain.State, "e")), Is.EqualTo(_chain.Tally("e")));
     }
 }

@@ -1,4 +1,5 @@
 using CsCheck;
+using VoteChain.Consensus.Audit;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.State;
 using VoteChain.Consensus.Tests.Support;
@@ -8,50 +9,78 @@ namespace VoteChain.Consensus.Tests;
 
 /// <summary>
 /// The incremental tally must always equal a recount from the ballots, whatever happened: registrations,
-/// votes, revotes, stale and double votes, revocations with and without replacement, in any order.
+/// votes, revotes, stale and double votes, revocations with and without replacement, appointments of proxies,
+/// replaced and withdrawn appointments, holders voting over their proxies, in any order; and every proxy's kept
+/// received weight must equal what its holders' appointments give.
 /// </summary>
 public sealed class TallyRecountPropertyTests
 {
     private const int Voters = 16;
-    private static readonly string[] Elections = ["once", "revote"];
+    private const int Proxies = 6;
+    private static readonly string[] Elections = ["once", "revote", "proxy", "proxy-revote"];
 
-    private readonly record struct Step(int Kind, int Election, int Voter, int Option, int Weight, int Sequence);
+    private readonly record struct Step(int Kind, int Election, int Voter, int Option, int Weight, int Sequence, int Proxy);
 
-    private static readonly Gen<Step> StepGen = Gen.Select(Gen.Int[0, 4], Gen.Int[0, 1], Gen.Int[0, Voters - 1], Gen.Int[0, 2],
-        Gen.Int[0, 6], Gen.Int[0, 4]).Select((k, e, v, o, w, s) => new Step(k, e, v, o, w, s));
+    // Proxies are drawn from the first few voters, so that holders gather on them and chains of appointments occur.
+    private static readonly Gen<Step> StepGen = Gen.Select(Gen.Int[0, 7], Gen.Int[0, 3], Gen.Int[0, Voters - 1], Gen.Int[0, 2],
+        Gen.Int[0, 6], Gen.Int[0, 4], Gen.Int[0, Proxies - 1]).Select((k, e, v, o, w, s, p) => new Step(k, e, v, o, w, s, p));
 
     [Test]
     public void The_incremental_tally_equals_a_recount_after_random_histories()
     {
         var countedBallots = 0UL;
-        StepGen.Array[1, 80].Sample(steps =>
+        var proxyWeight = 0UL;
+        StepGen.Array[1, 120].Sample(steps =>
         {
             using var chain = new TestChain();
-            chain.CommitOk(chain.CreateElection("once"), chain.CreateElection("revote", allowRevote: true));
+            chain.CommitOk(chain.CreateElection("once"), chain.CreateElection("revote", allowRevote: true),
+                chain.CreateElection("proxy", allowDelegation: true), chain.CreateElection("proxy-revote", allowRevote: true, allowDelegation: true));
+            // The would-be proxies start registered, so that appointments of them and their votes happen often.
+            foreach (var election in Elections)
+            {
+                chain.CommitOk(chain.Register(election, [.. Enumerable.Range(0, Proxies).Select(i => ((Crypto.ISigner)VoterKey(chain, i), (ulong)i + 1))]));
+            }
+
             var sequences = new ulong[Elections.Length, Voters * 2];
+            var delegationSequences = new ulong[Elections.Length, Voters * 2];
             foreach (var step in steps)
             {
-                chain.Commit(Transaction(chain, step, sequences));
+                chain.Commit(Transaction(chain, step, sequences, delegationSequences));
             }
 
             foreach (var election in Elections)
             {
-                var recount = Recount(chain.State, election, optionCount: 3);
+                var voters = ElectionRecount.Voters(chain.State, election);
+                var recount = TallyRecount.Recount(3, voters);
                 Assert.That(chain.Tally(election), Is.EqualTo(recount), $"election {election}");
+                Assert.That(DelegationRecount.Check(voters), Is.Null, $"election {election}");
+                Assert.That(recount.OptionWeights.Aggregate(0UL, (a, b) => a + b), Is.EqualTo(recount.CountedWeight));
                 countedBallots += recount.CountedBallots;
+                proxyWeight += recount.ProxyWeight;
             }
-        }, iter: 150);
+        }, iter: 200);
 
-        // Guards the generator: histories where nothing ever counts would make the comparison empty.
+        // Guards the generator: histories where nothing ever counts, or no proxy ever carries weight, would make the
+        // comparison empty.
         Assert.That(countedBallots, Is.GreaterThan(100));
+        Assert.That(proxyWeight, Is.GreaterThan(20));
     }
 
-    private static Transactions.VerifiedTx Transaction(TestChain chain, Step step, ulong[,] sequences)
+    private static Transactions.VerifiedTx Transaction(TestChain chain, Step step, ulong[,] sequences, ulong[,] delegationSequences)
     {
         var election = Elections[step.Election];
         var voter = VoterKey(chain, step.Voter);
         switch (step.Kind)
         {
+            case 5:
+            case 6:
+            case 7:
+                // Appoint (or, for kind 7, withdraw) with a mostly increasing sequence; proxies may be unregistered,
+                // revoked or the holder itself, which the rules refuse.
+                var delegation = step.Sequence == 0
+                    ? delegationSequences[step.Election, step.Voter]
+                    : delegationSequences[step.Election, step.Voter] += (ulong)step.Sequence;
+                return chain.Delegate(election, voter, step.Kind == 7 ? null : VoterKey(chain, step.Proxy), delegation);
             case 0:
                 // Weight 6 stands for 0, the wire's "default weight".
                 return chain.Register(election, (voter, step.Weight == 6 ? 0UL : (ulong)step.Weight + 1));
@@ -70,13 +99,4 @@ public sealed class TallyRecountPropertyTests
     }
 
     private static Crypto.Ed25519KeyPair VoterKey(TestChain chain, int index) => chain.Key(index + 1);
-
-    private static TallyRecord Recount(MemoryState state, string election, int optionCount)
-    {
-        var prefix = StateKeys.Credential(election, []);
-        var voters = state.Entries(StateColumn.Credentials)
-            .Where(e => e.Key.AsSpan().StartsWith(prefix))
-            .Select(e => (CredentialRecord.Parser.ParseFrom(e.Value), state.GetBallot(election, e.Key.AsSpan(prefix.Length))));
-        return TallyRecount.Recount(optionCount, voters);
-    }
 }

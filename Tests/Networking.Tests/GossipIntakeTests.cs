@@ -98,7 +98,7 @@ public sealed class GossipIntakeTests : ChainTestBase
         {
             RejectCode.UnknownElection, RejectCode.ElectionNotOpen, RejectCode.NotRegistered, RejectCode.MempoolFull,
             RejectCode.TallyOverflow, RejectCode.RevoteTooSoon, RejectCode.KeyNotReady, RejectCode.PhaseNotOpen, RejectCode.NotEnoughShares,
-            RejectCode.NotServed,
+            RejectCode.NotServed, RejectCode.ProxyNotRegistered, RejectCode.DelegationUnchanged, RejectCode.DelegationTooSoon,
         }));
     }
 }

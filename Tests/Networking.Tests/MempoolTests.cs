@@ -103,4 +103,25 @@ public sealed class MempoolTests : ChainTestBase
         Assert.That(pool.Submit(ApiChain.Vote("revoting", voters[1], 2, sequence: 2)).Accepted, Is.True);
         Assert.That(pool.Count, Is.EqualTo(4));
     }
+
+    [Test]
+    public void One_holder_changes_its_proxy_at_most_once_between_two_commits()
+    {
+        Chain.Commit(Chain.CreateElection("agm", allowDelegation: true));
+        var voters = Enumerable.Range(1, 4).Select(Chain.Voter).ToArray();
+        Chain.Commit(Chain.Register("agm", voters));
+        var pool = Pool(new MempoolLimits(MaxTransactions: 10));
+
+        // Distinct, valid changes (the sequence rises each time): only the first gets in before the next block.
+        var flips = pool.SubmitMany([.. Enumerable.Range(1, 20).Select(i => ApiChain.Delegate("agm", voters[0], i == 1 ? voters[1] : voters[2], (ulong)i))]);
+        var other = pool.Submit(ApiChain.Delegate("agm", voters[3], voters[1], 1));
+
+        Assert.That(flips[0].Accepted, Is.True);
+        Assert.That(flips.Skip(1).Select(r => r.Rejection!.Code).Distinct(), Is.EqualTo(new[] { RejectCode.DelegationTooSoon }));
+        Assert.That(other.Accepted, Is.True, "another holder is not held up");
+        Assert.That(pool.Count, Is.EqualTo(2));
+
+        // A change the rules refuse for good keeps its own code.
+        Assert.That(pool.Submit(ApiChain.Delegate("agm", voters[0], voters[0], 30)).Rejection!.Code, Is.EqualTo(RejectCode.SelfDelegation));
+    }
 }

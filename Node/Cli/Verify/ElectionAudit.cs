@@ -45,6 +45,11 @@ internal sealed record ElectionAudit(
                 problems.Add($"election {id}: its anonymous credentials do not agree with its poll book: {issuanceProblem}");
             }
 
+            if (election.DelegationProblem is { } delegationProblem)
+            {
+                problems.Add($"election {id}: its proxies' received weight does not agree with their holders' appointments: {delegationProblem}");
+            }
+
             if (reported is null)
             {
                 problems.Add($"election {id}: it is in the replayed chain but the node does not list it");

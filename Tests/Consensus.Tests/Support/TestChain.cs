@@ -58,7 +58,8 @@ internal sealed class TestChain : IDisposable
         return outcome.Value!;
     }
 
-    public VerifiedTx CreateElection(string id, int options = 3, bool allowRevote = false, long? opensAt = null, long? closesAt = null)
+    public VerifiedTx CreateElection(string id, int options = 3, bool allowRevote = false, long? opensAt = null, long? closesAt = null,
+        bool allowDelegation = false)
     {
         var create = new CreateElection
         {
@@ -67,6 +68,7 @@ internal sealed class TestChain : IDisposable
             OpensAtUnixMs = opensAt ?? Start,
             ClosesAtUnixMs = closesAt ?? Start + 3_600_000,
             AllowRevote = allowRevote,
+            AllowDelegation = allowDelegation,
         };
         create.Options.AddRange(Enumerable.Range(0, options).Select(i => $"option {i}"));
         return Signed(Authority, new TxPayload { CreateElection = create });
@@ -95,6 +97,13 @@ internal sealed class TestChain : IDisposable
 
     public VerifiedTx Vote(string id, ISigner voter, uint option, ulong sequence = 1) =>
         Signed(voter, new TxPayload { CastVote = new CastVote { ElectionId = id, Option = option, Sequence = sequence } });
+
+    /// <summary>The holder appoints <paramref name="proxy"/> (null: withdraws its appointment).</summary>
+    public VerifiedTx Delegate(string id, ISigner holder, ISigner? proxy, ulong sequence) =>
+        DelegateTo(id, holder, proxy?.PublicKey ?? [], sequence);
+
+    public VerifiedTx DelegateTo(string id, ISigner holder, byte[] proxy, ulong sequence) =>
+        Signed(holder, new TxPayload { Delegation = new Delegation { ElectionId = id, Proxy = ByteString.CopyFrom(proxy), Sequence = sequence } });
 
     /// <summary>Executes and commits a block; returns the rejection when the block is invalid (nothing changes).</summary>
     public Rejection? Commit(params VerifiedTx[] transactions)

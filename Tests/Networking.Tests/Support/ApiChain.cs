@@ -76,12 +76,13 @@ internal sealed class ApiChain : IDisposable
         return TxSigning.Sign(signer, payload);
     }
 
-    public byte[] CreateElection(string id = Election, int options = 3, bool allowRevote = false)
+    public byte[] CreateElection(string id = Election, int options = 3, bool allowRevote = false, bool allowDelegation = false)
     {
         var create = new CreateElection
         {
             ElectionId = id,
             AllowRevote = allowRevote,
+            AllowDelegation = allowDelegation,
             Title = $"Election {id}",
             OpensAtUnixMs = Start,
             ClosesAtUnixMs = Start + 3_600_000,
@@ -105,6 +106,13 @@ internal sealed class ApiChain : IDisposable
 
     public static byte[] Vote(string id, ISigner voter, uint option, ulong sequence = 1) =>
         Sign(voter, new TxPayload { CastVote = new CastVote { ElectionId = id, Option = option, Sequence = sequence } });
+
+    /// <summary>The holder appoints <paramref name="proxy"/> (null: withdraws its appointment).</summary>
+    public static byte[] Delegate(string id, ISigner holder, ISigner? proxy, ulong sequence) =>
+        Sign(holder, new TxPayload
+        {
+            Delegation = new Delegation { ElectionId = id, Proxy = ByteString.CopyFrom(proxy?.PublicKey ?? []), Sequence = sequence },
+        });
 
     /// <summary>Executes, certifies and commits the next block; the transactions must all be valid.</summary>
     public ParsedBlock Commit(params byte[][] envelopes) => Commit([], envelopes);
