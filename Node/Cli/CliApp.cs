@@ -26,6 +26,7 @@ public static class CliApp
             Operator.ElectionCommands.Build(runner),
             Operator.VotersCommands.Build(runner),
             Operator.VoteCommand.Build(runner),
+            Operator.DelegateCommand.Build(runner),
             Operator.TallyCommand.Build(runner),
             Operator.BlockCommand.Build(runner),
             Operator.EvidenceCommand.Build(runner),

@@ -19,16 +19,24 @@ internal static class ElectionCommands
     private static Command Show(CommandRunner runner)
     {
         var id = new Option<string>("--id") { Description = "Election id.", Required = true };
+        var voter = new Option<string?>("--voter")
+        {
+            Description = "A credential's public key (hex): also show its registration, its vote, whom it appointed as proxy and " +
+                "whether its weight was used, and the weight it holds as a proxy.",
+        };
         var node = NodeClient.NodeOption();
         var json = JsonOutput.Option();
         var command = new Command("show",
             "Show one election's definition; for a secret election also its trustees, threshold, choice bounds, where key " +
-            "generation stands and how far decryption got.") { id, node, json };
+            "generation stands and how far decryption got; with --voter, where one credential stands.") { id, voter, node, json };
         runner.Attach(command, (parseResult, stdout) =>
         {
             using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var record = session.Election(parseResult.GetRequiredValue(id));
             var election = ToJson(record);
+            var voterStanding = parseResult.GetValue(voter) is { } hex
+                ? VoterStanding.Read(session, record, HexInput.PublicKey(hex, "--voter"))
+                : null;
             var secret = record.Secret is null ? null : SecretElectionSummary.ToJson(session.SecretElection(record.Definition.ElectionId));
             var anonymous = record.Anonymous is not { } settings
                 ? null
@@ -36,7 +44,7 @@ internal static class ElectionCommands
                     GenesisTime.Format(settings.IssuingClosesAtUnixMs), GenesisTime.Format(settings.RegistrationOpensAtUnixMs));
             if (parseResult.GetValue(json))
             {
-                JsonOutput.Write(stdout, new ShownJson(election, secret, anonymous));
+                JsonOutput.Write(stdout, new ShownJson(election, secret, anonymous, voterStanding));
                 return;
             }
 
@@ -46,6 +54,7 @@ internal static class ElectionCommands
             stdout.WriteLine($"opens at:     {election.OpensAt}");
             stdout.WriteLine($"closes at:    {election.ClosesAt}");
             stdout.WriteLine($"allow revote: {(election.AllowRevote ? "yes" : "no")}");
+            stdout.WriteLine($"delegation:   {(election.AllowDelegation ? "allowed (holders may appoint a proxy until the close)" : "not allowed")}");
             stdout.WriteLine($"creator:      {election.Creator}");
             stdout.WriteLine($"created:      height {election.CreatedHeight}, tx {election.CreatedTx}");
             if (secret is null)
@@ -64,6 +73,8 @@ internal static class ElectionCommands
                 stdout.WriteLine($"issuing:      until {anonymous.IssuingClosesAt} (the roll closes then)");
                 stdout.WriteLine($"registering:  from {anonymous.RegistrationOpensAt}");
             }
+
+            voterStanding?.WriteText(stdout);
         });
         return command;
     }
@@ -101,7 +112,7 @@ internal static class ElectionCommands
     private static ElectionJson ToJson(ElectionRecord r) => new(
         r.Definition.ElectionId, r.Definition.Title, [.. r.Definition.Options],
         GenesisTime.Format(r.Definition.OpensAtUnixMs), GenesisTime.Format(r.Definition.ClosesAtUnixMs), r.Definition.AllowRevote,
-        HexInput.Format(r.Creator.Span), r.CreatedHeight, HexInput.Format(r.CreatedTx.Span));
+        HexInput.Format(r.Creator.Span), r.CreatedHeight, HexInput.Format(r.CreatedTx.Span), r.Definition.AllowDelegation);
 
     /// <summary>
     /// election show --json: the definition's fields as before, then the ballot mode and, if secret, its state; for an
@@ -109,11 +120,11 @@ internal static class ElectionCommands
     /// </summary>
     private sealed record ShownJson(string ElectionId, string Title, IReadOnlyList<string> Options, string OpensAt, string ClosesAt,
         bool AllowRevote, string Creator, ulong CreatedHeight, string CreatedTx, string BallotMode, SecretElectionSummary.SecretJson? Secret,
-        AnonymousJson? Anonymous)
+        AnonymousJson? Anonymous, bool AllowDelegation, VoterStanding.VoterJson? Voter)
     {
-        public ShownJson(ElectionJson e, SecretElectionSummary.SecretJson? secret, AnonymousJson? anonymous)
+        public ShownJson(ElectionJson e, SecretElectionSummary.SecretJson? secret, AnonymousJson? anonymous, VoterStanding? voter)
             : this(e.ElectionId, e.Title, e.Options, e.OpensAt, e.ClosesAt, e.AllowRevote, e.Creator, e.CreatedHeight, e.CreatedTx,
-                secret is null ? "open" : "secret", secret, anonymous)
+                secret is null ? "open" : "secret", secret, anonymous, e.AllowDelegation, voter?.Json)
         {
         }
     }
@@ -121,5 +132,5 @@ internal static class ElectionCommands
     private sealed record AnonymousJson(IReadOnlyList<string> Issuers, string IssuingClosesAt, string RegistrationOpensAt);
 
     private sealed record ElectionJson(string ElectionId, string Title, IReadOnlyList<string> Options, string OpensAt, string ClosesAt,
-        bool AllowRevote, string Creator, ulong CreatedHeight, string CreatedTx);
+        bool AllowRevote, string Creator, ulong CreatedHeight, string CreatedTx, bool AllowDelegation);
 }

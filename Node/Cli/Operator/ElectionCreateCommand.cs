@@ -19,6 +19,11 @@ internal static class ElectionCreateCommand
         var opensAt = new Option<string?>("--opens-at") { Description = "Opening time: ISO-8601 or relative (+10m, +2h, +30s, +1d); default now." };
         var closesAt = new Option<string>("--closes-at") { Description = "Closing time: ISO-8601 or relative (+10m, +2h, +30s, +1d).", Required = true };
         var allowRevote = new Option<bool>("--allow-revote") { Description = "Let a voter replace their vote until the close." };
+        var allowDelegation = new Option<bool>("--allow-delegation")
+        {
+            Description = "Let a holder appoint a proxy (`votechain delegate`) who votes the holder's weight unless the holder " +
+                "votes; open elections only (not with --secret).",
+        };
         var wait = OperatorOptions.Wait("the election is committed");
         var node = NodeClient.NodeOption();
         var json = JsonOutput.Option();
@@ -28,9 +33,17 @@ internal static class ElectionCreateCommand
             "Create an election (signed by an election authority): open (plaintext votes) or, with --secret, secret ballot; " +
             "with --anonymous, voters vote with credentials no one can link to them.")
         {
-            key, id, title, options, opensAt, closesAt, allowRevote, wait, node, json,
+            key, id, title, options, opensAt, closesAt, allowRevote, allowDelegation, wait, node, json,
         };
         secret.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(allowDelegation) && secret.IsSecret(result))
+            {
+                result.AddError("--allow-delegation cannot go with --secret: each encrypted ballot is proven to carry exactly its " +
+                    "own voter's weight, so a proxy's ballot could not carry its holders' weight too");
+            }
+        });
         anonymous.AddTo(command);
         runner.Attach(command, (parseResult, stdout) =>
         {
@@ -45,6 +58,7 @@ internal static class ElectionCreateCommand
                     : now.ToUnixTimeMilliseconds(),
                 ClosesAtUnixMs = TimeInput.Parse(parseResult.GetRequiredValue(closesAt), "--closes-at", now),
                 AllowRevote = parseResult.GetValue(allowRevote),
+                AllowDelegation = parseResult.GetValue(allowDelegation),
                 Secret = secret.Read(parseResult),
                 Anonymous = anonymous.Read(parseResult, now),
             };

@@ -62,6 +62,9 @@ internal sealed class SecretElectionOptions
         command.Validators.Add(CheckCombination);
     }
 
+    /// <summary>Whether --secret was given (for checks of other options that cannot go with it).</summary>
+    public bool IsSecret(System.CommandLine.Parsing.CommandResult result) => result.GetValue(_secret);
+
     /// <summary>The settings to send, or null for an open election. Zero fields ask the node for its defaults.</summary>
     public SecretBallotSettings? Read(ParseResult parseResult)
     {

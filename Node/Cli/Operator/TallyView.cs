@@ -29,7 +29,8 @@ internal sealed class TallyView
         }).ToList();
         _json = new TallyJson(response.ElectionId, response.Height, options, t.CountedWeight, t.CountedBallots,
             t.RegisteredCredentials, t.RegisteredWeight, Percent(t.CountedWeight, t.RegisteredWeight), t.Secret,
-            t.Secret ? t.ResultPublished : null, t.Secret ? secret?.Verified : null);
+            t.Secret ? t.ResultPublished : null, t.Secret ? secret?.Verified : null,
+            t.CountedWeight - t.ProxyWeight, t.ProxyWeight, t.DelegationsInForce);
         _secretSentence = t.Secret ? secret?.Sentence ?? (hidden ? "Encrypted: turnout only until the trustees publish the result" : null) : null;
     }
 
@@ -58,6 +59,8 @@ internal sealed class TallyView
     private string Summary() =>
         (_secretSentence is null ? "" : $"secret:  {_secretSentence}\n") +
         $"counted: weight {_json.CountedWeight} from {_json.CountedBallots} ballots\n" +
+        (_json.DelegationsInForce == 0 && _json.ProxyWeight == 0 ? ""
+            : $"proxies: {_json.DirectWeight} cast directly, {_json.ProxyWeight} cast by proxies; {_json.DelegationsInForce} appointment{(_json.DelegationsInForce == 1 ? "" : "s")} in force\n") +
         $"turnout: {Format(_json.TurnoutPercent)} of registered weight {_json.RegisteredWeight} ({_json.RegisteredCredentials} credentials)\n" +
         $"height:  {_json.Height}";
 
@@ -69,10 +72,13 @@ internal sealed class TallyView
     /// secret: whether votes are encrypted. result_published and result_verified are null for an open election;
     /// for a secret one result_verified is null until the result is published, then this client's own check against
     /// this node's records (deals, sums and shares all from that node; `votechain audit` checks the certified chain).
+    /// direct_weight and proxy_weight split counted_weight: cast by voters themselves, and cast by proxies for holders
+    /// who appointed them and did not vote; delegations_in_force counts appointments that move weight now (cast or
+    /// waiting for their proxy to vote).
     /// </summary>
     private sealed record TallyJson(string ElectionId, ulong Height, IReadOnlyList<OptionJson> Options, ulong CountedWeight,
         ulong CountedBallots, ulong RegisteredCredentials, ulong RegisteredWeight, double TurnoutPercent, bool Secret,
-        bool? ResultPublished, bool? ResultVerified);
+        bool? ResultPublished, bool? ResultVerified, ulong DirectWeight, ulong ProxyWeight, ulong DelegationsInForce);
 
     /// <summary>weight and share_percent are null while a secret election's result is not published.</summary>
     private sealed record OptionJson(int Index, string Name, ulong? Weight, double? SharePercent);

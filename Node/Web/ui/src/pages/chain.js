@@ -35,6 +35,7 @@ const KIND_WORDS = Object.freeze({
   closeTally: 'Close tally',
   credentialServed: 'Credential served (issuer)',
   registerAnonymous: 'Register anonymous credential',
+  delegation: 'Proxy appointment',
 });
 
 

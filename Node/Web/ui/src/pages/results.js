@@ -119,6 +119,7 @@ function renderTally(entry) {
       el('strong', { 'data-testid': 'counted-ballots' }, formatNumber(tally.countedBallots)), ' of ',
       el('strong', { 'data-testid': 'registered-credentials' }, formatNumber(tally.registeredCredentials)),
       ' registered credentials have a counted vote.'),
+    proxyLine(entry.election, tally, countedWeight),
     el('span', { class: 'bar', 'aria-hidden': 'true' }, turnoutBar));
 
   if (!showsWeights(entry.election, tally)) {
@@ -147,6 +148,15 @@ function renderTally(entry) {
   fill(entry.parts.height, `Tally at block ${formatNumber(entry.height)} · `,
     entry.live ? 'updating live' : (entry.visible ? 'refreshed as blocks commit' : 'not updating while off screen'));
   announce(entry, weightsSummary(entry, tally, options, countedWeight, registeredWeight));
+}
+
+// An election allowing delegation: how much of the counted weight proxies cast for holders who did not vote.
+function proxyLine(election, tally, countedWeight) {
+  if (!election?.definition?.allowDelegation) return null;
+  const proxyWeight = num(tally.proxyWeight);
+  return el('p', { 'data-testid': 'proxy-weight' },
+    formatNumber(countedWeight - proxyWeight), ' cast directly, ', formatNumber(proxyWeight),
+    ' cast by proxies for holders who did not vote; ', formatNumber(tally.delegationsInForce), ' proxy appointments in force.');
 }
 
 function weightsSummary(entry, tally, options, countedWeight, registeredWeight) {
