@@ -202,6 +202,30 @@ public sealed class DelegationRulesTests
         Assert.That(rejection!.Message, Does.Contain("cannot allow delegation"));
     }
 
+    [Test]
+    public void A_holder_is_told_whom_it_appointed_and_whether_its_weight_was_used()
+    {
+        Assert.That(Standing(_holder).State, Is.EqualTo(DelegationState.NoProxy));
+        _chain.CommitOk(_chain.Delegate("agm", _holder, _proxy, 1), _chain.Delegate("agm", _second, _proxy, 1),
+            _chain.Delegate("agm", _other, _proxy, 1));
+        Assert.That(Standing(_holder).State, Is.EqualTo(DelegationState.WaitingForProxy));
+        Assert.That(Standing(_holder).Proxy.ToByteArray(), Is.EqualTo(_proxy.PublicKey));
+
+        _chain.CommitOk(_chain.Vote("agm", _proxy, option: 2), _chain.Vote("agm", _second, option: 0));
+        Assert.That(Standing(_holder).State, Is.EqualTo(DelegationState.CastByProxy));
+        Assert.That(Standing(_holder).ProxyBallot.Option, Is.EqualTo(2));
+        Assert.That(Standing(_second).State, Is.EqualTo(DelegationState.OwnVoteCounts));
+
+        _chain.CommitOk(_chain.Revoke("agm", _other));
+        Assert.That(Standing(_other).State, Is.EqualTo(DelegationState.HolderRevoked));
+        _chain.CommitOk(_chain.Revoke("agm", _proxy));
+        Assert.That(Standing(_holder).State, Is.EqualTo(DelegationState.ProxyRevoked));
+        AssertRecountAgrees();
+    }
+
+    private DelegationStanding Standing(Ed25519KeyPair holder) =>
+        DelegationStandings.Of(_chain.State, "agm", Credential(holder), _chain.State.GetBallot("agm", holder.PublicKey));
+
     private CredentialRecord Credential(Ed25519KeyPair key) =>
         _chain.State.GetCredential("agm", key.PublicKey) ?? throw new AssertionException("not registered");
 
