@@ -123,9 +123,24 @@ public sealed class DelegationAttackPropertyTests
             Assert.That((UInt128)kept.OptionWeights[0] + kept.OptionWeights[1] + kept.OptionWeights[2], Is.EqualTo((UInt128)kept.CountedWeight));
             Assert.That(kept.ProxyWeight, Is.LessThanOrEqualTo(kept.CountedWeight));
             Assert.That((UInt128)kept.CountedWeight <= UsableWeight(voters), Is.True, "no weight counted twice");
+            AssertStandingsAgree(chain, election, voters, kept);
         }
 
         return valid.Length > 1;
+    }
+
+    /// <summary>
+    /// What GetVoter tells each holder must match the tally: the holders told CAST_BY_PROXY are exactly the weight cast
+    /// through proxies, and those told CAST_BY_PROXY or WAITING_FOR_PROXY exactly the appointments in force.
+    /// </summary>
+    private static void AssertStandingsAgree(TestChain chain, string election, IReadOnlyList<RecountVoter> voters, TallyRecord kept)
+    {
+        var standings = voters.Select(v => (v.Credential, Standing: DelegationStandings.Of(chain.State, election, v.Credential, v.Ballot))).ToList();
+        var castByProxy = standings.Where(s => s.Standing.State == DelegationState.CastByProxy).ToList();
+        Assert.That(castByProxy.Aggregate(UInt128.Zero, (sum, s) => sum + s.Credential.Weight), Is.EqualTo((UInt128)kept.ProxyWeight),
+            $"election {election}: weight of holders told their proxy cast it");
+        Assert.That(standings.Count(s => s.Standing.State is DelegationState.CastByProxy or DelegationState.WaitingForProxy),
+            Is.EqualTo((int)kept.DelegationsInForce), $"election {election}: holders told their appointment is in force");
     }
 
     /// <summary>The weight of every credential not revoked: what could at most be counted, each weight once.</summary>
