@@ -6,7 +6,8 @@ namespace VoteChain.Consensus.Rules;
 /// <summary>What a holder asks: whom it appointed and whether its weight was used. Read from the records, the same way the rules move the weight.</summary>
 public static class DelegationStandings
 {
-    public static DelegationStanding Of(IStateReader state, string electionId, CredentialRecord holder, BallotRecord? ballot)
+    public static DelegationStanding Of(IStateReader state, string electionId, ReadOnlySpan<byte> holderKey, CredentialRecord holder,
+        BallotRecord? ballot)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(holder);
@@ -17,11 +18,11 @@ public static class DelegationStandings
             return standing;
         }
 
-        var proxy = state.GetCredential(electionId, holder.Proxy.Span);
+        // The reasons an appointment is not in force first, each in its own words; then DelegationBook's own rule.
         var proxyBallot = state.GetBallot(electionId, holder.Proxy.Span);
         standing.State = holder.Revoked ? DelegationState.HolderRevoked
             : ballot is not null ? DelegationState.OwnVoteCounts
-            : proxy is null or { Revoked: true } ? DelegationState.ProxyRevoked
+            : !DelegationBook.InForce(state, electionId, holderKey, holder) ? DelegationState.ProxyRevoked
             : proxyBallot is { Counted: true } ? DelegationState.CastByProxy
             : DelegationState.WaitingForProxy;
         if (standing.State == DelegationState.CastByProxy)

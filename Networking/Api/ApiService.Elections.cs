@@ -88,7 +88,7 @@ public sealed partial class ApiService
         {
             Credential = record,
             Ballot = ballot,
-            Delegation = record is null ? null : Consensus.Rules.DelegationStandings.Of(_store, id, record, ballot),
+            Delegation = record is null ? null : Consensus.Rules.DelegationStandings.Of(_store, id, credential, record, ballot),
         });
     }
 

@@ -224,7 +224,7 @@ public sealed class DelegationRulesTests
     }
 
     private DelegationStanding Standing(Ed25519KeyPair holder) =>
-        DelegationStandings.Of(_chain.State, "agm", Credential(holder), _chain.State.GetBallot("agm", holder.PublicKey));
+        DelegationStandings.Of(_chain.State, "agm", holder.PublicKey, Credential(holder), _chain.State.GetBallot("agm", holder.PublicKey));
 
     private CredentialRecord Credential(Ed25519KeyPair key) =>
         _chain.State.GetCredential("agm", key.PublicKey) ?? throw new AssertionException("not registered");

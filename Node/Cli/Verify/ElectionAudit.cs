@@ -14,7 +14,9 @@ internal sealed record ElectionAudit(
     ulong RegisteredWeight,
     bool RecountMatches,
     bool NodeMatches,
-    ulong NodeHeight)
+    ulong NodeHeight,
+    ulong ProxyWeight,
+    ulong DelegationsInForce)
 {
     /// <summary>
     /// Compares the replay's elections with the node's tallies and lists every disagreement as a sentence.
@@ -60,7 +62,8 @@ internal sealed record ElectionAudit(
             }
 
             audits.Add(new ElectionAudit(id, election.Options, [.. tally.OptionWeights], tally.CountedBallots, tally.CountedWeight,
-                tally.RegisteredCredentials, tally.RegisteredWeight, election.Agrees, nodeMatches, reported?.Height ?? 0));
+                tally.RegisteredCredentials, tally.RegisteredWeight, election.Agrees, nodeMatches, reported?.Height ?? 0,
+                tally.ProxyWeight, tally.DelegationsInForce));
         }
 
         foreach (var id in node.Keys.Except(replayed.Select(r => r.ElectionId)).Order(StringComparer.Ordinal))
