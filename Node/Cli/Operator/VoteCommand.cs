@@ -95,9 +95,16 @@ internal static class VoteCommand
 
             if (record.Secret is null)
             {
-                var sequence = NextSequence(session, id, voter.PublicKey);
+                var standing = session.Voter(id, voter.PublicKey);
+                var sequence = (standing.Ballot?.Sequence ?? 0) + 1;
                 var plain = new Choice(id, definition.Options, marked, null, null);
                 Announce(stdout, asJson, plain);
+                if (!asJson && standing.Credential is { ReceivedCount: > 0 } proxy)
+                {
+                    // A proxy should know what its vote weighs before it sends it (docs/DELEGATION.md).
+                    stdout.WriteLine($"as a proxy: this vote also carries weight {proxy.ReceivedWeight} of {proxy.ReceivedCount} " +
+                        $"holder{(proxy.ReceivedCount == 1 ? "" : "s")} who appointed you and have not voted");
+                }
                 Submit(session, voter, new TxPayload { CastVote = new CastVote { ElectionId = id, Option = marked[0], Sequence = sequence } },
                     plain, sequence, parseResult.GetValue(wait), stdout, asJson);
                 return;

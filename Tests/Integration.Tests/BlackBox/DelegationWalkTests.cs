@@ -48,7 +48,8 @@ public sealed class DelegationWalkTests
             Assert.That(await Walk("tally", "--node", node, "--election", "agm"), Does.Contain("0 cast directly, 0 cast by proxies; 2 appointments in force"));
 
             // The proxy votes: its own 10 and its holders' 150.
-            await Walk("vote", "--node", node, "--key", keys[p], "--election", "agm", "--option", "for", "--wait");
+            Assert.That(await Walk("vote", "--node", node, "--key", keys[p], "--election", "agm", "--option", "for", "--wait"),
+                Does.Contain("as a proxy: this vote also carries weight 150 of 2 holders who appointed you and have not voted"));
             var tally = await Tally(node);
             Assert.That(Weights(tally), Is.EqualTo(new ulong[] { 160, 0 }));
             Assert.That((Number(tally, "direct_weight"), Number(tally, "proxy_weight")), Is.EqualTo((10UL, 150UL)));
