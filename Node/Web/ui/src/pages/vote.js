@@ -8,7 +8,9 @@
 //   [data-testid=credential-info]          "Credential loaded …" or the file's problem ([data-testid=credential-error])
 //   #election-list input[name=election][value=ID]   the voter's elections (when more than one)
 //   #ballot-facts [data-testid=ballot-election][data-election-id=ID], [data-testid=ballot-sequence] (data-sequence=N),
-//                 [data-testid=ballot-previous] (the vote on record, if any), [data-testid=ballot-note]
+//                 [data-testid=ballot-previous] (the vote on record, if any), [data-testid=ballot-note],
+//                 where delegation is allowed [data-testid=ballot-proxy] (data-state = the DelegationState name) and,
+//                 for a proxy, [data-testid=ballot-proxy-for]
 //   #ballot-choices input[name=choice][value=i]     radio (one choice) or checkbox (secret multi-mark)
 //   [data-testid=cast]                     the cast button
 //   [data-testid=cast-result]              the refusal: [data-testid=refusal][data-reason=CODE] with
@@ -24,7 +26,7 @@ import { api, ApiError, pause } from '../lib/api.js';
 import { ballotBounds } from '../lib/ballot.js';
 import { hex } from '../lib/codec.js';
 import { parseCredentialFile } from '../lib/credential.js';
-import { asHex, byId, el, fill, formatNumber, formatTime, isolate, num, readChosenFile, shortHex } from '../lib/dom.js';
+import { asHex, base64ToHex, byId, el, fill, formatNumber, formatTime, isolate, num, readChosenFile, shortHex } from '../lib/dom.js';
 import { electionState, isSecret, stateWords } from '../lib/election-state.js';
 import { headTime } from '../lib/head.js';
 import { explainRefusal, reasonWords } from '../lib/reasons.js';
@@ -202,7 +204,7 @@ async function openBallot(match, moveFocus = true) {
     return;
   }
   if (generation !== ballotGeneration) return;
-  current = { election, record: voter.credential ?? match.record, ballot: voter.ballot ?? null, secretInfo };
+  current = { election, record: voter.credential ?? match.record, ballot: voter.ballot ?? null, secretInfo, delegation: voter.delegation ?? null };
   const ballot = current.ballot;
   const sequence = ballot ? num(ballot.sequence) + 1 : 1;
   current.sequence = sequence;
@@ -230,6 +232,7 @@ async function openBallot(match, moveFocus = true) {
       el('dt', {}, 'Changing your vote'), el('dd', {}, definition.allowRevote ? 'Allowed until voting closes; the latest vote counts' : 'Not allowed: your first vote is final'),
       el('dt', {}, 'Your weight'), el('dd', {}, formatNumber(num(current.record.weight) || 1)),
       el('dt', {}, 'Your vote on record'), el('dd', { 'data-testid': 'ballot-previous' }, previousWords(ballot, definition, secret)),
+      ...(definition.allowDelegation ? proxyFacts(current, definition) : []),
       el('dt', {}, 'This vote\'s number'), el('dd', { 'data-testid': 'ballot-sequence', 'data-sequence': sequence }, String(sequence))),
     notes.map((note) => el('p', { class: 'refusal', 'data-testid': 'ballot-note' }, note)));
 
@@ -237,6 +240,38 @@ async function openBallot(match, moveFocus = true) {
   byId('pin-field').hidden = !secret;
   byId('cast').disabled = Boolean(keyProblem);
   if (moveFocus) focusHeading('ballot-heading');
+}
+
+// A meeting that allows proxies: whom the voter appointed and whether it was used, and what the voter carries as a proxy.
+function proxyFacts(current, definition) {
+  const facts = [
+    el('dt', {}, 'Your proxy'),
+    el('dd', { 'data-testid': 'ballot-proxy', 'data-state': current.delegation?.state ?? 'NO_PROXY' }, proxyWords(current.delegation, definition)),
+  ];
+  const holders = num(current.record.receivedCount);
+  if (holders > 0) {
+    facts.push(el('dt', {}, 'As a proxy'), el('dd', { 'data-testid': 'ballot-proxy-for' },
+      `Your vote also carries the weight ${formatNumber(current.record.receivedWeight)} of ${formatNumber(holders)} ` +
+      `holder${holders === 1 ? '' : 's'} who appointed you and have not voted.`));
+  }
+  return facts;
+}
+
+// Where the voter's appointment of a proxy stands (docs/DELEGATION.md), as `votechain election show --voter` says it.
+function proxyWords(delegation, definition) {
+  const proxy = delegation?.proxy ? base64ToHex(delegation.proxy) : null;
+  const who = proxy ? `${shortHex(proxy)}: ` : '';
+  switch (delegation?.state ?? 'NO_PROXY') {
+    case 'WAITING_FOR_PROXY': return `${who}your proxy has not voted yet, so your weight is not cast. Voting here replaces the appointment: your own vote counts.`;
+    case 'CAST_BY_PROXY': {
+      const option = definition.options[num(delegation.proxyBallot?.option)] ?? num(delegation.proxyBallot?.option);
+      return `${who}your proxy cast your weight for “${isolate(option)}”. Voting here replaces the appointment: your own vote counts.`;
+    }
+    case 'OWN_VOTE_COUNTS': return `${who}you voted yourself, so your own vote counts, not your proxy's.`;
+    case 'PROXY_REVOKED': return `${who}your proxy's credential was revoked, so the appointment is void: vote here for your weight to count.`;
+    case 'HOLDER_REVOKED': return 'Your credential was revoked: it appoints nobody.';
+    default: return 'None: your weight counts only if you vote.';
+  }
 }
 
 function previousWords(ballot, definition, secret) {
