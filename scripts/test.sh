@@ -46,6 +46,21 @@ ensure_chromium() {
 }
 ensure_chromium
 
+# Paper ballots: the printer draws with the DejaVu fonts through SkiaSharp (which needs libfontconfig1), and the print ->
+# scan walk rasterizes the real PDF with pdftoppm (poppler-utils). Missing ones are installed with apt-get (root
+# needed); without pdftoppm that walk is reported as skipped, without the fonts printing fails with its own message.
+ensure_paper_ballot_tools() {
+  command -v pdftoppm >/dev/null 2>&1 && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+    && ldconfig -p 2>/dev/null | grep -q libfontconfig.so.1 && return 0
+  echo "poppler-utils, fonts-dejavu-core or libfontconfig1 is missing: installing them with apt-get for the paper ballot tests"
+  local packages="poppler-utils fonts-dejavu-core libfontconfig1"
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null 2>&1; }; }; then
+    echo "they could not be installed; the print -> scan walk will be reported as skipped"
+  fi
+}
+ensure_paper_ballot_tools
+
 # The build bundles the pages with npm (Node/Web/ui); without it the node builds without pages and their tests fail.
 ensure_npm() {
   command -v npm >/dev/null 2>&1 && return 0

@@ -204,7 +204,7 @@ internal static class AnonymousRules
     internal static void Prepare(IStateReader committed, RuleContext chain, VerifiedTx tx)
     {
         var register = tx.Payload.RegisterAnonymous;
-        if (!ElectionRules.IsValidId(register.ElectionId) || committed.GetElection(register.ElectionId)?.Anonymous is not { } settings
+        if (!ElectionIds.IsValid(register.ElectionId) || committed.GetElection(register.ElectionId)?.Anonymous is not { } settings
             || !WellShaped(register, settings)
             || committed.GetCredential(register.ElectionId, tx.Signer) is not null
             || committed.GetIssuance(register.ElectionId, VoterWeight.Effective(register.Weight)) is not { } issuance

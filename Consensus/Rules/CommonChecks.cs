@@ -14,7 +14,7 @@ internal static class CommonChecks
 
     public static Rejection? Election(IStateReader state, string electionId, out ElectionRecord election)
     {
-        var found = ElectionRules.IsValidId(electionId) ? state.GetElection(electionId) : null;
+        var found = ElectionIds.IsValid(electionId) ? state.GetElection(electionId) : null;
         election = found!;
         return found is null
             ? new Rejection(RejectCode.UnknownElection, $"There is no election with id '{TxDecoder.Printable(electionId)}'.")

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Google.Protobuf;
 using VoteChain.Consensus.Anonymous;
 using VoteChain.Consensus.Secret;
@@ -9,7 +8,7 @@ using VoteChain.Protos.V1;
 namespace VoteChain.Consensus.Rules;
 
 /// <summary>CreateElection: an authority opens a new election with its options and its voting window.</summary>
-internal static partial class ElectionRules
+internal static class ElectionRules
 {
     public const int MinOptions = 2;
     public const int MaxOptions = 256;
@@ -87,12 +86,10 @@ internal static partial class ElectionRules
         return null;
     }
 
-    public static bool IsValidId(string electionId) => ElectionIdPattern().IsMatch(electionId);
-
     private static Rejection? Validate(CreateElection create, BlockContext block)
     {
         string? problem = null;
-        if (!IsValidId(create.ElectionId))
+        if (!ElectionIds.IsValid(create.ElectionId))
         {
             problem = "The election id must be 1 to 64 characters of letters, digits, '.', '_' or '-'.";
         }
@@ -123,7 +120,4 @@ internal static partial class ElectionRules
 
         return problem is null ? null : new Rejection(RejectCode.InvalidElection, problem);
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex ElectionIdPattern();
 }

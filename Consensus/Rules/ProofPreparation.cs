@@ -55,7 +55,7 @@ public sealed class ProofPreparation
         // The cheap checks first, against committed state: a ballot the rules would refuse without its proofs (no such
         // election or credential, outside the window, a stale sequence) is not verified here.
         var vote = tx.Payload.CastEncryptedVote;
-        if (!ElectionRules.IsValidId(vote.ElectionId) || Election(vote.ElectionId) is not { } known
+        if (!ElectionIds.IsValid(vote.ElectionId) || Election(vote.ElectionId) is not { } known
             || VoteChecks.Voter(_committed, vote.ElectionId, tx.Signer, out var credential) is not null
             || VoteChecks.Window(known.Election, new BlockContext(0, _blockTimeUnixMs)) is not null
             || VoteChecks.Sequence(_committed, known.Election.Definition, tx.Signer, vote.Sequence, out _) is not null)

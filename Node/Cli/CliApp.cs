@@ -27,6 +27,7 @@ public static class CliApp
             Operator.VotersCommands.Build(runner),
             Operator.VoteCommand.Build(runner),
             Operator.DelegateCommand.Build(runner),
+            Ballots.BallotsCommands.Build(runner),
             Operator.TallyCommand.Build(runner),
             Operator.BlockCommand.Build(runner),
             Operator.EvidenceCommand.Build(runner),

@@ -39,6 +39,7 @@ public sealed class ElectionRulesTests
     [TestCase("", 3, TestName = "An empty id is invalid")]
     [TestCase("has space", 3, TestName = "An id with a space is invalid")]
     [TestCase("nul\0inside", 3, TestName = "An id with a NUL byte is invalid")]
+    [TestCase("line\n", 3, TestName = "An id ending in a line break is invalid")]
     [TestCase("e1", 1, TestName = "One option is too few")]
     [TestCase("e1", 257, TestName = "257 options are too many")]
     public void Invalid_definitions_are_refused(string id, int options)
