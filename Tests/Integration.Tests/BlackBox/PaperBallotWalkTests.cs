@@ -39,7 +39,7 @@ public sealed class PaperBallotWalkTests
                 "--count", "4", "--out", ballots, "--json")).RootElement;
             Assert.That(printed.GetProperty("ballots").GetInt32(), Is.EqualTo(4));
             AssertOnlyCodesAndKeysBesideThePdf(ballots, 4);
-            var again = await CliProcess.FailsAsync(Step, "ballots", "print", "--node", node, "--key", authority, "--election", "paper",
+            var again = await Fails("ballots", "print", "--node", node, "--key", authority, "--election", "paper",
                 "--count", "1", "--out", ballots);
             Assert.That(again, Does.Contain("already exists"));
 
@@ -53,7 +53,7 @@ public sealed class PaperBallotWalkTests
             var code = counted.Split(':')[0]["ballot ".Length..];
 
             // The same paper again: the single-spend rule refuses it, and the scanner says so plainly.
-            var rescan = await CliProcess.FailsAsync(Step, "ballots", "scan", "--node", node, "--image", first);
+            var rescan = await Fails("ballots", "scan", "--node", node, "--image", first);
             Assert.That(rescan.Trim(), Does.Match($@"^error: ballot {code} was already counted \(height \d+\): a paper ballot counts once$"));
 
             // Ballot 2: two boxes marked. The scanner asks a human, who reads the paper and gives --option.
@@ -62,13 +62,13 @@ public sealed class PaperBallotWalkTests
                 BallotPen.Cross(page, 150, 0);
                 BallotPen.Cross(page, 150, 2);
             });
-            var asks = await CliProcess.FailsAsync(Step, "ballots", "scan", "--node", node, "--image", doubled);
+            var asks = await Fails("ballots", "scan", "--node", node, "--image", doubled);
             Assert.That(asks, Does.Contain("more than one box is marked: look at the paper and scan it again with --option NAME"));
             Assert.That(await Ok("ballots", "scan", "--node", node, "--image", doubled, "--option", "abstain"), Does.Contain("counted for 'abstain'"));
 
             // Ballot 3: clearly "yes" and upside down (182°), but the operator says "no": refused; then scanned as marked.
             var clear = Scanned(pages[2], root, "clear.jpg", degrees: 182, shear: 0.02f, page => BallotPen.Cross(page, 200, 0));
-            var disagrees = await CliProcess.FailsAsync(Step, "ballots", "scan", "--node", node, "--image", clear, "--option", "no");
+            var disagrees = await Fails("ballots", "scan", "--node", node, "--image", clear, "--option", "no");
             Assert.That(disagrees, Does.Contain("the paper is marked for 'yes' but --option says 'no'"));
             Assert.That(await Ok("ballots", "scan", "--node", node, "--image", clear), Does.Contain("counted for 'yes'"));
 
@@ -77,15 +77,15 @@ public sealed class PaperBallotWalkTests
             await Ok("ballots", "print", "--node", node, "--key", authority, "--election", "other", "--count", "1", "--out", otherBallots);
             var otherPage = (await Rasterize(pdftoppm, Path.Combine(otherBallots, "ballots.pdf"), root, [150]))[0];
             var foreign = Scanned(otherPage, root, "foreign.jpg", degrees: 1, shear: 0f, page => BallotPen.Cross(page, 150, 0));
-            var wrongElection = await CliProcess.FailsAsync(Step, "ballots", "scan", "--node", node, "--image", foreign, "--election", "paper");
+            var wrongElection = await Fails("ballots", "scan", "--node", node, "--image", foreign, "--election", "paper");
             Assert.That(wrongElection, Does.Contain("it is a ballot of election 'other', not of 'paper'; not counted"));
             var unknown = QrPicture(root, "unknown.png", Payload("devnet", "no-such-election"));
-            Assert.That(await CliProcess.FailsAsync(Step, "ballots", "scan", "--node", node, "--image", unknown),
+            Assert.That(await Fails("ballots", "scan", "--node", node, "--image", unknown),
                 Does.Contain("election 'no-such-election', which this chain does not hold"));
 
             // A ballot printed for another chain.
             var otherChain = QrPicture(root, "other-chain.png", Payload("otherchain", "paper"));
-            Assert.That(await CliProcess.FailsAsync(Step, "ballots", "scan", "--node", node, "--image", otherChain),
+            Assert.That(await Fails("ballots", "scan", "--node", node, "--image", otherChain),
                 Does.Contain("it belongs to chain 'otherchain', not to this node's chain 'devnet'"));
 
             // Several pictures in one run: one line each, and a summary because one was not counted.
@@ -137,7 +137,20 @@ public sealed class PaperBallotWalkTests
         Directory.Delete(root, recursive: true);
     }
 
-    private static Task<string> Ok(params string[] args) => CliProcess.OkAsync(Step, args);
+    // Each step is printed with what it said: the walk as a polling station sees it (issue 13's closing note quotes it).
+    private static async Task<string> Ok(params string[] args)
+    {
+        var output = await CliProcess.OkAsync(Step, args);
+        await TestContext.Out.WriteLineAsync($"$ votechain {string.Join(' ', args)}\n{output.TrimEnd()}");
+        return output;
+    }
+
+    private static async Task<string> Fails(params string[] args)
+    {
+        var error = await CliProcess.FailsAsync(Step, args);
+        await TestContext.Out.WriteLineAsync($"$ votechain {string.Join(' ', args)}   (exit 1)\n{error.TrimEnd()}");
+        return error;
+    }
 
     /// <summary>pdftoppm from poppler-utils (scripts/test.sh installs it); without it the print → scan walk cannot run.</summary>
     private static string Pdftoppm()
