@@ -8,22 +8,34 @@ internal enum BoxReading
     Empty,
     Unclear,
     Marked,
+
+    /// <summary>Ink in the box that runs on past it on both sides: a struck-out name as much as a mark.</summary>
+    Crossed,
 }
 
-/// <summary>What the boxes of one scanned ballot say: the single clearly marked option, or null when a human must decide.</summary>
-internal sealed record MarkReading(IReadOnlyList<double> InkRatios, IReadOnlyList<BoxReading> Boxes)
+/// <summary>
+/// What the boxes of one scanned ballot say: the single clearly marked option, or null when a human must decide.
+/// <paramref name="LayoutProblem"/> is set when the printed boxes are not where the QR code puts them (a QR code cut
+/// out and pasted on other paper, a cut-off scan): then no box is read at all.
+/// </summary>
+internal sealed record MarkReading(IReadOnlyList<double> InkRatios, IReadOnlyList<BoxReading> Boxes, string? LayoutProblem = null)
 {
-    public int? Choice => Boxes.Count(b => b == BoxReading.Marked) == 1 && !Boxes.Contains(BoxReading.Unclear)
+    public int? Choice => LayoutProblem is null && Boxes.Count(b => b == BoxReading.Marked) == 1
+        && !Boxes.Any(b => b is BoxReading.Unclear or BoxReading.Crossed)
         ? Boxes.ToList().IndexOf(BoxReading.Marked)
         : null;
 
     /// <summary>Why there is no choice, in words for the polling station ("blank", "more than one box is marked", ...).</summary>
-    public string Problem => Choice is not null ? "" : Boxes.Count(b => b == BoxReading.Marked) switch
+    public string Problem => Choice is not null ? "" : LayoutProblem ?? (Boxes.Count(b => b is BoxReading.Marked or BoxReading.Crossed) switch
     {
         > 1 => "more than one box is marked",
+        _ when Boxes.Contains(BoxReading.Crossed) => "a line runs through a box and on past it (a struck-out name, or a mark?)",
         _ when Boxes.Contains(BoxReading.Unclear) => "a mark is unclear",
         _ => "no box is marked",
-    };
+    });
+
+    /// <summary>Whether a human may name this option: its box carries some ink (a blank box is never a vote) and the boxes were found.</summary>
+    public bool MayBeChosen(int option) => LayoutProblem is null && Boxes[option] != BoxReading.Empty;
 }
 
 /// <summary>
@@ -32,7 +44,11 @@ internal sealed record MarkReading(IReadOnlyList<double> InkRatios, IReadOnlyLis
 /// and a slight skew all fall out of it. Inside each box (away from its printed border) a grid of points is sampled;
 /// a point is ink when it is darker than 0.75 × the paper just beside that box, so a grey scan or a shadow does not
 /// read as a mark. A box with ink on ≥ 10 % of its points is marked, 4–10 % is unclear (a stray dot, a faint
-/// pencil), less is empty. Anything but exactly one marked box and no unclear one is left to a human.
+/// pencil), less is empty; a marked box whose ink runs on past it on both sides is crossed (a struck-out name looks
+/// like that). Anything but exactly one marked box and no unclear or crossed one is left to a human.
+/// The map is trusted only where the page agrees with it: every option's printed frame must be found where the QR code
+/// puts it, and no frame one row below the last, so a QR code cut from one ballot and pasted on another paper (or one
+/// row off) is never read as a vote for the box it happens to land on.
 /// </summary>
 internal static class MarkReader
 {
@@ -47,17 +63,101 @@ internal static class MarkReader
         var map = PageToImage(finders);
         var ratios = new double[optionCount];
         var boxes = new BoxReading[optionCount];
+        var papers = new double[optionCount];
         for (var i = 0; i < optionCount; i++)
         {
-            ratios[i] = InkRatio(image, map, BallotLayout.Box(i), PaperLevel(image, map, BallotLayout.PaperBeside(i)));
+            papers[i] = PaperLevel(image, map, BallotLayout.PaperBeside(i));
+            ratios[i] = InkRatio(image, map, BallotLayout.Box(i), papers[i]);
             boxes[i] = double.IsNaN(ratios[i]) ? BoxReading.Unclear
-                : ratios[i] >= MarkedRatio ? BoxReading.Marked
+                : ratios[i] >= MarkedRatio ? (RunsPast(image, map, i, papers[i]) ? BoxReading.Crossed : BoxReading.Marked)
                 : ratios[i] >= UnclearRatio ? BoxReading.Unclear
                 : BoxReading.Empty;
         }
 
-        return new MarkReading(ratios, boxes);
+        return new MarkReading(ratios, boxes, LayoutProblem(image, map, optionCount, papers));
     }
+
+    /// <summary>
+    /// Null when the printed frames are where the map puts them: all of the options' frames, and none one row below the
+    /// last (where the page has blank paper; a ballot with more options has a box there).
+    /// </summary>
+    private static string? LayoutProblem(ScannedImage image, Func<SKPoint, SKPoint> map, int optionCount, double[] papers)
+    {
+        const string Moved = "the printed boxes are not where this ballot's QR code puts them (a cut-off scan, or a QR code " +
+            "moved or pasted from another ballot): set the paper aside for the election officials; it was not counted";
+        for (var i = 0; i < optionCount; i++)
+        {
+            if (FrameShare(image, map, BallotLayout.Box(i), papers[i]) < FramePresent)
+            {
+                return Moved;
+            }
+        }
+
+        return optionCount < BallotLayout.MaxOptions
+            && FrameShare(image, map, BallotLayout.Box(optionCount), papers[optionCount - 1]) >= FrameAbsent
+            ? Moved
+            : null;
+    }
+
+    private const double FramePresent = 0.75;
+    private const double FrameAbsent = 0.5;
+    private const int FrameSamples = 12;
+
+    /// <summary>
+    /// Share of points along a box's four printed edges where a dark line is found: at each point a short segment across
+    /// the edge is searched for its darkest pixel, which absorbs the map's error of a pixel or two.
+    /// </summary>
+    private static double FrameShare(ScannedImage image, Func<SKPoint, SKPoint> map, SKRect box, double paper)
+    {
+        var threshold = 0.6 * paper;
+        var found = 0;
+        var total = 0;
+        for (var k = 0; k < FrameSamples; k++)
+        {
+            var f = 0.15f + (0.7f * k / (FrameSamples - 1));
+            var x = box.Left + (f * box.Width);
+            var y = box.Top + (f * box.Height);
+            foreach (var (edge, across) in new (SKPoint, SKPoint)[]
+                     {
+                         (new(x, box.Top), new(0, 1)), (new(x, box.Bottom), new(0, 1)),
+                         (new(box.Left, y), new(1, 0)), (new(box.Right, y), new(1, 0)),
+                     })
+            {
+                total++;
+                var darkest = 255.0;
+                for (var d = -3f; d <= 3f; d += 0.5f)
+                {
+                    if (Pixel(image, map(new SKPoint(edge.X + (across.X * d), edge.Y + (across.Y * d)))) is { } level)
+                    {
+                        darkest = Math.Min(darkest, level);
+                    }
+                }
+
+                if (darkest < threshold)
+                {
+                    found++;
+                }
+            }
+        }
+
+        return found / (double)total;
+    }
+
+    /// <summary>
+    /// Whether the ink of a marked box carries on through the paper left of it and the gap right of it, across the
+    /// box's middle band: a line through the whole row, as one strikes out a name.
+    /// </summary>
+    private static bool RunsPast(ScannedImage image, Func<SKPoint, SKPoint> map, int option, double paper)
+    {
+        var box = BallotLayout.Box(option);
+        var band = SKRect.Create(0, box.Top + 3, 0, box.Height - 6);
+        var left = new SKRect(box.Left - 11, band.Top, box.Left - 4, band.Bottom);
+        var right = BallotLayout.PaperBeside(option);
+        return InkRatio(image, map, left, paper, inset: 0) >= StrokeRatio
+            && InkRatio(image, map, new SKRect(right.Left, band.Top, right.Right, band.Bottom), paper, inset: 0) >= StrokeRatio;
+    }
+
+    private const double StrokeRatio = 0.04;
 
     /// <summary>The affine map sending the page's finder centres onto the picture's: x along top-left→top-right, y along top-left→bottom-left.</summary>
     private static Func<SKPoint, SKPoint> PageToImage(IReadOnlyList<SKPoint> found)
@@ -77,11 +177,11 @@ internal static class MarkReader
     }
 
     /// <summary>Share of ink points inside the box; NaN when the box lies (partly) outside the picture, which a human must look at.</summary>
-    private static double InkRatio(ScannedImage image, Func<SKPoint, SKPoint> map, SKRect box, double paper)
+    private static double InkRatio(ScannedImage image, Func<SKPoint, SKPoint> map, SKRect box, double paper, float inset = Inset)
     {
         var threshold = InkBelowPaper * paper;
-        var insetX = box.Width * Inset;
-        var insetY = box.Height * Inset;
+        var insetX = box.Width * inset;
+        var insetY = box.Height * inset;
         var ink = 0;
         for (var j = 0; j < Grid; j++)
         {

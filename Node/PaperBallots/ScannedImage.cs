@@ -98,6 +98,13 @@ internal sealed class ScannedImage
             throw new UserInputException(Directory.Exists(path) ? $"{path} is a folder, not an image" : $"{path} does not exist");
         }
 
+        // A named pipe, a device or a /proc file reports no size (and a pipe would block the open until someone writes to
+        // it, or feed the reader forever): only a regular file has bytes to count, and an empty file is no scan either.
+        if (new FileInfo(path).Length == 0)
+        {
+            throw new UserInputException($"{path} is empty or not a regular file (a pipe or a device); give the scan's image file");
+        }
+
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);

@@ -91,10 +91,13 @@ internal static class BallotsScanCommand
         }
         catch (UserInputException e)
         {
-            var message = e.Message.StartsWith(file, StringComparison.Ordinal) ? e.Message : $"{file}: {e.Message}";
-            return new PaperVoteOutcome(file, null, null, null, false, false, null, message.EndsWith("not counted", StringComparison.Ordinal)
-                ? message
-                : message + "; not counted");
+            var message = (e.Message.StartsWith(file, StringComparison.Ordinal) ? e.Message : $"{file}: {e.Message}").TrimEnd('.', ' ');
+            // A vote that was sent but not seen committed in time may still count: say so rather than "not counted".
+            var tail = message.Contains("may still commit", StringComparison.Ordinal)
+                ? "; not confirmed yet: scan it again later, and the scanner says whether it counted"
+                : "; not counted";
+            return new PaperVoteOutcome(file, null, null, null, false, false, null,
+                message.EndsWith("not counted", StringComparison.Ordinal) ? message : message + tail);
         }
     }
 

@@ -49,6 +49,11 @@ internal sealed class PaperVote(NodeSession session, string? onlyElection, strin
             return Refused($"it is a ballot of election '{payload.ElectionId}', which this chain does not hold");
         }
 
+        if (PaperElection.RevoteProblem(record) is { } revote)
+        {
+            return Refused(revote);
+        }
+
         var names = record.Definition.Options;
         var marks = scanned.Marks(names.Count);
         uint option;
@@ -60,6 +65,11 @@ internal sealed class PaperVote(NodeSession session, string? onlyElection, strin
             }
 
             option = (uint)marked;
+        }
+        else if (marks.LayoutProblem is not null)
+        {
+            // No --option either: a human cannot vouch for a paper whose boxes do not belong to its QR code.
+            return Refused(marks.LayoutProblem);
         }
         else if (operatorOption is null)
         {
@@ -73,16 +83,23 @@ internal sealed class PaperVote(NodeSession session, string? onlyElection, strin
                 return Refused($"election '{payload.ElectionId}' has no option '{operatorOption}'; its options are {string.Join(", ", names.Select(n => $"'{n}'"))}");
             }
 
+            if (!marks.MayBeChosen(index))
+            {
+                // --option settles which of the marks counts; it never puts a vote on a box the voter left empty.
+                return Refused($"the box for '{operatorOption}' shows no mark on this scan ({marks.Problem}); --option can only pick a box the voter marked");
+            }
+
             option = (uint)index;
         }
 
         var payloadTx = record.Secret is null
             ? new TxPayload { CastVote = new CastVote { ElectionId = payload.ElectionId, Option = option, Sequence = 1 } }
             : new TxPayload { CastEncryptedVote = EncryptedVote.Create(session, payload.ElectionId, key.PublicKey, [option], null).ToPayload(1) };
-        return Submit(file, code, payload.ElectionId, names[(int)option], key, payloadTx);
+        return Submit(file, code, payload.ElectionId, names, names[(int)option], record.Secret is not null, key, payloadTx);
     }
 
-    private PaperVoteOutcome Submit(string file, string code, string electionId, string option, Ed25519KeyPair key, TxPayload payload)
+    private PaperVoteOutcome Submit(string file, string code, string electionId, IReadOnlyList<string> names, string option, bool secret,
+        Ed25519KeyPair key, TxPayload payload)
     {
         var envelope = ByteString.CopyFrom(session.Sign(key, payload));
         byte[]? txId = null;
@@ -101,11 +118,28 @@ internal sealed class PaperVote(NodeSession session, string? onlyElection, strin
         }
 
         // The committed ballot of this credential: ours, or the one an earlier scan (here or at another station) cast.
-        var ballot = Polling.Until(() => session.Voter(electionId, key.PublicKey).Ballot, $"ballot {code}'s vote to commit");
+        var voter = Polling.Until(() => session.Voter(electionId, key.PublicKey) is { Ballot: not null } v ? v : null,
+            $"ballot {code}'s vote to commit");
+        var ballot = voter.Ballot;
         if (txId is not null && ballot.TxId.Span.SequenceEqual(txId))
         {
             return new PaperVoteOutcome(file, code, electionId, option, true, false, ballot.Height,
                 $"ballot {code}: counted for '{option}' at height {ballot.Height}");
+        }
+
+        if (!ballot.Counted || voter.Credential is { Revoked: true })
+        {
+            return new PaperVoteOutcome(file, code, electionId, null, false, false, ballot.Height,
+                $"ballot {code}: its credential was revoked by the authority, so its vote (height {ballot.Height}) no longer counts; not counted");
+        }
+
+        // Open elections show what the earlier vote was: one that is not what this paper says was not cast from this
+        // paper's scan (the QR code was copied, or the paper was misread then): say so, for the officials to look into.
+        if (ballot.Option < names.Count && names[(int)ballot.Option] != option && !secret)
+        {
+            return new PaperVoteOutcome(file, code, electionId, null, false, true, ballot.Height,
+                $"ballot {code} was already used for '{names[(int)ballot.Option]}' (height {ballot.Height}), but this paper says '{option}': " +
+                "its QR code may have been copied; set the paper aside for the election officials");
         }
 
         return new PaperVoteOutcome(file, code, electionId, null, false, true, ballot.Height,

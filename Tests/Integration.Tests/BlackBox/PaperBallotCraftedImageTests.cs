@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using SkiaSharp;
+
+namespace VoteChain.Integration.Tests.BlackBox;
+
+/// <summary>
+/// Review attack on the scanner's time bound, run as `votechain ballots scan` processes so that a stall can be killed.
+/// A PNG of 10–100 KB, well inside both the file bound and the pixel bound, tiled with QR finder patterns and no QR code.
+/// ZXing (TryHarder) collects every finder candidate and the scanner spends minutes before it says "no QR code found":
+/// measured with `/usr/bin/time votechain ballots scan --image tiles.png --node http://127.0.0.1:1`:
+/// 2,000 × 2,000 px with 1-px modules every 9 px: over 60 s (killed); 3,500 px with 2-px modules every 18 px: over
+/// 60 s (killed); 4,500 px, 4-px modules every 36: 11.9 s; 7,745 px, 4-px modules every 36: 421.8 s (in process).
+/// One such picture in a feeder stack stalls the station. Bounding pixels does not bound time (the first case is a
+/// 4-megapixel picture): the QR search needs a work bound of its own, e.g. a cap on finder candidates (ZXing's finder
+/// is replaceable), or the decode run in a child process killed after a few seconds.
+/// </summary>
+public sealed class PaperBallotCraftedImageTests
+{
+    [TestCase(2_000, 1, 9)]
+    [TestCase(7_745, 4, 36)]
+    public async Task A_small_png_tiled_with_finder_patterns_does_not_stall_the_scanner(int side, int module, int pitch)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "votechain-paper-tiles-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        try
+        {
+            var path = Path.Combine(root, "finders.png");
+            WriteFinderTiles(path, side, module, pitch);
+            Assert.That(new FileInfo(path).Length, Is.LessThan(200_000), "a small file");
+
+            var clock = Stopwatch.StartNew();
+            // RunAsync kills the process when the deadline passes and fails the test with "did not finish within 15 s".
+            var (exitCode, _, error) = await CliProcess.RunAsync(TimeSpan.FromSeconds(15), "ballots", "scan", "--image", path, "--node", "http://127.0.0.1:1");
+            TestContext.Out.WriteLine($"exit {exitCode} after {clock.Elapsed.TotalSeconds:F1} s: {error}");
+            Assert.That(exitCode, Is.EqualTo(1));
+            Assert.That(error, Does.Contain("no QR code"), "no QR code found, or none within the scanner's deadline");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A named pipe among the pictures (a shared scan folder, a glob like scans/*.jpg): `ballots scan` opens it and
+    /// blocks forever waiting for a writer, stalling the whole batch. /dev/zero is bounded (refused at 50 MB, holds);
+    /// a pipe is not. The loader should refuse anything that is not a regular file before opening it (or open it
+    /// non-blocking).
+    /// </summary>
+    [Test]
+    public async Task A_named_pipe_given_as_a_picture_is_refused_not_waited_on()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "votechain-paper-fifo-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        try
+        {
+            var fifo = Path.Combine(root, "scan-0001.jpg");
+            using (var mkfifo = Process.Start("mkfifo", [fifo]))
+            {
+                await mkfifo.WaitForExitAsync();
+                Assert.That(mkfifo.ExitCode, Is.Zero);
+            }
+
+            var (exitCode, _, error) = await CliProcess.RunAsync(TimeSpan.FromSeconds(10), "ballots", "scan", "--image", fifo, "--node", "http://127.0.0.1:1");
+            Assert.That(exitCode, Is.EqualTo(1), error);
+            Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), error);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>A white picture tiled with 7 × 7-module finder patterns (dark ring, white ring, dark 3 × 3 centre).</summary>
+    private static void WriteFinderTiles(string path, int side, int module, int pitch)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(side, side, SKColorType.Gray8, SKAlphaType.Opaque));
+        bitmap.Erase(SKColors.White);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            using var black = new SKPaint { Color = SKColors.Black };
+            using var white = new SKPaint { Color = SKColors.White };
+            for (var y = 10; y + (7 * module) < side; y += pitch)
+            {
+                for (var x = 10; x + (7 * module) < side; x += pitch)
+                {
+                    canvas.DrawRect(SKRect.Create(x, y, 7 * module, 7 * module), black);
+                    canvas.DrawRect(SKRect.Create(x + module, y + module, 5 * module, 5 * module), white);
+                    canvas.DrawRect(SKRect.Create(x + (2 * module), y + (2 * module), 3 * module, 3 * module), black);
+                }
+            }
+        }
+
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, data.ToArray());
+    }
+}
