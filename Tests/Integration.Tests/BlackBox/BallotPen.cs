@@ -78,4 +78,28 @@ internal static class BallotPen
         using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, quality);
         File.WriteAllBytes(path, data.ToArray());
     }
+
+    /// <summary>A crafted non-ballot: a white PNG tiled with 7 × 7-module finder patterns (dark ring, white ring, dark 3 × 3 centre).</summary>
+    public static void WriteFinderTiles(string path, int side, int module, int pitch)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(side, side, SKColorType.Gray8, SKAlphaType.Opaque));
+        bitmap.Erase(SKColors.White);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            using var black = new SKPaint { Color = SKColors.Black };
+            using var white = new SKPaint { Color = SKColors.White };
+            for (var y = 10; y + (7 * module) < side; y += pitch)
+            {
+                for (var x = 10; x + (7 * module) < side; x += pitch)
+                {
+                    canvas.DrawRect(SKRect.Create(x, y, 7 * module, 7 * module), black);
+                    canvas.DrawRect(SKRect.Create(x + module, y + module, 5 * module, 5 * module), white);
+                    canvas.DrawRect(SKRect.Create(x + (2 * module), y + (2 * module), 3 * module, 3 * module), black);
+                }
+            }
+        }
+
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, data.ToArray());
+    }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SkiaSharp;
+using VoteChain.Tests.Ballots;
 
 namespace VoteChain.Integration.Tests.BlackBox;
 
@@ -25,7 +25,7 @@ public sealed class PaperBallotCraftedImageTests
         try
         {
             var path = Path.Combine(root, "finders.png");
-            WriteFinderTiles(path, side, module, pitch);
+            BallotPen.WriteFinderTiles(path, side, module, pitch);
             Assert.That(new FileInfo(path).Length, Is.LessThan(200_000), "a small file");
 
             var clock = Stopwatch.StartNew();
@@ -69,29 +69,5 @@ public sealed class PaperBallotCraftedImageTests
         {
             Directory.Delete(root, recursive: true);
         }
-    }
-
-    /// <summary>A white picture tiled with 7 × 7-module finder patterns (dark ring, white ring, dark 3 × 3 centre).</summary>
-    private static void WriteFinderTiles(string path, int side, int module, int pitch)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(side, side, SKColorType.Gray8, SKAlphaType.Opaque));
-        bitmap.Erase(SKColors.White);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            using var black = new SKPaint { Color = SKColors.Black };
-            using var white = new SKPaint { Color = SKColors.White };
-            for (var y = 10; y + (7 * module) < side; y += pitch)
-            {
-                for (var x = 10; x + (7 * module) < side; x += pitch)
-                {
-                    canvas.DrawRect(SKRect.Create(x, y, 7 * module, 7 * module), black);
-                    canvas.DrawRect(SKRect.Create(x + module, y + module, 5 * module, 5 * module), white);
-                    canvas.DrawRect(SKRect.Create(x + (2 * module), y + (2 * module), 3 * module, 3 * module), black);
-                }
-            }
-        }
-
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        File.WriteAllBytes(path, data.ToArray());
     }
 }

@@ -157,7 +157,7 @@ public sealed class CraftedBallotImageTests
     {
         using var folder = new TempFolder();
         var path = folder.File("finders.png");
-        WriteFinderTiles(path, side, module, pitch);
+        BallotPen.WriteFinderTiles(path, side, module, pitch);
         TestContext.Out.WriteLine($"{new FileInfo(path).Length:N0} bytes");
 
         var clock = Stopwatch.StartNew();
@@ -205,29 +205,5 @@ public sealed class CraftedBallotImageTests
         canvas.DrawImage(image, source, new SKRect(source.Left, source.Top + (down * scale), source.Right, source.Bottom + (down * scale)),
             new SKSamplingOptions(SKFilterMode.Nearest), null);
         return moved;
-    }
-
-    /// <summary>A white picture tiled with 7 × 7-module finder patterns (dark ring, white ring, dark 3 × 3 centre).</summary>
-    private static void WriteFinderTiles(string path, int side, int module, int pitch)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(side, side, SKColorType.Gray8, SKAlphaType.Opaque));
-        bitmap.Erase(SKColors.White);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            using var black = new SKPaint { Color = SKColors.Black };
-            using var white = new SKPaint { Color = SKColors.White };
-            for (var y = 10; y + (7 * module) < side; y += pitch)
-            {
-                for (var x = 10; x + (7 * module) < side; x += pitch)
-                {
-                    canvas.DrawRect(SKRect.Create(x, y, 7 * module, 7 * module), black);
-                    canvas.DrawRect(SKRect.Create(x + module, y + module, 5 * module, 5 * module), white);
-                    canvas.DrawRect(SKRect.Create(x + (2 * module), y + (2 * module), 3 * module, 3 * module), black);
-                }
-            }
-        }
-
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        File.WriteAllBytes(path, data.ToArray());
     }
 }

@@ -3,7 +3,6 @@ using Google.Protobuf;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.State;
 using VoteChain.Consensus.Tests.Secret;
-using VoteChain.Networking.Api;
 using VoteChain.Networking.Tests.Support;
 using VoteChain.Node.Cli;
 using VoteChain.Node.Keys;
@@ -23,6 +22,7 @@ public sealed class PaperBallotNodeTests
 {
     private const string Secret = "secret-paper";
 
+    private ScannerNode _node = null!;
     private TempFolder _temp = null!;
     private ApiChain _chain = null!;
     private ApiHost _host = null!;
@@ -30,20 +30,12 @@ public sealed class PaperBallotNodeTests
     [SetUp]
     public async Task StartNode()
     {
-        _temp = new TempFolder();
-        _chain = new ApiChain(_temp.File("chain"));
-        // Accepted transactions are committed at once, so the scanner's wait for its vote ends.
-        _host = await ApiHost.StartAsync(new ApiService(_chain.Store, _chain.Mempool, _chain.Events, new StoreStatusSource(_chain.Store),
-            (envelope, _) => _chain.Commit(envelope)));
+        _node = await ScannerNode.StartAsync();
+        (_temp, _chain, _host) = (_node.Temp, _node.Chain, _node.Host);
     }
 
     [TearDown]
-    public async Task StopNode()
-    {
-        await _host.DisposeAsync();
-        _chain.Dispose();
-        _temp.Dispose();
-    }
+    public Task StopNode() => _node.DisposeAsync().AsTask();
 
     [Test]
     public void A_scanned_ballot_of_a_secret_election_is_encrypted_verified_by_the_chain_and_counted()

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using VoteChain.Consensus.Crypto;
-using VoteChain.Networking.Api;
 using VoteChain.Networking.Tests.Support;
 using VoteChain.Node.Cli;
 using VoteChain.Node.Keys;
@@ -22,6 +21,7 @@ public sealed class PaperBallotVoteAttackTests
     private const string Plain = "paper-plain";
     private static readonly string[] OptionNames = ["option 0", "option 1", "option 2"];
 
+    private ScannerNode _node = null!;
     private TempFolder _temp = null!;
     private ApiChain _chain = null!;
     private ApiHost _host = null!;
@@ -29,19 +29,12 @@ public sealed class PaperBallotVoteAttackTests
     [SetUp]
     public async Task StartNode()
     {
-        _temp = new TempFolder();
-        _chain = new ApiChain(_temp.File("chain"));
-        _host = await ApiHost.StartAsync(new ApiService(_chain.Store, _chain.Mempool, _chain.Events, new StoreStatusSource(_chain.Store),
-            (envelope, _) => _chain.Commit(envelope)));
+        _node = await ScannerNode.StartAsync();
+        (_temp, _chain, _host) = (_node.Temp, _node.Chain, _node.Host);
     }
 
     [TearDown]
-    public async Task StopNode()
-    {
-        await _host.DisposeAsync();
-        _chain.Dispose();
-        _temp.Dispose();
-    }
+    public Task StopNode() => _node.DisposeAsync().AsTask();
 
     /// <summary>
     /// The voter crossed "option 0" and "option 2" (an overvote). The operator passes --option "option 1", a box the
