@@ -22,9 +22,10 @@ internal sealed class BenchRun
         }
     }
 
-    public void Submitted(IEnumerable<string> ids)
+    /// <summary>Starts each vote's clock now, or at <paramref name="scheduledAt"/> (open loop: its scheduled send time).</summary>
+    public void Submitted(IEnumerable<string> ids, long? scheduledAt = null)
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = scheduledAt ?? Stopwatch.GetTimestamp();
         lock (_gate)
         {
             foreach (var id in ids)
@@ -86,6 +87,8 @@ internal sealed class BenchRun
                 LatencyP50Ms = Percentile(latencies, 0.50),
                 LatencyP95Ms = Percentile(latencies, 0.95),
                 LatencyP99Ms = Percentile(latencies, 0.99),
+                LatencyP999Ms = Percentile(latencies, 0.999),
+                LatencyMaxMs = latencies.Count == 0 ? 0 : latencies[^1],
                 Blocks = _votesPerBlock.Count,
                 VotesPerBlockMean = _votesPerBlock.Count == 0 ? 0 : _votesPerBlock.Average(),
                 VotesPerBlockMax = _votesPerBlock.DefaultIfEmpty(0).Max(),

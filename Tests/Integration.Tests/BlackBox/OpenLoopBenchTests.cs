@@ -1,0 +1,46 @@
+using System.Text.Json;
+
+namespace VoteChain.Integration.Tests.BlackBox;
+
+/// <summary>
+/// `votechain bench --rate R --duration S` against a real 1-validator devnet process: every offered vote commits, the
+/// report carries the open-loop figures and the limit it is a fraction of. Only the shape and the bookkeeping are
+/// checked, never a speed: this machine is shared.
+/// </summary>
+public sealed class OpenLoopBenchTests
+{
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(120);
+
+    [Test]
+    public async Task An_open_loop_run_offers_rate_times_duration_votes_and_reports_tail_latency_and_the_fraction_of_the_limit()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "votechain-openloop-" + Guid.NewGuid().ToString("N")[..8]);
+        var basePort = LoopbackPorts.FreeRange(1);
+        await using (var devnet = ServiceProcess.Devnet(Path.Combine(root, "devnet"), basePort, validators: 1, observers: 0))
+        {
+            await devnet.WaitUntilRunningAsync(Step);
+            var output = await CliProcess.OkAsync(Step, "bench", "--node", $"http://127.0.0.1:{basePort}",
+                "--key", Path.Combine(root, "devnet", "authority.json"), "--rate", "40", "--duration", "3", "--json");
+            var report = JsonDocument.Parse(output).RootElement;
+
+            Assert.That(report.GetProperty("offered_votes_per_second").GetDouble(), Is.EqualTo(40));
+            Assert.That(report.GetProperty("votes_submitted").GetInt32(), Is.EqualTo(120), "rate × duration votes, and as many voters");
+            Assert.That(report.GetProperty("voters").GetInt32(), Is.EqualTo(120));
+            Assert.That(report.GetProperty("votes_committed").GetInt32(), Is.EqualTo(120), output);
+            Assert.That(report.GetProperty("validators").GetInt32(), Is.EqualTo(1));
+            Assert.That(report.GetProperty("cores").GetInt32(), Is.EqualTo(Environment.ProcessorCount));
+            var p99 = report.GetProperty("latency_p99_ms").GetDouble();
+            Assert.That(report.GetProperty("latency_p999_ms").GetDouble(), Is.GreaterThanOrEqualTo(p99));
+            Assert.That(report.GetProperty("latency_max_ms").GetDouble(), Is.GreaterThanOrEqualTo(report.GetProperty("latency_p999_ms").GetDouble()));
+            var oneCore = report.GetProperty("ed25519_verifications_per_second_one_core").GetDouble();
+            Assert.That(oneCore, Is.EqualTo(Math.Max(report.GetProperty("ed25519_libsodium_per_second").GetDouble(),
+                report.GetProperty("ed25519_openssl_per_second") is { ValueKind: JsonValueKind.Number } openssl ? openssl.GetDouble() : 0)));
+            var limit = Environment.ProcessorCount * oneCore / 1;
+            Assert.That(report.GetProperty("fraction_of_limit").GetDouble(),
+                Is.EqualTo(report.GetProperty("committed_votes_per_second").GetDouble() / limit).Within(1e-9));
+            Assert.That(await devnet.StopAsync(TimeSpan.FromSeconds(60)), Is.Zero, devnet.Output);
+        }
+
+        Directory.Delete(root, recursive: true);
+    }
+}

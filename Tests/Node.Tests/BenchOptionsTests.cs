@@ -1,0 +1,33 @@
+using VoteChain.Node.Bench;
+using VoteChain.Node.Cli;
+
+namespace VoteChain.Node.Tests;
+
+/// <summary>`bench --rate/--duration` usage, and the reading of `openssl speed` output the limit is computed from.</summary>
+public sealed class BenchOptionsTests
+{
+    [TestCase("--rate", "100")]
+    [TestCase("--duration", "10")]
+    [TestCase("--rate", "0", "--duration", "10")]
+    [TestCase("--rate", "100", "--duration", "0")]
+    [TestCase("--rate", "1000000", "--duration", "86400")]
+    [TestCase("--rate", "100", "--duration", "10", "--votes", "5")]
+    public void Open_loop_options_out_of_bounds_or_alone_are_usage_errors(params string[] args)
+    {
+        var run = CliRun.Of(["bench", "--node", "http://127.0.0.1:1", .. args]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.ToString());
+    }
+
+    [Test]
+    public void The_verify_column_of_the_ed25519_line_is_read_and_anything_else_is_no_reading()
+    {
+        const string Output = "version: 3.0.19\n                              sign    verify    sign/s verify/s\n" +
+            " 253 bits EdDSA (Ed25519)   0.0000s   0.0001s  36047.5  12540.3\n";
+
+        Assert.That(OpensslSpeed.Parse(Output), Is.EqualTo(12540.3));
+        Assert.That(OpensslSpeed.Parse("no such algorithm"), Is.Null);
+        Assert.That(OpensslSpeed.Parse(" 253 bits EdDSA (Ed25519)   0.0000s   0.0001s  36047.5  fast\n"), Is.Null);
+        Assert.That(OpensslSpeed.Parse(" 253 bits EdDSA (Ed25519)   0.0000s   0.0001s  36047.5  -5\n"), Is.Null);
+    }
+}
