@@ -19,7 +19,7 @@ namespace VoteChain.Node.Bench;
 /// The load benchmark: an election with N generated voters (registration timed apart), votes signed before the
 /// clock starts, submitted in bulk to the given nodes, and each vote's commit seen on the block stream.
 /// </summary>
-internal sealed class BenchRunner
+internal sealed partial class BenchRunner
 {
     private readonly IReadOnlyList<NodeClient> _nodes;
     private readonly ISigner _authority;
@@ -38,26 +38,10 @@ internal sealed class BenchRunner
         CancellationToken cancellation)
     {
         var api = _nodes[0];
-        _chainId = api.Call(a => a.GetStatusAsync(new GetStatusRequest(), deadline: NodeClient.Deadline()), "status").ChainId;
-        var genesis = Protos.V1.Genesis.Parser.ParseFrom(api.Call(a => a.GetGenesisAsync(new GetGenesisRequest(), deadline: NodeClient.Deadline()), "genesis").Genesis);
-        // Measured before any load, and the better of two implementations: a slow reading must never flatter the fraction.
-        var libsodium = SignatureSpeed.VerificationsPerSecond(TimeSpan.FromSeconds(1));
-        var openssl = OpensslSpeed.Ed25519VerificationsPerSecond();
-        var signatureSpeed = Math.Max(libsodium, openssl ?? 0);
-        _progress.WriteLine($"ed25519 on one core: {signatureSpeed:N0} verifications/s (libsodium {libsodium:N0}, openssl {openssl?.ToString("N0") ?? "not available"})");
-
+        var limit = MeasureLimit();
         var election = $"bench-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}";
 
-        // Voters are kept as seeds: a live key holds guarded native memory (several memory mappings each), and
-        // a hundred thousand of them would exhaust the process's mappings.
-        var seeds = new byte[voters][];
-        var publicKeys = new byte[voters][];
-        Parallel.For(0, voters, i =>
-        {
-            seeds[i] = System.Security.Cryptography.RandomNumberGenerator.GetBytes(Ed25519KeyPair.SeedSize);
-            using var key = Ed25519KeyPair.FromSeed(seeds[i]);
-            publicKeys[i] = key.PublicKey;
-        });
+        var (seeds, publicKeys) = NewVoters(voters);
         await CreateElectionAsync(election, secret, cancellation).ConfigureAwait(false);
         GroupElement? jointKey = null;
         double? ballotVerifyMs = null;
@@ -89,16 +73,9 @@ internal sealed class BenchRunner
             ? $"signed {votes:N0} votes; submitting"
             : $"encrypted and signed {votes:N0} votes in {encryption.Elapsed.TotalSeconds:F1} s; submitting");
         var run = await SubmitAndWatchAsync(envelopes, concurrency, batchSize, rate, cancellation).ConfigureAwait(false);
-        var measured = run.Report(election, _nodes.Count, voters, registration.Elapsed.TotalSeconds, signatureSpeed);
-        var validators = genesis.Validators.Count;
-        var limit = Environment.ProcessorCount * signatureSpeed / Math.Max(1, validators);
+        var measured = limit.Apply(run.Report(election, _nodes.Count, voters, registration.Elapsed.TotalSeconds, limit.OneCore));
         var report = measured with
         {
-            Ed25519LibsodiumPerSecond = libsodium,
-            Ed25519OpensslPerSecond = openssl,
-            Validators = validators,
-            Cores = Environment.ProcessorCount,
-            FractionOfLimit = limit > 0 ? measured.CommittedVotesPerSecond / limit : 0,
             OfferedVotesPerSecond = rate,
             Secret = secret,
             BallotVerifyMsOneCore = ballotVerifyMs,
@@ -110,6 +87,39 @@ internal sealed class BenchRunner
         return secret
             ? report with { ResultSecondsAfterLastShare = await TimeResultAsync(cancellation).ConfigureAwait(false), ResultWeight = ResultWeight }
             : report;
+    }
+
+    /// <summary>
+    /// The chain id, and the limit the throughput is a fraction of: validators from the genesis, and the one-core Ed25519
+    /// rate measured before any load, the better of libsodium and openssl, so a slow reading never flatters the fraction.
+    /// </summary>
+    private SignatureLimit MeasureLimit()
+    {
+        var api = _nodes[0];
+        _chainId = api.Call(a => a.GetStatusAsync(new GetStatusRequest(), deadline: NodeClient.Deadline()), "status").ChainId;
+        var genesis = Protos.V1.Genesis.Parser.ParseFrom(api.Call(a => a.GetGenesisAsync(new GetGenesisRequest(), deadline: NodeClient.Deadline()), "genesis").Genesis);
+        var limit = new SignatureLimit(genesis.Validators.Count, Environment.ProcessorCount,
+            SignatureSpeed.VerificationsPerSecond(TimeSpan.FromSeconds(1)), OpensslSpeed.Ed25519VerificationsPerSecond());
+        _progress.WriteLine($"ed25519 on one core: {limit.OneCore:N0} verifications/s (libsodium {limit.Libsodium:N0}, " +
+            $"openssl {limit.Openssl?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "not available"})");
+        return limit;
+    }
+
+    /// <summary>
+    /// Voters are kept as seeds: a live key holds guarded native memory (several memory mappings each), and a hundred
+    /// thousand of them would exhaust the process's mappings.
+    /// </summary>
+    private static (byte[][] Seeds, byte[][] PublicKeys) NewVoters(int count)
+    {
+        var seeds = new byte[count][];
+        var publicKeys = new byte[count][];
+        Parallel.For(0, count, i =>
+        {
+            seeds[i] = System.Security.Cryptography.RandomNumberGenerator.GetBytes(Ed25519KeyPair.SeedSize);
+            using var key = Ed25519KeyPair.FromSeed(seeds[i]);
+            publicKeys[i] = key.PublicKey;
+        });
+        return (seeds, publicKeys);
     }
 
     /// <summary>Trustees run phases of up to two minutes each by default: allow all three and some blocks.</summary>

@@ -31,10 +31,27 @@ internal static class BenchCommand
                 "scheduled send to its commit, so a slow node shows as latency, not as a lower offered rate.",
         };
         var duration = new Option<double?>("--duration") { Description = "Open loop: seconds to offer --rate for (votes = rate × duration)." };
+        var sweep = new Option<bool>("--sweep")
+        {
+            Description = "Open-loop steps at rising rates (--start-rate, ×--factor, up to --max-rate, --step-seconds each) until a step " +
+                "is not sustained (under 95 % committed, any refusal, or p99 over --max-p99-ms); reports the highest sustained rate and " +
+                "writes sweep.json, sweep.svg and sweep.png (latency against offered load) to --out.",
+        };
+        var startRate = new Option<double>("--start-rate") { Description = "Sweep: first offered rate, votes/s.", DefaultValueFactory = _ => 100 };
+        var factor = new Option<double>("--factor") { Description = "Sweep: each step offers this many times the last.", DefaultValueFactory = _ => 1.5 };
+        var maxRate = new Option<double>("--max-rate") { Description = "Sweep: stop before passing this rate.", DefaultValueFactory = _ => 20_000 };
+        var stepSeconds = new Option<double>("--step-seconds") { Description = "Sweep: seconds per step.", DefaultValueFactory = _ => 5 };
+        var maxP99 = new Option<double>("--max-p99-ms") { Description = "Sweep: p99 commit latency above this fails a step.", DefaultValueFactory = _ => 1_000 };
+        var output = new Option<string>("--out") { Description = "Sweep: folder for sweep.json, sweep.svg and sweep.png.", DefaultValueFactory = _ => "bench-sweep" };
+        Within(startRate, 1, 1_000_000, "--start-rate must be 1 to 1,000,000 votes/s");
+        Within(factor, 1.01, 10, "--factor must be above 1 and at most 10");
+        Within(maxRate, 1, 1_000_000, "--max-rate must be 1 to 1,000,000 votes/s");
+        Within(stepSeconds, 1, 600, "--step-seconds must be 1 to 600");
+        Within(maxP99, 1, 3_600_000, "--max-p99-ms must be 1 to 3,600,000");
         var json = JsonOutput.Option();
         var command = new Command("bench", "Create an election with generated voters, submit pre-signed votes (in bulk, or open loop at --rate) and measure commits.")
         {
-            nodes, key, voters, votes, concurrency, batch, secret, rate, duration, json,
+            nodes, key, voters, votes, concurrency, batch, secret, rate, duration, sweep, startRate, factor, maxRate, stepSeconds, maxP99, output, json,
             BenchCryptoCommand.Build(runner),
             BenchIssuerCommand.Build(runner),
         };
@@ -52,6 +69,15 @@ internal static class BenchCommand
             else if (offered is not null && result.GetValue(votes) is not null)
             {
                 result.AddError("--votes is rate × duration with --rate; give one or the other");
+            }
+            else if (result.GetValue(sweep) && (offered is not null || result.GetValue(secret)))
+            {
+                result.AddError("--sweep chooses its own rates and runs open ballots: give no --rate, --duration or --secret");
+            }
+            else if (result.GetResult(startRate) is { Implicit: false } && result.GetResult(maxRate) is { Implicit: false }
+                && result.GetValue(maxRate) < result.GetValue(startRate))
+            {
+                result.AddError("--max-rate must be at least --start-rate");
             }
         });
         runner.Attach(command, (parseResult, stdout) =>
@@ -77,6 +103,20 @@ internal static class BenchCommand
                 using var authority = KeyFile.Load(parseResult.GetValue(key)!);
                 var asJson = parseResult.GetValue(json);
                 var progress = asJson ? TextWriter.Null : stdout;
+                if (parseResult.GetValue(sweep))
+                {
+                    var settings = new SweepSettings(parseResult.GetValue(startRate), parseResult.GetValue(factor), parseResult.GetValue(maxRate),
+                        parseResult.GetValue(stepSeconds), parseResult.GetValue(maxP99));
+                    if (settings.Rates().Sum(settings.VotesAt) > 10_000_000)
+                    {
+                        throw new UserInputException("the sweep's steps add up to more than 10,000,000 votes; lower --max-rate or --step-seconds");
+                    }
+
+                    var swept = new BenchRunner(clients, authority, progress).SweepAsync(settings, CancellationToken.None).GetAwaiter().GetResult();
+                    SweepFiles.Write(swept, parseResult.GetValue(output)!, stdout, asJson);
+                    return;
+                }
+
                 var report = new BenchRunner(clients, authority, progress)
                     .RunAsync(voterCount, voteCount, parseResult.GetValue(concurrency), parseResult.GetValue(batch),
                         parseResult.GetValue(secret), offered, CancellationToken.None)
@@ -104,4 +144,14 @@ internal static class BenchCommand
         });
         return command;
     }
+
+    /// <summary>A usage error (exit 2) when the option is given outside its bounds.</summary>
+    private static void Within(Option<double> option, double low, double high, string error) =>
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is var value && (value < low || value > high))
+            {
+                result.AddError(error);
+            }
+        });
 }

@@ -12,6 +12,13 @@ public sealed class BenchOptionsTests
     [TestCase("--rate", "100", "--duration", "0")]
     [TestCase("--rate", "1000000", "--duration", "86400")]
     [TestCase("--rate", "100", "--duration", "10", "--votes", "5")]
+    [TestCase("--sweep", "--rate", "100", "--duration", "10")]
+    [TestCase("--sweep", "--secret")]
+    [TestCase("--sweep", "--factor", "1")]
+    [TestCase("--sweep", "--start-rate", "0")]
+    [TestCase("--sweep", "--step-seconds", "601")]
+    [TestCase("--sweep", "--max-p99-ms", "0")]
+    [TestCase("--sweep", "--start-rate", "500", "--max-rate", "100")]
     public void Open_loop_options_out_of_bounds_or_alone_are_usage_errors(params string[] args)
     {
         var run = CliRun.Of(["bench", "--node", "http://127.0.0.1:1", .. args]);

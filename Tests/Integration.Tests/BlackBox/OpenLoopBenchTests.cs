@@ -43,4 +43,35 @@ public sealed class OpenLoopBenchTests
 
         Directory.Delete(root, recursive: true);
     }
+
+    [Test]
+    public async Task A_sweep_steps_up_the_offered_rate_and_writes_its_figures_and_plot()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "votechain-sweep-" + Guid.NewGuid().ToString("N")[..8]);
+        var basePort = LoopbackPorts.FreeRange(1);
+        await using (var devnet = ServiceProcess.Devnet(Path.Combine(root, "devnet"), basePort, validators: 1, observers: 0))
+        {
+            await devnet.WaitUntilRunningAsync(Step);
+            var folder = Path.Combine(root, "sweep");
+            var output = await CliProcess.OkAsync(Step, "bench", "--node", $"http://127.0.0.1:{basePort}",
+                "--key", Path.Combine(root, "devnet", "authority.json"), "--sweep", "--start-rate", "20", "--factor", "2", "--max-rate", "40",
+                "--step-seconds", "2", "--max-p99-ms", "60000", "--out", folder);
+
+            Assert.That(output, Does.Contain("highest sustained:"));
+            var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "sweep.json"))).RootElement;
+            var steps = report.GetProperty("steps").EnumerateArray().ToList();
+            Assert.That(steps.Select(s => s.GetProperty("offered_votes_per_second").GetDouble()), Is.EqualTo(new[] { 20.0, 40.0 }),
+                "20/s, then twice that, and no step past --max-rate");
+            var highest = report.GetProperty("highest_sustainable_votes_per_second").GetDouble();
+            Assert.That(highest, Is.EqualTo(steps.Where(s => s.GetProperty("sustained").GetBoolean())
+                .Select(s => s.GetProperty("offered_votes_per_second").GetDouble()).DefaultIfEmpty(0).Last()));
+            Assert.That(report.GetProperty("validators").GetInt32(), Is.EqualTo(1));
+            Assert.That(await File.ReadAllTextAsync(Path.Combine(folder, "sweep.svg")), Does.StartWith("<?xml").And.Contain("<svg"));
+            var png = await File.ReadAllBytesAsync(Path.Combine(folder, "sweep.png"));
+            Assert.That(png.AsSpan(0, 8).ToArray(), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), "a PNG file");
+            Assert.That(await devnet.StopAsync(TimeSpan.FromSeconds(60)), Is.Zero, devnet.Output);
+        }
+
+        Directory.Delete(root, recursive: true);
+    }
 }
