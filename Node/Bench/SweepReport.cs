@@ -8,7 +8,8 @@ internal sealed record SweepSettings(double StartRate, double Factor, double Max
     public IReadOnlyList<double> Rates()
     {
         var rates = new List<double>();
-        for (var rate = StartRate; rate <= MaxRate && rates.Count < 64; rate = Math.Round(rate * Factor))
+        // Each step at least one vote/s above the last, so a factor close to 1 on a low rate still climbs.
+        for (var rate = StartRate; rate <= MaxRate && rates.Count < 64; rate = Math.Max(rate + 1, Math.Round(rate * Factor)))
         {
             rates.Add(rate);
         }

@@ -96,6 +96,20 @@ internal static class BenchCommand
                 throw new UserInputException("--concurrency must be at least 1 and --batch between 1 and 10000");
             }
 
+            var settings = parseResult.GetValue(sweep)
+                ? new SweepSettings(parseResult.GetValue(startRate), parseResult.GetValue(factor), parseResult.GetValue(maxRate),
+                    parseResult.GetValue(stepSeconds), parseResult.GetValue(maxP99))
+                : null;
+            if (settings is not null && settings.Rates().Count == 0)
+            {
+                throw new UserInputException($"--start-rate {settings.StartRate} is above --max-rate {settings.MaxRate}: the sweep has no step");
+            }
+
+            if (settings is not null && settings.Rates().Sum(settings.VotesAt) > 10_000_000)
+            {
+                throw new UserInputException("the sweep's steps add up to more than 10,000,000 votes; lower --max-rate or --step-seconds");
+            }
+
             var clients = parseResult.GetValue(nodes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(url => new NodeClient(url, ClientTls.From(parseResult))).ToList();
             try
@@ -103,15 +117,8 @@ internal static class BenchCommand
                 using var authority = KeyFile.Load(parseResult.GetValue(key)!);
                 var asJson = parseResult.GetValue(json);
                 var progress = asJson ? TextWriter.Null : stdout;
-                if (parseResult.GetValue(sweep))
+                if (settings is not null)
                 {
-                    var settings = new SweepSettings(parseResult.GetValue(startRate), parseResult.GetValue(factor), parseResult.GetValue(maxRate),
-                        parseResult.GetValue(stepSeconds), parseResult.GetValue(maxP99));
-                    if (settings.Rates().Sum(settings.VotesAt) > 10_000_000)
-                    {
-                        throw new UserInputException("the sweep's steps add up to more than 10,000,000 votes; lower --max-rate or --step-seconds");
-                    }
-
                     var swept = new BenchRunner(clients, authority, progress).SweepAsync(settings, CancellationToken.None).GetAwaiter().GetResult();
                     SweepFiles.Write(swept, parseResult.GetValue(output)!, stdout, asJson);
                     return;

@@ -27,6 +27,24 @@ public sealed class BenchOptionsTests
     }
 
     [Test]
+    public void Sweep_rates_climb_by_the_factor_and_at_least_one_vote_per_second_up_to_the_maximum()
+    {
+        Assert.That(new SweepSettings(100, 1.5, 400, 5, 1000).Rates(), Is.EqualTo(new[] { 100.0, 150, 225, 338 }));
+        Assert.That(new SweepSettings(1, 1.01, 4, 5, 1000).Rates(), Is.EqualTo(new[] { 1.0, 2, 3, 4 }));
+        Assert.That(new SweepSettings(30_000, 1.5, 20_000, 5, 1000).Rates(), Is.Empty);
+        Assert.That(new SweepSettings(100, 1.5, 400, 5, 1000).VotesAt(150), Is.EqualTo(750));
+    }
+
+    [Test]
+    public void A_sweep_whose_start_is_above_its_maximum_has_no_step_and_says_so()
+    {
+        var run = CliRun.Of("bench", "--node", "http://127.0.0.1:1", "--sweep", "--start-rate", "30000");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.ToString());
+        Assert.That(run.SingleErrorLine(), Does.Contain("the sweep has no step"));
+    }
+
+    [Test]
     public void The_verify_column_of_the_ed25519_line_is_read_and_anything_else_is_no_reading()
     {
         const string Output = "version: 3.0.19\n                              sign    verify    sign/s verify/s\n" +
