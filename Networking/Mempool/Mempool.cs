@@ -284,7 +284,7 @@ public sealed class Mempool
             return new SubmitOutcome(tx.Id, new Rejection(RejectCode.DuplicateTransaction, "This transaction is already pending."));
         }
 
-        var credential = PendingVoteKey(tx);
+        var credential = CredentialKeys.PendingVote(tx);
         var replaced = credential is null ? null : _voteByCredential.GetValueOrDefault(credential);
         var count = _pending.Count - (replaced is null ? 0 : 1);
         var bytes = _bytes - (replaced?.Value.EnvelopeBytes.Length ?? 0);
@@ -299,13 +299,15 @@ public sealed class Mempool
         // the same state. The vote only ever mattered to its own credential, so the rest stays valid in order.
         if (replaced is not null && _replacedSinceCommit.Contains(credential!))
         {
-            return new SubmitOutcome(tx.Id, RevoteTooSoon(tx, block));
+            return new SubmitOutcome(tx.Id, TooSoon(tx, block, RejectCode.RevoteTooSoon,
+                "This credential already replaced its pending vote since the last block; send the revote again after the next block."));
         }
 
-        var holder = DelegatingHolder(tx);
+        var holder = CredentialKeys.DelegatingHolder(tx);
         if (holder is not null && _delegatedSinceCommit.Contains(holder))
         {
-            return new SubmitOutcome(tx.Id, DelegationTooSoon(tx, block));
+            return new SubmitOutcome(tx.Id, TooSoon(tx, block, RejectCode.DelegationTooSoon,
+                "This credential already changed its proxy since the last block; send the change again after the next block."));
         }
 
         if (TxRules.Apply(_overlay, _rules, block, tx) is { } rejection)
@@ -351,7 +353,7 @@ public sealed class Mempool
         {
             for (var i = 0; i < decoded.Length; i++)
             {
-                if (!decoded[i].IsOk || !ProofPreparation.Applies(decoded[i].Value!) || PendingVoteKey(decoded[i].Value!) is not { } key)
+                if (!decoded[i].IsOk || !ProofPreparation.Applies(decoded[i].Value!) || CredentialKeys.PendingVote(decoded[i].Value!) is not { } key)
                 {
                     continue;
                 }
@@ -411,29 +413,14 @@ public sealed class Mempool
     private sealed record PreparationForRoot(byte[] Root, ProofPreparation Preparation);
 
     /// <summary>
-    /// Why a second replacement before the next commit is refused. Every accepted revote is gossiped and verified by
-    /// every node, yet only one per block can ever commit: without the limit one registered voter could mint an
-    /// endless stream of valid transactions. The rules still speak first (on a scratch overlay, as the mempool's own
-    /// takes no undo), so a revote they refuse for good keeps its final code; only one they would accept waits.
+    /// A change made a second time before the next commit: a revote replacing a pending vote, or a holder's new proxy.
+    /// Each is a valid, distinct transaction that every node verifies and gossips, yet only one per block can matter:
+    /// without the limit one registered voter could mint an endless stream of them. The rules still speak first (on a
+    /// scratch overlay, as the mempool's own takes no undo), so a change they refuse for good keeps its final code; only
+    /// one they would accept waits, with the passing <paramref name="code"/>.
     /// </summary>
-    private Rejection RevoteTooSoon(VerifiedTx tx, BlockContext block) =>
-        TxRules.Apply(new StateOverlay(_overlay), _rules, block, tx)
-        ?? new Rejection(RejectCode.RevoteTooSoon,
-            "This credential already replaced its pending vote since the last block; send the revote again after the next block.");
-
-    /// <summary>
-    /// Why a second change of one holder's appointment before the next commit is refused: each is a valid, distinct
-    /// transaction (its sequence rises), so without the limit one holder could flip between proxies without end and
-    /// every node would verify and gossip each flip. The rules speak first, as for a revote.
-    /// </summary>
-    private Rejection DelegationTooSoon(VerifiedTx tx, BlockContext block) =>
-        TxRules.Apply(new StateOverlay(_overlay), _rules, block, tx)
-        ?? new Rejection(RejectCode.DelegationTooSoon,
-            "This credential already changed its proxy since the last block; send the change again after the next block.");
-
-    /// <summary>For a delegation, the key of its holder's credential in its election.</summary>
-    private static byte[]? DelegatingHolder(VerifiedTx tx) =>
-        tx.Payload.KindCase == TxPayload.KindOneofCase.Delegation ? StateKeys.Credential(tx.Payload.Delegation.ElectionId, tx.Signer) : null;
+    private Rejection TooSoon(VerifiedTx tx, BlockContext block, RejectCode code, string sentence) =>
+        TxRules.Apply(new StateOverlay(_overlay), _rules, block, tx) ?? new Rejection(code, sentence);
 
     private void Remove(LinkedListNode<VerifiedTx> node)
     {
@@ -442,17 +429,4 @@ public sealed class Mempool
         _overlay.ForgetTransaction(node.Value.Id);
         _bytes -= node.Value.EnvelopeBytes.Length;
     }
-
-    /// <summary>
-    /// For a vote, plaintext or encrypted, the key of its credential in its election (the same as its ballot's key in
-    /// state). An encrypted revote replaces the pending one like a plaintext one: the rules subtract the pending
-    /// ballot's ciphertexts, so the sums are the same as if only the revote had come, and the limit of one replacement
-    /// per commit matters more here, each revote costing every node a ballot proof.
-    /// </summary>
-    private static byte[]? PendingVoteKey(VerifiedTx tx) => tx.Payload.KindCase switch
-    {
-        TxPayload.KindOneofCase.CastVote => StateKeys.Credential(tx.Payload.CastVote.ElectionId, tx.Signer),
-        TxPayload.KindOneofCase.CastEncryptedVote => StateKeys.Credential(tx.Payload.CastEncryptedVote.ElectionId, tx.Signer),
-        _ => null,
-    };
 }
