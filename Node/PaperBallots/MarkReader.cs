@@ -58,6 +58,15 @@ internal static class MarkReader
     private const float Inset = 0.18f;
     private const int Grid = 24;
 
+    // The printed frames: found at ≥ 75 % of the points along a box's edges means present, ≥ 50 % where no box belongs
+    // means a box is there; 12 points per edge.
+    private const double FramePresent = 0.75;
+    private const double FrameAbsent = 0.5;
+    private const int FrameSamples = 12;
+
+    // Ink on ≥ 4 % of the paper strip on each side of a marked box: a line runs through the whole row.
+    private const double StrokeRatio = 0.04;
+
     public static MarkReading Read(ScannedImage image, IReadOnlyList<SKPoint> finders, int optionCount)
     {
         var map = PageToImage(finders);
@@ -98,10 +107,6 @@ internal static class MarkReader
             ? Moved
             : null;
     }
-
-    private const double FramePresent = 0.75;
-    private const double FrameAbsent = 0.5;
-    private const int FrameSamples = 12;
 
     /// <summary>
     /// Share of points along a box's four printed edges where a dark line is found: at each point a short segment across
@@ -156,8 +161,6 @@ internal static class MarkReader
         return InkRatio(image, map, left, paper, inset: 0) >= StrokeRatio
             && InkRatio(image, map, new SKRect(right.Left, band.Top, right.Right, band.Bottom), paper, inset: 0) >= StrokeRatio;
     }
-
-    private const double StrokeRatio = 0.04;
 
     /// <summary>The affine map sending the page's finder centres onto the picture's: x along top-left→top-right, y along top-left→bottom-left.</summary>
     private static Func<SKPoint, SKPoint> PageToImage(IReadOnlyList<SKPoint> found)

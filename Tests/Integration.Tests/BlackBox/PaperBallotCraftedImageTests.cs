@@ -6,13 +6,11 @@ namespace VoteChain.Integration.Tests.BlackBox;
 /// <summary>
 /// Review attack on the scanner's time bound, run as `votechain ballots scan` processes so that a stall can be killed.
 /// A PNG of 10–100 KB, well inside both the file bound and the pixel bound, tiled with QR finder patterns and no QR code.
-/// ZXing (TryHarder) collects every finder candidate and the scanner spends minutes before it says "no QR code found":
-/// measured with `/usr/bin/time votechain ballots scan --image tiles.png --node http://127.0.0.1:1`:
-/// 2,000 × 2,000 px with 1-px modules every 9 px: over 60 s (killed); 3,500 px with 2-px modules every 18 px: over
-/// 60 s (killed); 4,500 px, 4-px modules every 36: 11.9 s; 7,745 px, 4-px modules every 36: 421.8 s (in process).
-/// One such picture in a feeder stack stalls the station. Bounding pixels does not bound time (the first case is a
-/// 4-megapixel picture): the QR search needs a work bound of its own, e.g. a cap on finder candidates (ZXing's finder
-/// is replaceable), or the decode run in a child process killed after a few seconds.
+/// ZXing (TryHarder) collects every finder candidate: before the scanner bounded the search, measured with
+/// `/usr/bin/time votechain ballots scan --image tiles.png --node http://127.0.0.1:1`, 2,000 × 2,000 px with 1-px
+/// modules every 9 px ran over 60 s (killed) and 7,745 px with 4-px modules every 36 px took 421.8 s. Bounding pixels
+/// does not bound time (the first is a 4-megapixel picture), so the search has its own deadline (6 s) and the scan
+/// says "no QR code" within the test's 15 s.
 /// </summary>
 public sealed class PaperBallotCraftedImageTests
 {
@@ -42,10 +40,9 @@ public sealed class PaperBallotCraftedImageTests
     }
 
     /// <summary>
-    /// A named pipe among the pictures (a shared scan folder, a glob like scans/*.jpg): `ballots scan` opens it and
-    /// blocks forever waiting for a writer, stalling the whole batch. /dev/zero is bounded (refused at 50 MB, holds);
-    /// a pipe is not. The loader should refuse anything that is not a regular file before opening it (or open it
-    /// non-blocking).
+    /// A named pipe among the pictures (a shared scan folder, a glob like scans/*.jpg): opening it would block
+    /// forever waiting for a writer, stalling the whole batch (/dev/zero is bounded by the 50 MB read limit; a pipe is
+    /// not). The loader refuses anything that reports no size before opening it.
     /// </summary>
     [Test]
     public async Task A_named_pipe_given_as_a_picture_is_refused_not_waited_on()

@@ -14,10 +14,9 @@ public sealed class CraftedBallotImageTests
 {
     /// <summary>
     /// A ballot whose QR code was cut out and pasted one option row (40 pt) lower, as a counterfeit page or a QR sticker
-    /// moved onto another ballot would have it. The voter crosses the second box ("Bob"); the scanner, which finds the
-    /// boxes only from the QR code and never checks that the printed boxes are where it looks, reads a clear vote for the
-    /// first option. A reader that verified the box outlines (present at every expected box, absent one row below the
-    /// last) would leave this ballot to a human.
+    /// moved onto another ballot would have it. The voter crosses the second box ("Bob"); a scanner that found the boxes
+    /// only from the QR code would read a clear vote for the first option. The reader checks the printed frames (present
+    /// at every expected box, absent one row below the last) and reads nothing from such a page.
     /// </summary>
     [Test]
     public void A_qr_code_pasted_one_row_lower_is_not_read_as_a_clear_vote_for_the_option_above_the_mark()
@@ -38,9 +37,8 @@ public sealed class CraftedBallotImageTests
 
     /// <summary>
     /// A voter who strikes out the candidate they reject, with one straight line through the box and the name (as many
-    /// do on paper), is read as a clear vote FOR that candidate: a single stroke covers enough of the box's inside. The
-    /// instruction asks for a cross or a filled box; one straight line is neither, and should be left to a person
-    /// (unclear), e.g. by requiring ink along both diagonals or in most rows and columns of the box.
+    /// do on paper), must not be read as a clear vote FOR that candidate, though a single stroke covers enough of the box's
+    /// inside: ink that runs on past the box on both sides reads as crossed, and a person decides.
     /// </summary>
     [Test]
     public void A_name_struck_out_with_one_line_through_its_box_is_not_a_clear_vote_for_it()
@@ -84,7 +82,7 @@ public sealed class CraftedBallotImageTests
 
     /// <summary>
     /// A scan cut off below the first box, which holds a clear cross: the boxes outside the picture cannot be read, so
-    /// the scanner must not call the visible cross the only mark. (Holds: unseen boxes read as unclear.)
+    /// the scanner must not call the visible cross the only mark (the missing frames make it no reading at all).
     /// </summary>
     [Test]
     public void A_scan_cut_off_below_the_marked_box_is_no_choice()
@@ -146,10 +144,9 @@ public sealed class CraftedBallotImageTests
     /// Time is bounded too: a small PNG (a few hundred kilobytes, 4 MP, well inside both bounds) tiled with QR finder
     /// patterns and no QR code. ZXing's finder looks at every candidate triple; the scanner must still answer "no QR
     /// code found" quickly, or one crafted picture in a feeder stack stalls the polling station. 300 dpi A4 scans take
-    /// well under a second; five seconds is generous. (These two tilings hold. Others do not, at this size too (1-px
-    /// modules every 9 px) and at the largest admitted size: see
-    /// PaperBallotCraftedImageTests.A_small_png_tiled_with_finder_patterns_does_not_stall_the_scanner in the black-box
-    /// tests, which runs them in processes it can kill.)
+    /// well under a second; five seconds is generous. (Tilings that keep ZXing busy far longer, bounded by the scanner's
+    /// own deadline, are in the black-box
+    /// PaperBallotCraftedImageTests.A_small_png_tiled_with_finder_patterns_does_not_stall_the_scanner, run in processes it can kill.)
     /// </summary>
     [TestCase(2000, 5, 50)]
     [TestCase(2000, 2, 16)]

@@ -38,8 +38,7 @@ public sealed class PaperBallotVoteAttackTests
 
     /// <summary>
     /// The voter crossed "option 0" and "option 2" (an overvote). The operator passes --option "option 1", a box the
-    /// paper shows empty, and the scanner counts it: --option is checked against the paper only when the mark is clear.
-    /// It should be refused: a person's reading may only pick among the boxes that hold ink.
+    /// paper shows empty. Refused: a person's reading may only pick among the boxes that hold ink.
     /// </summary>
     [Test]
     public void An_operator_cannot_count_an_overvoted_ballot_for_a_box_the_paper_leaves_empty()
@@ -54,9 +53,8 @@ public sealed class PaperBallotVoteAttackTests
     }
 
     /// <summary>
-    /// A blank ballot (no ink in any box) scanned with --option is counted for that option: an operator can vote every
-    /// unmarked or unused paper. A blank paper should be refused even with --option (or need an explicit, logged
-    /// override for a mark made outside the boxes), and never print the same "counted for" line as a read mark.
+    /// A blank ballot (no ink in any box) scanned with --option: were it counted, an operator could vote every unmarked
+    /// or unused paper. Refused even with --option.
     /// </summary>
     [Test]
     public void A_blank_ballot_is_not_counted_on_the_operators_word()
@@ -71,10 +69,9 @@ public sealed class PaperBallotVoteAttackTests
     }
 
     /// <summary>
-    /// Whoever photographs a paper ballot holds its key. Where the election allows revoting, that person can cast a
-    /// sequence-2 vote after the station scanned the paper and replace the paper's vote; a later rescan even reports the
-    /// replacement as "already counted". Printing should refuse an election with allow_revote (as it refuses anonymous
-    /// ones), before any credential is registered.
+    /// Whoever photographs a paper ballot holds its key. Where the election allows revoting, that person could cast a
+    /// sequence-2 vote after the station scanned the paper and replace the paper's vote. Printing refuses an election
+    /// with allow_revote (as it refuses anonymous ones), before any credential is registered.
     /// </summary>
     [Test]
     public void Printing_is_refused_for_an_election_that_lets_a_photographed_key_replace_the_paper_vote()
@@ -91,10 +88,9 @@ public sealed class PaperBallotVoteAttackTests
     }
 
     /// <summary>
-    /// The effect of the hole above, end to end: the paper is scanned and counted for "option 2"; then someone who
-    /// photographed its QR code votes "option 0" at sequence 2 with the key read from the photo, and the chain counts that
-    /// instead. A rescan reports "already counted", hiding the change. (With printing refused for revote elections this
-    /// ballot could not exist; the scanner could also refuse such ballots.)
+    /// The same attack end to end, with a ballot registered past the printer: scanned for "option 2", then replaced by
+    /// someone who photographed its QR code voting "option 0" at sequence 2. The scanner refuses ballots of elections
+    /// that allow revoting, so the paper's vote is never the one a photo can replace.
     /// </summary>
     [Test]
     public void A_scanned_paper_vote_is_not_replaced_by_whoever_photographed_the_qr_code()
@@ -120,9 +116,9 @@ public sealed class PaperBallotVoteAttackTests
 
     /// <summary>
     /// Someone copied the QR code before the paper reached the station and voted "option 0" with its key. The paper is
-    /// clearly marked "option 2". The scanner answers "was already counted ... a paper ballot counts once", as for an
-    /// honest rescan, and the station learns nothing of a vote against the paper. It should say that the chain counts this
-    /// ballot for "option 0" while the paper shows "option 2" (in open elections, where the chain shows the option).
+    /// clearly marked "option 2". The scanner must not answer "was already counted", as for an honest rescan: it says the
+    /// chain counts this ballot for "option 0" while the paper shows "option 2" (in open elections, where the chain shows
+    /// the option), so the station sets the paper aside.
     /// </summary>
     [Test]
     public void A_ballot_whose_key_voted_against_the_paper_is_not_passed_off_as_an_honest_rescan()
@@ -161,7 +157,7 @@ public sealed class PaperBallotVoteAttackTests
 
     /// <summary>
     /// After the close: a fresh ballot and a rescan of a counted one each get one line, exit 1, and nothing changes.
-    /// The rescan should still say the paper was already counted (its vote is on the chain), not only that the election
+    /// The rescan still says the paper was already counted (its vote is on the chain), not only that the election
     /// is closed.
     /// </summary>
     [Test]
@@ -198,10 +194,9 @@ public sealed class PaperBallotVoteAttackTests
 
     /// <summary>
     /// The authority revokes a ballot's credential (a stolen batch, say) before or after it was scanned. Scanning it is
-    /// one prompt line that names the revocation. Before: holds (CREDENTIAL_REVOKED). After: the revocation took the
-    /// vote out of the tally, but GetVoter still shows the old ballot, so the rescan says "was already counted ...
-    /// a paper ballot counts once", which is false: the scanner should check that the ballot is still counted (the
-    /// voter's standing / the credential's revoked flag) and say it was revoked.
+    /// one prompt line that names the revocation. Before: CREDENTIAL_REVOKED. After: the revocation took the vote out
+    /// of the tally while GetVoter still shows the old ballot, so "was already counted" would be false: the scanner
+    /// checks that the ballot still counts and says it was revoked.
     /// </summary>
     [TestCase(false)]
     [TestCase(true)]

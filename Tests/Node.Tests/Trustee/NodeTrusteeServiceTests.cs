@@ -1,3 +1,4 @@
+using VoteChain.Integration.Tests;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -95,21 +96,15 @@ public sealed class NodeTrusteeServiceTests
         await api.SubmitTransactionAsync(new SubmitTransactionRequest { Envelope = ByteString.CopyFrom(TxSigning.Sign(authority, payload)) });
 
         // No votes: after the close the trustee posts its (identity) decryption shares, then the all-zero result.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (store.GetTally("short") is not { ResultPublished: true } && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.HoldsAsync(() => Task.FromResult(store.GetTally("short") is { ResultPublished: true }), TimeSpan.FromSeconds(60),
+            () => "the result of the election nobody voted in");
 
         var tally = store.GetTally("short");
         Assert.That(tally?.ResultPublished, Is.True, "the result came out with nobody but the node acting");
         Assert.That(tally!.OptionWeights, Is.EqualTo(new ulong[] { 0, 0 }));
         Assert.That(store.GetSecret("short")!.DecryptionShares.Select(s => s.Trustee), Is.EqualTo(new uint[] { 1 }));
-        deadline = DateTime.UtcNow.AddSeconds(30);
-        while (trustee.Loop.LastPass is not { AllFinished: true } && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.HoldsAsync(() => Task.FromResult(trustee.Loop.LastPass is { AllFinished: true }), TimeSpan.FromSeconds(30),
+            () => "the trustee's pass that sees every election over");
 
         Assert.That(trustee.Loop.LastPass?.AllFinished, Is.True, "the trustee sees the election is over");
     }
