@@ -38,6 +38,14 @@ public sealed class ByteBoundedQueue<T>
         Bytes += size;
     }
 
+    /// <summary>The size the next item was enqueued with, or false when the queue is empty.</summary>
+    public bool TryPeekSize(out long size)
+    {
+        var any = _items.TryPeek(out var next);
+        size = next.Size;
+        return any;
+    }
+
     public bool TryDequeue(out T item)
     {
         if (_items.TryDequeue(out var next))

@@ -49,18 +49,20 @@ public sealed class RequestBounds
     /// <param name="maxBatchBytes">A SubmitBatch request: many envelopes in one message.</param>
     /// <param name="maxQueryBytes">Every other request (reads carry an id or two).</param>
     /// <param name="maxGossipBytes">A validator's peer message: bounded by the consensus parameters (PeerServiceImpl.MaxMessageBytes).
-    /// Any other peer has only transactions to gossip, so its messages are bounded like a submitted transaction.</param>
+    /// Any other peer has only transactions to gossip, so its messages are bounded like a submitted transaction or a
+    /// gossip batch (<see cref="GossipBatchLimits.MaxBytes"/>), whichever is larger.</param>
     public static RequestBounds ForNode(int maxTxBytes, int maxBatchBytes, int maxQueryBytes, int maxGossipBytes, StreamTimeouts timeouts)
     {
         var api = VoteChainApi.Descriptor.FullName;
         var peer = PeerService.Descriptor.FullName;
         var submit = new MethodBound(maxTxBytes + EnvelopeFraming, maxTxBytes + EnvelopeFraming);
+        var strangerGossip = Math.Max(submit.MessageBytes, GossipBatchLimits.MaxBytes + EnvelopeFraming);
         var methods = new Dictionary<string, MethodBound>(StringComparer.Ordinal)
         {
             [$"/{api}/SubmitTransaction"] = submit,
             [$"/{api}/SubmitStream"] = submit,
             [$"/{api}/SubmitBatch"] = new(maxBatchBytes, maxBatchBytes),
-            [$"/{peer}/Gossip"] = new(Math.Min(HandshakeMessageBytes, maxGossipBytes), Math.Min(submit.MessageBytes, maxGossipBytes))
+            [$"/{peer}/Gossip"] = new(Math.Min(HandshakeMessageBytes, maxGossipBytes), Math.Min(strangerGossip, maxGossipBytes))
             {
                 ProvenMessageBytes = maxGossipBytes,
             },

@@ -20,7 +20,7 @@ public sealed class Mempool
 {
     private readonly TxDecoder _decoder;
     private readonly RuleContext _rules;
-    private readonly IStateReader _committed;
+    private readonly CommittedReadCache _committed;
     private readonly Func<BlockContext> _nextBlock;
     private readonly MempoolLimits _limits;
     private readonly RefusalCache _refused;
@@ -42,11 +42,11 @@ public sealed class Mempool
     {
         _decoder = new TxDecoder(chainId, limits.MaxTxBytes);
         _rules = rules;
-        _committed = committed;
+        _committed = new CommittedReadCache(committed);
         _nextBlock = nextBlock;
         _limits = limits;
         _refused = new RefusalCache(limits.RefusalCacheEntries);
-        _overlay = new StateOverlay(committed);
+        _overlay = new StateOverlay(_committed);
     }
 
     public int Count
@@ -112,6 +112,7 @@ public sealed class Mempool
     /// </summary>
     public IReadOnlyList<SubmitOutcome> SubmitMany(IReadOnlyList<byte[]> envelopes)
     {
+        _committed.EnsureCurrent();
         var decoded = Decode(envelopes);
         var results = new SubmitOutcome[envelopes.Count];
         var block = _nextBlock();
@@ -181,7 +182,24 @@ public sealed class Mempool
     /// rest against the new state, dropping what it made invalid (e.g. the other of two votes of one credential).
     /// Returns how many were dropped as invalid.
     /// </summary>
+    public int OnCommitted(BlockWrite block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        _committed.Committed(block.TxIds, block.Changes, block.StateRoot);
+        return Recheck(block.TxIds);
+    }
+
+    /// <summary>
+    /// <see cref="OnCommitted(BlockWrite)"/> without the block's state changes: everything read from the committed
+    /// state before is read again.
+    /// </summary>
     public int OnCommitted(IEnumerable<byte[]> includedTxIds)
+    {
+        _committed.Clear();
+        return Recheck(includedTxIds);
+    }
+
+    private int Recheck(IEnumerable<byte[]> includedTxIds)
     {
         var included = new HashSet<byte[]>(includedTxIds, ByteKeyComparer.Instance);
         lock (_gate)

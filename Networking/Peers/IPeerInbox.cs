@@ -5,7 +5,8 @@ namespace VoteChain.Networking.Peers;
 /// <summary>Where gossip from peers goes: the node's mempool and consensus driver.</summary>
 public interface IPeerInbox
 {
-    void OnTransaction(byte[] envelope, PeerIdentity from);
+    /// <summary>Gossiped transactions, one or a batch (already filtered by the sender's gossip rate).</summary>
+    void OnTransactions(IReadOnlyList<byte[]> envelopes, PeerIdentity from);
 
     void OnConsensus(ConsensusMessage message, PeerIdentity from);
 }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using VoteChain.Consensus.Pbft;
+using VoteChain.Networking.Limits;
 using VoteChain.Protos.V1;
 using VoteChain.Storage;
 
@@ -98,7 +99,18 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
             switch (message.KindCase)
             {
                 case PeerMessage.KindOneofCase.Transaction when AdmitsTransaction(peer, address):
-                    _inbox.OnTransaction(message.Transaction.ToByteArray(), peer);
+                    _inbox.OnTransactions([message.Transaction.ToByteArray()], peer);
+                    break;
+                case PeerMessage.KindOneofCase.Transactions when message.Transactions.Envelopes.Count <= GossipBatchLimits.MaxTransactions:
+                    // Over the count no honest sender goes: dropped unread. Within it, each envelope takes its place in the
+                    // sender's gossip rate, as if sent alone.
+                    var admitted = message.Transactions.Envelopes.Where(_ => AdmitsTransaction(peer, address))
+                        .Select(e => e.ToByteArray()).ToList();
+                    if (admitted.Count > 0)
+                    {
+                        _inbox.OnTransactions(admitted, peer);
+                    }
+
                     break;
                 case PeerMessage.KindOneofCase.Consensus when peer.IsValidator:
                     // Consensus messages are signed one by one, but only validators have any reason to send them.

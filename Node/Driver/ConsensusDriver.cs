@@ -226,7 +226,7 @@ internal sealed partial class ConsensusDriver : BackgroundService
             var writing = Stopwatch.GetTimestamp();
             _store.Write(commit);
             var written = Stopwatch.GetTimestamp();
-            _mempool.OnCommitted(commit.TxIds);
+            _mempool.OnCommitted(commit);
             _events.Published(commit.Height);
             Committed?.Invoke(new BlockCommitted(commit, Stopwatch.GetElapsedTime(started), Stopwatch.GetElapsedTime(writing, written)));
             LogCommitted(commit.Height, Convert.ToHexStringLower(commit.BlockHash.AsSpan(0, 8)), commit.TxIds.Count,

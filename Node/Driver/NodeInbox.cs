@@ -23,13 +23,23 @@ internal sealed class NodeInbox : IPeerInbox
         _driver = driver;
     }
 
-    public void OnTransaction(byte[] envelope, PeerIdentity from)
+    public void OnTransactions(IReadOnlyList<byte[]> envelopes, PeerIdentity from)
     {
-        var outcome = _intake.Offer(envelope);
-        if (outcome is { Accepted: true, IsNew: true })
+        var outcomes = _intake.OfferMany(envelopes);
+        var relayed = false;
+        for (var i = 0; i < envelopes.Count; i++)
         {
-            // Offer marked it seen already.
-            Relay(envelope, from.PublicKey);
+            if (outcomes[i] is { Accepted: true, IsNew: true })
+            {
+                // Offered means marked seen already.
+                _peers.BroadcastTransaction(envelopes[i], from.PublicKey);
+                relayed = true;
+            }
+        }
+
+        if (relayed)
+        {
+            _driver.Post(new WorkPending(true));
         }
     }
 

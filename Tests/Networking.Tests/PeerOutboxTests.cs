@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using VoteChain.Networking.Limits;
 using VoteChain.Networking.Peers;
 using VoteChain.Protos.V1;
 
@@ -71,5 +72,63 @@ public sealed class PeerOutboxTests
 
         Assert.That(idle, Is.False);
         Assert.That(await waiting, Is.True);
+    }
+
+    [Test]
+    public void Transactions_queued_together_leave_as_one_batch_in_order_after_any_consensus_message()
+    {
+        var outbox = new PeerOutbox(consensusBytes: 1 << 20, transactionBytes: 1 << 20);
+        for (var i = 0; i < 3; i++)
+        {
+            outbox.Enqueue(new PeerMessage { Transaction = ByteString.CopyFrom([(byte)i]) }, 3);
+        }
+
+        outbox.Enqueue(Consensus(9), 20);
+
+        Assert.That(outbox.TryTake(out var first) && first.KindCase == PeerMessage.KindOneofCase.Consensus, Is.True);
+        Assert.That(outbox.TryTake(out var batch), Is.True);
+        Assert.That(batch.Transactions.Envelopes.Select(e => e[0]), Is.EqualTo(new byte[] { 0, 1, 2 }));
+        Assert.That(outbox.TryTake(out _), Is.False);
+        Assert.That(outbox.Bytes, Is.Zero);
+    }
+
+    [Test]
+    public void A_lone_transaction_leaves_as_it_came()
+    {
+        var outbox = new PeerOutbox(consensusBytes: 1 << 20, transactionBytes: 1 << 20);
+        outbox.Enqueue(Transaction(100), 103);
+
+        Assert.That(outbox.TryTake(out var message) && message.KindCase == PeerMessage.KindOneofCase.Transaction, Is.True);
+    }
+
+    [Test]
+    public void A_batch_never_passes_its_count_or_its_bytes()
+    {
+        var outbox = new PeerOutbox(consensusBytes: 1 << 20, transactionBytes: 64 << 20);
+        for (var i = 0; i < GossipBatchLimits.MaxTransactions + 10; i++)
+        {
+            outbox.Enqueue(Transaction(10), 12);
+        }
+
+        Assert.That(outbox.TryTake(out var full), Is.True);
+        Assert.That(full.Transactions.Envelopes, Has.Count.EqualTo(GossipBatchLimits.MaxTransactions));
+        Assert.That(outbox.TryTake(out var rest), Is.True);
+        Assert.That(rest.Transactions.Envelopes, Has.Count.EqualTo(10));
+
+        // Large transactions: as many as fit the bytes, and one larger than a batch still leaves alone.
+        for (var i = 0; i < 5; i++)
+        {
+            outbox.Enqueue(Transaction(20_000), 20_004);
+        }
+
+        outbox.Enqueue(Transaction(200_000), 200_004);
+        var sizes = new List<int>();
+        while (outbox.TryTake(out var message))
+        {
+            Assert.That(message.CalculateSize(), Is.LessThanOrEqualTo(Math.Max(GossipBatchLimits.MaxBytes, 200_004)));
+            sizes.Add(message.KindCase == PeerMessage.KindOneofCase.Transactions ? message.Transactions.Envelopes.Count : 1);
+        }
+
+        Assert.That(sizes, Is.EqualTo(new[] { 3, 2, 1 }), "64 KiB holds three of 20 kB");
     }
 }

@@ -114,6 +114,9 @@ internal sealed class ApiChain : IDisposable
             Delegation = new Delegation { ElectionId = id, Proxy = ByteString.CopyFrom(proxy?.PublicKey ?? []), Sequence = sequence },
         });
 
+    /// <summary>The last block <see cref="Commit(byte[][])"/> wrote, as the driver hands it to a mempool.</summary>
+    public BlockWrite? LastWrite { get; private set; }
+
     /// <summary>Executes, certifies and commits the next block; the transactions must all be valid.</summary>
     public ParsedBlock Commit(params byte[][] envelopes) => Commit([], envelopes);
 
@@ -139,8 +142,9 @@ internal sealed class ApiChain : IDisposable
         block.Block.Certificate = CommitCertificates.Build(height, 0, block.Hash, [new KeyValuePair<uint, byte[]>(0, signature)]);
 
         var changes = executed.Value.Changes.Concat(extra).ToList();
-        Store.Write(new BlockWrite(height, block.Hash, block.Block.ToByteArray(), ids, changes, executed.Value.StateRoot));
-        Mempool.OnCommitted(ids);
+        LastWrite = new BlockWrite(height, block.Hash, block.Block.ToByteArray(), ids, changes, executed.Value.StateRoot);
+        Store.Write(LastWrite);
+        Mempool.OnCommitted(LastWrite);
         Events.Published(height);
         return block;
     }

@@ -90,11 +90,11 @@ internal sealed class RecordingInbox : IPeerInbox
         }
     }
 
-    public void OnTransaction(byte[] envelope, PeerIdentity from)
+    public void OnTransactions(IReadOnlyList<byte[]> envelopes, PeerIdentity from)
     {
         lock (_received)
         {
-            _received.Add((envelope, from));
+            _received.AddRange(envelopes.Select(e => ((object)e, from)));
         }
     }
 
