@@ -50,6 +50,9 @@ internal sealed partial class PeerConnection : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>A genesis validator's endpoint: the handshake makes the node behind it prove that validator's key.</summary>
+    public bool IsValidator => _dialing.ExpectedKey(Url) is not null;
+
     public bool Connected { get; private set; }
 
     /// <summary>The key the peer proved in the last handshake (empty before the first).</summary>

@@ -39,11 +39,15 @@ public sealed partial class PeerNetwork : IAsyncDisposable
     /// the sender's key as its handshake proved it. Never the endpoint a Hello claims, which is the sender's word: a
     /// stranger claiming a validator's endpoint would otherwise keep its transactions from that validator.
     /// </summary>
-    public void BroadcastTransaction(byte[] envelope, byte[]? exceptKey = null)
+    /// <param name="toValidators">False for a transaction a validator gossiped: every node dials every genesis validator,
+    /// so that validator sent it to the others itself, and relaying it again would make each validator receive (and
+    /// hash, and drop) every transaction once per validator. A validator it missed still gets it in a proposal.</param>
+    public void BroadcastTransaction(byte[] envelope, byte[]? exceptKey = null, bool toValidators = true)
     {
         var message = new PeerMessage { Transaction = ByteString.CopyFrom(envelope) };
         var size = message.CalculateSize();
-        foreach (var peer in _peers.Where(p => exceptKey is null || !p.ProvenKey.AsSpan().SequenceEqual(exceptKey)))
+        foreach (var peer in _peers.Where(p => (toValidators || !p.IsValidator)
+            && (exceptKey is null || !p.ProvenKey.AsSpan().SequenceEqual(exceptKey))))
         {
             peer.Enqueue(message, size);
         }

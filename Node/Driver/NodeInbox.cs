@@ -31,8 +31,8 @@ internal sealed class NodeInbox : IPeerInbox
         {
             if (outcomes[i] is { Accepted: true, IsNew: true })
             {
-                // Offered means marked seen already.
-                _peers.BroadcastTransaction(envelopes[i], from.PublicKey);
+                // Offered means marked seen already. What a validator gossiped, it gossiped to every validator.
+                _peers.BroadcastTransaction(envelopes[i], from.PublicKey, toValidators: !from.IsValidator);
                 relayed = true;
             }
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using VoteChain.Consensus.Crypto;
+using VoteChain.Integration.Tests;
 using VoteChain.Networking.Peers;
 using VoteChain.Networking.Tests.Support;
 
@@ -45,6 +46,39 @@ public sealed class RebroadcastSkipTests
 
             // One stream, sent in order: the host's own transaction would have arrived first.
             Assert.That(host.Inbox.Received.Select(r => (byte[])r.Message), Is.EqualTo(new[] { "from a stranger"u8.ToArray() }));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task What_a_validator_gossiped_is_passed_on_to_the_other_peers_but_not_to_validators()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "votechain-peer-tests", Guid.NewGuid().ToString("N"));
+        using var chain = new ApiChain(folder);
+        using var self = Ed25519KeyPair.Generate();
+        try
+        {
+            await using var validator = await PeerHost.StartAsync(chain, TimeProvider.System);
+            await using var observer = await PeerHost.StartAsync(chain, TimeProvider.System, chain.Key(40));
+            var dialing = new PeerDialing(new LocalPeer(self, ApiChain.ChainId, ApiChain.GenesisHash, "me", "http://127.0.0.1:1"), null,
+                new Dictionary<string, byte[]> { [validator.Address] = chain.Validator.PublicKey });
+            await using var peers = new PeerNetwork([validator.Address, observer.Address], dialing, NullLoggerFactory.Instance,
+                new PeerLimits(1 << 20, 1 << 20, TimeSpan.FromSeconds(20), 4 << 20));
+            peers.Start();
+            await Eventually.HoldsAsync(() => Task.FromResult(peers.Describe().All(p => p.Connected)), TimeSpan.FromSeconds(10),
+                () => "both peers to connect");
+
+            peers.BroadcastTransaction("a validator's"u8.ToArray(), toValidators: false);
+            peers.BroadcastTransaction("a client's"u8.ToArray());
+
+            await Eventually.HoldsAsync(() => Task.FromResult(observer.Inbox.Received.Count == 2 && validator.Inbox.Received.Count == 1),
+                TimeSpan.FromSeconds(10), () => "both transactions to reach the observer, and the client's the validator");
+            Assert.That(validator.Inbox.Received.Select(r => (byte[])r.Message), Is.EqualTo(new[] { "a client's"u8.ToArray() }));
+            Assert.That(observer.Inbox.Received.Select(r => (byte[])r.Message),
+                Is.EqualTo(new[] { "a validator's"u8.ToArray(), "a client's"u8.ToArray() }));
         }
         finally
         {

@@ -43,7 +43,8 @@ internal sealed class PeerHost : IAsyncDisposable
 
     public RecordingInbox Inbox { get; }
 
-    public static async Task<PeerHost> StartAsync(ApiChain chain, TimeProvider clock)
+    /// <param name="identity">The key the host proves (the chain's validator by default).</param>
+    public static async Task<PeerHost> StartAsync(ApiChain chain, TimeProvider clock, Consensus.Crypto.Ed25519KeyPair? identity = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -53,7 +54,7 @@ internal sealed class PeerHost : IAsyncDisposable
         builder.Services.AddGrpc();
         var inbox = new RecordingInbox();
         var stopping = new CancellationTokenSource();
-        var self = new LocalPeer(chain.Validator, ApiChain.ChainId, ApiChain.GenesisHash, "server", "http://127.0.0.1:1");
+        var self = new LocalPeer(identity ?? chain.Validator, ApiChain.ChainId, ApiChain.GenesisHash, "server", "http://127.0.0.1:1");
         builder.Services.AddSingleton(new PeerServiceImpl(chain.Store, inbox, chain.Validators, self, [], clock,
             NullLogger<PeerServiceImpl>.Instance, stopping.Token));
 
