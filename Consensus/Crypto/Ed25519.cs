@@ -13,6 +13,9 @@ public static class Ed25519
     /// <summary>True when the bytes encode a point of the curve, so that a signature could ever verify with them.</summary>
     public static bool IsWellFormedPublicKey(ReadOnlySpan<byte> publicKey) => Ed25519Point.IsOnCurve(publicKey);
 
+    /// <summary>Runs <see cref="IsWellFormedPublicKey"/> for many keys on every core, so that later checks of them are lookups.</summary>
+    public static void CheckKeysAhead(IReadOnlyList<ReadOnlyMemory<byte>> keys) => Ed25519Point.WarmUp(keys);
+
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         if (publicKey.Length != PublicKeySize || signature.Length != SignatureSize)

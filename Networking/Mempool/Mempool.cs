@@ -118,6 +118,7 @@ public sealed class Mempool
         var block = _nextBlock();
         var overBudget = TakeBallotBudget(decoded);
         PrepareProofs(decoded, overBudget, block);
+        KeyPreparation.Prepare(decoded.Where(d => d.IsOk).Select(d => d.Value!));
         lock (_gate)
         {
             for (var i = 0; i < envelopes.Count; i++)

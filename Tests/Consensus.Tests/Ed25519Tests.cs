@@ -58,4 +58,23 @@ public sealed class Ed25519Tests
         Assert.That(Ed25519.IsWellFormedPublicKey(negativeZero), Is.False);
         Assert.That(Ed25519.IsWellFormedPublicKey(new byte[31]), Is.False);
     }
+
+    [Test]
+    public void Keys_checked_ahead_on_every_core_keep_the_verdicts_of_checks_one_at_a_time()
+    {
+        // Valid keys, keys that encode no point, and one point of small order (the identity, y = 1), mixed.
+        var valid = Enumerable.Range(0, 300).Select(_ => { using var k = Ed25519KeyPair.Generate(); return k.PublicKey; }).ToList();
+        var identity = new byte[32];
+        identity[0] = 1;
+        var invalid = Enumerable.Range(0, 20).Select(i => { var b = new byte[32]; b[0] = 2; b[1] = (byte)i; return b; })
+            .Where(b => !Ed25519.IsWellFormedPublicKey(b)).Append(identity).Append(Enumerable.Repeat((byte)0xFF, 32).ToArray()).ToList();
+        var keys = valid.Concat(invalid).OrderBy(_ => Random.Shared.Next()).Select(k => (ReadOnlyMemory<byte>)k).ToList();
+
+        Ed25519.CheckKeysAhead(keys);
+        Ed25519.CheckKeysAhead(keys);
+
+        Assert.That(valid.All(k => Ed25519.IsWellFormedPublicKey(k)), Is.True);
+        Assert.That(invalid, Has.Count.GreaterThan(2));
+        Assert.That(invalid.Any(k => Ed25519.IsWellFormedPublicKey(k)), Is.False, "an invalid key is never remembered as valid");
+    }
 }
