@@ -64,9 +64,10 @@ internal sealed class StoreDatabase : IDisposable
             // RocksDB keeps a thousand old info logs by default; a node restarted often needs a handful.
             .SetKeepLogFileNum(10);
         var families = new ColumnFamilies();
+        var blockCache = Cache.CreateLru(BlockCacheBytes);
         foreach (var column in StoreColumns.All)
         {
-            families.Add(StoreColumns.Name(column), new ColumnFamilyOptions());
+            families.Add(StoreColumns.Name(column), ColumnOptions(blockCache));
         }
 
         try
@@ -78,6 +79,22 @@ internal sealed class StoreDatabase : IDisposable
             throw Classify(folder, e);
         }
     }
+
+    private const ulong BlockCacheBytes = 32UL * 1024 * 1024;
+
+    /// <summary>
+    /// Every column: LZ4 (cheap on the CPU the signature checks need; headers, election ids and record framing compress,
+    /// keys and signatures do not), and a Bloom filter per table so that a lookup of a key that is not there (a new
+    /// transaction id, a credential's first ballot) skips the tables without it. Memtables stay at 16 MB each (RocksDB's
+    /// default is 64 MB per column), and all columns share one block cache instead of a default one each.
+    /// </summary>
+    private static ColumnFamilyOptions ColumnOptions(Cache blockCache) => new ColumnFamilyOptions()
+        .SetCompression(Compression.Lz4)
+        .SetWriteBufferSize(16UL * 1024 * 1024)
+        .SetBlockBasedTableFactory(new BlockBasedTableOptions()
+            .SetBlockCache(blockCache)
+            .SetFilterPolicy(BloomFilterPolicy.Create(10, false))
+            .SetWholeKeyFiltering(true));
 
     public byte[]? Get(StoreColumn column, ReadOnlySpan<byte> key)
     {

@@ -27,3 +27,12 @@ echo "auditing the chain the benchmark made:"
 start=$(date +%s%N)
 "$exe" audit --node "$scheme://127.0.0.1:$port" --genesis "$work/devnet/genesis.json" | grep -v '^audited '
 echo "audit took $(( ($(date +%s%N) - start) / 1000000 )) ms (wall clock, including the download)"
+# Footprint (issue 14): each validator's resident memory now, and its data folder on disk per committed transaction.
+echo "footprint after the run:"
+for home in "$work"/devnet/validator*; do
+  pid="$(pgrep -f -- "start --home $home\$" | head -1 || true)"
+  rss_kb="$(awk '/^VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)"
+  bytes="$(du -sb "$home/data" | cut -f1)"
+  echo "  $(basename "$home"): rss $((rss_kb / 1024)) MB, data $((bytes / 1024 / 1024)) MB"
+done
+
