@@ -313,10 +313,33 @@ internal sealed partial class BenchRunner
         }
     }
 
+    /// <summary>What one setup request carries at most: well under a node's default batch bound (4 MiB).</summary>
+    private const int SetupRequestBytes = 2 * 1024 * 1024;
+
+    /// <summary>Setup transactions (the election, registrations of 5,000 voters each), in requests of at most 2 MiB.</summary>
     private void Submit(IReadOnlyList<byte[]> envelopes)
     {
-        var response = _nodes[0].Call(a => a.SubmitBatchAsync(new SubmitBatchRequest { Envelopes = { envelopes.Select(ByteString.CopyFrom) } },
-            deadline: NodeClient.Deadline()), "submission");
+        var request = new SubmitBatchRequest();
+        var bytes = 0;
+        foreach (var envelope in envelopes)
+        {
+            if (request.Envelopes.Count > 0 && bytes + envelope.Length > SetupRequestBytes)
+            {
+                SubmitSetup(request);
+                request = new SubmitBatchRequest();
+                bytes = 0;
+            }
+
+            request.Envelopes.Add(ByteString.CopyFrom(envelope));
+            bytes += envelope.Length;
+        }
+
+        SubmitSetup(request);
+    }
+
+    private void SubmitSetup(SubmitBatchRequest request)
+    {
+        var response = _nodes[0].Call(a => a.SubmitBatchAsync(request, deadline: NodeClient.Deadline()), "submission");
         if (response.Results.FirstOrDefault(r => r.Code != RejectCode.Unspecified) is { } refused)
         {
             throw new UserInputException($"the node refused a setup transaction: {refused.CodeName}: {refused.Message}");
