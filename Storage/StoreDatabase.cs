@@ -86,13 +86,15 @@ internal sealed class StoreDatabase : IDisposable
     /// Every column: LZ4 (cheap on the CPU the signature checks need; headers, election ids and record framing compress,
     /// keys and signatures do not), and a Bloom filter per table so that a lookup of a key that is not there (a new
     /// transaction id, a credential's first ballot) skips the tables without it. Memtables stay at 16 MB each (RocksDB's
-    /// default is 64 MB per column), and all columns share one block cache instead of a default one each.
+    /// default is 64 MB per column), and all columns share one block cache instead of a default one each, which also
+    /// holds the tables' indexes and filters (so they do not grow with the data outside any bound).
     /// </summary>
     private static ColumnFamilyOptions ColumnOptions(Cache blockCache) => new ColumnFamilyOptions()
         .SetCompression(Compression.Lz4)
         .SetWriteBufferSize(16UL * 1024 * 1024)
         .SetBlockBasedTableFactory(new BlockBasedTableOptions()
             .SetBlockCache(blockCache)
+            .SetCacheIndexAndFilterBlocks(true)
             .SetFilterPolicy(BloomFilterPolicy.Create(10, false))
             .SetWholeKeyFiltering(true));
 

@@ -21,6 +21,11 @@ internal static partial class Ed25519Point
     private const int MaxRemembered = 262_144;
 
     private static readonly ConcurrentDictionary<Key32, bool> ValidKeys = new();
+    private static int _remembered;
+    private static long _checks;
+
+    /// <summary>libsodium point checks run so far in this process (a remembered key costs none), for tests.</summary>
+    internal static long Checks => Interlocked.Read(ref _checks);
 
     public static bool IsOnCurve(ReadOnlySpan<byte> encoded)
     {
@@ -37,12 +42,15 @@ internal static partial class Ed25519Point
 
         // Touching NSec's algorithm first makes NSec run sodium_init, which libsodium needs before any call.
         _ = NSec.Cryptography.SignatureAlgorithm.Ed25519;
+        Interlocked.Increment(ref _checks);
         var valid = IsValidPoint(encoded.ToArray()) == 1;
         if (valid)
         {
-            if (ValidKeys.Count >= MaxRemembered)
+            // Counted apart: ConcurrentDictionary.Count takes every one of its locks.
+            if (Interlocked.Increment(ref _remembered) > MaxRemembered)
             {
                 ValidKeys.Clear();
+                Interlocked.Exchange(ref _remembered, 1);
             }
 
             ValidKeys.TryAdd(key, true);

@@ -13,7 +13,7 @@ public static class BlockExecutor
     public static Outcome<BlockResult> Execute(
         IStateReader committed, RuleContext chain, BlockContext block, IReadOnlyList<VerifiedTx> transactions)
     {
-        KeyPreparation.Prepare(transactions);
+        KeyPreparation.Prepare(chain, transactions);
         var overlay = new StateOverlay(committed);
         for (var i = 0; i < transactions.Count; i++)
         {

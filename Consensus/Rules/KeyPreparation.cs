@@ -9,17 +9,26 @@ namespace VoteChain.Consensus.Rules;
 /// before the rules, which run one transaction at a time, check them again and find the verdicts remembered
 /// (<see cref="Ed25519.IsWellFormedPublicKey"/>). The verdicts are the rules' own; this only moves the work.
 /// </summary>
+/// <remarks>
+/// Only transactions the rules would get as far as checking keys for: signed by an authority, within the batch bound,
+/// each distinct transaction once. Anyone can sign a registration of thousands of random "keys"; checked ahead, it
+/// would cost every node thousands of curve checks before the rules refused it for its signer (review finding).
+/// </remarks>
 public static class KeyPreparation
 {
-    public static void Prepare(IEnumerable<VerifiedTx> transactions)
+    public static void Prepare(RuleContext chain, IEnumerable<VerifiedTx> transactions)
     {
+        ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(transactions);
-        Ed25519.CheckKeysAhead([.. transactions.SelectMany(Keys)]);
+        var keys = transactions.Where(tx => chain.IsAuthority(tx.Signer)).DistinctBy(tx => Convert.ToHexString(tx.Id))
+            .SelectMany(tx => Keys(chain, tx)).ToList();
+        Ed25519.CheckKeysAhead(keys);
     }
 
-    private static IEnumerable<ReadOnlyMemory<byte>> Keys(VerifiedTx tx) => tx.Payload.KindCase switch
+    private static IEnumerable<ReadOnlyMemory<byte>> Keys(RuleContext chain, VerifiedTx tx) => tx.Payload.KindCase switch
     {
-        TxPayload.KindOneofCase.RegisterVoters => tx.Payload.RegisterVoters.Voters.Select(v => v.Credential.Memory),
+        TxPayload.KindOneofCase.RegisterVoters when tx.Payload.RegisterVoters.Voters.Count <= chain.MaxVotersPerBatch =>
+            tx.Payload.RegisterVoters.Voters.Select(v => v.Credential.Memory),
         TxPayload.KindOneofCase.RevokeCredential when !tx.Payload.RevokeCredential.Replacement.IsEmpty =>
             [tx.Payload.RevokeCredential.Replacement.Memory],
         _ => [],

@@ -16,12 +16,21 @@ namespace VoteChain.Networking.Mempool;
 /// A store that moved without it (a root the cache was not told of) empties the cache at the next
 /// <see cref="EnsureCurrent"/>. A read that raced a commit is not kept (a generation count). Records handed out are
 /// shared: the rules never change a record they read (they clone first), as <see cref="StateOverlay"/> already
-/// requires. Bounded by <see cref="MaxEntries"/>: when full it starts again empty.
+/// requires. Bounded in bytes (<see cref="MaxBytes"/>, keys and records as serialized plus an allowance per entry;
+/// emptied when full); a key longer than any honest one (an election id is at most 64 characters) is never kept, and
+/// transaction ids are kept only as the rules ask for them, not for every envelope that arrives (review findings:
+/// signed junk with 250 KiB election ids, or unverified envelopes, would otherwise fill it).
 /// </remarks>
 internal sealed class CommittedReadCache : IStateReader
 {
-    /// <summary>About 100 MB at the most (a key, a small record and the table's entry each).</summary>
-    public const int MaxEntries = 300_000;
+    /// <summary>The serialized keys and records kept, with <see cref="EntryAllowance"/> each: about twice that in memory.</summary>
+    public const long MaxBytes = 48L * 1024 * 1024;
+
+    /// <summary>What an entry costs beyond its bytes (objects, the table's slot), counted against <see cref="MaxBytes"/>.</summary>
+    private const int EntryAllowance = 96;
+
+    /// <summary>Longer keys are not kept: an election id (64 characters at most) and a 32-byte credential, with room.</summary>
+    private const int MaxKeyBytes = 256;
 
     private static readonly int Columns = Enum.GetValues<StateColumn>().Max(c => (int)c) + 1;
 
@@ -31,7 +40,7 @@ internal sealed class CommittedReadCache : IStateReader
     private readonly Dictionary<byte[], bool> _transactions = new(ByteKeyComparer.Instance);
     private byte[] _root;
     private long _generation;
-    private int _count;
+    private long _bytes;
 
     public CommittedReadCache(IStateReader store)
     {
@@ -46,6 +55,18 @@ internal sealed class CommittedReadCache : IStateReader
     }
 
     public byte[] StateRoot => _store.StateRoot;
+
+    /// <summary>Bytes counted against <see cref="MaxBytes"/> now (for tests).</summary>
+    internal long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
+        }
+    }
 
     public ElectionRecord? GetElection(string electionId) =>
         Read(StateColumn.Elections, StateKeys.Election(electionId), () => _store.GetElection(electionId));
@@ -90,21 +111,36 @@ internal sealed class CommittedReadCache : IStateReader
         var found = _store.HasTransaction(id);
         lock (_gate)
         {
-            if (generation == _generation && Room() && _transactions.TryAdd(id, found))
+            if (generation == _generation && Room(id.Length + EntryAllowance) && _transactions.TryAdd(id, found))
             {
-                _count++;
+                _bytes += id.Length + EntryAllowance;
             }
         }
 
         return found;
     }
 
+    /// <summary>As <see cref="HasTransaction"/>, keeping nothing: for envelopes not yet verified.</summary>
+    public bool HasTransactionUnkept(ReadOnlySpan<byte> txId)
+    {
+        lock (_gate)
+        {
+            if (_transactions.TryGetValue(txId.ToArray(), out var known))
+            {
+                return known;
+            }
+        }
+
+        return _store.HasTransaction(txId);
+    }
+
     /// <summary>Empties the cache if the store moved to a state it was not told of.</summary>
     public void EnsureCurrent()
     {
-        var root = _store.StateRoot;
         lock (_gate)
         {
+            // Read under the lock: a root read before a racing commit set the new one would empty the cache for nothing.
+            var root = _store.StateRoot;
             if (!root.AsSpan().SequenceEqual(_root))
             {
                 ClearLocked();
@@ -121,9 +157,9 @@ internal sealed class CommittedReadCache : IStateReader
             _generation++;
             foreach (var change in changes)
             {
-                if (_records[(int)change.Column].Remove(change.Key))
+                if (_records[(int)change.Column].Remove(change.Key, out var dropped))
                 {
-                    _count--;
+                    _bytes -= Cost(change.Key, dropped);
                 }
             }
 
@@ -167,26 +203,34 @@ internal sealed class CommittedReadCache : IStateReader
         }
 
         var record = load();
+        if (key.Length > MaxKeyBytes)
+        {
+            return record;
+        }
+
+        var cost = Cost(key, record);
         lock (_gate)
         {
-            if (generation == _generation && Room() && records.TryAdd(key, record))
+            if (generation == _generation && Room(cost) && records.TryAdd(key, record))
             {
-                _count++;
+                _bytes += cost;
             }
         }
 
         return record;
     }
 
-    private bool Room()
+    private static long Cost(byte[] key, IMessage? record) => key.Length + (record?.CalculateSize() ?? 0) + EntryAllowance;
+
+    /// <summary>Room for <paramref name="cost"/> more bytes, after emptying the cache if there was none.</summary>
+    private bool Room(long cost)
     {
-        if (_count < MaxEntries)
+        if (_bytes + cost > MaxBytes)
         {
-            return true;
+            ClearLocked();
         }
 
-        ClearLocked();
-        return true;
+        return cost <= MaxBytes;
     }
 
     private void ClearLocked()
@@ -197,7 +241,7 @@ internal sealed class CommittedReadCache : IStateReader
         }
 
         _transactions.Clear();
-        _count = 0;
+        _bytes = 0;
         _generation++;
     }
 }

@@ -84,6 +84,9 @@ public sealed class Mempool
     /// </summary>
     public long Commits => Interlocked.Read(ref _commits);
 
+    /// <summary>Bytes of committed records the pool keeps (for tests).</summary>
+    internal long CommittedBytesKept => _committed.Bytes;
+
     /// <summary>Signature verifications run for submitted envelopes (a repeat of a refused one runs none).</summary>
     public long SignatureChecks => _decoder.SignatureChecks;
 
@@ -118,7 +121,7 @@ public sealed class Mempool
         var block = _nextBlock();
         var overBudget = TakeBallotBudget(decoded);
         PrepareProofs(decoded, overBudget, block);
-        KeyPreparation.Prepare(decoded.Where(d => d.IsOk).Select(d => d.Value!));
+        KeyPreparation.Prepare(_rules, decoded.Where(d => d.IsOk).Select(d => d.Value!));
         lock (_gate)
         {
             for (var i = 0; i < envelopes.Count; i++)
@@ -256,7 +259,7 @@ public sealed class Mempool
             {
                 decoded[i] = new Rejection(RejectCode.DuplicateTransaction, "This transaction is already pending.");
             }
-            else if (_committed.HasTransaction(hash))
+            else if (_committed.HasTransactionUnkept(hash))
             {
                 // A replayed committed transaction has a valid signature: refuse it before verifying it again.
                 decoded[i] = new Rejection(RejectCode.DuplicateTransaction, "This transaction has already been included.");
@@ -380,7 +383,8 @@ public sealed class Mempool
                 // Only registered credentials get an entry (anyone can make keys; the rules refuse the others before
                 // any proof), so the budget holds at most the roll between two commits.
                 var tx = decoded[i].Value!;
-                if (_committed.GetCredential(tx.Payload.CastEncryptedVote.ElectionId, tx.Signer) is null)
+                if (!ElectionIds.IsValid(tx.Payload.CastEncryptedVote.ElectionId)
+                    || _committed.GetCredential(tx.Payload.CastEncryptedVote.ElectionId, tx.Signer) is null)
                 {
                     continue;
                 }

@@ -181,8 +181,20 @@ internal sealed partial class BenchRunner
             register.Voters.AddRange(chunk.Select(k => new VoterEntry { Credential = ByteString.CopyFrom(k), Weight = weight }));
             return Sign(_authority, new TxPayload { RegisterVoters = register });
         }).ToList();
-        Submit(batches);
-        await UntilAsync(() => Tally(election)?.Tally.RegisteredCredentials == (ulong)keys.Length, TimeSpan.FromSeconds(Math.Max(120, keys.Length / 1_000)),
+
+        // At most RegistrationWindow voters waiting at once: a node judges every waiting registration again after each
+        // commit, so a million voters handed over at once would cost it a million lookups per block.
+        var timeout = TimeSpan.FromSeconds(Math.Max(120, keys.Length / 1_000));
+        var perBatch = RuleContext.DefaultMaxVotersPerBatch;
+        for (var sent = 0; sent < batches.Count; sent += RegistrationWindow / perBatch)
+        {
+            var waitFor = (ulong)Math.Max(0, (sent * perBatch) - RegistrationWindow);
+            await UntilAsync(() => Tally(election)?.Tally.RegisteredCredentials >= waitFor, timeout, "earlier registrations to commit", cancellation)
+                .ConfigureAwait(false);
+            Submit(batches.Skip(sent).Take(RegistrationWindow / perBatch).ToList());
+        }
+
+        await UntilAsync(() => Tally(election)?.Tally.RegisteredCredentials == (ulong)keys.Length, timeout,
             "the registrations to commit", cancellation).ConfigureAwait(false);
     }
 
@@ -220,6 +232,12 @@ internal sealed partial class BenchRunner
 
     private static readonly TimeSpan MempoolFullPause = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Registered voters the bench lets wait for a block at once (two windows are in flight).</summary>
+    private const int RegistrationWindow = 50_000;
+
+    /// <summary>A pool that stays full this long is not emptying: what it still refuses counts as refused.</summary>
+    private static readonly TimeSpan MempoolFullGiveUp = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// The bulk run: concurrent clients each send their next batch as soon as the last one was answered, and send
     /// again what a full mempool refused.
@@ -236,6 +254,7 @@ internal sealed partial class BenchRunner
             {
                 var range = Enumerable.Range(batch * batchSize, Math.Min(batchSize, envelopes.Length - (batch * batchSize))).ToList();
                 run.Submitted(range.Select(i => ids[i]));
+                var since = Stopwatch.StartNew();
                 while (range.Count > 0)
                 {
                     var request = new SubmitBatchRequest { Envelopes = { range.Select(i => ByteString.CopyFrom(envelopes[i])) } };
@@ -243,7 +262,7 @@ internal sealed partial class BenchRunner
                     var full = new List<int>();
                     for (var i = 0; i < range.Count; i++)
                     {
-                        if (response.Results[i].Code == RejectCode.MempoolFull)
+                        if (response.Results[i].Code == RejectCode.MempoolFull && since.Elapsed < MempoolFullGiveUp)
                         {
                             full.Add(range[i]);
                         }

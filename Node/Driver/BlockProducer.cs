@@ -35,7 +35,7 @@ internal sealed class BlockProducer
         var time = Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _executor.ParentTime(request.Height) + 1);
         var context = new BlockContext(request.Height, time);
         var candidates = _mempool.TakeForBlock((int)_chain.Params.MaxBlockTxs, _chain.Params.MaxBlockBytes - HeaderAllowance);
-        KeyPreparation.Prepare(candidates);
+        KeyPreparation.Prepare(_chain.Rules, candidates);
         var overlay = new StateOverlay(_store);
         var accepted = new List<VerifiedTx>(candidates.Count);
         foreach (var tx in candidates)

@@ -33,6 +33,37 @@ public sealed class RegistrationRulesTests
     }
 
     [Test]
+    public void A_strangers_registration_of_a_full_batch_of_keys_costs_no_curve_check_before_it_is_refused()
+    {
+        var stranger = _chain.Key(1);
+        var keys = Enumerable.Range(0, _chain.Rules.MaxVotersPerBatch)
+            .Select(_ => (System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), 1UL)).ToList();
+        var tx = _chain.RegisterKeys("e1", keys, signer: stranger);
+        var before = Consensus.Crypto.Ed25519Point.Checks;
+
+        KeyPreparation.Prepare(_chain.Rules, [tx, tx]);
+        Assert.That(_chain.Commit(tx)!.Code, Is.EqualTo(RejectCode.NotAuthority));
+
+        Assert.That(Consensus.Crypto.Ed25519Point.Checks - before, Is.Zero, "refused for its signer before any key is looked at");
+    }
+
+    [Test]
+    public void An_authoritys_registration_costs_one_curve_check_per_key_however_often_it_is_judged()
+    {
+        var count = _chain.Rules.MaxVotersPerBatch;
+        var keys = Enumerable.Range(0, count).Select(_ => { using var k = Consensus.Crypto.Ed25519KeyPair.Generate(); return (k.PublicKey, 1UL); }).ToList();
+        var tx = _chain.RegisterKeys("e1", keys);
+        var before = Consensus.Crypto.Ed25519Point.Checks;
+
+        KeyPreparation.Prepare(_chain.Rules, [tx, tx]);
+        KeyPreparation.Prepare(_chain.Rules, [tx]);
+        _chain.CommitOk(tx);
+
+        Assert.That(Consensus.Crypto.Ed25519Point.Checks - before, Is.EqualTo(count));
+        Assert.That(_chain.Tally("e1").RegisteredCredentials, Is.EqualTo((ulong)count));
+    }
+
+    [Test]
     public void Only_an_authority_registers_voters()
     {
         var voter = _chain.Key(1);

@@ -67,4 +67,25 @@ public sealed class MempoolCommittedReadsTests : ChainTestBase
 
         Assert.That(Chain.Store.GetTally(Id)!.CountedBallots, Is.EqualTo(4));
     }
+
+    [Test]
+    public void Signed_junk_leaves_nothing_behind_in_the_committed_reads_the_pool_keeps()
+    {
+        var pool = Pool(new MempoolLimits());
+        var stranger = Chain.Voter(9);
+
+        // Encrypted votes with 100 KiB election ids (no such election), each distinct, and envelopes that fail their
+        // signature check: the pool looks them up, but keeps no bytes for them.
+        for (var i = 0; i < 50; i++)
+        {
+            var hugeId = new string('x', 100 * 1024 - 8) + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
+            var vote = ApiChain.Sign(stranger, new TxPayload { CastEncryptedVote = new CastEncryptedVote { ElectionId = hugeId, Sequence = 1 } });
+            Assert.That(pool.Submit(vote).Accepted, Is.False);
+            var forged = ApiChain.Vote(ApiChain.Election, stranger, (uint)i);
+            forged[^1] ^= 1;
+            Assert.That(pool.Submit(forged).Rejection!.Code, Is.EqualTo(RejectCode.BadSignature));
+        }
+
+        Assert.That(pool.CommittedBytesKept, Is.LessThan(50 * 256), "at most a transaction id per signed envelope, never its election id");
+    }
 }
