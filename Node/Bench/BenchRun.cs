@@ -22,6 +22,18 @@ internal sealed class BenchRun
         }
     }
 
+    /// <summary>Votes sent and neither committed nor refused yet.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _submittedAt.Count - _committedAt.Count - _refused.Count;
+            }
+        }
+    }
+
     /// <summary>Starts each vote's clock now, or at <paramref name="scheduledAt"/> (open loop: its scheduled send time).</summary>
     public void Submitted(IEnumerable<string> ids, long? scheduledAt = null)
     {

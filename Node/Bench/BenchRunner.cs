@@ -232,6 +232,12 @@ internal sealed partial class BenchRunner
 
     private static readonly TimeSpan MempoolFullPause = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Votes sent and not yet committed or refused, at most (the default mempool's size).</summary>
+    private const int MaxWaiting = 100_000;
+
+    /// <summary>A node saturated by the load answers late; the bench waits for it rather than give up its run.</summary>
+    private static readonly TimeSpan LoadCallTimeout = TimeSpan.FromMinutes(2);
+
     /// <summary>Registered voters the bench lets wait for a block at once (two windows are in flight).</summary>
     private const int RegistrationWindow = 50_000;
 
@@ -252,6 +258,12 @@ internal sealed partial class BenchRunner
             var node = _nodes[worker % _nodes.Count];
             while (batches.TryDequeue(out var batch))
             {
+                // A client keeps no more votes waiting than a node's pool holds by default.
+                while (run.Waiting >= MaxWaiting)
+                {
+                    await Task.Delay(MempoolFullPause, cancellation).ConfigureAwait(false);
+                }
+
                 var range = Enumerable.Range(batch * batchSize, Math.Min(batchSize, envelopes.Length - (batch * batchSize))).ToList();
                 run.Submitted(range.Select(i => ids[i]));
                 var since = Stopwatch.StartNew();
@@ -296,7 +308,7 @@ internal sealed partial class BenchRunner
         {
             try
             {
-                return await node.Api.SubmitBatchAsync(request, deadline: NodeClient.Deadline(), cancellationToken: cancellation)
+                return await node.Api.SubmitBatchAsync(request, deadline: DateTime.UtcNow + LoadCallTimeout, cancellationToken: cancellation)
                     .ConfigureAwait(false);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted
@@ -326,8 +338,9 @@ internal sealed partial class BenchRunner
         {
             return _nodes[0].Api.GetTally(new GetTallyRequest { ElectionId = election }, deadline: NodeClient.Deadline());
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.DeadlineExceeded)
         {
+            // Not there yet, or the node too busy to say: asked again at the next poll, within the wait's own bound.
             return null;
         }
     }
@@ -358,7 +371,7 @@ internal sealed partial class BenchRunner
 
     private void SubmitSetup(SubmitBatchRequest request)
     {
-        var response = _nodes[0].Call(a => a.SubmitBatchAsync(request, deadline: NodeClient.Deadline()), "submission");
+        var response = _nodes[0].Call(a => a.SubmitBatchAsync(request, deadline: DateTime.UtcNow + LoadCallTimeout), "submission");
         if (response.Results.FirstOrDefault(r => r.Code != RejectCode.Unspecified) is { } refused)
         {
             throw new UserInputException($"the node refused a setup transaction: {refused.CodeName}: {refused.Message}");
