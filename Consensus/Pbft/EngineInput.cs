@@ -12,7 +12,14 @@ public sealed record Tick : IEngineInput
 }
 
 /// <summary>A consensus message arrived from the network (untrusted).</summary>
-public sealed record MessageReceived(ConsensusMessage Message) : IEngineInput;
+public sealed record MessageReceived(ConsensusMessage Message) : IEngineInput
+{
+    /// <summary>
+    /// When the node received it, by its own clock (0: not stamped). The engine never reads it; the driver judges a
+    /// proposal's block time against it rather than against the moment a busy node gets round to the proposal.
+    /// </summary>
+    public long ReceivedAtUnixMs { get; init; }
+}
 
 /// <summary>The driver built the block the engine asked for (serialized, without certificate).</summary>
 public sealed record ProposalBuilt(ulong Height, ulong View, byte[] Block) : IEngineInput;

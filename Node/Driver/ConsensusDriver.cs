@@ -110,7 +110,7 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
     /// <summary>A consensus message from the peer with the given key (hex), queued with that peer's others.</summary>
     public void PostConsensus(ConsensusMessage message, string peer) =>
-        _inputs.PostConsensus(new MessageReceived(message), peer, message.CalculateSize());
+        _inputs.PostConsensus(new MessageReceived(message) { ReceivedAtUnixMs = _executor.NowUnixMs }, peer, message.CalculateSize());
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -199,7 +199,20 @@ internal sealed partial class ConsensusDriver : BackgroundService
             input = new WorkPending(_mempool.Count > 0);
         }
 
-        var output = _engine.Step(input);
+        // Never later than now: a message stamped by a clock that has since been set back is judged now.
+        _executor.JudgingAtUnixMs = input is MessageReceived { ReceivedAtUnixMs: > 0 } received
+            ? Math.Min(received.ReceivedAtUnixMs, _executor.NowUnixMs)
+            : null;
+        StepOutput output;
+        try
+        {
+            output = _engine.Step(input);
+        }
+        finally
+        {
+            _executor.JudgingAtUnixMs = null;
+        }
+
         if (_engine.View != View && _engine.Height == Height)
         {
             LogViewChange(_engine.Height, _engine.View, string.Join(", ", _engine.Drops.Select(d => $"{d.Key}={d.Value}")));
