@@ -16,7 +16,7 @@ namespace VoteChain.Networking.Mempool;
 /// verified (<see cref="VerifiedCache"/>), so a repeat costs a hash and the rules. After a commit, included
 /// transactions leave and the rest are re-checked against the new state.
 /// </summary>
-public sealed class Mempool
+public sealed partial class Mempool
 {
     private readonly TxDecoder _decoder;
     private readonly RuleContext _rules;
@@ -358,82 +358,6 @@ public sealed class Mempool
         _bytes += tx.EnvelopeBytes.Length;
         return new SubmitOutcome(tx.Id, null) { IsNew = true, Replaced = replaced?.Value.Id };
     }
-
-    /// <summary>
-    /// Encrypted ballots a credential may have checked between two commits, whatever the verdict: a vote and one
-    /// replacement. A ballot's proofs cost about 1 ms (up to some 130 ms for 256 approval options) and a voter can sign
-    /// any number of distinct ballots (stale sequences, revotes, false proofs); without this budget one voter could make
-    /// every node verify without end. A ballot over it is refused before any check, with a passing code.
-    /// </summary>
-    public const int BallotChecksPerCredentialPerBlock = 2;
-
-    /// <summary>Takes each encrypted ballot's place in its credential's budget; true where the budget is spent.</summary>
-    private bool[] TakeBallotBudget(Outcome<VerifiedTx>[] decoded)
-    {
-        var overBudget = new bool[decoded.Length];
-        lock (_gate)
-        {
-            for (var i = 0; i < decoded.Length; i++)
-            {
-                if (!decoded[i].IsOk || !ProofPreparation.Applies(decoded[i].Value!) || CredentialKeys.PendingVote(decoded[i].Value!) is not { } key)
-                {
-                    continue;
-                }
-
-                // Only registered credentials get an entry (anyone can make keys; the rules refuse the others before
-                // any proof), so the budget holds at most the roll between two commits.
-                var tx = decoded[i].Value!;
-                if (!ElectionIds.IsValid(tx.Payload.CastEncryptedVote.ElectionId)
-                    || _committed.GetCredential(tx.Payload.CastEncryptedVote.ElectionId, tx.Signer) is null)
-                {
-                    continue;
-                }
-
-                var used = _ballotChecksSinceCommit.GetValueOrDefault(key);
-                overBudget[i] = used >= BallotChecksPerCredentialPerBlock;
-                _ballotChecksSinceCommit[key] = used + 1;
-            }
-        }
-
-        return overBudget;
-    }
-
-    /// <summary>
-    /// Verifies the budgeted encrypted votes' proofs in parallel, outside the lock, so the rules (one at a time, under
-    /// it) find them verified.
-    /// </summary>
-    private void PrepareProofs(Outcome<VerifiedTx>[] decoded, bool[] overBudget, BlockContext block)
-    {
-        var candidates = decoded
-            .Where((d, i) => d.IsOk && !overBudget[i] && ProofPreparation.Applies(d.Value!))
-            .Select(d => d.Value!)
-            .ToList();
-        if (candidates.Count > 0)
-        {
-            Parallel.ForEach(candidates, Preparation(block).Prepare);
-        }
-    }
-
-    /// <summary>
-    /// The proof preparation for the committed state now, kept until the next commit: gossip hands transactions over
-    /// one at a time, and each would otherwise evaluate its election's key again. A key it found final stays final
-    /// (later block times cannot undo that); one it found not final waits for the rules until the next commit.
-    /// </summary>
-    private ProofPreparation Preparation(BlockContext block)
-    {
-        var root = _committed.StateRoot;
-        var current = Volatile.Read(ref _preparation);
-        if (current is not null && current.Root.AsSpan().SequenceEqual(root))
-        {
-            return current.Preparation;
-        }
-
-        var fresh = new PreparationForRoot(root, new ProofPreparation(_committed, _rules, block.TimeUnixMs));
-        Volatile.Write(ref _preparation, fresh);
-        return fresh.Preparation;
-    }
-
-    private sealed record PreparationForRoot(byte[] Root, ProofPreparation Preparation);
 
     /// <summary>
     /// A change made a second time before the next commit: a revote replacing a pending vote, or a holder's new proxy.
