@@ -86,4 +86,20 @@ public sealed class PeerGossipBatchTests
         Assert.That(gossip.MessageBytes, Is.LessThan(GossipBatchLimits.MaxBytes + 1024), "and not much more");
         Assert.That(gossip.ProvenMessageBytes, Is.EqualTo(8 << 20));
     }
+
+    [Test]
+    public async Task A_strangers_batch_takes_one_place_in_its_gossip_rate_per_envelope()
+    {
+        using var rate = new SubmitRateLimiter(ratePerSecond: 1, burst: 10);
+        await using var host = await PeerHost.StartAsync(_chain, TimeProvider.System, strangerRate: rate);
+        using var call = host.Client.Gossip(deadline: DateTime.UtcNow.AddSeconds(20));
+        var stranger = new LocalPeer(_chain.Key(41), ApiChain.ChainId, ApiChain.GenesisHash, "stranger", "http://127.0.0.1:3");
+        await ClientHandshake.RunAsync(call, stranger, () => ConnectionBinding.None, _chain.Validator.PublicKey, CancellationToken.None);
+
+        await call.RequestStream.WriteAsync(Batch(300, "flood"));
+        await call.RequestStream.CompleteAsync();
+        Assert.That(await call.ResponseStream.MoveNext(CancellationToken.None), Is.False);
+
+        Assert.That(host.Inbox.Received, Has.Count.EqualTo(10), "the burst, not the batch");
+    }
 }

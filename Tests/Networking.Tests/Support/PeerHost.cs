@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VoteChain.Networking.Limits;
 using VoteChain.Networking.Peers;
 using VoteChain.Protos.V1;
 
@@ -44,7 +45,9 @@ internal sealed class PeerHost : IAsyncDisposable
     public RecordingInbox Inbox { get; }
 
     /// <param name="identity">The key the host proves (the chain's validator by default).</param>
-    public static async Task<PeerHost> StartAsync(ApiChain chain, TimeProvider clock, Consensus.Crypto.Ed25519KeyPair? identity = null)
+    /// <param name="strangerRate">The gossip rate of peers that are not validators (none by default).</param>
+    public static async Task<PeerHost> StartAsync(ApiChain chain, TimeProvider clock, Consensus.Crypto.Ed25519KeyPair? identity = null,
+        SubmitRateLimiter? strangerRate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -56,7 +59,7 @@ internal sealed class PeerHost : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var self = new LocalPeer(identity ?? chain.Validator, ApiChain.ChainId, ApiChain.GenesisHash, "server", "http://127.0.0.1:1");
         builder.Services.AddSingleton(new PeerServiceImpl(chain.Store, inbox, chain.Validators, self, [], clock,
-            NullLogger<PeerServiceImpl>.Instance, stopping.Token));
+            NullLogger<PeerServiceImpl>.Instance, stopping.Token) { TransactionRate = strangerRate });
 
         var app = builder.Build();
         app.MapGrpcService<PeerServiceImpl>();
