@@ -93,13 +93,15 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
         CancellationToken cancellation)
     {
         LogConnected(peer.ToString(), peer.IsValidator);
+        // Transactions are verified off the reader, so a consensus message never waits behind the batches read before it.
+        await using var received = new GossipReceiveQueue(_inbox, peer, _logger);
         while (await requestStream.MoveNext(cancellation).ConfigureAwait(false))
         {
             var message = requestStream.Current;
             switch (message.KindCase)
             {
                 case PeerMessage.KindOneofCase.Transaction when AdmitsTransaction(peer, address):
-                    _inbox.OnTransactions([message.Transaction.ToByteArray()], peer);
+                    received.Post([message.Transaction.ToByteArray()]);
                     break;
                 case PeerMessage.KindOneofCase.Transactions when message.Transactions.Envelopes.Count <= GossipBatchLimits.MaxTransactions:
                     // Over the count no honest sender goes: dropped unread. Within it, each envelope takes its place in the
@@ -108,7 +110,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
                         .Select(e => e.ToByteArray()).ToList();
                     if (admitted.Count > 0)
                     {
-                        _inbox.OnTransactions(admitted, peer);
+                        received.Post(admitted);
                     }
 
                     break;
@@ -120,6 +122,8 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
                     break;
             }
         }
+
+        await received.CompleteAsync().ConfigureAwait(false);
     }
 
     public override Task<GetBlocksResponse> GetBlocks(GetBlocksRequest request, ServerCallContext context)

@@ -31,11 +31,13 @@ internal sealed class BlockProducer
 
     public byte[] Build(ProposalRequest request)
     {
-        // Block time is this node's clock, but always after the parent's, as every replica checks.
-        var time = Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _executor.ParentTime(request.Height) + 1);
-        var context = new BlockContext(request.Height, time);
         var candidates = _mempool.TakeForBlock((int)_chain.Params.MaxBlockTxs, _chain.Params.MaxBlockBytes - HeaderAllowance);
         KeyPreparation.Prepare(_chain.Rules, candidates);
+        // Block time is this node's clock, but always after the parent's, as every replica checks. Read after the
+        // candidates are taken and their keys checked (which may take a while with a full pool), so the time a replica
+        // judges is as fresh as it can be.
+        var time = Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _executor.ParentTime(request.Height) + 1);
+        var context = new BlockContext(request.Height, time);
         var overlay = new StateOverlay(_store);
         var accepted = new List<VerifiedTx>(candidates.Count);
         foreach (var tx in candidates)

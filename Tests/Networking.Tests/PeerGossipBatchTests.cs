@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using VoteChain.Consensus.Crypto;
+using VoteChain.Integration.Tests;
 using VoteChain.Networking.Limits;
 using VoteChain.Networking.Peers;
 using VoteChain.Networking.Tests.Support;
@@ -34,10 +35,72 @@ public sealed class PeerGossipBatchTests
         Directory.Delete(_folder, recursive: true);
     }
 
-    private static PeerMessage Batch(int count, string tag) => new()
+    private static PeerMessage Batch(int count, string tag, int envelopeBytes = 32) => new()
     {
-        Transactions = new TransactionBatch { Envelopes = { Enumerable.Range(0, count).Select(i => ByteString.CopyFrom(Hashing.Sha256(System.Text.Encoding.UTF8.GetBytes($"{tag}{i}")))) } },
+        Transactions = new TransactionBatch
+        {
+            Envelopes =
+            {
+                Enumerable.Range(0, count).Select(i =>
+                    ByteString.CopyFrom(Enumerable.Repeat(Hashing.Sha256(System.Text.Encoding.UTF8.GetBytes($"{tag}{i}")), envelopeBytes / 32)
+                        .SelectMany(b => b).ToArray())),
+            },
+        },
     };
+
+    private IEnumerable<byte[]> Envelopes(PeerMessage batch) => batch.Transactions.Envelopes.Select(e => e.ToByteArray());
+
+    private IEnumerable<byte[]> ReceivedTransactions() => _host.Inbox.Received.Where(r => r.Message is byte[]).Select(r => (byte[])r.Message);
+
+    [Test]
+    public async Task A_consensus_message_is_handed_on_while_the_transactions_read_before_it_still_wait()
+    {
+        _host.Inbox.TransactionsGate.Reset();
+        using var call = await OpenAsValidatorAsync();
+        var batches = Enumerable.Range(0, 20).Select(i => Batch(500, $"busy{i}")).ToList();
+        foreach (var batch in batches)
+        {
+            await call.RequestStream.WriteAsync(batch);
+        }
+
+        await call.RequestStream.WriteAsync(new PeerMessage { Consensus = new ConsensusMessage() });
+
+        // Before the fix the reader verified each batch inline, so the consensus message waited for all twenty.
+        await Eventually.HoldsAsync(() => Task.FromResult(_host.Inbox.Received.Any(r => r.Message is ConsensusMessage)),
+            TimeSpan.FromSeconds(10), () => "the consensus message, not held behind transactions");
+        Assert.That(ReceivedTransactions(), Is.Empty, "the transactions are still waiting");
+
+        _host.Inbox.TransactionsGate.Set();
+        await call.RequestStream.CompleteAsync();
+        Assert.That(await call.ResponseStream.MoveNext(CancellationToken.None), Is.False);
+        Assert.That(ReceivedTransactions(), Is.EqualTo(batches.SelectMany(Envelopes)), "every envelope, in order, once the node gets to them");
+    }
+
+    [Test]
+    public async Task Transactions_waiting_for_a_busy_node_are_bounded_in_bytes_and_the_oldest_make_room()
+    {
+        _host.Inbox.TransactionsGate.Reset();
+        using var call = await OpenAsValidatorAsync();
+        // 250 batches of 100 envelopes of 512 bytes: about 14 MB counted against the 8 MiB a stream may have waiting.
+        var batches = Enumerable.Range(0, 250).Select(i => Batch(100, $"flood{i}", envelopeBytes: 512)).ToList();
+        foreach (var batch in batches)
+        {
+            await call.RequestStream.WriteAsync(batch);
+        }
+
+        await call.RequestStream.WriteAsync(new PeerMessage { Consensus = new ConsensusMessage() });
+        await Eventually.HoldsAsync(() => Task.FromResult(_host.Inbox.Received.Any(r => r.Message is ConsensusMessage)),
+            TimeSpan.FromSeconds(20), () => "the consensus message behind the flood");
+
+        _host.Inbox.TransactionsGate.Set();
+        await call.RequestStream.CompleteAsync();
+        Assert.That(await call.ResponseStream.MoveNext(CancellationToken.None), Is.False);
+        var received = ReceivedTransactions().ToList();
+        var waitingBound = (int)(GossipReceiveQueue.MaxBytes / (512 + 64));
+        Assert.That(received, Has.Count.LessThan(batches.Count * 100), "some were dropped");
+        Assert.That(received, Has.Count.LessThanOrEqualTo(waitingBound + GossipReceiveQueue.MaxMerged), "no more than the bound waited");
+        Assert.That(received.TakeLast(100), Is.EqualTo(Envelopes(batches[^1])), "the newest were kept");
+    }
 
     private async Task<AsyncDuplexStreamingCall<PeerMessage, GossipReply>> OpenAsValidatorAsync()
     {

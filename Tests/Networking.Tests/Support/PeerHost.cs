@@ -94,8 +94,16 @@ internal sealed class RecordingInbox : IPeerInbox
         }
     }
 
+    /// <summary>Closed, it holds every delivery of transactions until opened (as a node busy verifying would).</summary>
+    public ManualResetEventSlim TransactionsGate { get; } = new(initialState: true);
+
     public void OnTransactions(IReadOnlyList<byte[]> envelopes, PeerIdentity from)
     {
+        if (!TransactionsGate.Wait(TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException("The test never opened the transactions gate.");
+        }
+
         lock (_received)
         {
             _received.AddRange(envelopes.Select(e => ((object)e, from)));
