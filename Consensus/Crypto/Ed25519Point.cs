@@ -64,7 +64,7 @@ internal static partial class Ed25519Point
     {
         if (keys.Count > 0)
         {
-            Parallel.For(0, keys.Count, i => IsOnCurve(keys[i].Span));
+            Parallel.For(0, keys.Count, ParallelChecks.Options, i => IsOnCurve(keys[i].Span));
         }
     }
 

@@ -30,5 +30,8 @@ public sealed class WakeSignal : IDisposable
 
     public Task WaitAsync(CancellationToken cancellation) => _signal.WaitAsync(cancellation);
 
+    /// <summary>Blocks the calling thread until set (for a consumer that owns a thread of its own).</summary>
+    public void Wait(CancellationToken cancellation) => _signal.Wait(cancellation);
+
     public void Dispose() => _signal.Dispose();
 }

@@ -1,3 +1,4 @@
+using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.Transactions;
 
@@ -58,7 +59,7 @@ public sealed partial class Mempool
             .ToList();
         if (candidates.Count > 0)
         {
-            Parallel.ForEach(candidates, Preparation(block).Prepare);
+            Parallel.ForEach(candidates, ParallelChecks.Options, Preparation(block).Prepare);
         }
     }
 

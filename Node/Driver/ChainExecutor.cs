@@ -128,7 +128,7 @@ internal sealed partial class ChainExecutor : IProposalValidator
         Outcome<VerifiedTx> Decode(byte[] envelope) =>
             _mempool.Verified(Consensus.Crypto.Hashing.Sha256(envelope)) is { } known ? Outcome<VerifiedTx>.Ok(known) : _decoder.Decode(envelope);
 
-        var prepared = BlockPreparation.Run(block, _store, _chain.Rules, Decode, (count, body) => Parallel.For(0, count, body));
+        var prepared = BlockPreparation.Run(block, _store, _chain.Rules, Decode, (count, body) => Parallel.For(0, count, Consensus.Crypto.ParallelChecks.Options, body));
         if (BlockReplay.Problem(block, _store, _chain.Rules, prepared, out executed) is { } problem)
         {
             return problem;

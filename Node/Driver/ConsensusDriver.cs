@@ -127,6 +127,43 @@ internal sealed partial class ConsensusDriver : BackgroundService
         }, ticking.Token);
 
         _inputs.PostWorkPending();
+        // The loop owns a thread: on the thread pool its every wake-up queued behind the signature checks of whole batches
+        // (parallel loops fill the pool under load), and a follower got to an honest proposal seconds late.
+        var loop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                RunLoop(stoppingToken);
+                loop.SetResult();
+            }
+#pragma warning disable CA1031 // Handed to the host through the task, as an async loop's exception would be.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                loop.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "consensus driver",
+        };
+        thread.Start();
+        await loop.Task.ConfigureAwait(false);
+
+        await ticking.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await ticks.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The ticker stops with the host.
+        }
+    }
+
+    private void RunLoop(CancellationToken stoppingToken)
+    {
         try
         {
             var running = true;
@@ -139,23 +176,13 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
                 if (running)
                 {
-                    await _inputs.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    _inputs.Wait(stoppingToken);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutdown: the step in progress has finished; nothing is half-written.
-        }
-
-        await ticking.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await ticks.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The ticker stops with the host.
         }
     }
 

@@ -179,5 +179,5 @@ internal sealed class EngineInbox
     }
 
     /// <summary>Waits until something may have been posted since the last empty <see cref="TryTake"/>.</summary>
-    public Task WaitAsync(CancellationToken cancellation) => _signal.WaitAsync(cancellation);
+    public void Wait(CancellationToken cancellation) => _signal.Wait(cancellation);
 }

@@ -58,6 +58,11 @@ public static class NodeRuntime
         }
 
         NodeOptionsLoader.TryParseListen(options.Listen, out var listen);
+        // Threads from the start for the pool's short work (gRPC reads and writes, timers) beside the signature checks, which
+        // take one worker per core per batch (ParallelChecks): otherwise that work queues behind them, and the pool adds a
+        // thread only every half second.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 4 * Environment.ProcessorCount + 16), io);
         // Production whatever ASPNETCORE_ENVIRONMENT says: no developer exception page on a public port.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         ConfigureLogging(builder.Logging, options, logging);

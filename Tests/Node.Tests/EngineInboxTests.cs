@@ -168,7 +168,9 @@ public sealed class EngineInboxTests
     {
         var inbox = new EngineInbox(peerBytes: 1 << 20);
         Assert.That(inbox.TryTake(out _), Is.False);
-        var waiting = inbox.WaitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        // The driver waits on a thread of its own, blocked.
+        var waiting = Task.Factory.StartNew(() => inbox.Wait(deadline.Token), TaskCreationOptions.LongRunning);
 
         inbox.PostTick();
         await waiting;
