@@ -14,7 +14,7 @@ public static class Ed25519
     public static bool IsWellFormedPublicKey(ReadOnlySpan<byte> publicKey) => Ed25519Point.IsOnCurve(publicKey);
 
     /// <summary>Runs <see cref="IsWellFormedPublicKey"/> for many keys on every core, so that later checks of them are lookups.</summary>
-    public static void CheckKeysAhead(IReadOnlyList<ReadOnlyMemory<byte>> keys) => Ed25519Point.WarmUp(keys);
+    public static void CheckKeysAhead(IReadOnlyList<ReadOnlyMemory<byte>> keys, ParallelOptions parallel) => Ed25519Point.WarmUp(keys, parallel);
 
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {

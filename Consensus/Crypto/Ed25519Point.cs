@@ -60,11 +60,11 @@ internal static partial class Ed25519Point
     }
 
     /// <summary>Checks keys on every core ahead of rules that check them one at a time, so those find the verdicts.</summary>
-    public static void WarmUp(IReadOnlyList<ReadOnlyMemory<byte>> keys)
+    public static void WarmUp(IReadOnlyList<ReadOnlyMemory<byte>> keys, ParallelOptions parallel)
     {
         if (keys.Count > 0)
         {
-            Parallel.For(0, keys.Count, ParallelChecks.Options, i => IsOnCurve(keys[i].Span));
+            Parallel.For(0, keys.Count, parallel, i => IsOnCurve(keys[i].Span));
         }
     }
 

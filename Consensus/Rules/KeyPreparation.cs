@@ -16,13 +16,14 @@ namespace VoteChain.Consensus.Rules;
 /// </remarks>
 public static class KeyPreparation
 {
-    public static void Prepare(RuleContext chain, IEnumerable<VerifiedTx> transactions)
+    /// <param name="parallel">How the checks run in parallel (<see cref="ParallelChecks.Options"/> by default).</param>
+    public static void Prepare(RuleContext chain, IEnumerable<VerifiedTx> transactions, ParallelOptions? parallel = null)
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(transactions);
         var keys = transactions.Where(tx => chain.IsAuthority(tx.Signer)).DistinctBy(tx => Convert.ToHexString(tx.Id))
             .SelectMany(tx => Keys(chain, tx)).ToList();
-        Ed25519.CheckKeysAhead(keys);
+        Ed25519.CheckKeysAhead(keys, parallel ?? ParallelChecks.Options);
     }
 
     private static IEnumerable<ReadOnlyMemory<byte>> Keys(RuleContext chain, VerifiedTx tx) => tx.Payload.KindCase switch

@@ -1,4 +1,3 @@
-using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.Transactions;
 
@@ -59,7 +58,7 @@ public sealed partial class Mempool
             .ToList();
         if (candidates.Count > 0)
         {
-            Parallel.ForEach(candidates, ParallelChecks.Options, Preparation(block).Prepare);
+            Parallel.ForEach(candidates, AdmissionScheduler.Shared.Options, Preparation(block).Prepare);
         }
     }
 

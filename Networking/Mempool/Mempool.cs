@@ -121,7 +121,7 @@ public sealed partial class Mempool
         var block = _nextBlock();
         var overBudget = TakeBallotBudget(decoded);
         PrepareProofs(decoded, overBudget, block);
-        KeyPreparation.Prepare(_rules, decoded.Where(d => d.IsOk).Select(d => d.Value!));
+        KeyPreparation.Prepare(_rules, decoded.Where(d => d.IsOk).Select(d => d.Value!), AdmissionScheduler.Shared.Options);
         lock (_gate)
         {
             for (var i = 0; i < envelopes.Count; i++)
@@ -279,7 +279,7 @@ public sealed partial class Mempool
             }
         }
 
-        Parallel.ForEach(toDecode, ParallelChecks.Options, item => decoded[item.Index] = _decoder.Decode(envelopes[item.Index]));
+        Parallel.ForEach(toDecode, AdmissionScheduler.Shared.Options, item => decoded[item.Index] = _decoder.Decode(envelopes[item.Index]));
         foreach (var (index, hash) in toDecode)
         {
             if (decoded[index].Rejection is { } rejection)

@@ -70,8 +70,8 @@ public sealed class Ed25519Tests
             .Where(b => !Ed25519.IsWellFormedPublicKey(b)).Append(identity).Append(Enumerable.Repeat((byte)0xFF, 32).ToArray()).ToList();
         var keys = valid.Concat(invalid).OrderBy(_ => Random.Shared.Next()).Select(k => (ReadOnlyMemory<byte>)k).ToList();
 
-        Ed25519.CheckKeysAhead(keys);
-        Ed25519.CheckKeysAhead(keys);
+        Ed25519.CheckKeysAhead(keys, ParallelChecks.Options);
+        Ed25519.CheckKeysAhead(keys, ParallelChecks.Options);
 
         Assert.That(valid.All(k => Ed25519.IsWellFormedPublicKey(k)), Is.True);
         Assert.That(invalid, Has.Count.GreaterThan(2));
