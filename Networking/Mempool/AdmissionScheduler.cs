@@ -39,6 +39,31 @@ public sealed class AdmissionScheduler : TaskScheduler
     /// <summary>Parallel loops with these options run on the admission threads only.</summary>
     public ParallelOptions Options { get; }
 
+    /// <summary>
+    /// Checks this few run on the caller's thread: handing them over costs a wait for a free admission thread, which may be
+    /// busy with a large batch, and at a light load that wait doubled a vote's time to commit (p50 122 ms to 236 ms at
+    /// 200 votes/s). A flood arrives in large batches (gossip merges them), and those go to the admission threads.
+    /// </summary>
+    public const int InlineItems = 8;
+
+    /// <summary>Runs <paramref name="body"/> for each item: on the caller's thread when there are few, else on the admission threads.</summary>
+    public void ForEach<T>(IReadOnlyList<T> items, Action<T> body)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(body);
+        if (items.Count <= InlineItems)
+        {
+            foreach (var item in items)
+            {
+                body(item);
+            }
+
+            return;
+        }
+
+        Parallel.ForEach(items, Options, body);
+    }
+
     public override int MaximumConcurrencyLevel => _threads;
 
     /// <summary>Whether the admission threads run below normal priority (false where the OS refused or is not Linux).</summary>

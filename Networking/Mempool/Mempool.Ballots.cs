@@ -58,7 +58,7 @@ public sealed partial class Mempool
             .ToList();
         if (candidates.Count > 0)
         {
-            Parallel.ForEach(candidates, AdmissionScheduler.Shared.Options, Preparation(block).Prepare);
+            AdmissionScheduler.Shared.ForEach(candidates, Preparation(block).Prepare);
         }
     }
 

@@ -279,7 +279,7 @@ public sealed partial class Mempool
             }
         }
 
-        Parallel.ForEach(toDecode, AdmissionScheduler.Shared.Options, item => decoded[item.Index] = _decoder.Decode(envelopes[item.Index]));
+        AdmissionScheduler.Shared.ForEach(toDecode, item => decoded[item.Index] = _decoder.Decode(envelopes[item.Index]));
         foreach (var (index, hash) in toDecode)
         {
             if (decoded[index].Rejection is { } rejection)

@@ -40,6 +40,22 @@ public sealed class AdmissionSchedulerTests
         Assert.That(total, Is.EqualTo(Environment.ProcessorCount * 2 * 50));
     }
 
+    [Test]
+    public void A_few_checks_run_on_the_callers_thread_and_many_on_the_admission_threads()
+    {
+        var caller = Environment.CurrentManagedThreadId;
+        var few = new ConcurrentBag<int>();
+        var many = new ConcurrentBag<int>();
+
+        AdmissionScheduler.Shared.ForEach(Enumerable.Range(0, AdmissionScheduler.InlineItems).ToList(), _ => few.Add(Environment.CurrentManagedThreadId));
+        AdmissionScheduler.Shared.ForEach(Enumerable.Range(0, AdmissionScheduler.InlineItems + 1).ToList(), _ => many.Add(Environment.CurrentManagedThreadId));
+
+        Assert.That(few, Has.Count.EqualTo(AdmissionScheduler.InlineItems));
+        Assert.That(few, Has.All.EqualTo(caller));
+        Assert.That(many, Has.Count.EqualTo(AdmissionScheduler.InlineItems + 1));
+        Assert.That(many, Has.None.EqualTo(caller));
+    }
+
     /// <summary>This thread's niceness, field 19 of /proc/thread-self/stat (after the command name in parentheses).</summary>
     private static int OwnNiceness()
     {
