@@ -62,7 +62,13 @@ internal sealed class StoreDatabase : IDisposable
             // database opens at the last whole batch, which is the last whole block.
             .SetWalRecoveryMode(Recovery.PointInTime)
             // RocksDB keeps a thousand old info logs by default; a node restarted often needs a handful.
-            .SetKeepLogFileNum(10);
+            .SetKeepLogFileNum(10)
+            // All columns' memtables together, and the write-ahead log, stay within fixed sizes. Without them the node
+            // had up to 16 MB × 2 memtables in each of its columns, and a log file could be deleted only once every column
+            // with data in it was flushed: a column written once (an election) held every later log file until the
+            // default bound, four times all memtables (over 1.6 GB).
+            .SetDbWriteBufferSize(MemtableBytes)
+            .SetMaxTotalWalSize(MemtableBytes);
         var families = new ColumnFamilies();
         var blockCache = Cache.CreateLru(BlockCacheBytes);
         foreach (var column in StoreColumns.All)
@@ -81,6 +87,8 @@ internal sealed class StoreDatabase : IDisposable
     }
 
     private const ulong BlockCacheBytes = 32UL * 1024 * 1024;
+
+    private const ulong MemtableBytes = 64UL * 1024 * 1024;
 
     /// <summary>
     /// Every column: LZ4 (cheap on the CPU the signature checks need; headers, election ids and record framing compress,

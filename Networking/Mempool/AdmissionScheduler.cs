@@ -40,7 +40,7 @@ public sealed class AdmissionScheduler : TaskScheduler
     public ParallelOptions Options { get; }
 
     /// <summary>
-    /// Checks this few run on the caller's thread: handing them over costs a wait for a free admission thread, which may be
+    /// Signature checks this few run on the caller's thread: handing them over costs a wait for a free admission thread, which may be
     /// busy with a large batch, and at a light load that wait doubled a vote's time to commit (p50 122 ms to 236 ms at
     /// 200 votes/s). A flood arrives in large batches (gossip merges them), and those go to the admission threads.
     /// </summary>

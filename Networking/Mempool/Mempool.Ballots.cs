@@ -58,7 +58,8 @@ public sealed partial class Mempool
             .ToList();
         if (candidates.Count > 0)
         {
-            AdmissionScheduler.Shared.ForEach(candidates, Preparation(block).Prepare);
+            // Never on the caller's thread, however few: one proof can cost as much as a hundred signatures.
+            Parallel.ForEach(candidates, AdmissionScheduler.Shared.Options, Preparation(block).Prepare);
         }
     }
 

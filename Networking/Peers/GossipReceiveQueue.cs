@@ -4,52 +4,42 @@ using VoteChain.Networking.Limits;
 namespace VoteChain.Networking.Peers;
 
 /// <summary>
-/// Transactions read from one peer's gossip stream, waiting to be verified and admitted on a task of their own. The
+/// Transactions read from one validator's gossip stream, waiting to be verified and admitted on a task of their own. The
 /// stream's reader only queues them, so a consensus message behind a run of transaction batches is handed on as soon as
 /// it is read: verified inline, the batches held every later proposal on the stream for seconds under load (seen in the
-/// 1,000,000-vote run, where honest proposals arrived too late and every height waited for a view change). The queue is
-/// bounded in bytes and makes room by dropping its oldest batches: gossip has no one to answer, the sender's own node keeps
-/// what it sent, and clients resend.
+/// 1,000,000-vote run, where honest proposals arrived too late and every height waited for a view change). What waits
+/// counts against the validator's share of the <see cref="GossipReceiveBudget"/>; a batch that does not fit is dropped
+/// (gossip has no one to answer: the sender's own node keeps what it sent, re-gossips it, and clients resend).
 /// </summary>
 internal sealed partial class GossipReceiveQueue : IAsyncDisposable
 {
-    /// <summary>Bytes of envelopes one stream may have waiting: many blocks of votes, a fixed cost per peer.</summary>
-    public const long MaxBytes = 8L << 20;
-
     /// <summary>Envelopes handed on together: queued batches are merged so their signatures are verified in parallel.</summary>
     public const int MaxMerged = 4 * GossipBatchLimits.MaxTransactions;
 
     /// <summary>Room counted for each envelope beyond its bytes (the list entry, its id later).</summary>
-    private const int EntryOverhead = 64;
+    public const int EntryOverhead = 64;
 
-    private readonly ByteBoundedQueue<IReadOnlyList<byte[]>> _waiting = new(MaxBytes);
+    private readonly Queue<(IReadOnlyList<byte[]> Envelopes, long Bytes)> _waiting = new();
     private readonly WakeSignal _signal = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly IPeerInbox _inbox;
     private readonly PeerIdentity _from;
+    private readonly int _validator;
+    private readonly GossipReceiveBudget _budget;
     private readonly ILogger _logger;
     private readonly Task _drain;
     private bool _completed;
+    private long _dropped;
     private long _droppedLogged;
 
-    public GossipReceiveQueue(IPeerInbox inbox, PeerIdentity from, ILogger logger)
+    public GossipReceiveQueue(IPeerInbox inbox, PeerIdentity from, GossipReceiveBudget budget, ILogger logger)
     {
         _inbox = inbox;
         _from = from;
+        _validator = from.ValidatorIndex ?? throw new ArgumentException("Only a validator's stream queues its gossip.", nameof(from));
+        _budget = budget;
         _logger = logger;
         _drain = Task.Run(DrainAsync);
-    }
-
-    /// <summary>Batches dropped so far because the queue was full.</summary>
-    public long Dropped
-    {
-        get
-        {
-            lock (_waiting)
-            {
-                return _waiting.Dropped;
-            }
-        }
     }
 
     /// <summary>Queues envelopes already admitted by the sender's gossip rate. Throws what the inbox threw, if it did.</summary>
@@ -66,18 +56,21 @@ internal sealed partial class GossipReceiveQueue : IAsyncDisposable
             size += envelope.Length + EntryOverhead;
         }
 
-        long dropped;
-        lock (_waiting)
+        if (!_budget.TryTake(_validator, size))
         {
-            _waiting.Enqueue(envelopes, size);
-            dropped = _waiting.Dropped;
+            // Logged at the first drop and then each time the count doubles: an overloaded node should not also flood its log.
+            if (++_dropped >= 2 * _droppedLogged)
+            {
+                LogDropped(_from.ToString(), _dropped);
+                _droppedLogged = _dropped;
+            }
+
+            return;
         }
 
-        // Logged at the first drop and then each time the count doubles: an overloaded node should not also flood its log.
-        if (dropped > 0 && dropped >= 2 * _droppedLogged)
+        lock (_waiting)
         {
-            LogDropped(_from.ToString(), dropped);
-            _droppedLogged = dropped;
+            _waiting.Enqueue((envelopes, size));
         }
 
         _signal.Set();
@@ -100,13 +93,15 @@ internal sealed partial class GossipReceiveQueue : IAsyncDisposable
         while (true)
         {
             var merged = new List<byte[]>();
+            long bytes = 0;
             bool done;
             lock (_waiting)
             {
-                while (_waiting.TryPeek(out var next) && (merged.Count == 0 || merged.Count + next.Count <= MaxMerged))
+                while (_waiting.TryPeek(out var next) && (merged.Count == 0 || merged.Count + next.Envelopes.Count <= MaxMerged))
                 {
-                    _waiting.TryDequeue(out _);
-                    merged.AddRange(next);
+                    _waiting.Dequeue();
+                    merged.AddRange(next.Envelopes);
+                    bytes += next.Bytes;
                 }
 
                 done = _completed && merged.Count == 0;
@@ -114,7 +109,23 @@ internal sealed partial class GossipReceiveQueue : IAsyncDisposable
 
             if (merged.Count > 0)
             {
-                _inbox.OnTransactions(merged, _from);
+                try
+                {
+                    // Waiting for a turn holds no thread; a turn is one of the few verifications the node runs at once.
+                    await _budget.Verifying.WaitAsync(_stop.Token).ConfigureAwait(false);
+                    try
+                    {
+                        _inbox.OnTransactions(merged, _from);
+                    }
+                    finally
+                    {
+                        _budget.Verifying.Release();
+                    }
+                }
+                finally
+                {
+                    _budget.Release(_validator, bytes);
+                }
             }
             else if (done)
             {
@@ -127,7 +138,7 @@ internal sealed partial class GossipReceiveQueue : IAsyncDisposable
         }
     }
 
-    /// <summary>The stream was cut off (the node stops, the peer vanished): what waits is dropped.</summary>
+    /// <summary>The stream was cut off (the node stops, the peer vanished): what waits is dropped, not verified.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -141,6 +152,14 @@ internal sealed partial class GossipReceiveQueue : IAsyncDisposable
         }
         finally
         {
+            lock (_waiting)
+            {
+                while (_waiting.TryDequeue(out var dropped))
+                {
+                    _budget.Release(_validator, dropped.Bytes);
+                }
+            }
+
             _stop.Dispose();
             _signal.Dispose();
         }

@@ -36,6 +36,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
     private readonly TimeProvider _clock;
     private readonly ILogger<PeerServiceImpl> _logger;
     private readonly CancellationToken _stopping;
+    private readonly GossipReceiveBudget _receiveBudget;
 
     /// <param name="stopping">Fires when the node shuts down: open gossip streams end then, instead of holding the
     /// server's graceful shutdown until its timeout.</param>
@@ -52,6 +53,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
         _certificateHash = certificateHash;
         _clock = clock;
         _logger = logger;
+        _receiveBudget = new GossipReceiveBudget(validators.Count);
     }
 
     public override async Task Gossip(IAsyncStreamReader<PeerMessage> requestStream, IServerStreamWriter<GossipReply> responseStream,
@@ -93,15 +95,28 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
         CancellationToken cancellation)
     {
         LogConnected(peer.ToString(), peer.IsValidator);
-        // Transactions are verified off the reader, so a consensus message never waits behind the batches read before it.
-        await using var received = new GossipReceiveQueue(_inbox, peer, _logger);
+        // A validator's transactions are verified off the reader, so its consensus messages never wait behind the batches
+        // read before them. A stranger sends no consensus messages: its stream is read as fast as its gossip is verified.
+        await using var received = peer.IsValidator ? new GossipReceiveQueue(_inbox, peer, _receiveBudget, _logger) : null;
+        void Receive(IReadOnlyList<byte[]> envelopes)
+        {
+            if (received is null)
+            {
+                _inbox.OnTransactions(envelopes, peer);
+            }
+            else
+            {
+                received.Post(envelopes);
+            }
+        }
+
         while (await requestStream.MoveNext(cancellation).ConfigureAwait(false))
         {
             var message = requestStream.Current;
             switch (message.KindCase)
             {
                 case PeerMessage.KindOneofCase.Transaction when AdmitsTransaction(peer, address):
-                    received.Post([message.Transaction.ToByteArray()]);
+                    Receive([message.Transaction.ToByteArray()]);
                     break;
                 case PeerMessage.KindOneofCase.Transactions when message.Transactions.Envelopes.Count <= GossipBatchLimits.MaxTransactions:
                     // Over the count no honest sender goes: dropped unread. Within it, each envelope takes its place in the
@@ -110,7 +125,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
                         .Select(e => e.ToByteArray()).ToList();
                     if (admitted.Count > 0)
                     {
-                        received.Post(admitted);
+                        Receive(admitted);
                     }
 
                     break;
@@ -123,7 +138,10 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
             }
         }
 
-        await received.CompleteAsync().ConfigureAwait(false);
+        if (received is not null)
+        {
+            await received.CompleteAsync().ConfigureAwait(false);
+        }
     }
 
     public override Task<GetBlocksResponse> GetBlocks(GetBlocksRequest request, ServerCallContext context)

@@ -149,9 +149,15 @@ internal sealed partial class ConsensusDriver : BackgroundService
             Name = "consensus driver",
         };
         thread.Start();
-        await loop.Task.ConfigureAwait(false);
+        try
+        {
+            await loop.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            await ticking.CancelAsync().ConfigureAwait(false);
+        }
 
-        await ticking.CancelAsync().ConfigureAwait(false);
         try
         {
             await ticks.ConfigureAwait(false);

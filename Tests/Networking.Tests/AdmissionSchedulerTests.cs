@@ -34,8 +34,10 @@ public sealed class AdmissionSchedulerTests
     {
         // Nested loops (a batch's proofs inside a batch's checks) must not wait for threads that are all waiting.
         var total = 0;
-        Parallel.For(0, Environment.ProcessorCount * 2, AdmissionScheduler.Shared.Options, _ =>
-            Parallel.For(0, 50, AdmissionScheduler.Shared.Options, _ => Interlocked.Increment(ref total)));
+        var nested = Task.Run(() => Parallel.For(0, Environment.ProcessorCount * 2, AdmissionScheduler.Shared.Options, _ =>
+            Parallel.For(0, 50, AdmissionScheduler.Shared.Options, _ => Interlocked.Increment(ref total))));
+
+        Assert.That(nested.Wait(TimeSpan.FromSeconds(30)), Is.True, "no deadlock");
 
         Assert.That(total, Is.EqualTo(Environment.ProcessorCount * 2 * 50));
     }

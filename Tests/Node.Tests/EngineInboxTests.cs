@@ -170,8 +170,20 @@ public sealed class EngineInboxTests
         Assert.That(inbox.TryTake(out _), Is.False);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         // The driver waits on a thread of its own, blocked.
-        var waiting = Task.Factory.StartNew(() => inbox.Wait(deadline.Token), TaskCreationOptions.LongRunning);
+        Thread? waiter = null;
+        var waiting = Task.Factory.StartNew(() =>
+        {
+            waiter = Thread.CurrentThread;
+            inbox.Wait(deadline.Token);
+        }, TaskCreationOptions.LongRunning);
+        // Posted only once the driver's thread is blocked, so the test shows a blocked waiter is woken.
+        var blockedBy = DateTime.UtcNow.AddSeconds(30);
+        while (waiter?.ThreadState.HasFlag(ThreadState.WaitSleepJoin) != true && DateTime.UtcNow < blockedBy)
+        {
+            Thread.Yield();
+        }
 
+        Assert.That(waiter?.ThreadState.HasFlag(ThreadState.WaitSleepJoin), Is.True, "the waiter blocked");
         inbox.PostTick();
         await waiting;
 
