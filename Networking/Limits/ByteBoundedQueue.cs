@@ -46,14 +46,6 @@ public sealed class ByteBoundedQueue<T>
         return any;
     }
 
-    /// <summary>The next item without taking it, or false when the queue is empty.</summary>
-    public bool TryPeek(out T item)
-    {
-        var any = _items.TryPeek(out var next);
-        item = next.Item;
-        return any;
-    }
-
     public bool TryDequeue(out T item)
     {
         if (_items.TryDequeue(out var next))
