@@ -73,9 +73,11 @@ public sealed class DelegationAttackPropertyTests
             AssertReplayReachesTheSameRoot(chain, committed);
         }, iter: 150);
 
-        // Guards the generator: the histories must reach proxies carrying weight and blocks of several transactions.
+        // Guards the generator: the histories must reach proxies carrying weight and blocks of several transactions. The
+        // count varies with the random histories (90 in one CI run, where the bound was 100); a broken generator gives
+        // next to none, so a bound well below the usual count still catches it without failing by chance.
         Assert.That(proxyWeight, Is.GreaterThan(1UL << 40));
-        Assert.That(blocksWithSeveral, Is.GreaterThan(100));
+        Assert.That(blocksWithSeveral, Is.GreaterThan(30));
     }
 
     private static void Setup(TestChain chain, List<(long, VerifiedTx[])> committed)
