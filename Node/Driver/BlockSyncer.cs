@@ -10,7 +10,9 @@ namespace VoteChain.Node.Driver;
 /// <summary>
 /// Keeps a node level with its peers: asks their heads now and then (or at once when the engine asks), fetches
 /// missing blocks in batches and hands them to the engine, which adopts each only if its certificate verifies and
-/// the driver's rules accept it. Observers follow the chain this way.
+/// the driver's rules accept it. Observers follow the chain this way. Each block's signatures are verified just before
+/// it is handed on (<see cref="FetchedTransactions"/>), so the cores check the next block while the driver runs the
+/// rules and writes of the one before; the next batch is fetched while the engine takes this one.
 /// </summary>
 internal sealed partial class BlockSyncer : BackgroundService
 {
@@ -20,11 +22,14 @@ internal sealed partial class BlockSyncer : BackgroundService
     private readonly PeerNetwork _peers;
     private readonly ConsensusDriver _driver;
     private readonly ChainEvents _events;
+    private readonly FetchedTransactions _prepared;
     private readonly ILogger<BlockSyncer> _logger;
     private readonly SemaphoreSlim _wake = new(0);
 
-    public BlockSyncer(ChainStore store, PeerNetwork peers, ConsensusDriver driver, ChainEvents events, ILogger<BlockSyncer> logger)
+    public BlockSyncer(ChainStore store, PeerNetwork peers, ConsensusDriver driver, ChainEvents events, FetchedTransactions prepared,
+        ILogger<BlockSyncer> logger)
     {
+        _prepared = prepared;
         _store = store;
         _peers = peers;
         _driver = driver;
@@ -62,6 +67,9 @@ internal sealed partial class BlockSyncer : BackgroundService
         }
     }
 
+    /// <summary>Only the sync loop touches it.</summary>
+    private AheadBatch? _ahead;
+
     /// <summary>The highest head a peer in good standing reported at the last poll; 0 when none answered.</summary>
     public ulong BestPeerHeight { get; private set; }
 
@@ -98,10 +106,38 @@ internal sealed partial class BlockSyncer : BackgroundService
     {
         var best = await _peers.BestHeightAsync(cancellation).ConfigureAwait(false) ?? 0;
         BestPeerHeight = best;
+        try
+        {
+            return await FollowAsync(best, cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A batch fetched ahead and not wanted any more (a refusal, a timeout, stopping) is abandoned.
+            await DropAheadAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> FollowAsync(ulong best, CancellationToken cancellation)
+    {
         while (best > _store.Height && !cancellation.IsCancellationRequested)
         {
             var from = _store.Height + 1;
-            if (await _peers.FetchBlocksAsync(from, cancellation).ConfigureAwait(false) is not { } fetched)
+            FetchedBlocks? fetched;
+            if (_ahead is { } ahead && ahead.From == from)
+            {
+                _ahead = null;
+                using (ahead.Cancel)
+                {
+                    fetched = await ahead.Fetch.ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                await DropAheadAsync().ConfigureAwait(false);
+                fetched = await _peers.FetchBlocksAsync(from, cancellation).ConfigureAwait(false);
+            }
+
+            if (fetched is null)
             {
                 // Every peer that claimed more served nothing and is now demoted, so no claim this node believes is ahead
                 // of it: not syncing. (Set before the fetch instead, a liar whose pause ran out made a node at its head
@@ -112,23 +148,33 @@ internal sealed partial class BlockSyncer : BackgroundService
 
             Syncing = best > _store.Height + 1;
             LogFetched(fetched.Blocks.Count, from, fetched.Source);
-            foreach (var block in fetched.Blocks)
+            _prepared.Clear();
+            var last = from - 1 + (ulong)fetched.Blocks.Count;
+            if (last < best)
             {
-                _driver.Post(new BlockFetched(block, fetched.Source));
+                var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                _ahead = new AheadBatch(last + 1, _peers.FetchBlocksAsync(last + 1, cancel.Token), cancel);
             }
 
-            // Wait for the engine to take them before asking for more. A batch that does not advance the chain at all
-            // (bad blocks are also reported through BlockRefused) was that peer's failure to serve what it claimed.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            // The blocks go to the engine one by one, each as soon as its signatures are verified, and then this waits for
+            // the engine to take them before asking for more. A batch that does not advance the chain at all (bad blocks
+            // are also reported through BlockRefused, which ends the wait) was that peer's failure to serve what it claimed.
+            using var batch = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             lock (_batchLock)
             {
-                (_batch, _batchSource, _batchRefused) = (timeout, fetched.Source, false);
+                (_batch, _batchSource, _batchRefused) = (batch, fetched.Source, false);
             }
 
             try
             {
-                var reached = await _events.WaitBeyondAsync(from - 1 + (ulong)fetched.Blocks.Count - 1, timeout.Token).ConfigureAwait(false);
+                foreach (var block in fetched.Blocks)
+                {
+                    await Task.Run(() => _prepared.Prepare(block, batch.Token), batch.Token).ConfigureAwait(false);
+                    _driver.Post(new BlockFetched(block, fetched.Source));
+                }
+
+                batch.CancelAfter(TimeSpan.FromSeconds(5));
+                var reached = await _events.WaitBeyondAsync(last - 1, batch.Token).ConfigureAwait(false);
                 if (reached is null)
                 {
                     // Closed: the node is stopping, maybe because its driver stopped on a fatal error. Every wait would now
@@ -173,6 +219,31 @@ internal sealed partial class BlockSyncer : BackgroundService
         Syncing = false;
         return true;
     }
+
+    private async Task DropAheadAsync()
+    {
+        if (_ahead is not { } unwanted)
+        {
+            return;
+        }
+
+        _ahead = null;
+        using (unwanted.Cancel)
+        {
+            await unwanted.Cancel.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await unwanted.Fetch.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled just now: not wanted anyway.
+            }
+        }
+    }
+
+    /// <summary>The next batch, being fetched and verified while the engine takes the one before it.</summary>
+    private sealed record AheadBatch(ulong From, Task<FetchedBlocks?> Fetch, CancellationTokenSource Cancel);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Fetched {Count} blocks from height {From} from {Source}")]
     private partial void LogFetched(int count, ulong from, string source);

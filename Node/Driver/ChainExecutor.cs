@@ -21,6 +21,7 @@ internal sealed partial class ChainExecutor : IProposalValidator
     private readonly ChainStore _store;
     private readonly Mempool _mempool;
     private readonly TxDecoder _decoder;
+    private readonly FetchedTransactions _fetched;
     private readonly TimeProvider _clock;
     private readonly BlockLimits _limits;
     private readonly Dictionary<byte[], ReplayedBlock> _executed = new(ByteKeyComparer.Instance);
@@ -30,7 +31,7 @@ internal sealed partial class ChainExecutor : IProposalValidator
     /// re-parsed (a whole block of transactions) from storage for each proposal.</summary>
     private (ulong Height, long TimeUnixMs)? _head;
 
-    public ChainExecutor(ChainContext chain, ChainStore store, Mempool mempool, TimeProvider clock, ILogger logger)
+    public ChainExecutor(ChainContext chain, ChainStore store, Mempool mempool, FetchedTransactions fetched, TimeProvider clock, ILogger logger)
     {
         _logger = logger;
         _chain = chain;
@@ -38,7 +39,8 @@ internal sealed partial class ChainExecutor : IProposalValidator
         _mempool = mempool;
         _clock = clock;
         _limits = BlockLimits.From(chain.Params);
-        _decoder = new TxDecoder(chain.ChainId, (int)Math.Max(1024, chain.Params.MaxBlockBytes));
+        _fetched = fetched;
+        _decoder = chain.BlockTransactionDecoder();
     }
 
     /// <summary>This node's clock now, to stamp what arrives.</summary>
@@ -122,11 +124,14 @@ internal sealed partial class ChainExecutor : IProposalValidator
             return null;
         }
 
-        // Signatures the mempool already verified are not verified again; the rest, and the proofs of encrypted votes the
-        // mempool did not see, are checked on every core before the rules run one transaction at a time (a block from
-        // sync or from a proposer whose gossip did not reach this node).
-        Outcome<VerifiedTx> Decode(byte[] envelope) =>
-            _mempool.Verified(Consensus.Crypto.Hashing.Sha256(envelope)) is { } known ? Outcome<VerifiedTx>.Ok(known) : _decoder.Decode(envelope);
+        // Signatures the mempool already verified, or block sync verified ahead, are not verified again; the rest, and
+        // the proofs of encrypted votes the mempool did not see, are checked on every core before the rules run one
+        // transaction at a time (a block from a proposer whose gossip did not reach this node).
+        Outcome<VerifiedTx> Decode(byte[] envelope)
+        {
+            var id = Consensus.Crypto.Hashing.Sha256(envelope);
+            return (_mempool.Verified(id) ?? _fetched.Take(id)) is { } known ? Outcome<VerifiedTx>.Ok(known) : _decoder.Decode(envelope);
+        }
 
         var prepared = BlockPreparation.Run(block, _store, _chain.Rules, Decode, (count, body) => Parallel.For(0, count, Consensus.Crypto.ParallelChecks.Options, body));
         if (BlockReplay.Problem(block, _store, _chain.Rules, prepared, out executed) is { } problem)

@@ -141,9 +141,11 @@ public static class NodeRuntime
         builder.Services.AddSingleton(mempool);
         builder.Services.AddSingleton(events);
         builder.Services.AddSingleton(peers);
+        builder.Services.AddSingleton(new FetchedTransactions(chain));
         builder.Services.AddSingleton(s =>
         {
-            var executor = new ChainExecutor(chain, store, mempool, clock, s.GetRequiredService<ILogger<ChainExecutor>>());
+            var executor = new ChainExecutor(chain, store, mempool, s.GetRequiredService<FetchedTransactions>(), clock,
+                s.GetRequiredService<ILogger<ChainExecutor>>());
             var engine = new PbftEngine(EngineConfig(chain, options), executor, validatorIndex is null ? null : key,
                 store.Height, store.HeadHash, signing?.Restored);
             return new ConsensusDriver(engine, store, signing?.File, mempool, executor, new BlockProducer(chain, store, mempool, executor, clock), peers,

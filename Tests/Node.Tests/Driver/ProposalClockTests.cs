@@ -48,7 +48,7 @@ public sealed class ProposalClockTests
         var chain = new ChainContext(genesis);
         var mempool = new MempoolPool(ChainId, chain.Rules, _store, () => new BlockContext(_store.Height + 1, _clock.GetUtcNow().ToUnixTimeMilliseconds()),
             new MempoolLimits());
-        _executor = new ChainExecutor(chain, _store, mempool, _clock, NullLogger.Instance);
+        _executor = new ChainExecutor(chain, _store, mempool, new FetchedTransactions(chain), _clock, NullLogger.Instance);
     }
 
     [TearDown]

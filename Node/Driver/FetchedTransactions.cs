@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.Transactions;
+
+namespace VoteChain.Node.Driver;
+
+/// <summary>
+/// Block sync's head start. The transactions of each fetched block are decoded (signatures checked) and the keys they
+/// register curve-checked on every core just before the block goes to the driver, so they are checked while the driver
+/// is still running the rules and writes of the block before it; the executor then takes each verdict instead of
+/// checking again. Without it, a syncing node checked one block at a time between the driver's serial work, and the
+/// cores waited on each other.
+/// <para>
+/// Safe to reuse: a decode verdict depends only on the envelope's bytes (<see cref="TxDecoder"/>, the same decoder the
+/// executor uses for blocks) and is found by their SHA-256, as the mempool's are; refusals are not kept, so the
+/// executor decodes those again and gives the refusal itself. Nothing is decided here. Bounded: sync clears what is
+/// held before each new batch (at most one block-sync response), once the engine took or gave up the one before.
+/// </para>
+/// </summary>
+internal sealed class FetchedTransactions
+{
+    private readonly TxDecoder _decoder;
+    private readonly RuleContext _rules;
+    private readonly ConcurrentDictionary<byte[], VerifiedTx> _verified = new(ByteKeyComparer.Instance);
+
+    public FetchedTransactions(ChainContext chain)
+    {
+        _decoder = chain.BlockTransactionDecoder();
+        _rules = chain.Rules;
+    }
+
+    /// <summary>Transactions verified ahead and not taken yet.</summary>
+    public int Count => _verified.Count;
+
+    /// <summary>
+    /// Verifies the transactions of one encoded block as a peer served it (what does not parse is left to the engine,
+    /// which refuses it) on every core, and holds the verdicts for <see cref="Take"/>.
+    /// </summary>
+    public void Prepare(byte[] block, CancellationToken cancellation)
+    {
+        if (BlockCodec.Parse(block).Value is not { } parsed)
+        {
+            return;
+        }
+
+        var envelopes = parsed.Block.Transactions;
+        var verified = new VerifiedTx?[envelopes.Count];
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = ParallelChecks.Options.MaxDegreeOfParallelism,
+            CancellationToken = cancellation,
+        };
+        Parallel.For(0, envelopes.Count, parallel, i => verified[i] = _decoder.Decode(envelopes[i].ToByteArray()).Value);
+        var decoded = verified.OfType<VerifiedTx>().ToList();
+        KeyPreparation.Prepare(_rules, decoded, parallel);
+        foreach (var tx in decoded)
+        {
+            _verified.TryAdd(tx.Id, tx);
+        }
+    }
+
+    /// <summary>The transaction with this id (SHA-256 of its envelope) if it was verified ahead; each is taken once.</summary>
+    public VerifiedTx? Take(byte[] txId) => _verified.TryRemove(txId, out var tx) ? tx : null;
+
+    /// <summary>Forgets what was not taken (blocks the engine refused, or that consensus committed first).</summary>
+    public void Clear() => _verified.Clear();
+}

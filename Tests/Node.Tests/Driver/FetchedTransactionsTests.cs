@@ -1,0 +1,128 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
+using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Genesis;
+using VoteChain.Consensus.Pbft;
+using VoteChain.Consensus.Rules;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.Transactions;
+using VoteChain.Networking.Mempool;
+using VoteChain.Node.Driver;
+using VoteChain.Node.Genesis;
+using VoteChain.Node.Tests.Trustee;
+using VoteChain.Protos.V1;
+using VoteChain.Storage;
+using MempoolPool = VoteChain.Networking.Mempool.Mempool;
+
+namespace VoteChain.Node.Tests.Driver;
+
+/// <summary>
+/// Block sync verifies a fetched block's signatures before the driver gets to it, and the executor takes those verdicts
+/// instead of checking again. Only what verified is held, each verdict is taken once, and junk is left to the engine.
+/// </summary>
+public sealed class FetchedTransactionsTests
+{
+    private const string ChainId = "fetched-test";
+
+    private TempFolder _temp = null!;
+    private ChainStore _store = null!;
+    private Ed25519KeyPair _authority = null!;
+    private ChainContext _chain = null!;
+    private FetchedTransactions _fetched = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _temp = new TempFolder();
+        _authority = Ed25519KeyPair.Generate();
+        var validator = Ed25519KeyPair.Generate();
+        var genesis = new Protos.V1.Genesis
+        {
+            ChainId = ChainId,
+            GenesisTimeUnixMs = 1,
+            Params = GenesisDefaults.Params(),
+            Authorities = { ByteString.CopyFrom(_authority.PublicKey) },
+            Validators = { new ValidatorInfo { Name = "v0", PublicKey = ByteString.CopyFrom(validator.PublicKey), Endpoint = "http://127.0.0.1:1" } },
+        };
+        _store = ChainStore.Open(Path.Combine(_temp.Path, "data"), ChainId, GenesisHash.Of(genesis));
+        _chain = new ChainContext(genesis);
+        _fetched = new FetchedTransactions(_chain);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _store.Dispose();
+        _authority.Dispose();
+        _temp.Dispose();
+    }
+
+    [Test]
+    public void Only_transactions_whose_signatures_verify_are_held_and_each_is_taken_once()
+    {
+        var good = Enumerable.Range(0, 3).Select(i => Envelope($"e{i}")).ToList();
+        var forged = Envelope("forged");
+        forged[^1] ^= 1; // the signature's last byte
+        var block = Block([.. good, forged]);
+
+        _fetched.Prepare(block, CancellationToken.None);
+
+        Assert.That(_fetched.Count, Is.EqualTo(3));
+        foreach (var envelope in good)
+        {
+            var taken = _fetched.Take(Hashing.Sha256(envelope));
+            Assert.That(taken, Is.Not.Null);
+            Assert.That(taken!.EnvelopeBytes, Is.EqualTo(envelope));
+            Assert.That(_fetched.Take(Hashing.Sha256(envelope)), Is.Null, "a verdict is taken once");
+        }
+
+        Assert.That(_fetched.Take(Hashing.Sha256(forged)), Is.Null, "a forged signature is left for the executor to refuse");
+        Assert.That(new TxDecoder(ChainId).Decode(forged).IsOk, Is.False);
+    }
+
+    [Test]
+    public void Bytes_that_are_not_a_block_are_left_to_the_engine_and_clear_forgets_what_was_not_taken()
+    {
+        _fetched.Prepare([1, 2, 3, 4], CancellationToken.None);
+        Assert.That(_fetched.Count, Is.Zero);
+
+        _fetched.Prepare(Block([Envelope("left")]), CancellationToken.None);
+        Assert.That(_fetched.Count, Is.EqualTo(1));
+        _fetched.Clear();
+        Assert.That(_fetched.Count, Is.Zero);
+    }
+
+    [Test]
+    public void The_executor_takes_the_verdicts_sync_prepared_instead_of_checking_them_again()
+    {
+        var clock = new ManualClock();
+        var mempool = new MempoolPool(ChainId, _chain.Rules, _store, () => new BlockContext(_store.Height + 1, clock.GetUtcNow().ToUnixTimeMilliseconds()),
+            new MempoolLimits());
+        var executor = new ChainExecutor(_chain, _store, mempool, _fetched, clock, NullLogger.Instance);
+        var bytes = Block([Envelope("x1"), Envelope("x2")]);
+        _fetched.Prepare(bytes, CancellationToken.None);
+        Assert.That(_fetched.Count, Is.EqualTo(2));
+
+        executor.Problem(BlockCodec.Parse(bytes).Value!, ProposalCheck.Certified);
+
+        Assert.That(_fetched.Count, Is.Zero);
+    }
+
+    private byte[] Envelope(string electionId) => TxSigning.Sign(_authority, new TxPayload
+    {
+        ChainId = ChainId,
+        CreateElection = new CreateElection
+        {
+            ElectionId = electionId,
+            Title = electionId,
+            Options = { "yes", "no" },
+            OpensAtUnixMs = 1_000,
+            ClosesAtUnixMs = 10_000_000,
+        },
+    });
+
+    private byte[] Block(IReadOnlyList<byte[]> envelopes) =>
+        BlockCodec.Build(ChainId, 1, _store.HeadHash, 1_000, 0, envelopes, [.. envelopes.Select(e => Hashing.Sha256(e))],
+            StateRoot.Next(_store.StateRoot, 1, [])).Block.ToByteArray();
+}
