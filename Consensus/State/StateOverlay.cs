@@ -30,8 +30,11 @@ public sealed class StateOverlay : IStateReader
 
     /// <summary>
     /// Every vote reads its election: committed election records are read and parsed once per overlay (a block), not
-    /// once per vote (5 % of a syncing observer's consensus thread before). Safe because read records are never
-    /// mutated (see above) and a pending write is looked at first.
+    /// once per vote (5 % of a syncing observer's consensus thread before). Safe because an election record is written
+    /// once, when the election is created (<c>ElectionRules</c>), and never changed after: a record read here is the one
+    /// any later committed state holds, and an election not found is not remembered. A pending write is looked at
+    /// first. If election records ever become mutable, this must be keyed by the committed state root, as the key
+    /// status memo below is.
     /// </summary>
     public ElectionRecord? GetElection(string electionId)
     {

@@ -165,6 +165,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
     /// <summary>
     /// Blocks from <paramref name="from"/> on; empty when the peer failed to serve them, null when it said it is busy
     /// (all its large-answer slots taken, perhaps by an attacker holding them): that is no fault of the peer's.
+    /// Throws <see cref="OperationCanceledException"/> when <paramref name="cancellation"/> ended the call.
     /// </summary>
     public async Task<IReadOnlyList<byte[]>?> BlocksAsync(ulong from, CancellationToken cancellation)
     {
@@ -177,6 +178,12 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && e.Trailers.Get(SubmitRateLimiter.RetryAfterTrailer) is not null)
         {
             return null;
+        }
+        catch (RpcException) when (cancellation.IsCancellationRequested)
+        {
+            // The asker gave up (sync dropped a batch it fetched ahead, or the node stops): no fault of the peer's, so not
+            // "served nothing", which would demote it (the gRPC client reports a cancelled call as an RpcException).
+            throw new OperationCanceledException(cancellation);
         }
         catch (RpcException)
         {

@@ -88,6 +88,8 @@ public sealed partial class PeerNetwork : IAsyncDisposable
             .OrderByDescending(p => p.LastHead!.Height).ToList();
         foreach (var peer in candidates)
         {
+            // A cancelled fetch blames no one: it must not go on to the next peer and find it "serving nothing" too.
+            cancellation.ThrowIfCancellationRequested();
             var blocks = await peer.BlocksAsync(from, cancellation).ConfigureAwait(false);
             if (blocks is null)
             {

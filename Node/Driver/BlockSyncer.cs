@@ -112,8 +112,10 @@ internal sealed partial class BlockSyncer : BackgroundService
         }
         finally
         {
-            // A batch fetched ahead and not wanted any more (a refusal, a timeout, stopping) is abandoned.
+            // A batch fetched ahead and not wanted any more (a refusal, a timeout, stopping) is abandoned, and verdicts
+            // not taken are not held while the node follows by consensus.
             await DropAheadAsync().ConfigureAwait(false);
+            _prepared.Clear();
         }
     }
 
@@ -167,10 +169,20 @@ internal sealed partial class BlockSyncer : BackgroundService
 
             try
             {
+                // Prepared while each block continues the one before; after one that does not, the rest go unprepared (the
+                // engine refuses them, or drops them when consensus got there first).
+                byte[]? parent = _store.HeadHash;
+                var height = from;
                 foreach (var block in fetched.Blocks)
                 {
-                    await Task.Run(() => _prepared.Prepare(block, batch.Token), batch.Token).ConfigureAwait(false);
+                    if (parent is not null)
+                    {
+                        var (expected, previous) = (height, parent);
+                        parent = await Task.Run(() => _prepared.Prepare(block, expected, previous, batch.Token), batch.Token).ConfigureAwait(false);
+                    }
+
                     _driver.Post(new BlockFetched(block, fetched.Source));
+                    height++;
                 }
 
                 batch.CancelAfter(TimeSpan.FromSeconds(5));
@@ -239,11 +251,19 @@ internal sealed partial class BlockSyncer : BackgroundService
             {
                 // Cancelled just now: not wanted anyway.
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Nothing of an unwanted fetch may stop sync (an exception here would end the syncer for good).
+                LogAheadFailed(e);
+            }
         }
     }
 
-    /// <summary>The next batch, being fetched and verified while the engine takes the one before it.</summary>
+    /// <summary>The next batch, being fetched while the engine takes the one before it.</summary>
     private sealed record AheadBatch(ulong From, Task<FetchedBlocks?> Fetch, CancellationTokenSource Cancel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch fetched ahead and not wanted any more failed")]
+    private partial void LogAheadFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Fetched {Count} blocks from height {From} from {Source}")]
     private partial void LogFetched(int count, ulong from, string source);

@@ -130,7 +130,8 @@ internal sealed partial class ChainExecutor : IProposalValidator
         Outcome<VerifiedTx> Decode(byte[] envelope)
         {
             var id = Consensus.Crypto.Hashing.Sha256(envelope);
-            return (_mempool.Verified(id) ?? _fetched.Take(id)) is { } known ? Outcome<VerifiedTx>.Ok(known) : _decoder.Decode(envelope);
+            var fetched = _fetched.Take(id);
+            return (_mempool.Verified(id) ?? fetched) is { } known ? Outcome<VerifiedTx>.Ok(known) : _decoder.Decode(envelope);
         }
 
         var prepared = BlockPreparation.Run(block, _store, _chain.Rules, Decode, (count, body) => Parallel.For(0, count, Consensus.Crypto.ParallelChecks.Options, body));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.State;
 using VoteChain.Consensus.Transactions;
@@ -17,33 +18,40 @@ namespace VoteChain.Node.Driver;
 /// Safe to reuse: a decode verdict depends only on the envelope's bytes (<see cref="TxDecoder"/>, the same decoder the
 /// executor uses for blocks) and is found by their SHA-256, as the mempool's are; refusals are not kept, so the
 /// executor decodes those again and gives the refusal itself. Nothing is decided here. Bounded: sync clears what is
-/// held before each new batch (at most one block-sync response), once the engine took or gave up the one before.
+/// held before each new batch (at most one block-sync response) and when it stops following, and the executor takes
+/// each verdict it finds, also where the mempool's own was used.
 /// </para>
 /// </summary>
 internal sealed class FetchedTransactions
 {
+    private readonly ChainContext _chain;
     private readonly TxDecoder _decoder;
-    private readonly RuleContext _rules;
     private readonly ConcurrentDictionary<byte[], VerifiedTx> _verified = new(ByteKeyComparer.Instance);
 
     public FetchedTransactions(ChainContext chain)
     {
+        _chain = chain;
         _decoder = chain.BlockTransactionDecoder();
-        _rules = chain.Rules;
     }
 
     /// <summary>Transactions verified ahead and not taken yet.</summary>
     public int Count => _verified.Count;
 
     /// <summary>
-    /// Verifies the transactions of one encoded block as a peer served it (what does not parse is left to the engine,
-    /// which refuses it) on every core, and holds the verdicts for <see cref="Take"/>.
+    /// Verifies the transactions of one encoded block as a peer served it on every core, and holds the verdicts for
+    /// <see cref="Take"/>, but only for a block that passes the engine's cheap checks first: it parses, continues
+    /// <paramref name="previousHash"/> at <paramref name="height"/>, and carries a valid commit certificate. Anything else
+    /// is left to the engine, which refuses it, so a lying peer's forged batch costs three certificate signatures, not
+    /// every transaction in it.
     /// </summary>
-    public void Prepare(byte[] block, CancellationToken cancellation)
+    /// <returns>The block's hash when it was prepared (the next block's expected parent); null when it was not.</returns>
+    public byte[]? Prepare(byte[] block, ulong height, byte[] previousHash, CancellationToken cancellation)
     {
-        if (BlockCodec.Parse(block).Value is not { } parsed)
+        if (BlockCodec.Parse(block).Value is not { } parsed
+            || BlockValidity.StructureProblem(parsed.Header, _chain.ChainId, height, previousHash, _chain.Validators.Count) is not null
+            || CommitCertificates.Problem(parsed.Block.Certificate, _chain.Validators, _chain.ChainId, height, parsed.Hash) is not null)
         {
-            return;
+            return null;
         }
 
         var envelopes = parsed.Block.Transactions;
@@ -55,11 +63,13 @@ internal sealed class FetchedTransactions
         };
         Parallel.For(0, envelopes.Count, parallel, i => verified[i] = _decoder.Decode(envelopes[i].ToByteArray()).Value);
         var decoded = verified.OfType<VerifiedTx>().ToList();
-        KeyPreparation.Prepare(_rules, decoded, parallel);
+        KeyPreparation.Prepare(_chain.Rules, decoded, parallel);
         foreach (var tx in decoded)
         {
             _verified.TryAdd(tx.Id, tx);
         }
+
+        return parsed.Hash;
     }
 
     /// <summary>The transaction with this id (SHA-256 of its envelope) if it was verified ahead; each is taken once.</summary>

@@ -61,23 +61,49 @@ public sealed class PeerAnswerLimitTests
         Assert.That(busy.Served, Is.EqualTo(1));
     }
 
-    /// <summary>A peer server on 127.0.0.1 that answers GetBlocks with one block of a chosen size, or says it is busy.</summary>
+    [Test]
+    public async Task A_fetch_the_asker_gives_up_is_cancelled_not_taken_for_a_peer_that_served_nothing()
+    {
+        await using var stalling = await AnsweringPeer.StartAsync(blockBytes: 10, stall: true);
+        using var key = Ed25519KeyPair.Generate();
+        var dialing = new PeerDialing(new LocalPeer(key, "chain", new byte[32], "asker", "http://127.0.0.1:1"), null,
+            new Dictionary<string, byte[]>());
+        await using var toStalling = new PeerConnection(stalling.Url, dialing, PeerLimits.Default(Params), NullLogger.Instance);
+        using var giveUp = new CancellationTokenSource();
+
+        var fetch = toStalling.BlocksAsync(1, giveUp.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (stalling.Served == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(stalling.Served, Is.EqualTo(1), "the request reached the peer");
+        await giveUp.CancelAsync();
+
+        // Empty would be "served nothing", for which sync demotes the peer: a lying peer could get honest ones demoted
+        // by making sync drop a batch it was fetching ahead from them.
+        Assert.That(async () => await fetch, Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    /// <summary>A peer server on 127.0.0.1 that answers GetBlocks with one block of a chosen size, says it is busy, or stalls.</summary>
     private sealed class AnsweringPeer : PeerService.PeerServiceBase, IAsyncDisposable
     {
         private readonly int _blockBytes;
         private readonly bool _busy;
+        private readonly bool _stall;
         private WebApplication? _app;
         private int _served;
 
-        private AnsweringPeer(int blockBytes, bool busy) => (_blockBytes, _busy) = (blockBytes, busy);
+        private AnsweringPeer(int blockBytes, bool busy, bool stall) => (_blockBytes, _busy, _stall) = (blockBytes, busy, stall);
 
         public string Url { get; private set; } = "";
 
         public int Served => _served;
 
-        public static async Task<AnsweringPeer> StartAsync(int blockBytes, bool busy = false)
+        public static async Task<AnsweringPeer> StartAsync(int blockBytes, bool busy = false, bool stall = false)
         {
-            var peer = new AnsweringPeer(blockBytes, busy);
+            var peer = new AnsweringPeer(blockBytes, busy, stall);
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
@@ -90,9 +116,15 @@ public sealed class PeerAnswerLimitTests
             return peer;
         }
 
-        public override Task<GetBlocksResponse> GetBlocks(GetBlocksRequest request, ServerCallContext context)
+        public override async Task<GetBlocksResponse> GetBlocks(GetBlocksRequest request, ServerCallContext context)
         {
             Interlocked.Increment(ref _served);
+            if (_stall)
+            {
+                // Answers only when the caller gives up (the call's token ends with the client's cancellation).
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+
             if (_busy)
             {
                 // As LargeAnswerSlots refuses when its slots are taken.
@@ -100,7 +132,7 @@ public sealed class PeerAnswerLimitTests
                     new Metadata { { SubmitRateLimiter.RetryAfterTrailer, "2000" } });
             }
 
-            return Task.FromResult(new GetBlocksResponse { Blocks = { ByteString.CopyFrom(new byte[_blockBytes]) } });
+            return new GetBlocksResponse { Blocks = { ByteString.CopyFrom(new byte[_blockBytes]) } };
         }
 
         public async ValueTask DisposeAsync()

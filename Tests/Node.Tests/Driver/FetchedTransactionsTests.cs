@@ -19,7 +19,8 @@ namespace VoteChain.Node.Tests.Driver;
 
 /// <summary>
 /// Block sync verifies a fetched block's signatures before the driver gets to it, and the executor takes those verdicts
-/// instead of checking again. Only what verified is held, each verdict is taken once, and junk is left to the engine.
+/// instead of checking again. Only what verified is held, each verdict is taken once, and a block that does not pass the
+/// engine's cheap checks (continues the chain, certified) costs no transaction checks: junk is left to the engine.
 /// </summary>
 public sealed class FetchedTransactionsTests
 {
@@ -28,6 +29,7 @@ public sealed class FetchedTransactionsTests
     private TempFolder _temp = null!;
     private ChainStore _store = null!;
     private Ed25519KeyPair _authority = null!;
+    private Ed25519KeyPair _validator = null!;
     private ChainContext _chain = null!;
     private FetchedTransactions _fetched = null!;
 
@@ -36,14 +38,14 @@ public sealed class FetchedTransactionsTests
     {
         _temp = new TempFolder();
         _authority = Ed25519KeyPair.Generate();
-        var validator = Ed25519KeyPair.Generate();
+        _validator = Ed25519KeyPair.Generate();
         var genesis = new Protos.V1.Genesis
         {
             ChainId = ChainId,
             GenesisTimeUnixMs = 1,
             Params = GenesisDefaults.Params(),
             Authorities = { ByteString.CopyFrom(_authority.PublicKey) },
-            Validators = { new ValidatorInfo { Name = "v0", PublicKey = ByteString.CopyFrom(validator.PublicKey), Endpoint = "http://127.0.0.1:1" } },
+            Validators = { new ValidatorInfo { Name = "v0", PublicKey = ByteString.CopyFrom(_validator.PublicKey), Endpoint = "http://127.0.0.1:1" } },
         };
         _store = ChainStore.Open(Path.Combine(_temp.Path, "data"), ChainId, GenesisHash.Of(genesis));
         _chain = new ChainContext(genesis);
@@ -55,6 +57,7 @@ public sealed class FetchedTransactionsTests
     {
         _store.Dispose();
         _authority.Dispose();
+        _validator.Dispose();
         _temp.Dispose();
     }
 
@@ -66,7 +69,7 @@ public sealed class FetchedTransactionsTests
         forged[^1] ^= 1; // the signature's last byte
         var block = Block([.. good, forged]);
 
-        _fetched.Prepare(block, CancellationToken.None);
+        Assert.That(Prepare(block), Is.Not.Null);
 
         Assert.That(_fetched.Count, Is.EqualTo(3));
         foreach (var envelope in good)
@@ -84,13 +87,36 @@ public sealed class FetchedTransactionsTests
     [Test]
     public void Bytes_that_are_not_a_block_are_left_to_the_engine_and_clear_forgets_what_was_not_taken()
     {
-        _fetched.Prepare([1, 2, 3, 4], CancellationToken.None);
+        Assert.That(Prepare([1, 2, 3, 4]), Is.Null);
         Assert.That(_fetched.Count, Is.Zero);
 
-        _fetched.Prepare(Block([Envelope("left")]), CancellationToken.None);
+        Assert.That(Prepare(Block([Envelope("left")])), Is.Not.Null);
         Assert.That(_fetched.Count, Is.EqualTo(1));
         _fetched.Clear();
         Assert.That(_fetched.Count, Is.Zero);
+    }
+
+    [Test]
+    public void A_block_without_a_valid_certificate_or_off_the_chain_costs_no_transaction_checks()
+    {
+        var envelopes = new[] { Envelope("a"), Envelope("b") };
+        var uncertified = BlockCodec.Parse(Block(envelopes)).Value!;
+        uncertified.Block.Certificate = null;
+        var forged = BlockCodec.Parse(Block(envelopes)).Value!;
+        forged.Block.Certificate.Signatures[0].Signature = ByteString.CopyFrom(new byte[64]);
+
+        Assert.That(Prepare(uncertified.Block.ToByteArray()), Is.Null);
+        Assert.That(Prepare(forged.Block.ToByteArray()), Is.Null);
+        Assert.That(_fetched.Prepare(Block(envelopes), 2, _store.HeadHash, CancellationToken.None), Is.Null, "not the height asked for");
+        Assert.That(_fetched.Prepare(Block(envelopes), 1, new byte[32], CancellationToken.None), Is.Null, "not on this chain's head");
+        Assert.That(_fetched.Count, Is.Zero);
+
+        // A batch is checked as a chain: the second block's parent is the first block's hash.
+        var first = Block([Envelope("c")]);
+        var firstHash = Prepare(first)!;
+        var second = Block([Envelope("d")], height: 2, previous: firstHash);
+        Assert.That(_fetched.Prepare(second, 2, firstHash, CancellationToken.None), Is.EqualTo(BlockCodec.Parse(second).Value!.Hash));
+        Assert.That(_fetched.Count, Is.EqualTo(2));
     }
 
     [Test]
@@ -101,7 +127,7 @@ public sealed class FetchedTransactionsTests
             new MempoolLimits());
         var executor = new ChainExecutor(_chain, _store, mempool, _fetched, clock, NullLogger.Instance);
         var bytes = Block([Envelope("x1"), Envelope("x2")]);
-        _fetched.Prepare(bytes, CancellationToken.None);
+        Prepare(bytes);
         Assert.That(_fetched.Count, Is.EqualTo(2));
 
         executor.Problem(BlockCodec.Parse(bytes).Value!, ProposalCheck.Certified);
@@ -122,7 +148,15 @@ public sealed class FetchedTransactionsTests
         },
     });
 
-    private byte[] Block(IReadOnlyList<byte[]> envelopes) =>
-        BlockCodec.Build(ChainId, 1, _store.HeadHash, 1_000, 0, envelopes, [.. envelopes.Select(e => Hashing.Sha256(e))],
-            StateRoot.Next(_store.StateRoot, 1, [])).Block.ToByteArray();
+    private byte[]? Prepare(byte[] block) => _fetched.Prepare(block, 1, _store.HeadHash, CancellationToken.None);
+
+    /// <summary>A block certified by the chain's one validator (its content is not judged here).</summary>
+    private byte[] Block(IReadOnlyList<byte[]> envelopes, ulong height = 1, byte[]? previous = null)
+    {
+        var block = BlockCodec.Build(ChainId, height, previous ?? _store.HeadHash, 1_000, 0, envelopes,
+            [.. envelopes.Select(e => Hashing.Sha256(e))], StateRoot.Next(_store.StateRoot, height, []));
+        var signature = _validator.Sign(MessageSigning.Bytes(SignStep.Commit, ChainId, height, 0, block.Hash));
+        block.Block.Certificate = CommitCertificates.Build(height, 0, block.Hash, [new KeyValuePair<uint, byte[]>(0, signature)]);
+        return block.Block.ToByteArray();
+    }
 }
