@@ -1,19 +1,11 @@
 using Google.Protobuf;
-using Microsoft.Extensions.Logging.Abstractions;
 using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
-using VoteChain.Consensus.Genesis;
 using VoteChain.Consensus.Pbft;
-using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.State;
 using VoteChain.Consensus.Transactions;
-using VoteChain.Networking.Mempool;
 using VoteChain.Node.Driver;
-using VoteChain.Node.Genesis;
-using VoteChain.Node.Tests.Trustee;
 using VoteChain.Protos.V1;
-using VoteChain.Storage;
-using MempoolPool = VoteChain.Networking.Mempool.Mempool;
 
 namespace VoteChain.Node.Tests.Driver;
 
@@ -26,40 +18,13 @@ public sealed class FetchedTransactionsTests
 {
     private const string ChainId = "fetched-test";
 
-    private TempFolder _temp = null!;
-    private ChainStore _store = null!;
-    private Ed25519KeyPair _authority = null!;
-    private Ed25519KeyPair _validator = null!;
-    private ChainContext _chain = null!;
-    private FetchedTransactions _fetched = null!;
+    private OneValidatorChain _chain = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        _temp = new TempFolder();
-        _authority = Ed25519KeyPair.Generate();
-        _validator = Ed25519KeyPair.Generate();
-        var genesis = new Protos.V1.Genesis
-        {
-            ChainId = ChainId,
-            GenesisTimeUnixMs = 1,
-            Params = GenesisDefaults.Params(),
-            Authorities = { ByteString.CopyFrom(_authority.PublicKey) },
-            Validators = { new ValidatorInfo { Name = "v0", PublicKey = ByteString.CopyFrom(_validator.PublicKey), Endpoint = "http://127.0.0.1:1" } },
-        };
-        _store = ChainStore.Open(Path.Combine(_temp.Path, "data"), ChainId, GenesisHash.Of(genesis));
-        _chain = new ChainContext(genesis);
-        _fetched = new FetchedTransactions(_chain);
-    }
+    public void SetUp() => _chain = new OneValidatorChain(ChainId);
 
     [TearDown]
-    public void TearDown()
-    {
-        _store.Dispose();
-        _authority.Dispose();
-        _validator.Dispose();
-        _temp.Dispose();
-    }
+    public void TearDown() => _chain.Dispose();
 
     [Test]
     public void Only_transactions_whose_signatures_verify_are_held_and_each_is_taken_once()
@@ -71,16 +36,16 @@ public sealed class FetchedTransactionsTests
 
         Assert.That(Prepare(block), Is.Not.Null);
 
-        Assert.That(_fetched.Count, Is.EqualTo(3));
+        Assert.That(_chain.Fetched.Count, Is.EqualTo(3));
         foreach (var envelope in good)
         {
-            var taken = _fetched.Take(Hashing.Sha256(envelope));
+            var taken = _chain.Fetched.Take(Hashing.Sha256(envelope));
             Assert.That(taken, Is.Not.Null);
             Assert.That(taken!.EnvelopeBytes, Is.EqualTo(envelope));
-            Assert.That(_fetched.Take(Hashing.Sha256(envelope)), Is.Null, "a verdict is taken once");
+            Assert.That(_chain.Fetched.Take(Hashing.Sha256(envelope)), Is.Null, "a verdict is taken once");
         }
 
-        Assert.That(_fetched.Take(Hashing.Sha256(forged)), Is.Null, "a forged signature is left for the executor to refuse");
+        Assert.That(_chain.Fetched.Take(Hashing.Sha256(forged)), Is.Null, "a forged signature is left for the executor to refuse");
         Assert.That(new TxDecoder(ChainId).Decode(forged).IsOk, Is.False);
     }
 
@@ -88,12 +53,12 @@ public sealed class FetchedTransactionsTests
     public void Bytes_that_are_not_a_block_are_left_to_the_engine_and_clear_forgets_what_was_not_taken()
     {
         Assert.That(Prepare([1, 2, 3, 4]), Is.Null);
-        Assert.That(_fetched.Count, Is.Zero);
+        Assert.That(_chain.Fetched.Count, Is.Zero);
 
         Assert.That(Prepare(Block([Envelope("left")])), Is.Not.Null);
-        Assert.That(_fetched.Count, Is.EqualTo(1));
-        _fetched.Clear();
-        Assert.That(_fetched.Count, Is.Zero);
+        Assert.That(_chain.Fetched.Count, Is.EqualTo(1));
+        _chain.Fetched.Clear();
+        Assert.That(_chain.Fetched.Count, Is.Zero);
     }
 
     [Test]
@@ -107,35 +72,31 @@ public sealed class FetchedTransactionsTests
 
         Assert.That(Prepare(uncertified.Block.ToByteArray()), Is.Null);
         Assert.That(Prepare(forged.Block.ToByteArray()), Is.Null);
-        Assert.That(_fetched.Prepare(Block(envelopes), 2, _store.HeadHash, CancellationToken.None), Is.Null, "not the height asked for");
-        Assert.That(_fetched.Prepare(Block(envelopes), 1, new byte[32], CancellationToken.None), Is.Null, "not on this chain's head");
-        Assert.That(_fetched.Count, Is.Zero);
+        Assert.That(_chain.Fetched.Prepare(Block(envelopes), 2, _chain.Store.HeadHash, CancellationToken.None), Is.Null, "not the height asked for");
+        Assert.That(_chain.Fetched.Prepare(Block(envelopes), 1, new byte[32], CancellationToken.None), Is.Null, "not on this chain's head");
+        Assert.That(_chain.Fetched.Count, Is.Zero);
 
         // A batch is checked as a chain: the second block's parent is the first block's hash.
         var first = Block([Envelope("c")]);
         var firstHash = Prepare(first)!;
         var second = Block([Envelope("d")], height: 2, previous: firstHash);
-        Assert.That(_fetched.Prepare(second, 2, firstHash, CancellationToken.None), Is.EqualTo(BlockCodec.Parse(second).Value!.Hash));
-        Assert.That(_fetched.Count, Is.EqualTo(2));
+        Assert.That(_chain.Fetched.Prepare(second, 2, firstHash, CancellationToken.None), Is.EqualTo(BlockCodec.Parse(second).Value!.Hash));
+        Assert.That(_chain.Fetched.Count, Is.EqualTo(2));
     }
 
     [Test]
     public void The_executor_takes_the_verdicts_sync_prepared_instead_of_checking_them_again()
     {
-        var clock = new ManualClock();
-        var mempool = new MempoolPool(ChainId, _chain.Rules, _store, () => new BlockContext(_store.Height + 1, clock.GetUtcNow().ToUnixTimeMilliseconds()),
-            new MempoolLimits());
-        var executor = new ChainExecutor(_chain, _store, mempool, _fetched, clock, NullLogger.Instance);
         var bytes = Block([Envelope("x1"), Envelope("x2")]);
         Prepare(bytes);
-        Assert.That(_fetched.Count, Is.EqualTo(2));
+        Assert.That(_chain.Fetched.Count, Is.EqualTo(2));
 
-        executor.Problem(BlockCodec.Parse(bytes).Value!, ProposalCheck.Certified);
+        _chain.Executor.Problem(BlockCodec.Parse(bytes).Value!, ProposalCheck.Certified);
 
-        Assert.That(_fetched.Count, Is.Zero);
+        Assert.That(_chain.Fetched.Count, Is.Zero);
     }
 
-    private byte[] Envelope(string electionId) => TxSigning.Sign(_authority, new TxPayload
+    private byte[] Envelope(string electionId) => TxSigning.Sign(_chain.Authority, new TxPayload
     {
         ChainId = ChainId,
         CreateElection = new CreateElection
@@ -148,14 +109,14 @@ public sealed class FetchedTransactionsTests
         },
     });
 
-    private byte[]? Prepare(byte[] block) => _fetched.Prepare(block, 1, _store.HeadHash, CancellationToken.None);
+    private byte[]? Prepare(byte[] block) => _chain.Fetched.Prepare(block, 1, _chain.Store.HeadHash, CancellationToken.None);
 
     /// <summary>A block certified by the chain's one validator (its content is not judged here).</summary>
     private byte[] Block(IReadOnlyList<byte[]> envelopes, ulong height = 1, byte[]? previous = null)
     {
-        var block = BlockCodec.Build(ChainId, height, previous ?? _store.HeadHash, 1_000, 0, envelopes,
-            [.. envelopes.Select(e => Hashing.Sha256(e))], StateRoot.Next(_store.StateRoot, height, []));
-        var signature = _validator.Sign(MessageSigning.Bytes(SignStep.Commit, ChainId, height, 0, block.Hash));
+        var block = BlockCodec.Build(ChainId, height, previous ?? _chain.Store.HeadHash, 1_000, 0, envelopes,
+            [.. envelopes.Select(e => Hashing.Sha256(e))], StateRoot.Next(_chain.Store.StateRoot, height, []));
+        var signature = _chain.Validator.Sign(MessageSigning.Bytes(SignStep.Commit, ChainId, height, 0, block.Hash));
         block.Block.Certificate = CommitCertificates.Build(height, 0, block.Hash, [new KeyValuePair<uint, byte[]>(0, signature)]);
         return block.Block.ToByteArray();
     }
