@@ -58,6 +58,9 @@ internal sealed class Browser : IAsyncDisposable
             BypassCSP = bypassCsp,
         });
         context.SetDefaultTimeout(30_000);
+        // Expectations poll the page until this deadline. Playwright's own default (5 s) is shorter than a first tally
+        // takes to arrive when the suite's other assemblies load the two cores (a CI run failed there, alone it passed).
+        Assertions.SetDefaultExpectTimeout(30_000);
         var result = new Browser(playwright, browser, context);
         context.Page += (_, page) =>
         {
