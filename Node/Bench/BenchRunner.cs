@@ -64,10 +64,14 @@ internal sealed partial class BenchRunner
         var encryption = Stopwatch.StartNew();
         Parallel.For(0, votes, i =>
         {
+            if (jointKey is null)
+            {
+                envelopes[i] = SignVote(seeds[i], election, (uint)(i % 4), 1);
+                return;
+            }
+
             using var key = Ed25519KeyPair.FromSeed(seeds[i]);
-            envelopes[i] = Sign(key, jointKey is null
-                ? new TxPayload { CastVote = new CastVote { ElectionId = election, Option = (uint)(i % 4), Sequence = 1 } }
-                : new TxPayload { CastEncryptedVote = SecretBench.Encrypt(_chainId, election, publicKeys[i], 1, jointKey, 2, i % 2) });
+            envelopes[i] = Sign(key, new TxPayload { CastEncryptedVote = SecretBench.Encrypt(_chainId, election, publicKeys[i], 1, jointKey, 2, i % 2) });
         });
         _progress.WriteLine(jointKey is null
             ? $"signed {votes:N0} votes; submitting"
@@ -96,7 +100,7 @@ internal sealed partial class BenchRunner
     private SignatureLimit MeasureLimit()
     {
         var api = _nodes[0];
-        _chainId = api.Call(a => a.GetStatusAsync(new GetStatusRequest(), deadline: NodeClient.Deadline()), "status").ChainId;
+        ReadChainId();
         var genesis = Protos.V1.Genesis.Parser.ParseFrom(api.Call(a => a.GetGenesisAsync(new GetGenesisRequest(), deadline: NodeClient.Deadline()), "genesis").Genesis);
         var limit = new SignatureLimit(genesis.Validators.Count, Environment.ProcessorCount,
             SignatureSpeed.VerificationsPerSecond(TimeSpan.FromSeconds(1)), OpensslSpeed.Ed25519VerificationsPerSecond());
@@ -104,6 +108,9 @@ internal sealed partial class BenchRunner
             $"openssl {limit.Openssl?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "not available"})");
         return limit;
     }
+
+    private void ReadChainId() =>
+        _chainId = _nodes[0].Call(a => a.GetStatusAsync(new GetStatusRequest(), deadline: NodeClient.Deadline()), "status").ChainId;
 
     /// <summary>
     /// Voters are kept as seeds: a live key holds guarded native memory (several memory mappings each), and a hundred
@@ -156,7 +163,7 @@ internal sealed partial class BenchRunner
         }
     }
 
-    private async Task CreateElectionAsync(string election, bool secret, CancellationToken cancellation)
+    private async Task CreateElectionAsync(string election, bool secret, CancellationToken cancellation, bool allowRevote = false)
     {
         var now = DateTimeOffset.UtcNow;
         var create = new CreateElection
@@ -165,6 +172,7 @@ internal sealed partial class BenchRunner
             Title = "Load benchmark",
             OpensAtUnixMs = now.AddMinutes(-1).ToUnixTimeMilliseconds(),
             ClosesAtUnixMs = now.AddHours(6).ToUnixTimeMilliseconds(),
+            AllowRevote = allowRevote,
         };
         // Two options for secret ballots (the issue's target), four for open ones as before.
         create.Options.AddRange(secret ? ["a", "b"] : ["a", "b", "c", "d"]);

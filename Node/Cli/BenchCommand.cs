@@ -43,11 +43,11 @@ internal static class BenchCommand
         var stepSeconds = new Option<double>("--step-seconds") { Description = "Sweep: seconds per step.", DefaultValueFactory = _ => 5 };
         var maxP99 = new Option<double>("--max-p99-ms") { Description = "Sweep: p99 commit latency above this fails a step.", DefaultValueFactory = _ => 1_000 };
         var output = new Option<string>("--out") { Description = "Sweep: folder for sweep.json, sweep.svg and sweep.png.", DefaultValueFactory = _ => "bench-sweep" };
-        Within(startRate, 1, 1_000_000, "--start-rate must be 1 to 1,000,000 votes/s");
-        Within(factor, 1.01, 10, "--factor must be above 1 and at most 10");
-        Within(maxRate, 1, 1_000_000, "--max-rate must be 1 to 1,000,000 votes/s");
-        Within(stepSeconds, 1, 600, "--step-seconds must be 1 to 600");
-        Within(maxP99, 1, 3_600_000, "--max-p99-ms must be 1 to 3,600,000");
+        OptionBounds.Within(startRate, 1, 1_000_000, "--start-rate must be 1 to 1,000,000 votes/s");
+        OptionBounds.Within(factor, 1.01, 10, "--factor must be above 1 and at most 10");
+        OptionBounds.Within(maxRate, 1, 1_000_000, "--max-rate must be 1 to 1,000,000 votes/s");
+        OptionBounds.Within(stepSeconds, 1, 600, "--step-seconds must be 1 to 600");
+        OptionBounds.Within(maxP99, 1, 3_600_000, "--max-p99-ms must be 1 to 3,600,000");
         var json = JsonOutput.Option();
         var command = new Command("bench", "Create an election with generated voters, submit pre-signed votes (in bulk, or open loop at --rate) and measure commits.")
         {
@@ -151,14 +151,4 @@ internal static class BenchCommand
         });
         return command;
     }
-
-    /// <summary>A usage error (exit 2) when the option is given outside its bounds.</summary>
-    private static void Within(Option<double> option, double low, double high, string error) =>
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is var value && (value < low || value > high))
-            {
-                result.AddError(error);
-            }
-        });
 }

@@ -41,6 +41,7 @@ internal static class DevnetCommand
             validators, observers, dir, basePort, demo, restart, tls,
             DevnetNodeCommands.Restart(runner, dir),
             DevnetNodeCommands.StopNode(runner, dir),
+            DevnetChaosCommand.Build(runner, dir),
         };
         runner.Attach(command, (parseResult, stdout) =>
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace VoteChain.Node.Devnet;
 
@@ -7,9 +6,8 @@ namespace VoteChain.Node.Devnet;
 /// One devnet node running as its own `votechain start` process, its output in the home's node.log. Stopping
 /// sends SIGTERM (the node closes cleanly) and kills it only if it does not exit in time.
 /// </summary>
-internal sealed partial class NodeProcess : IDisposable
+internal sealed class NodeProcess : IDisposable
 {
-    private const int SigTerm = 15;
     private readonly Process _process;
     private readonly StreamWriter _log;
 
@@ -75,7 +73,7 @@ internal sealed partial class NodeProcess : IDisposable
 
         if (!OperatingSystem.IsWindows())
         {
-            _ = Kill(_process.Id, SigTerm);
+            _ = PosixSignals.Send(_process.Id, PosixSignals.Terminate);
         }
 
         using var timeout = new CancellationTokenSource(grace);
@@ -122,7 +120,4 @@ internal sealed partial class NodeProcess : IDisposable
             }
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

@@ -18,8 +18,9 @@ start_devnet() {
   exit 1
 }
 
+# Set devnet_keep=1 to keep WORK (the nodes' logs) after a failure.
 stop_devnet() {
   kill -TERM "$devnet_pid" 2>/dev/null || true
   wait "$devnet_pid" 2>/dev/null || true
-  rm -rf "$devnet_work"
+  if [ "${devnet_keep:-0}" != 1 ]; then rm -rf "$devnet_work"; fi
 }

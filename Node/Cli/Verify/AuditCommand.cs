@@ -46,7 +46,8 @@ internal static class AuditCommand
         return command;
     }
 
-    private static AuditReport Audit(Protos.V1.Genesis genesis, string url, ClientTls tls, TextWriter output, bool quiet)
+    /// <summary>The audit of the node at <paramref name="url"/>; progress goes to <paramref name="output"/> unless <paramref name="quiet"/>.</summary>
+    internal static AuditReport Audit(Protos.V1.Genesis genesis, string url, ClientTls tls, TextWriter output, bool quiet)
     {
         var clock = Stopwatch.StartNew();
         using var client = new NodeClient(url, tls);
