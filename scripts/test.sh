@@ -71,6 +71,18 @@ ensure_npm() {
 }
 ensure_npm
 
+# Partition tests: nodes in network namespaces of their own (ip netns, iproute2), cut apart with nftables rules. nft is
+# installed with apt-get where missing (root needed); without it, or without the right to create namespaces, those
+# tests are reported as skipped with the reason.
+ensure_partition_tools() {
+  command -v nft >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 && return 0
+  echo "nft or ip is missing: installing Debian's nftables and iproute2 packages with apt-get for the partition tests"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables iproute2 >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables iproute2 >/dev/null 2>&1; } \
+    || echo "nftables could not be installed; the partition tests will be skipped"
+}
+ensure_partition_tools
+
 status=0
 if dotnet build VoteChain.sln -c Release; then
   # One results folder per test project, so that no two TRX files can collide.
