@@ -47,8 +47,14 @@ internal static class StorageErrors
         "so use that file or an empty data folder");
 
     public static StorageException WriteFailed(string folder, string what, Exception inner) => new(
-        $"data folder {folder}: {what} failed ({OneLine(inner.Message)}); check free disk space and the disk's health",
+        IsOutOfSpace(inner)
+            ? $"data folder {folder} is on a full disk: {what} failed ({OneLine(inner.Message)}); the write was refused whole, " +
+              "so nothing committed before it is lost: free space there (or move the folder) and start the node again"
+            : $"data folder {folder}: {what} failed ({OneLine(inner.Message)}); check free disk space and the disk's health",
         inner);
+
+    /// <summary>RocksDB reports ENOSPC as an IOError status carrying the system's text for it.</summary>
+    private static bool IsOutOfSpace(Exception inner) => inner.Message.Contains("No space left on device", StringComparison.Ordinal);
 
     public static StorageException ReadFailed(string folder, Exception inner) => new(
         $"data folder {folder} could not be read ({OneLine(inner.Message)}); check the disk's health",
