@@ -7,9 +7,18 @@ namespace VoteChain.Node.Chaos;
 /// A chaos run's verdict. <see cref="Line"/> is the run's last line, in a form scripts and the issue tracker rely on:
 /// <c>cycles=N acked=N lost=N forks=N double_signs=N recoveries_p99_ms=N audit=ok|failed</c>.
 /// </summary>
-internal sealed record ChaosSummary(IReadOnlyList<ChaosCycle> Cycles, long RecoveryBoundMs, int Acked, int Lost, int Forks, int DoubleSigns,
-    bool AuditOk)
+internal sealed record ChaosSummary(IReadOnlyList<ChaosCycle> Cycles, long RecoveryBoundMs, LoadVerdict Verdict)
 {
+    public int Acked => Verdict.Acked;
+
+    public int Lost => Verdict.Lost;
+
+    public int Forks => Verdict.Forks;
+
+    public int DoubleSigns => Verdict.DoubleSigns;
+
+    public bool AuditOk => Verdict.AuditOk;
+
     /// <summary>Cycles after which the victims did not recover within the bound.</summary>
     public int Unrecovered => Cycles.Count(c => c.RecoveryMs is null);
 
@@ -26,13 +35,7 @@ internal sealed record ChaosSummary(IReadOnlyList<ChaosCycle> Cycles, long Recov
     public string Line => string.Create(CultureInfo.InvariantCulture,
         $"cycles={Cycles.Count} acked={Acked} lost={Lost} forks={Forks} double_signs={DoubleSigns} recoveries_p99_ms={RecoveriesP99Ms} audit={(AuditOk ? "ok" : "failed")}");
 
-    /// <summary>Why the run failed, or null: any loss, fork, double sign, failed audit, or a cycle that never recovered.</summary>
+    /// <summary>Why the run failed, or null: the load's verdict, or a cycle that never recovered.</summary>
     public string? Failure =>
-        Lost > 0 ? $"{Lost} acknowledged votes are not in the chain"
-        : Forks > 0 ? $"the nodes disagree on {Forks} heights (or never reached one height)"
-        : DoubleSigns > 0 ? $"{DoubleSigns} double signs were recorded"
-        : !AuditOk ? "the audit failed"
-        : Unrecovered > 0 ? $"{Unrecovered} cycles did not recover within the bound"
-        : Acked == 0 ? "no vote was acknowledged: the load never got through"
-        : null;
+        Verdict.Failure ?? (Unrecovered > 0 ? $"{Unrecovered} cycles did not recover within the bound" : null);
 }

@@ -42,6 +42,7 @@ internal static class DevnetCommand
             DevnetNodeCommands.Restart(runner, dir),
             DevnetNodeCommands.StopNode(runner, dir),
             DevnetChaosCommand.Build(runner, dir),
+            DevnetSoakCommand.Build(runner, dir),
         };
         runner.Attach(command, (parseResult, stdout) =>
         {

@@ -38,19 +38,21 @@ public sealed class ChaosCommandTests
     [Test]
     public void Any_loss_fork_double_sign_failed_audit_or_unrecovered_cycle_fails_the_run()
     {
-        Assert.That((Clean([100]) with { Lost = 1 }).Failure, Does.Contain("1 acknowledged votes are not in the chain"));
-        Assert.That((Clean([100]) with { Forks = 2 }).Failure, Does.Contain("disagree on 2 heights"));
-        Assert.That((Clean([100]) with { DoubleSigns = 1 }).Failure, Does.Contain("double sign"));
-        Assert.That((Clean([100]) with { AuditOk = false }).Line, Does.EndWith("audit=failed"));
-        Assert.That((Clean([100]) with { AuditOk = false }).Failure, Does.Contain("audit failed"));
-        Assert.That((Clean([100]) with { Acked = 0 }).Failure, Does.Contain("no vote was acknowledged"));
+        Assert.That(Clean([100], Passed with { Lost = 1 }).Failure, Does.Contain("1 acknowledged votes are not in the chain"));
+        Assert.That(Clean([100], Passed with { Forks = 2 }).Failure, Does.Contain("disagree on 2 heights"));
+        Assert.That(Clean([100], Passed with { DoubleSigns = 1 }).Failure, Does.Contain("double sign"));
+        Assert.That(Clean([100], Passed with { AuditOk = false }).Line, Does.EndWith("audit=failed"));
+        Assert.That(Clean([100], Passed with { AuditOk = false }).Failure, Does.Contain("audit failed"));
+        Assert.That(Clean([100], Passed with { Acked = 0 }).Failure, Does.Contain("no vote was acknowledged"));
 
         var stuck = Clean([100, null]);
         Assert.That(stuck.Failure, Does.Contain("1 cycles did not recover"));
         Assert.That(stuck.RecoveriesP99Ms, Is.EqualTo(60_000), "a cycle that never recovered counts as the bound it passed");
     }
 
-    private static ChaosSummary Clean(long?[] recoveries) => new(
+    private static readonly LoadVerdict Passed = new(Acked: 500, Lost: 0, Forks: 0, DoubleSigns: 0, AuditOk: true);
+
+    private static ChaosSummary Clean(long?[] recoveries, LoadVerdict? verdict = null) => new(
         [.. recoveries.Select((ms, i) => new ChaosCycle(i + 1, ["validator1"], "kill", 1_000, ms))],
-        RecoveryBoundMs: 60_000, Acked: 500, Lost: 0, Forks: 0, DoubleSigns: 0, AuditOk: true);
+        RecoveryBoundMs: 60_000, verdict ?? Passed);
 }

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using VoteChain.Consensus.Crypto;
+using VoteChain.Node.Bench;
+using VoteChain.Node.Chaos;
+using VoteChain.Node.Cli.Client;
+using VoteChain.Node.Cli.Verify;
+
+namespace VoteChain.Node.Soak;
+
+/// <summary>What a soak is asked to do.</summary>
+internal sealed record SoakSettings(double Rate, TimeSpan Duration, TimeSpan SampleEvery, int Voters);
+
+/// <summary>
+/// <c>votechain devnet soak</c>: the chaos run's open-loop load with no faults, for a long time, sampling every node's
+/// memory, handles, threads and data folder as it goes; then the same end checks as a chaos run (nothing acknowledged
+/// lost, no fork, no double sign, the audit). <see cref="SoakSummary"/> judges the samples.
+/// </summary>
+internal sealed class SoakRunner(ChaosNetwork network, ClientTls tls, TextWriter output)
+{
+    public async Task<SoakSummary> RunAsync(SoakSettings settings, ISigner authority, CancellationToken cancellation)
+    {
+        var layout = network.Layout;
+        var genesis = VerifyGenesis.Load(layout.GenesisPath);
+        var clients = network.Validators.Select(v => new NodeClient(layout.Url(v), tls)).ToList();
+        try
+        {
+            var election = await LoadElection.PrepareAsync(new BenchRunner(clients, authority, TextWriter.Null), settings.Voters,
+                settings.Rate, "soak", output, cancellation).ConfigureAwait(false);
+            var load = new ChaosLoad(network, election.SignVote, settings.Rate);
+            using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            var from = await network.NetworkHeightAsync(except: -1, cancellation).ConfigureAwait(false);
+            var sending = load.SendAsync(stopLoad.Token);
+            var watching = load.WatchAsync(from, stopLoad.Token);
+
+            var samples = await SampleAsync(settings, load, cancellation).ConfigureAwait(false);
+            var verdict = await LoadVerdict.FinishAsync(network, tls, genesis, load, settings.Rate, async () =>
+            {
+                await stopLoad.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAll(sending, watching).ConfigureAwait(false);
+            }, output, cancellation).ConfigureAwait(false);
+            return new SoakSummary(samples, verdict, settings.Duration.TotalMinutes);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    /// <summary>Samples every node at the start and then every <see cref="SoakSettings.SampleEvery"/> until the duration is up.</summary>
+    private async Task<List<SoakSample>> SampleAsync(SoakSettings settings, ChaosLoad load, CancellationToken cancellation)
+    {
+        var samples = new List<SoakSample>();
+        var clock = Stopwatch.StartNew();
+        for (var next = TimeSpan.Zero; next <= settings.Duration; next += settings.SampleEvery)
+        {
+            var wait = next - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellation).ConfigureAwait(false);
+            }
+
+            var minutes = clock.Elapsed.TotalMinutes;
+            var round = new List<SoakSample>();
+            for (var node = 0; node < network.Count; node++)
+            {
+                var pid = network.Control.RunningNode(node);
+                var resources = pid is { } p ? ProcessResources.Read(p) : null;
+                var height = await network.HeightAsync(node, cancellation).ConfigureAwait(false);
+                round.Add(new SoakSample(minutes, network.Layout.Name(node), resources?.RssBytes ?? 0, resources?.Handles ?? 0,
+                    resources?.Threads ?? 0, ProcessResources.FolderBytes(Path.Combine(network.Layout.Home(node), "data")), height,
+                    load.Acked.Count));
+            }
+
+            samples.AddRange(round);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"minute {minutes:0.0}: {load.Acked.Count} votes acknowledged; RSS MB {string.Join(' ', round.Select(s => s.RssBytes / (1024 * 1024)))}; " +
+                $"handles {string.Join(' ', round.Select(s => s.Handles))}; data MB {string.Join(' ', round.Select(s => s.DataBytes / (1024 * 1024)))}"));
+        }
+
+        return samples;
+    }
+}

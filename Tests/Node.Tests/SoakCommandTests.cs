@@ -1,0 +1,114 @@
+using VoteChain.Node.Chaos;
+using VoteChain.Node.Cli;
+using VoteChain.Node.Soak;
+
+namespace VoteChain.Node.Tests;
+
+/// <summary>`devnet soak` usage, how its samples are judged and drawn (the run itself: Integration's SoakScriptTests).</summary>
+public sealed class SoakCommandTests
+{
+    private static readonly LoadVerdict Passed = new(Acked: 10_000, Lost: 0, Forks: 0, DoubleSigns: 0, AuditOk: true);
+
+    [TestCase("--rate", "0")]
+    [TestCase("--duration", "5")]
+    [TestCase("--sample-seconds", "0")]
+    [TestCase("--voters", "0")]
+    public void Options_out_of_bounds_are_usage_errors(params string[] args)
+    {
+        var run = CliRun.Of(["devnet", "soak", "--dir", "/nonexistent-devnet", .. args]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.ToString());
+    }
+
+    [Test]
+    public void Without_a_devnet_it_fails_with_one_line()
+    {
+        var run = CliRun.Of("devnet", "soak", "--dir", "/nonexistent-devnet");
+
+        Assert.That(run.SingleErrorLine(), Does.Contain("holds no devnet"));
+    }
+
+    [Test]
+    public void Memory_that_levels_off_after_warm_up_and_a_chain_that_grows_pass()
+    {
+        // Warm-up from 100 to 200 MB in the first third, then flat; the data folder grows 1 MB a minute.
+        var summary = Run(minutes => minutes < 4 ? 100 + (minutes * 25) : 200, handles: _ => 150);
+
+        Assert.That(summary.Failure, Is.Null, summary.Line);
+        Assert.That(summary.RssGrowthPercent, Is.EqualTo(0).Within(0.01));
+        Assert.That(summary.DiskGrowthBytes, Is.EqualTo(12L * 1024 * 1024));
+        Assert.That(summary.DiskBytesPerVote, Is.EqualTo(12L * 1024 * 1024 / 10_000));
+        Assert.That(summary.Line, Does.StartWith("soak: minutes=12 acked=10000 lost=0 forks=0 double_signs=0 rss_mb_start=100 rss_mb_end=200"));
+        Assert.That(summary.Line, Does.EndWith("audit=ok"));
+    }
+
+    [Test]
+    public void Memory_that_keeps_climbing_after_warm_up_is_a_leak()
+    {
+        var summary = Run(minutes => 100 + (minutes * 20), handles: _ => 150);
+
+        Assert.That(summary.RssGrowthPercent, Is.GreaterThan(SoakSummary.MaxRssGrowthPercent));
+        Assert.That(summary.Failure, Does.Contain("memory grew"));
+    }
+
+    [Test]
+    public void Handles_that_keep_climbing_are_a_leak()
+    {
+        var summary = Run(_ => 200, handles: minutes => 150 + (minutes * 10));
+
+        Assert.That(summary.HandleGrowth, Is.GreaterThan(SoakSummary.MaxHandleGrowth));
+        Assert.That(summary.Failure, Does.Contain("open handles grew"));
+    }
+
+    [Test]
+    public void A_run_too_short_to_judge_memory_says_so_and_the_load_verdict_still_fails_it()
+    {
+        var summary = new SoakSummary([.. Enumerable.Range(0, 9).Select(m => Sample(m, "validator0", 100 + (m * 50), 150))], Passed with { Lost = 3 }, 8);
+
+        Assert.That(summary.RssGrowthPercent, Is.Null);
+        Assert.That(summary.Line, Does.Contain("rss_growth_pct=n/a"));
+        Assert.That(summary.Failure, Does.Contain("3 acknowledged votes are not in the chain"));
+    }
+
+    [Test]
+    public void The_csv_has_a_row_per_node_and_sample_and_the_plot_is_written()
+    {
+        var summary = Run(_ => 200, handles: _ => 150);
+        var folder = Directory.CreateTempSubdirectory("votechain-soak-plot-");
+        try
+        {
+            var rows = summary.Csv().TrimEnd().Split('\n');
+            Assert.That(rows[0], Is.EqualTo("minutes,node,rss_bytes,handles,threads,data_bytes,height,votes_acknowledged"));
+            Assert.That(rows, Has.Length.EqualTo(1 + (13 * 2)));
+
+            SoakPlot.Write(summary, "test soak", Path.Combine(folder.FullName, "soak.svg"), Path.Combine(folder.FullName, "soak.png"));
+
+            Assert.That(File.ReadAllText(Path.Combine(folder.FullName, "soak.svg")), Does.Contain("<svg").And.Contain("validator1"));
+            Assert.That(File.ReadAllBytes(Path.Combine(folder.FullName, "soak.png")).Take(4), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47 }));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public void This_process_resources_are_read_from_proc()
+    {
+        var resources = ProcessResources.Read(Environment.ProcessId);
+
+        Assert.That(resources, Is.Not.Null);
+        Assert.That(resources!.RssBytes, Is.GreaterThan(1024 * 1024));
+        Assert.That(resources.Handles, Is.GreaterThan(2));
+        Assert.That(resources.Threads, Is.GreaterThan(0));
+        Assert.That(ProcessResources.Read(int.MaxValue), Is.Null, "a process that does not exist");
+    }
+
+    /// <summary>Two nodes sampled each minute for 12 minutes, RSS and handles as given, the data folder growing 1 MB a minute.</summary>
+    private static SoakSummary Run(Func<int, int> rssMb, Func<int, int> handles) =>
+        new([.. Enumerable.Range(0, 13).SelectMany(m => new[] { "validator0", "validator1" }.Select(node => Sample(m, node, rssMb(m), handles(m))))],
+            Passed, 12);
+
+    private static SoakSample Sample(int minutes, string node, int rssMb, int handles) =>
+        new(minutes, node, rssMb * 1024L * 1024, handles, 40, minutes * 1024L * 1024, (ulong)minutes * 10, minutes * 1_000);
+}
