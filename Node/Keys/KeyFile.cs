@@ -19,9 +19,14 @@ public static class KeyFile
     }
 
     /// <summary>Loads a key file (or the key of an anonymous credential file); one readable or writable by group or others is refused (<see cref="KeyFileMode"/>).</summary>
-    public static Ed25519KeyPair Load(string path)
+    public static Ed25519KeyPair Load(string path) => FromText(KeyFileMode.ReadPrivate(path, What), path);
+
+    /// <summary>
+    /// The key in a key file's text (<paramref name="path"/> only names it in errors). Untrusted text gets a
+    /// <see cref="UserInputException"/> and nothing else: the fuzzer holds it to that.
+    /// </summary>
+    public static Ed25519KeyPair FromText(string text, string path)
     {
-        var text = KeyFileMode.ReadPrivate(path, What);
         if (Anonymous.CredentialFile.IsCredential(text))
         {
             // An anonymous credential holds its key like a key file does: it votes with `vote --key` as it is.
