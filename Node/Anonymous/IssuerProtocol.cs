@@ -28,6 +28,10 @@ internal static class IssuerProtocol
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // A field left out or sent as null is a refusal at parse time, as for key files: the records' non-nullable
+        // strings are then never null where the issuer, the client or a credential file use them.
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
     };
 }
 
