@@ -6,11 +6,11 @@ internal sealed record ReplayFailure(string Path, Exception Exception);
 /// <summary>Runs a target over saved inputs (the corpus, or afl-fuzz's crashes) without afl-fuzz.</summary>
 internal static class CorpusReplay
 {
-    /// <summary>Every regular file under the given files and folders, in a stable order.</summary>
+    /// <summary>Every regular file under the given files and folders, in a stable order (not afl-fuzz's README.txt).</summary>
     public static IReadOnlyList<string> Inputs(IEnumerable<string> paths) =>
     [
         .. paths.SelectMany(p => Directory.Exists(p)
-                ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.'))
+                ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f) != "README.txt")
                 : [p])
             .Order(StringComparer.Ordinal),
     ];

@@ -31,6 +31,20 @@ internal static class FuzzFixture
 
     public static readonly ValidatorSet ValidatorSet = ValidatorSet.From(Genesis);
 
+    /// <summary>The fixture's key pair for a public key (authority, voter or validator), or null for any other key.</summary>
+    public static Ed25519KeyPair? Signer(ReadOnlySpan<byte> publicKey)
+    {
+        foreach (var key in Validators.Append(Authority).Concat(Voters))
+        {
+            if (key.PublicKey.AsSpan().SequenceEqual(publicKey))
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+
     public static Ed25519KeyPair Key(byte number)
     {
         var seed = new byte[Ed25519KeyPair.SeedSize];

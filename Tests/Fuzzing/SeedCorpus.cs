@@ -7,6 +7,8 @@ using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.State;
 using VoteChain.Consensus.Transactions;
+using VoteChain.Node.Anonymous;
+using VoteChain.Node.Files;
 using VoteChain.Node.Genesis;
 using VoteChain.Node.Keys;
 using VoteChain.Protos.V1;
@@ -24,17 +26,30 @@ internal static class SeedCorpus
     public static IReadOnlyDictionary<string, IReadOnlyList<(string Name, byte[] Bytes)>> Build()
     {
         var envelopes = Transactions();
-        var block = CertifiedBlock(envelopes, signers: 3);
+        var blocks = Blocks();
+        var block = blocks[0].Bytes;
         return new Dictionary<string, IReadOnlyList<(string, byte[])>>
         {
             ["tx"] = [.. envelopes.Select((e, i) => ($"tx-{i}", e))],
-            ["block"] = [("block-1-votes", block), ("block-1-all-signed", CertifiedBlock(envelopes, signers: 4)),
-                ("block-1-empty", CertifiedBlock([], signers: 3))],
+            // The block target's first byte is its mode (see BlockTarget): each block as it is, and certified afresh
+            // with its transactions signed afresh.
+            ["block"] = [.. blocks.Select(b => (b.Name, (byte[])[0, .. b.Bytes])), .. blocks.Select(b => ($"{b.Name}-resigned", (byte[])[3, .. b.Bytes]))],
             ["receipt"] = [.. envelopes.Select((_, i) => ($"receipt-{i}", Receipt(block, i)))],
             ["consensus"] = ConsensusSeeds(),
             ["genesis"] = [("genesis", Encoding.UTF8.GetBytes(GenesisFile.ToText(FuzzFixture.Genesis)))],
-            ["keyfile"] = [("validator0", KeyFileText())],
+            ["keyfile"] = [("validator0", KeyFileText()), ("credential", CredentialFileText())],
         };
+    }
+
+    /// <summary>The certified blocks at height 1 the seeds use: the votes block first.</summary>
+    public static IReadOnlyList<(string Name, byte[] Bytes)> Blocks()
+    {
+        var envelopes = Transactions();
+        return
+        [
+            ("block-1-votes", CertifiedBlock(envelopes, signers: 3)), ("block-1-all-signed", CertifiedBlock(envelopes, signers: 4)),
+            ("block-1-empty", CertifiedBlock([], signers: 3)),
+        ];
     }
 
     private static List<byte[]> Transactions()
@@ -85,11 +100,8 @@ internal static class SeedCorpus
         var executed = result.Value ?? throw new InvalidOperationException($"the seed block breaks a rule: {result.Rejection}");
         var parsed = BlockCodec.Build(FuzzFixture.ChainId, 1, FuzzFixture.GenesisHashBytes, FuzzFixture.FirstBlockTimeUnixMs,
             1, envelopes, [.. transactions.Select(t => t.Id)], executed.StateRoot);
-        var signatures = Enumerable.Range(0, signers).Select(i => new KeyValuePair<uint, byte[]>((uint)i,
-            FuzzFixture.Validators[i].Sign(MessageSigning.Bytes(SignStep.Commit, FuzzFixture.ChainId, 1, 0, parsed.Hash))));
-        var block = parsed.Block;
-        block.Certificate = CommitCertificates.Build(1, 0, parsed.Hash, signatures);
-        return block.ToByteArray();
+        Certifier.Certify(parsed.Block, 1, signers);
+        return parsed.Block.ToByteArray();
     }
 
     /// <summary>A receipt for the transaction at <paramref name="position"/>, laid out as the API's GetReceipt builds one.</summary>
@@ -113,17 +125,23 @@ internal static class SeedCorpus
 
     /// <summary>
     /// The messages validators 1–3 sent while four engines committed block 1, and while three of them (the primary,
-    /// validator 1, silent) changed view and committed it in view 1: each whole exchange, and each message alone.
+    /// validator 1, silent) changed view and committed it in view 1: each whole exchange, and each message alone; and
+    /// the primary proposing block 1 with nothing received.
     /// </summary>
     private static List<(string, byte[])> ConsensusSeeds()
     {
         var seeds = new List<(string, byte[])>();
         foreach (var (name, silent) in new[] { ("commit", -1), ("view-change", 1) })
         {
+            // The consensus target's first byte picks its set-up (see ConsensusTarget): validator 0 under test with the
+            // messages as they were sent, and with validator 1 lying.
             var toZero = Exchange(silent);
-            seeds.Add(($"{name}-exchange", Delimited(toZero)));
-            seeds.AddRange(toZero.Select((m, i) => ($"{name}-{i:D2}-{m.KindCase}", Delimited([m]))));
+            seeds.Add(($"{name}-exchange", [0, .. Delimited(toZero)]));
+            seeds.Add(($"{name}-exchange-liar", [1, .. Delimited(toZero)]));
+            seeds.AddRange(toZero.Select((m, i) => ($"{name}-{i:D2}-{m.KindCase}", (byte[])[0, .. Delimited([m])])));
         }
+
+        seeds.Add(("primary-proposes", [2]));
 
         return seeds;
     }
@@ -190,13 +208,27 @@ internal static class SeedCorpus
         return stream.ToArray();
     }
 
-    private static byte[] KeyFileText()
+    private static byte[] KeyFileText() => Written(path => KeyFile.Save(path, FuzzFixture.Validators[0]));
+
+    /// <summary>An anonymous credential file (it holds a key, and `vote --key` takes it like a key file), issued in full.</summary>
+    private static byte[] CredentialFileText()
+    {
+        var voter = FuzzFixture.Voters[0];
+        var issuer = new CredentialIssuerPart(HexInput.Format(FuzzFixture.Authority.PublicKey), new string('a', 64), "00ff",
+            Signature: new string('b', 128));
+        var content = new CredentialFileJson(CredentialFile.Type, HexInput.Format(voter.PublicKey), HexInput.Format(voter.ExportSeed()),
+            FuzzFixture.ChainId, FuzzFixture.ElectionId, 1, [issuer]);
+        return Written(path => new CredentialFile(content).Update(content, path));
+    }
+
+    /// <summary>What a writer of the product puts in a file, read back.</summary>
+    private static byte[] Written(Action<string> write)
     {
         var folder = Directory.CreateTempSubdirectory("votechain-fuzz-seed-");
         try
         {
-            var path = Path.Combine(folder.FullName, "validator0.key");
-            KeyFile.Save(path, FuzzFixture.Validators[0]);
+            var path = Path.Combine(folder.FullName, "seed");
+            write(path);
             return File.ReadAllBytes(path);
         }
         finally

@@ -1,5 +1,6 @@
 using System.Text;
 using VoteChain.Consensus.Audit;
+using Google.Protobuf;
 using VoteChain.Fuzzing;
 using VoteChain.Networking.Api;
 using VoteChain.Node.Genesis;
@@ -52,8 +53,9 @@ public sealed class FuzzCorpusTests
 
         foreach (var (name, bytes) in seeds["block"])
         {
+            // The first byte is the block target's mode.
             var auditor = new ChainAuditor(FuzzFixture.Genesis);
-            Assert.That(auditor.Add(bytes), Is.Empty, name);
+            Assert.That(auditor.Add(bytes.AsSpan(1)), Is.Empty, name);
         }
 
         var verifier = new ReceiptVerifier(FuzzFixture.ValidatorSet, FuzzFixture.ChainId);
@@ -61,8 +63,10 @@ public sealed class FuzzCorpusTests
 
         var genesis = GenesisFile.FromText(Encoding.UTF8.GetString(seeds["genesis"].Single().Bytes), "seed");
         Assert.That(Consensus.Genesis.GenesisValidator.Validate(genesis), Is.Empty);
-        using var key = KeyFile.FromText(Encoding.UTF8.GetString(seeds["keyfile"].Single().Bytes), "seed");
+        using var key = KeyFile.FromText(Encoding.UTF8.GetString(seeds["keyfile"].Single(s => s.Name == "validator0").Bytes), "seed");
         Assert.That(key.PublicKey, Is.EqualTo(FuzzFixture.Validators[0].PublicKey));
+        using var credential = KeyFile.FromText(Encoding.UTF8.GetString(seeds["keyfile"].Single(s => s.Name == "credential").Bytes), "seed");
+        Assert.That(credential.PublicKey, Is.EqualTo(FuzzFixture.Voters[0].PublicKey));
     }
 
     [TestCase("commit-exchange")]
@@ -71,7 +75,8 @@ public sealed class FuzzCorpusTests
     {
         var engine = EngineHarness.NewEngine(0);
         var bytes = SeedCorpus.Build()["consensus"].Single(s => s.Name == seed).Bytes;
-        using var stream = new MemoryStream(bytes);
+        Assert.That(bytes[0], Is.Zero, "the consensus target's set-up byte: validator 0, no liar");
+        using var stream = new MemoryStream(bytes, 1, bytes.Length - 1);
         var finalized = new List<Consensus.Pbft.FinalizedBlock>();
         while (stream.Position < stream.Length)
         {
@@ -80,6 +85,28 @@ public sealed class FuzzCorpusTests
         }
 
         Assert.That(finalized.Select(f => f.Block.Height), Is.EqualTo(new[] { 1UL }));
+    }
+
+    [Test]
+    public void A_lying_validator_can_sign_anything_it_likes_and_validator_0_still_commits_the_honest_block()
+    {
+        // The liar (validator 1, the primary) re-signs its own messages; unchanged, they are what it sent anyway.
+        var bytes = SeedCorpus.Build()["consensus"].Single(s => s.Name == "commit-exchange-liar").Bytes;
+
+        Assert.That(bytes[0], Is.EqualTo(1));
+        Assert.That(() => FuzzTargets.Find("consensus")!.Create().Run(bytes), Throws.Nothing);
+    }
+
+    [Test]
+    public void The_receipt_target_refuses_an_accepted_receipt_for_a_transaction_the_block_does_not_hold()
+    {
+        // A receipt the verifier accepts, but for position 1 while proving position 0's transaction, would be a forged
+        // proof; the verifier refuses it, so the target's soundness check never sees it accepted.
+        var receipt = Receipt.Parser.ParseFrom(SeedCorpus.Build()["receipt"].Single(s => s.Name == "receipt-0").Bytes);
+        receipt.Position = 1;
+
+        Assert.That(new ReceiptVerifier(FuzzFixture.ValidatorSet, FuzzFixture.ChainId).Problem(receipt), Is.Not.Null);
+        Assert.That(() => FuzzTargets.Find("receipt")!.Create().Run(receipt.ToByteArray()), Throws.Nothing);
     }
 
     [Test]
