@@ -6,13 +6,15 @@
 #   soak: minutes=N acked=N lost=N forks=N double_signs=N rss_mb_start=N rss_mb_end=N rss_mb_peak=N rss_growth_pct=N ...
 # and the exit status is non-zero on any loss, fork, double sign, failed audit, or memory or handle growth past bounds.
 # Environment: DURATION (seconds, default 3600), RATE (votes/s, default 800: half the sustainable rate measured in
-# docs/PERFORMANCE.md), SAMPLE (seconds between samples, default 60), OUT (default ./soak-results), PORT (default 7950),
+# docs/PERFORMANCE.md), VOTERS (default 20000: each revotes every VOTERS/RATE seconds), SAMPLE (seconds between samples,
+# default 60), OUT (default ./soak-results), PORT (default 7950),
 # VOTECHAIN (a built votechain executable; default: build Node here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${DURATION:-3600}"
 rate="${RATE:-800}"
 sample="${SAMPLE:-60}"
+voters="${VOTERS:-20000}"
 out="${OUT:-$PWD/soak-results}"
 port="${PORT:-7950}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/votechain-soak.XXXXXX")"
@@ -25,7 +27,7 @@ fi
 
 source scripts/lib/devnet.sh
 start_devnet "$exe" "$work" --validators 4 --observers 1 --base-port "$port"
-if ! "$exe" devnet soak --dir "$work/devnet" --rate "$rate" --duration "$duration" --sample-seconds "$sample" --out "$out"; then
+if ! "$exe" devnet soak --dir "$work/devnet" --rate "$rate" --duration "$duration" --sample-seconds "$sample" --voters "$voters" --out "$out"; then
   devnet_keep=1
   echo "soak failed; the devnet's folder and logs are kept in $work" >&2
   exit 1

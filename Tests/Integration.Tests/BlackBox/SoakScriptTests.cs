@@ -6,8 +6,8 @@ using VoteChain.Integration.Tests.Web;
 namespace VoteChain.Integration.Tests.BlackBox;
 
 /// <summary>
-/// scripts/soak.sh in its short mode: 40 seconds of steady load on a devnet of real processes, every node sampled
-/// every 5 seconds. Nothing acknowledged may be lost, the audit must pass, and the samples (CSV and plot) must hold
+/// scripts/soak.sh in its short mode: 24 seconds of steady load on a devnet of real processes, every node sampled
+/// every 4 seconds. Nothing acknowledged may be lost, the audit must pass, and the samples (CSV and plot) must hold
 /// every node's memory, handles and data folder (docs/FAULTS.md has the hour-long run).
 /// </summary>
 public sealed partial class SoakScriptTests
@@ -22,8 +22,8 @@ public sealed partial class SoakScriptTests
         {
             var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             info.ArgumentList.Add(Path.Combine(Browser.RepositoryRoot, "scripts", "soak.sh"));
-            info.Environment["DURATION"] = "40";
-            info.Environment["SAMPLE"] = "5";
+            info.Environment["DURATION"] = "24";
+            info.Environment["SAMPLE"] = "4";
             info.Environment["RATE"] = "100";
             info.Environment["OUT"] = output.FullName;
             info.Environment["PORT"] = LoopbackPorts.FreeRange(5).ToString(CultureInfo.InvariantCulture);
@@ -34,10 +34,10 @@ public sealed partial class SoakScriptTests
             var last = text.Stdout.TrimEnd().Split('\n')[^1];
             var line = SummaryLine().Match(last);
             Assert.That(line.Success, Is.True, $"last line: {last}\n{text}");
-            Assert.That(int.Parse(line.Groups["acked"].Value, CultureInfo.InvariantCulture), Is.GreaterThan(1_000), text.ToString());
+            Assert.That(int.Parse(line.Groups["acked"].Value, CultureInfo.InvariantCulture), Is.GreaterThan(500), text.ToString());
             var rows = File.ReadAllLines(Path.Combine(output.FullName, "soak.csv")).Skip(1).Select(r => r.Split(',')).ToList();
             Assert.That(rows.Select(r => r[1]).Distinct(), Is.EquivalentTo(new[] { "validator0", "validator1", "validator2", "validator3", "observer0" }));
-            Assert.That(rows, Has.Count.GreaterThanOrEqualTo(5 * 8), "a sample of every node every 5 s for 40 s");
+            Assert.That(rows, Has.Count.EqualTo(5 * 7), "a sample of every node at the start and every 4 s for 24 s");
             Assert.That(rows.Select(r => long.Parse(r[2], CultureInfo.InvariantCulture)), Is.All.GreaterThan(10L * 1024 * 1024), "RSS");
             Assert.That(rows.Select(r => int.Parse(r[3], CultureInfo.InvariantCulture)), Is.All.GreaterThan(10), "handles");
             Assert.That(File.ReadAllText(Path.Combine(output.FullName, "soak.svg")), Does.Contain("<svg"));
@@ -76,6 +76,6 @@ public sealed partial class SoakScriptTests
         public override string ToString() => Stdout + Stderr;
     }
 
-    [GeneratedRegex(@"^soak: minutes=0\.7 acked=(?<acked>\d+) lost=0 forks=0 double_signs=0 rss_mb_start=\d+ rss_mb_end=\d+ rss_mb_peak=\d+ rss_growth_pct=\S+ handle_growth=-?\d+ disk_mb=\d+ disk_bytes_per_vote=\d+ audit=ok$")]
+    [GeneratedRegex(@"^soak: minutes=0\.4 acked=(?<acked>\d+) lost=0 forks=0 double_signs=0 rss_mb_start=\d+ rss_mb_end=\d+ rss_mb_peak=\d+ rss_growth_pct=\S+ handle_growth=-?\d+ disk_mb=\d+ disk_bytes_per_vote=\d+ audit=ok$")]
     private static partial Regex SummaryLine();
 }
