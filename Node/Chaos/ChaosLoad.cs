@@ -23,6 +23,7 @@ internal sealed class ChaosLoad(ChaosNetwork network, Func<long, byte[]> signVot
     private long _refused;
     private long _unsent;
     private ulong _watchedHeight;
+    private long _blockBytes;
     private int _reader;
 
     /// <summary>Votes handed to some validator (or tried on every one).</summary>
@@ -38,6 +39,9 @@ internal sealed class ChaosLoad(ChaosNetwork network, Func<long, byte[]> signVot
     public IReadOnlyDictionary<string, ulong> Acked => _acked;
 
     public byte[] Envelope(string txId) => _sent[txId];
+
+    /// <summary>Serialized bytes of the committed blocks read so far: the chain the data folders must hold.</summary>
+    public long BlockBytes => Interlocked.Read(ref _blockBytes);
 
     /// <summary>Offers <c>rate</c> votes per second until <paramref name="stop"/>; returns after the last send is answered.</summary>
     public async Task SendAsync(CancellationToken stop)
@@ -126,6 +130,7 @@ internal sealed class ChaosLoad(ChaosNetwork network, Func<long, byte[]> signVot
                     }
                 }
 
+                Interlocked.Add(ref _blockBytes, answer.Block.Length);
                 _watchedHeight++;
             }
         }

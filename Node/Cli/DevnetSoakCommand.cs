@@ -21,7 +21,7 @@ internal static class DevnetSoakCommand
         var voters = new Option<int>("--voters")
         {
             Description = "Voters registered for the load; each votes again (revotes are allowed), so the state stays the same size and only the chain grows.",
-            DefaultValueFactory = _ => 2_000,
+            DefaultValueFactory = _ => 20_000,
         };
         var output = new Option<string>("--out") { Description = "Folder for soak.csv, soak.svg and soak.png.", DefaultValueFactory = _ => "soak" };
         var command = new Command("soak",

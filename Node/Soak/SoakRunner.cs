@@ -39,7 +39,7 @@ internal sealed class SoakRunner(ChaosNetwork network, ClientTls tls, TextWriter
                 await stopLoad.CancelAsync().ConfigureAwait(false);
                 await Task.WhenAll(sending, watching).ConfigureAwait(false);
             }, output, cancellation).ConfigureAwait(false);
-            return new SoakSummary(samples, verdict, settings.Duration.TotalMinutes);
+            return new SoakSummary(samples, verdict, settings.Duration.TotalMinutes, load.BlockBytes);
         }
         finally
         {

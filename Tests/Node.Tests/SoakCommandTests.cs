@@ -31,15 +31,17 @@ public sealed class SoakCommandTests
     [Test]
     public void Memory_that_levels_off_after_warm_up_and_a_chain_that_grows_pass()
     {
-        // Warm-up from 100 to 200 MB in the first third, then flat; the data folder grows 1 MB a minute.
+        // Warm-up from 100 to 200 MB in the first third, then flat; the data folder grows 1 MB a minute, 5 bytes per chain byte.
         var summary = Run(minutes => minutes < 4 ? 100 + (minutes * 25) : 200, handles: _ => 150);
 
         Assert.That(summary.Failure, Is.Null, summary.Line);
-        Assert.That(summary.RssGrowthPercent, Is.EqualTo(0).Within(0.01));
+        Assert.That(summary.RssGrowthPercentPerHour, Is.EqualTo(0).Within(0.01));
+        Assert.That(summary.HandleGrowthPerHour, Is.EqualTo(0).Within(0.01));
         Assert.That(summary.DiskGrowthBytes, Is.EqualTo(12L * 1024 * 1024));
         Assert.That(summary.DiskBytesPerVote, Is.EqualTo(12L * 1024 * 1024 / 10_000));
-        Assert.That(summary.Line, Does.StartWith("soak: minutes=12 acked=10000 lost=0 forks=0 double_signs=0 rss_mb_start=100 rss_mb_end=200"));
-        Assert.That(summary.Line, Does.EndWith("audit=ok"));
+        Assert.That(summary.DiskPerChainByte, Is.EqualTo(5).Within(0.001));
+        Assert.That(summary.Line, Does.StartWith("soak: minutes=12 acked=10000 lost=0 forks=0 double_signs=0 rss_mb_start=100 rss_mb_end=200 rss_mb_peak=200 rss_growth_pct_per_hour=0 handles_per_hour=0 threads_per_hour=0"));
+        Assert.That(summary.Line, Does.EndWith("disk_per_chain_byte=5 audit=ok"));
     }
 
     [Test]
@@ -47,26 +49,49 @@ public sealed class SoakCommandTests
     {
         var summary = Run(minutes => 100 + (minutes * 20), handles: _ => 150);
 
-        Assert.That(summary.RssGrowthPercent, Is.GreaterThan(SoakSummary.MaxRssGrowthPercent));
+        Assert.That(summary.RssGrowthPercentPerHour, Is.GreaterThan(SoakSummary.MaxRssGrowthPercentPerHour));
         Assert.That(summary.Failure, Does.Contain("memory grew"));
     }
 
     [Test]
-    public void Handles_that_keep_climbing_are_a_leak()
+    public void Handles_or_threads_that_keep_climbing_are_a_leak()
     {
-        var summary = Run(_ => 200, handles: minutes => 150 + (minutes * 10));
+        // A handle a minute after a burst at minute 1: the slope after warm-up sees it, a burst does not hide it.
+        var handles = Run(_ => 200, handles: minutes => 150 + minutes + (minutes == 1 ? 40 : 0));
+        var threads = Run(_ => 200, handles: _ => 150, threads: minutes => 40 + minutes);
 
-        Assert.That(summary.HandleGrowth, Is.GreaterThan(SoakSummary.MaxHandleGrowth));
-        Assert.That(summary.Failure, Does.Contain("open handles grew"));
+        Assert.That(handles.HandleGrowthPerHour, Is.EqualTo(60).Within(0.01));
+        Assert.That(handles.Failure, Does.Contain("open handles grew 60 an hour"));
+        Assert.That(threads.Failure, Does.Contain("threads grew 60 an hour"));
     }
 
     [Test]
-    public void A_run_too_short_to_judge_memory_says_so_and_the_load_verdict_still_fails_it()
+    public void A_node_that_was_not_running_at_a_sample_fails_the_soak()
+    {
+        var samples = Run(_ => 200, handles: _ => 150).Samples.Select(s => s.Minutes == 7 && s.Node == "validator1" ? s with { RssBytes = 0, Handles = 0 } : s);
+
+        var summary = new SoakSummary([.. samples], Passed, 12, ChainBytes: 1);
+
+        Assert.That(summary.Failure, Is.EqualTo("validator1 was not running at minute 7"));
+    }
+
+    [Test]
+    public void Data_folders_growing_far_beyond_the_chain_fail_the_soak()
+    {
+        var summary = Run(_ => 200, handles: _ => 150, chainBytes: 1024 * 1024);
+
+        Assert.That(summary.DiskPerChainByte, Is.EqualTo(12).Within(0.001));
+        Assert.That(summary.Failure, Does.Contain("the data folders grew 12 bytes per byte of chain"));
+    }
+
+    [Test]
+    public void A_run_too_short_to_judge_growth_says_so_and_the_load_verdict_still_fails_it()
     {
         var summary = new SoakSummary([.. Enumerable.Range(0, 9).Select(m => Sample(m, "validator0", 100 + (m * 50), 150))], Passed with { Lost = 3 }, 8);
 
-        Assert.That(summary.RssGrowthPercent, Is.Null);
-        Assert.That(summary.Line, Does.Contain("rss_growth_pct=n/a"));
+        Assert.That(summary.RssGrowthPercentPerHour, Is.Null);
+        Assert.That(summary.Line, Does.Contain("rss_growth_pct_per_hour=n/a handles_per_hour=n/a threads_per_hour=n/a"));
+        Assert.That(summary.Line, Does.Contain("disk_per_chain_byte=n/a"));
         Assert.That(summary.Failure, Does.Contain("3 acknowledged votes are not in the chain"));
     }
 
@@ -104,11 +129,14 @@ public sealed class SoakCommandTests
         Assert.That(ProcessResources.Read(int.MaxValue), Is.Null, "a process that does not exist");
     }
 
-    /// <summary>Two nodes sampled each minute for 12 minutes, RSS and handles as given, the data folder growing 1 MB a minute.</summary>
-    private static SoakSummary Run(Func<int, int> rssMb, Func<int, int> handles) =>
-        new([.. Enumerable.Range(0, 13).SelectMany(m => new[] { "validator0", "validator1" }.Select(node => Sample(m, node, rssMb(m), handles(m))))],
-            Passed, 12);
+    /// <summary>
+    /// Two nodes sampled each minute for 12 minutes, RSS, handles and threads as given, the data folder growing 1 MB a
+    /// minute over a chain of <paramref name="chainBytes"/> (default: a fifth of that).
+    /// </summary>
+    private static SoakSummary Run(Func<int, int> rssMb, Func<int, int> handles, Func<int, int>? threads = null, long chainBytes = 12L * 1024 * 1024 / 5) =>
+        new([.. Enumerable.Range(0, 13).SelectMany(m => new[] { "validator0", "validator1" }
+            .Select(node => Sample(m, node, rssMb(m), handles(m), threads?.Invoke(m) ?? 40)))], Passed, 12, chainBytes);
 
-    private static SoakSample Sample(int minutes, string node, int rssMb, int handles) =>
-        new(minutes, node, rssMb * 1024L * 1024, handles, 40, minutes * 1024L * 1024, (ulong)minutes * 10, minutes * 1_000);
+    private static SoakSample Sample(int minutes, string node, int rssMb, int handles, int threads = 40) =>
+        new(minutes, node, rssMb * 1024L * 1024, handles, threads, minutes * 1024L * 1024, (ulong)minutes * 10, minutes * 1_000);
 }

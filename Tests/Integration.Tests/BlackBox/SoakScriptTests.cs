@@ -25,6 +25,7 @@ public sealed partial class SoakScriptTests
             info.Environment["DURATION"] = "24";
             info.Environment["SAMPLE"] = "4";
             info.Environment["RATE"] = "100";
+            info.Environment["VOTERS"] = "2000";
             info.Environment["OUT"] = output.FullName;
             info.Environment["PORT"] = LoopbackPorts.FreeRange(5).ToString(CultureInfo.InvariantCulture);
             info.Environment["VOTECHAIN"] = Path.Combine(AppContext.BaseDirectory, "votechain");
@@ -76,6 +77,6 @@ public sealed partial class SoakScriptTests
         public override string ToString() => Stdout + Stderr;
     }
 
-    [GeneratedRegex(@"^soak: minutes=0\.4 acked=(?<acked>\d+) lost=0 forks=0 double_signs=0 rss_mb_start=\d+ rss_mb_end=\d+ rss_mb_peak=\d+ rss_growth_pct=\S+ handle_growth=-?\d+ disk_mb=\d+ disk_bytes_per_vote=\d+ audit=ok$")]
+    [GeneratedRegex(@"^soak: minutes=0\.4 acked=(?<acked>\d+) lost=0 forks=0 double_signs=0 rss_mb_start=\d+ rss_mb_end=\d+ rss_mb_peak=\d+ rss_growth_pct_per_hour=n/a handles_per_hour=n/a threads_per_hour=n/a disk_mb=\d+ disk_bytes_per_vote=\d+ disk_per_chain_byte=[\d.]+ audit=ok$")]
     private static partial Regex SummaryLine();
 }
