@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using VoteChain.Consensus.Crypto;
-using VoteChain.Node.Bench;
 using VoteChain.Node.Chaos;
 using VoteChain.Node.Cli.Client;
-using VoteChain.Node.Cli.Verify;
 
 namespace VoteChain.Node.Soak;
 
@@ -23,31 +21,11 @@ internal sealed class SoakRunner(ChaosNetwork network, ClientTls tls, TextWriter
 
     public async Task<SoakSummary> RunAsync(SoakSettings settings, ISigner authority, CancellationToken cancellation)
     {
-        var layout = network.Layout;
-        var genesis = VerifyGenesis.Load(layout.GenesisPath);
-        var clients = network.Validators.Select(v => new NodeClient(layout.Url(v), tls)).ToList();
-        try
-        {
-            var election = await LoadElection.PrepareAsync(new BenchRunner(clients, authority, TextWriter.Null), settings.Voters,
-                settings.Rate, "soak", output, cancellation).ConfigureAwait(false);
-            var load = new ChaosLoad(network, election.SignVote, settings.Rate);
-            using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            var from = await network.NetworkHeightAsync(except: -1, cancellation).ConfigureAwait(false);
-            var sending = load.SendAsync(stopLoad.Token);
-            var watching = load.WatchAsync(from, stopLoad.Token);
-
-            var samples = await SampleAsync(settings, load, cancellation).ConfigureAwait(false);
-            var verdict = await LoadVerdict.FinishAsync(network, tls, genesis, load, settings.Rate, async () =>
-            {
-                await stopLoad.CancelAsync().ConfigureAwait(false);
-                await Task.WhenAll(sending, watching).ConfigureAwait(false);
-            }, output, cancellation, ReceiptSample).ConfigureAwait(false);
-            return new SoakSummary(samples, verdict, settings.Duration.TotalMinutes, load.BlockBytes);
-        }
-        finally
-        {
-            clients.ForEach(c => c.Dispose());
-        }
+        await using var session = await LoadSession.StartAsync(network, tls, authority, settings.Voters, settings.Rate, "soak", output,
+            cancellation).ConfigureAwait(false);
+        var samples = await SampleAsync(settings, session.Load, cancellation).ConfigureAwait(false);
+        var verdict = await session.FinishAsync(cancellation, ReceiptSample).ConfigureAwait(false);
+        return new SoakSummary(samples, verdict, settings.Duration.TotalMinutes, session.Load.BlockBytes);
     }
 
     /// <summary>Samples every node at the start and then every <see cref="SoakSettings.SampleEvery"/> until the duration is up.</summary>
