@@ -2,11 +2,14 @@ using System.Globalization;
 
 namespace VoteChain.Node.Soak;
 
-/// <summary>What a process holds, read from Linux's /proc: resident memory, open file handles and threads.</summary>
-internal sealed record ProcessResources(long RssBytes, int Handles, int Threads)
+/// <summary>
+/// What a process holds, read from Linux's /proc: resident memory, open file handles (and how many of them are files
+/// in its data folder: RocksDB keeps each table file open, so those grow with the data) and threads.
+/// </summary>
+internal sealed record ProcessResources(long RssBytes, int Handles, int DataHandles, int Threads)
 {
     /// <summary>The process's resources, or null when it is gone (or /proc cannot be read).</summary>
-    public static ProcessResources? Read(int pid)
+    public static ProcessResources? Read(int pid, string? dataFolder = null)
     {
         try
         {
@@ -26,13 +29,30 @@ internal sealed record ProcessResources(long RssBytes, int Handles, int Threads)
                 }
             }
 
-            return new ProcessResources(rss, Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length, threads);
+            var handles = Directory.GetFileSystemEntries($"/proc/{pid}/fd");
+            var inData = dataFolder is null ? 0 : handles.Count(h => IsUnder(LinkTarget(h), dataFolder));
+            return new ProcessResources(rss, handles.Length, inData, threads);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return null;
         }
     }
+
+    private static string? LinkTarget(string handle)
+    {
+        try
+        {
+            return new FileInfo(handle).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null; // closed between the listing and the read
+        }
+    }
+
+    private static bool IsUnder(string? path, string folder) =>
+        path is not null && path.StartsWith(Path.TrimEndingDirectorySeparator(folder) + "/", StringComparison.Ordinal);
 
     /// <summary>Bytes of every file under <paramref name="folder"/> (0 when it does not exist); files that vanish mid-walk count 0.</summary>
     public static long FolderBytes(string folder)

@@ -46,11 +46,11 @@ internal sealed class SoakRunner(ChaosNetwork network, ClientTls tls, TextWriter
             for (var node = 0; node < network.Count; node++)
             {
                 var pid = network.Control.RunningNode(node);
-                var resources = pid is { } p ? ProcessResources.Read(p) : null;
+                var data = Path.Combine(network.Layout.Home(node), "data");
+                var resources = pid is { } p ? ProcessResources.Read(p, data) : null;
                 var height = await network.HeightAsync(node, cancellation).ConfigureAwait(false);
                 round.Add(new SoakSample(minutes, network.Layout.Name(node), resources?.RssBytes ?? 0, resources?.Handles ?? 0,
-                    resources?.Threads ?? 0, ProcessResources.FolderBytes(Path.Combine(network.Layout.Home(node), "data")), height,
-                    load.Acked.Count));
+                    resources?.Threads ?? 0, ProcessResources.FolderBytes(data), height, load.Acked.Count, resources?.DataHandles ?? 0));
             }
 
             samples.AddRange(round);

@@ -1,5 +1,12 @@
 namespace VoteChain.Node.Soak;
 
-/// <summary>One node at one moment of a soak: memory, handles, threads, the size of its data folder and its height.</summary>
+/// <summary>
+/// One node at one moment of a soak: memory, handles (of which <see cref="DataHandles"/> are files in its data folder),
+/// threads, the size of its data folder and its height.
+/// </summary>
 internal sealed record SoakSample(double Minutes, string Node, long RssBytes, int Handles, int Threads, long DataBytes, ulong? Height,
-    int VotesAcknowledged);
+    int VotesAcknowledged, int DataHandles = 0)
+{
+    /// <summary>Handles the data does not explain: sockets, pipes, every file outside the data folder.</summary>
+    public int OtherHandles => Handles - DataHandles;
+}

@@ -19,7 +19,7 @@ internal sealed record SoakSummary(IReadOnlyList<SoakSample> Samples, LoadVerdic
     /// <summary>Resident memory may grow by this much (percent of its level after warm-up) per hour.</summary>
     public const double MaxRssGrowthPercentPerHour = 20;
 
-    /// <summary>Open handles (sockets, files) may grow by this many per hour.</summary>
+    /// <summary>Open handles other than the data folder's files (sockets, pipes, other files) may grow by this many per hour.</summary>
     public const double MaxHandleGrowthPerHour = 30;
 
     /// <summary>Threads may grow by this many per hour.</summary>
@@ -38,7 +38,8 @@ internal sealed record SoakSummary(IReadOnlyList<SoakSample> Samples, LoadVerdic
         ? AfterWarmUp.Select(s => SlopePerHour(s, x => x.RssBytes) / s.Average(x => (double)x.RssBytes) * 100).DefaultIfEmpty(0).Max()
         : null;
 
-    public double? HandleGrowthPerHour => Judged ? AfterWarmUp.Select(s => SlopePerHour(s, x => x.Handles)).DefaultIfEmpty(0).Max() : null;
+    /// <summary>Growth of handles other than the data folder's files (RocksDB holds each table file open: those grow with the data).</summary>
+    public double? HandleGrowthPerHour => Judged ? AfterWarmUp.Select(s => SlopePerHour(s, x => x.OtherHandles)).DefaultIfEmpty(0).Max() : null;
 
     public double? ThreadGrowthPerHour => Judged ? AfterWarmUp.Select(s => SlopePerHour(s, x => x.Threads)).DefaultIfEmpty(0).Max() : null;
 
@@ -79,11 +80,11 @@ internal sealed record SoakSummary(IReadOnlyList<SoakSample> Samples, LoadVerdic
 
     public string Csv()
     {
-        var csv = new StringBuilder("minutes,node,rss_bytes,handles,threads,data_bytes,height,votes_acknowledged\n");
+        var csv = new StringBuilder("minutes,node,rss_bytes,handles,data_handles,threads,data_bytes,height,votes_acknowledged\n");
         foreach (var s in Samples)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{s.Minutes:0.###},{s.Node},{s.RssBytes},{s.Handles},{s.Threads},{s.DataBytes},{s.Height?.ToString(CultureInfo.InvariantCulture) ?? ""},{s.VotesAcknowledged}\n");
+                $"{s.Minutes:0.###},{s.Node},{s.RssBytes},{s.Handles},{s.DataHandles},{s.Threads},{s.DataBytes},{s.Height?.ToString(CultureInfo.InvariantCulture) ?? ""},{s.VotesAcknowledged}\n");
         }
 
         return csv.ToString();
