@@ -16,20 +16,8 @@ internal static class SweepPlot
     private const float Top = 40;
     private const float Bottom = 60;
 
-    public static void Write(SweepReport report, string svgPath, string pngPath)
-    {
-        using (var stream = File.Create(svgPath))
-        using (var svg = SKSvgCanvas.Create(new SKRect(0, 0, Width, Height), stream))
-        {
-            Draw(svg, report);
-        }
-
-        using var surface = SKSurface.Create(new SKImageInfo(Width, Height)) ?? throw new InvalidOperationException("Skia could not make a picture surface.");
-        Draw(surface.Canvas, report);
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        File.WriteAllBytes(pngPath, png.ToArray());
-    }
+    public static void Write(SweepReport report, string svgPath, string pngPath) =>
+        PictureFiles.Write(Width, Height, canvas => Draw(canvas, report), svgPath, pngPath);
 
     private static void Draw(SKCanvas canvas, SweepReport report)
     {

@@ -21,20 +21,8 @@ internal static class SoakPlot
         new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189), new(140, 86, 75),
     ];
 
-    public static void Write(SoakSummary summary, string title, string svgPath, string pngPath)
-    {
-        using (var stream = File.Create(svgPath))
-        using (var svg = SKSvgCanvas.Create(new SKRect(0, 0, Width, PanelHeight * 2), stream))
-        {
-            Draw(svg, summary, title);
-        }
-
-        using var surface = SKSurface.Create(new SKImageInfo(Width, PanelHeight * 2)) ?? throw new InvalidOperationException("Skia could not make a picture surface.");
-        Draw(surface.Canvas, summary, title);
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        File.WriteAllBytes(pngPath, png.ToArray());
-    }
+    public static void Write(SoakSummary summary, string title, string svgPath, string pngPath) =>
+        Bench.PictureFiles.Write(Width, PanelHeight * 2, canvas => Draw(canvas, summary, title), svgPath, pngPath);
 
     private static void Draw(SKCanvas canvas, SoakSummary summary, string title)
     {
