@@ -37,6 +37,9 @@ public sealed partial class ChainStore : IStateReader, IChainReader, IChainWrite
 
     public byte[] StateRoot => (byte[])_head.StateRoot.Clone();
 
+    /// <summary>What RocksDB holds in memory now, as it counts it (metrics, the soak).</summary>
+    public StorageMemory Memory() => _db.Memory();
+
     /// <summary>Equivocation evidence, kept in the same database (and closed with it).</summary>
     public EvidenceStore Evidence { get; }
 

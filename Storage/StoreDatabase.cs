@@ -227,6 +227,34 @@ internal sealed class StoreDatabase : IDisposable
         return entries;
     }
 
+    /// <summary>RocksDB's own account of its memory (see <see cref="StorageMemory"/>).</summary>
+    public StorageMemory Memory()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            long memtables = 0, tableReaders = 0;
+            foreach (var column in StoreColumns.All)
+            {
+                var handle = _columns[(int)column];
+                memtables += IntProperty("rocksdb.size-all-mem-tables", handle);
+                tableReaders += IntProperty("rocksdb.estimate-table-readers-mem", handle);
+            }
+
+            // One cache serves every column: read it once.
+            var any = _columns[(int)StoreColumns.All[0]];
+            return new StorageMemory(memtables, tableReaders, IntProperty("rocksdb.block-cache-usage", any),
+                IntProperty("rocksdb.block-cache-pinned-usage", any));
+        }
+        catch (RocksDbException e)
+        {
+            throw StorageErrors.ReadFailed(Folder, e);
+        }
+    }
+
+    private long IntProperty(string name, ColumnFamilyHandle column) =>
+        long.TryParse(_db.GetProperty(name, column), out var value) ? value : 0;
+
     /// <summary>Writes the batch atomically and waits until it is on disk.</summary>
     public void WriteSynced(WriteBatch batch, string what)
     {

@@ -35,7 +35,8 @@ internal static class MetricsEndpoint
         {
             var described = peers.Describe();
             metrics.Observe(new NodeReadings(store.Height, driver.View, mempool.Count, mempool.Bytes,
-                described.Count(p => p.Connected), described.Count, syncer.BestPeerHeight, driver.Evidence));
+                described.Count(p => p.Connected), described.Count, syncer.BestPeerHeight, driver.Evidence,
+                store.Memory()));
         });
 
         // Filtered by the port the connection arrived on, not by RequireHost: the Host header is the client's word, and

@@ -3,6 +3,7 @@ using VoteChain.Consensus.Rules;
 using VoteChain.Networking.Mempool;
 using VoteChain.Node.Driver;
 using VoteChain.Protos.V1;
+using VoteChain.Storage;
 
 namespace VoteChain.Node.Metrics;
 
@@ -35,6 +36,9 @@ internal sealed class NodeMetrics
     private readonly Gauge _syncLag;
     private readonly Gauge _evidence;
     private readonly Histogram _writeSeconds;
+    private readonly Gauge _storageMemory;
+    private readonly Gauge _nativeHeap;
+    private readonly Gauge _managedCommitted;
     private readonly SubmitTimes _submitTimes;
 
     /// <param name="pendingCapacity">Client transactions whose wait is timed at once (the mempool's bound on pending ones).</param>
@@ -72,6 +76,14 @@ internal sealed class NodeMetrics
         _writeSeconds = metrics.CreateHistogram("votechain_storage_block_write_duration_seconds",
             "Time of each committed block's RocksDB write batch (block, indexes, state changes, head), synced.",
             Buckets(Histogram.ExponentialBuckets(0.0001, 2, 15)));
+        _storageMemory = metrics.CreateGauge("votechain_storage_memory_bytes",
+            "Memory RocksDB holds by its own account, by part: memtables and block_cache are bounded by their settings, table_readers (indexes and filters) grow with the keys on disk.",
+            "part");
+        _nativeHeap = metrics.CreateGauge("votechain_native_heap_bytes",
+            "glibc malloc's native heap (RocksDB and other native code; not the managed heap): in_use handed out, free held inside its arenas.",
+            "state");
+        _managedCommitted = metrics.CreateGauge("votechain_managed_heap_committed_bytes",
+            "Memory the .NET garbage collector has committed for the managed heap (live objects, free space and fragmentation).");
         DotNetStats.Register(Registry);
     }
 
@@ -128,6 +140,16 @@ internal sealed class NodeMetrics
         _peers.Set(readings.Peers);
         _syncLag.Set(readings.BestPeerHeight > readings.Height ? readings.BestPeerHeight - readings.Height : 0);
         _evidence.Set(readings.EvidenceRecords);
+        _storageMemory.WithLabels("memtables").Set(readings.Storage.Memtables);
+        _storageMemory.WithLabels("table_readers").Set(readings.Storage.TableReaders);
+        _storageMemory.WithLabels("block_cache").Set(readings.Storage.BlockCache);
+        if (NativeHeap.Read() is var (inUse, free))
+        {
+            _nativeHeap.WithLabels("in_use").Set(inUse);
+            _nativeHeap.WithLabels("free").Set(free);
+        }
+
+        _managedCommitted.Set(GC.GetGCMemoryInfo().TotalCommittedBytes);
     }
 
     private static HistogramConfiguration Buckets(double[] buckets) => new() { Buckets = buckets };
@@ -135,4 +157,4 @@ internal sealed class NodeMetrics
 
 /// <summary>The node's figures at one moment, read for a scrape.</summary>
 internal sealed record NodeReadings(ulong Height, ulong View, int MempoolTransactions, long MempoolBytes, int PeersConnected,
-    int Peers, ulong BestPeerHeight, long EvidenceRecords);
+    int Peers, ulong BestPeerHeight, long EvidenceRecords, StorageMemory Storage);

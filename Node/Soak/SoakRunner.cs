@@ -32,6 +32,7 @@ internal sealed class SoakRunner(ChaosNetwork network, ClientTls tls, TextWriter
     private async Task<List<SoakSample>> SampleAsync(SoakSettings settings, ChaosLoad load, CancellationToken cancellation)
     {
         var samples = new List<SoakSample>();
+        using var http = new HttpClient(tls.CreateHandler());
         var clock = Stopwatch.StartNew();
         for (var next = TimeSpan.Zero; next <= settings.Duration; next += settings.SampleEvery)
         {
@@ -49,16 +50,22 @@ internal sealed class SoakRunner(ChaosNetwork network, ClientTls tls, TextWriter
                 var data = Path.Combine(network.Layout.Home(node), "data");
                 var resources = pid is { } p ? ProcessResources.Read(p, data) : null;
                 var height = await network.HeightAsync(node, cancellation).ConfigureAwait(false);
+                var memory = pid is null ? null : await MemoryReadings.ScrapeAsync(http, network.Layout.WebUrl(node), cancellation).ConfigureAwait(false);
                 round.Add(new SoakSample(minutes, network.Layout.Name(node), resources?.RssBytes ?? 0, resources?.Handles ?? 0,
-                    resources?.Threads ?? 0, ProcessResources.FolderBytes(data), height, load.Acked.Count, resources?.DataHandles ?? 0));
+                    resources?.Threads ?? 0, ProcessResources.FolderBytes(data), height, load.Acked.Count, resources?.DataHandles ?? 0, memory));
             }
 
             samples.AddRange(round);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"minute {minutes:0.0}: {load.Acked.Count} votes acknowledged; RSS MB {string.Join(' ', round.Select(s => s.RssBytes / (1024 * 1024)))}; " +
-                $"handles {string.Join(' ', round.Select(s => s.Handles))}; data MB {string.Join(' ', round.Select(s => s.DataBytes / (1024 * 1024)))}"));
+                $"handles {string.Join(' ', round.Select(s => s.Handles))}; data MB {string.Join(' ', round.Select(s => s.DataBytes / (1024 * 1024)))}; " +
+                $"rocksdb MB {string.Join(' ', round.Select(s => Mb(s.Memory?.Memtables + s.Memory?.TableReaders + s.Memory?.BlockCache)))}; " +
+                $"native heap MB {string.Join(' ', round.Select(s => $"{Mb(s.Memory?.NativeInUse)}+{Mb(s.Memory?.NativeFree)}"))}; " +
+                $"managed MB {string.Join(' ', round.Select(s => Mb(s.Memory?.ManagedCommitted)))}"));
         }
 
         return samples;
     }
+
+    private static string Mb(long? bytes) => bytes is { } b ? (b / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) : "?";
 }

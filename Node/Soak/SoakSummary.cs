@@ -80,11 +80,13 @@ internal sealed record SoakSummary(IReadOnlyList<SoakSample> Samples, LoadVerdic
 
     public string Csv()
     {
-        var csv = new StringBuilder("minutes,node,rss_bytes,handles,data_handles,threads,data_bytes,height,votes_acknowledged\n");
+        var csv = new StringBuilder("minutes,node,rss_bytes,handles,data_handles,threads,data_bytes,height,votes_acknowledged," +
+            "rocksdb_memtable_bytes,rocksdb_table_reader_bytes,rocksdb_block_cache_bytes,native_heap_in_use_bytes,native_heap_free_bytes,managed_heap_committed_bytes\n");
         foreach (var s in Samples)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{s.Minutes:0.###},{s.Node},{s.RssBytes},{s.Handles},{s.DataHandles},{s.Threads},{s.DataBytes},{s.Height?.ToString(CultureInfo.InvariantCulture) ?? ""},{s.VotesAcknowledged}\n");
+                $"{s.Minutes:0.###},{s.Node},{s.RssBytes},{s.Handles},{s.DataHandles},{s.Threads},{s.DataBytes},{s.Height?.ToString(CultureInfo.InvariantCulture) ?? ""},{s.VotesAcknowledged}," +
+                $"{s.Memory?.Memtables},{s.Memory?.TableReaders},{s.Memory?.BlockCache},{s.Memory?.NativeInUse},{s.Memory?.NativeFree},{s.Memory?.ManagedCommitted}\n");
         }
 
         return csv.ToString();

@@ -21,6 +21,25 @@ public sealed class SoakCommandTests
     }
 
     [Test]
+    public void A_nodes_memory_figures_are_read_from_its_metrics_text_and_missing_ones_read_zero()
+    {
+        const string text = """
+            # HELP votechain_storage_memory_bytes x
+            # TYPE votechain_storage_memory_bytes gauge
+            votechain_storage_memory_bytes{part="memtables"} 1048576
+            votechain_storage_memory_bytes{part="table_readers"} 2.5e6
+            votechain_storage_memory_bytes{part="block_cache"} 300
+            votechain_native_heap_bytes{state="in_use"} 7000
+            votechain_managed_heap_committed_bytes 9000
+            dotnet_total_memory_bytes 123
+            """;
+
+        var readings = MemoryReadings.Parse(text);
+
+        Assert.That(readings, Is.EqualTo(new MemoryReadings(1_048_576, 2_500_000, 300, 7000, 0, 9000)));
+    }
+
+    [Test]
     public void Without_a_devnet_it_fails_with_one_line()
     {
         var run = CliRun.Of("devnet", "soak", "--dir", "/nonexistent-devnet");
@@ -114,8 +133,10 @@ public sealed class SoakCommandTests
         try
         {
             var rows = summary.Csv().TrimEnd().Split('\n');
-            Assert.That(rows[0], Is.EqualTo("minutes,node,rss_bytes,handles,data_handles,threads,data_bytes,height,votes_acknowledged"));
+            Assert.That(rows[0], Is.EqualTo("minutes,node,rss_bytes,handles,data_handles,threads,data_bytes,height,votes_acknowledged," +
+                "rocksdb_memtable_bytes,rocksdb_table_reader_bytes,rocksdb_block_cache_bytes,native_heap_in_use_bytes,native_heap_free_bytes,managed_heap_committed_bytes"));
             Assert.That(rows, Has.Length.EqualTo(1 + (13 * 2)));
+            Assert.That(rows.Skip(1).Select(r => r.Split(',').Length), Is.All.EqualTo(15), "a sample without the node's figures leaves them empty");
 
             SoakPlot.Write(summary, "test soak", Path.Combine(folder.FullName, "soak.svg"), Path.Combine(folder.FullName, "soak.png"));
 

@@ -55,6 +55,13 @@ public sealed class MetricsTests
             Assert.That(voted["votechain_mempool_transactions"], Is.Zero);
             Assert.That(voted["votechain_mempool_bytes"], Is.Zero);
             Assert.That(voted["process_cpu_seconds_total"], Is.GreaterThan(0));
+            // The node's own account of its memory: the three blocks sit in RocksDB's memtables, the other parts exist.
+            Assert.That(voted["votechain_storage_memory_bytes{part=\"memtables\"}"], Is.GreaterThan(0));
+            Assert.That(voted["votechain_storage_memory_bytes{part=\"table_readers\"}"], Is.GreaterThanOrEqualTo(0));
+            Assert.That(voted["votechain_storage_memory_bytes{part=\"block_cache\"}"], Is.GreaterThanOrEqualTo(0));
+            Assert.That(voted["votechain_native_heap_bytes{state=\"in_use\"}"], Is.GreaterThan(0));
+            Assert.That(voted["votechain_native_heap_bytes{state=\"free\"}"], Is.GreaterThanOrEqualTo(0));
+            Assert.That(voted["votechain_managed_heap_committed_bytes"], Is.GreaterThanOrEqualTo(voted["dotnet_total_memory_bytes"]));
         });
 
         // The same vote again: refused as a duplicate, and counted under that code.
