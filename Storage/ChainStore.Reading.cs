@@ -28,6 +28,9 @@ public sealed partial class ChainStore
     public IssuerKeyRecord? GetIssuerKey(ReadOnlySpan<byte> keyDer) =>
         ReadRecord(StoreColumn.IssuerKeys, StateKeys.IssuerKey(keyDer), IssuerKeyRecord.Parser);
 
+    public GovernanceRecord? GetGovernance(ReadOnlySpan<byte> key) =>
+        ReadRecord(StoreColumn.Governance, key.ToArray(), GovernanceRecord.Parser);
+
     /// <summary>Block time of the committed block at <paramref name="height"/>; 0 for genesis (height 0).</summary>
     public long BlockTimeUnixMs(ulong height)
     {

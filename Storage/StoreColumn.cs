@@ -44,4 +44,7 @@ public enum StoreColumn : byte
 
     /// <summary>Anonymous elections: where each issuer key is in use, by the SHA-256 of the key.</summary>
     IssuerKeys = 13,
+
+    /// <summary>Governance: proposals, validator sets by activation, authorities, retired keys, parameters.</summary>
+    Governance = 14,
 }

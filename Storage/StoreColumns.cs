@@ -27,6 +27,7 @@ public static class StoreColumns
         StoreColumn.Secrets => "secrets",
         StoreColumn.Issuance => "issuance",
         StoreColumn.IssuerKeys => "issuer_keys",
+        StoreColumn.Governance => "governance",
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown store column."),
     };
 
@@ -42,6 +43,7 @@ public static class StoreColumns
         StateColumn.Secrets => StoreColumn.Secrets,
         StateColumn.Issuance => StoreColumn.Issuance,
         StateColumn.IssuerKeys => StoreColumn.IssuerKeys,
+        StateColumn.Governance => StoreColumn.Governance,
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown state column."),
     };
 }

@@ -14,7 +14,7 @@ public static class BlockCodec
 {
     /// <summary>Builds a block (without certificate) over the given transactions.</summary>
     public static ParsedBlock Build(string chainId, ulong height, byte[] previousHash, long timeUnixMs, uint proposer,
-        IReadOnlyList<byte[]> transactions, IReadOnlyList<byte[]> txIds, byte[] stateRoot)
+        IReadOnlyList<byte[]> transactions, IReadOnlyList<byte[]> txIds, byte[] stateRoot, ValidatorChange? validatorChange = null)
     {
         var header = new BlockHeader
         {
@@ -26,6 +26,7 @@ public static class BlockCodec
             StateRoot = ByteString.CopyFrom(stateRoot),
             ProposerIndex = proposer,
             TxCount = (uint)transactions.Count,
+            ValidatorChange = validatorChange?.Clone(),
         };
         var headerBytes = header.ToByteString();
         var block = new Block { Header = headerBytes };

@@ -45,6 +45,11 @@ public static class BlockReplay
             return "the header's state root differs from the state root of re-executing the block";
         }
 
+        if (!result.Value.MatchesHeader(block.Header))
+        {
+            return "the header's validator change differs from the change re-executing the block approved";
+        }
+
         replayed = new ReplayedBlock(transactions, result.Value);
         return null;
     }

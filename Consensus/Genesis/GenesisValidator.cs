@@ -128,8 +128,12 @@ public static partial class GenesisValidator
     public static string ChainIdProblem(string chainId) =>
         $"chain id '{chainId}' must match [a-z0-9][a-z0-9._-]{{0,63}} (lower-case letters, digits, '.', '_', '-')";
 
+    /// <summary>Longest endpoint URL a validator may announce (every peer keeps it, a governance change carries it).</summary>
+    public const int MaxEndpointLength = 256;
+
     public static bool IsValidEndpoint(string endpoint) =>
-        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+        endpoint.Length <= MaxEndpointLength
+        && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && uri.Host.Length > 0;
 

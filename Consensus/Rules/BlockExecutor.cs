@@ -13,7 +13,7 @@ public static class BlockExecutor
     public static Outcome<BlockResult> Execute(
         IStateReader committed, RuleContext chain, BlockContext block, IReadOnlyList<VerifiedTx> transactions)
     {
-        KeyPreparation.Prepare(chain, transactions);
+        KeyPreparation.Prepare(chain, transactions, state: committed);
         var overlay = new StateOverlay(committed);
         for (var i = 0; i < transactions.Count; i++)
         {
@@ -24,7 +24,6 @@ public static class BlockExecutor
             }
         }
 
-        var changes = overlay.Changes();
-        return new BlockResult(changes, StateRoot.Next(committed.StateRoot, block.Height, changes));
+        return BlockResult.Of(committed, overlay, block.Height);
     }
 }

@@ -7,10 +7,10 @@ namespace VoteChain.Consensus.Rules;
 /// <summary>Checks several rules share, each returning the rejection to give or null when it holds.</summary>
 internal static class CommonChecks
 {
-    public static Rejection? Authority(RuleContext chain, VerifiedTx tx, string action) =>
-        chain.IsAuthority(tx.Signer)
+    public static Rejection? Authority(IStateReader state, RuleContext chain, BlockContext block, VerifiedTx tx, string action) =>
+        Governance.GovernanceState.IsAuthority(state, chain, tx.Signer, block.Height)
             ? null
-            : new Rejection(RejectCode.NotAuthority, $"Only a genesis election authority may {action}.");
+            : new Rejection(RejectCode.NotAuthority, $"Only an election authority may {action}.");
 
     public static Rejection? Election(IStateReader state, string electionId, out ElectionRecord election)
     {

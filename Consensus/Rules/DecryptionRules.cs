@@ -84,10 +84,10 @@ internal static class DecryptionRules
         }
 
         var settings = election.Secret;
-        if (SecretSettings.TrusteeIndex(settings, tx.Signer) == 0 && !chain.IsAuthority(tx.Signer))
+        if (SecretSettings.TrusteeIndex(settings, tx.Signer) == 0 && !Governance.GovernanceState.IsAuthority(state, chain, tx.Signer, block.Height))
         {
             return new Rejection(RejectCode.NotAuthority,
-                $"Only a trustee of election '{publish.ElectionId}' or a genesis election authority may publish its result.");
+                $"Only a trustee of election '{publish.ElectionId}' or an election authority may publish its result.");
         }
 
         rejection = Closed(election, block, "The result");

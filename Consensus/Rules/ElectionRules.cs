@@ -18,9 +18,9 @@ internal static class ElectionRules
     public static Rejection? Apply(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx)
     {
         var create = tx.Payload.CreateElection;
-        if (!chain.IsAuthority(tx.Signer))
+        if (CommonChecks.Authority(state, chain, block, tx, "create an election") is { } notAuthority)
         {
-            return new Rejection(RejectCode.NotAuthority, "Only a genesis election authority may create an election.");
+            return notAuthority;
         }
 
         if (Validate(create, block) is { } invalid)

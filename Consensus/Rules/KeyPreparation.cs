@@ -1,4 +1,5 @@
 using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.State;
 using VoteChain.Consensus.Transactions;
 using VoteChain.Protos.V1;
 
@@ -17,11 +18,18 @@ namespace VoteChain.Consensus.Rules;
 public static class KeyPreparation
 {
     /// <param name="parallel">How the checks run in parallel (<see cref="ParallelChecks.Options"/> by default).</param>
-    public static void Prepare(RuleContext chain, IEnumerable<VerifiedTx> transactions, ParallelOptions? parallel = null)
+    /// <param name="state">
+    /// The state the transactions will run on, to know the authorities governance added; without it only genesis's are
+    /// known, and an added authority's registrations are checked by the rules alone (the same verdicts, one core).
+    /// </param>
+    public static void Prepare(RuleContext chain, IEnumerable<VerifiedTx> transactions, ParallelOptions? parallel = null,
+        IStateReader? state = null)
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(transactions);
-        var keys = transactions.Where(tx => chain.IsAuthority(tx.Signer)).DistinctBy(tx => Convert.ToHexString(tx.Id))
+        var keys = transactions.Where(tx => state is null
+                ? chain.IsGenesisAuthority(tx.Signer)
+                : Governance.GovernanceState.IsAuthority(state, chain, tx.Signer, ulong.MaxValue)).DistinctBy(tx => Convert.ToHexString(tx.Id))
             .SelectMany(tx => Keys(chain, tx)).ToList();
         Ed25519.CheckKeysAhead(keys, parallel ?? ParallelChecks.Options);
     }

@@ -13,7 +13,7 @@ internal static class RegistrationRules
     public static Rejection? Register(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx)
     {
         var register = tx.Payload.RegisterVoters;
-        var rejection = CommonChecks.Authority(chain, tx, "register voters");
+        var rejection = CommonChecks.Authority(state, chain, block, tx, "register voters");
         if (rejection is not null)
         {
             return rejection;
@@ -85,7 +85,7 @@ internal static class RegistrationRules
     public static Rejection? Revoke(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx)
     {
         var revoke = tx.Payload.RevokeCredential;
-        var rejection = CommonChecks.Authority(chain, tx, "revoke a credential");
+        var rejection = CommonChecks.Authority(state, chain, block, tx, "revoke a credential");
         if (rejection is not null)
         {
             return rejection;

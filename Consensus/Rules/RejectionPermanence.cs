@@ -9,7 +9,8 @@ namespace VoteChain.Consensus.Rules;
 /// something that may still come (its election, its registration, the opening time, weight freed by a revocation, an
 /// issuer serving one more roll entry). Gossip forgets a transaction refused for a passing reason, so a
 /// peer can hand it over again later. A code not listed here (a new one) counts as passing: taking a transaction
-/// once more costs a check, forgetting a good vote for good costs the vote.
+/// once more costs a check, forgetting a good vote for good costs the vote. Who is an election authority or a validator
+/// changes with governance (docs/GOVERNANCE.md), so NOT_AUTHORITY and NOT_VALIDATOR pass.
 /// </summary>
 public static class RejectionPermanence
 {
@@ -20,7 +21,6 @@ public static class RejectionPermanence
         RejectCode.WrongChain,
         RejectCode.TooLarge,
         RejectCode.DuplicateTransaction,
-        RejectCode.NotAuthority,
         RejectCode.InvalidElection,
         RejectCode.ElectionExists,
         RejectCode.ElectionClosed,
@@ -46,6 +46,8 @@ public static class RejectionPermanence
         RejectCode.CannotRevoke,
         RejectCode.DelegationNotAllowed,
         RejectCode.SelfDelegation,
+        RejectCode.ProposalClosed,
+        RejectCode.AlreadyApproved,
     ];
 
     public static bool IsFinal(RejectCode code) => Final.Contains(code);

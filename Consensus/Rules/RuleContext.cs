@@ -38,9 +38,20 @@ public sealed class RuleContext
     /// <summary>The largest weight the rules accept: <see cref="MaxWeight"/>, higher only in tests of the 64-bit sums.</summary>
     internal ulong WeightLimit { get; init; } = MaxWeight;
 
-    public bool IsAuthority(byte[] publicKey) => _authorities.Contains(publicKey);
+    /// <summary>The genesis validators, in index order: the set in force until the first governance change.</summary>
+    public IReadOnlyList<Protos.V1.ValidatorInfo> GenesisValidators { get; init; } = [];
+
+    /// <summary>The genesis consensus parameters: in force until the first governance change of parameters.</summary>
+    public Protos.V1.ConsensusParams GenesisParams { get; init; } = new();
+
+    /// <summary>True when genesis names the key as an election authority (governance may have changed that since).</summary>
+    public bool IsGenesisAuthority(ReadOnlySpan<byte> publicKey) => _authorities.Contains(publicKey.ToArray());
 
     public static RuleContext From(Protos.V1.Genesis genesis) =>
         new(genesis.ChainId, genesis.Authorities.Select(a => a.ToByteArray()),
-            validatorTrusteeKeys: genesis.Validators.Select(v => v.TrusteeKey.ToByteArray()));
+            validatorTrusteeKeys: genesis.Validators.Select(v => v.TrusteeKey.ToByteArray()))
+        {
+            GenesisValidators = [.. genesis.Validators.Select(v => v.Clone())],
+            GenesisParams = genesis.Params?.Clone() ?? new Protos.V1.ConsensusParams(),
+        };
 }

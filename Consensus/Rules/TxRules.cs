@@ -33,6 +33,8 @@ public static class TxRules
             TxPayload.KindOneofCase.CredentialServed => AnonymousRules.Served(state, chain, block, tx),
             TxPayload.KindOneofCase.RegisterAnonymous => AnonymousRules.Register(state, chain, block, tx),
             TxPayload.KindOneofCase.Delegation => DelegationRules.Delegate(state, block, tx),
+            TxPayload.KindOneofCase.GovernanceProposal => Governance.GovernanceRules.Propose(state, chain, block, tx),
+            TxPayload.KindOneofCase.GovernanceApproval => Governance.GovernanceRules.Approve(state, chain, block, tx),
             _ => new Rejection(RejectCode.Malformed, "The transaction payload is not a known transaction kind."),
         };
         if (rejection is null)

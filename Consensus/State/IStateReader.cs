@@ -25,6 +25,9 @@ public interface IStateReader
     /// <summary>Where an issuer key is in use (by its DER bytes), or null when no election pinned it.</summary>
     IssuerKeyRecord? GetIssuerKey(ReadOnlySpan<byte> keyDer);
 
+    /// <summary>A governance record (docs/GOVERNANCE.md) by its <see cref="Governance.GovernanceKeys"/> key, or null.</summary>
+    GovernanceRecord? GetGovernance(ReadOnlySpan<byte> key);
+
     /// <summary>True when a committed block already holds a transaction with this id.</summary>
     bool HasTransaction(ReadOnlySpan<byte> txId);
 

@@ -47,6 +47,9 @@ public sealed class MemoryState : IStateReader
     public IssuerKeyRecord? GetIssuerKey(ReadOnlySpan<byte> keyDer) =>
         Read(StateColumn.IssuerKeys, StateKeys.IssuerKey(keyDer), IssuerKeyRecord.Parser);
 
+    public GovernanceRecord? GetGovernance(ReadOnlySpan<byte> key) =>
+        Read(StateColumn.Governance, key.ToArray(), GovernanceRecord.Parser);
+
     public bool HasTransaction(ReadOnlySpan<byte> txId) => _transactions.Contains(txId.ToArray());
 
     /// <summary>Applies a committed block's writes, as Storage does in its write batch.</summary>

@@ -10,4 +10,7 @@ public enum StateColumn : byte
     Secrets = 5,
     Issuance = 6,
     IssuerKeys = 7,
+
+    /// <summary>Membership and parameters changed on the running chain (docs/GOVERNANCE.md), keyed by <see cref="Governance.GovernanceKeys"/>.</summary>
+    Governance = 8,
 }

@@ -85,6 +85,11 @@ public sealed class StateOverlay : IStateReader
             ? record
             : _committed.GetIssuerKey(keyDer);
 
+    public GovernanceRecord? GetGovernance(ReadOnlySpan<byte> key) =>
+        Pending<GovernanceRecord>(StateColumn.Governance, key.ToArray(), out var record)
+            ? record
+            : _committed.GetGovernance(key);
+
     public bool HasTransaction(ReadOnlySpan<byte> txId) =>
         _transactions.Contains(txId.ToArray()) || _committed.HasTransaction(txId);
 
@@ -111,6 +116,9 @@ public sealed class StateOverlay : IStateReader
 
     public void PutIssuerKey(ReadOnlySpan<byte> keyDer, IssuerKeyRecord record) =>
         _pending[(int)StateColumn.IssuerKeys][StateKeys.IssuerKey(keyDer)] = record;
+
+    public void PutGovernance(byte[] key, GovernanceRecord record) =>
+        _pending[(int)StateColumn.Governance][key] = record;
 
     /// <summary>
     /// A key generation status remembered for this overlay (see <see cref="Secret.KeyGenerationStatus.In"/>), or null

@@ -94,6 +94,9 @@ internal sealed class CommittedReadCache : IStateReader
 
     public IssuerKeyRecord? GetIssuerKey(ReadOnlySpan<byte> keyDer) => _store.GetIssuerKey(keyDer);
 
+    /// <summary>Not cached: governance records are read rarely (a governance transaction, a check of who is an authority).</summary>
+    public GovernanceRecord? GetGovernance(ReadOnlySpan<byte> key) => _store.GetGovernance(key);
+
     public bool HasTransaction(ReadOnlySpan<byte> txId)
     {
         var id = txId.ToArray();

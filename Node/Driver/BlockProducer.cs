@@ -32,7 +32,7 @@ internal sealed class BlockProducer
     public byte[] Build(ProposalRequest request)
     {
         var candidates = _mempool.TakeForBlock((int)_chain.Params.MaxBlockTxs, _chain.Params.MaxBlockBytes - HeaderAllowance);
-        KeyPreparation.Prepare(_chain.Rules, candidates);
+        KeyPreparation.Prepare(_chain.Rules, candidates, state: _store);
         // Block time is this node's clock, but always after the parent's, as every replica checks. Read after the
         // candidates are taken and their keys checked (which may take a while with a full pool), so the time a replica
         // judges is as fresh as it can be.
@@ -49,10 +49,9 @@ internal sealed class BlockProducer
             }
         }
 
-        var changes = overlay.Changes();
-        var result = new BlockResult(changes, StateRoot.Next(_store.StateRoot, request.Height, changes));
+        var result = BlockResult.Of(_store, overlay, request.Height);
         var block = BlockCodec.Build(_chain.ChainId, request.Height, request.PreviousHash, time, request.Proposer,
-            accepted.Select(t => t.EnvelopeBytes).ToList(), accepted.Select(t => t.Id).ToList(), result.StateRoot);
+            accepted.Select(t => t.EnvelopeBytes).ToList(), accepted.Select(t => t.Id).ToList(), result.StateRoot, result.ValidatorChange);
         _executor.Remember(block, accepted, result);
         return BlockCodec.WithoutCertificate(block.Block);
     }

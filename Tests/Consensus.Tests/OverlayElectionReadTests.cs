@@ -66,6 +66,8 @@ public sealed class OverlayElectionReadTests
 
         public IssuerKeyRecord? GetIssuerKey(ReadOnlySpan<byte> keyDer) => Inner.GetIssuerKey(keyDer);
 
+        public GovernanceRecord? GetGovernance(ReadOnlySpan<byte> key) => Inner.GetGovernance(key);
+
         public bool HasTransaction(ReadOnlySpan<byte> txId) => Inner.HasTransaction(txId);
     }
 }

@@ -20,10 +20,19 @@ internal sealed class TestChain : IDisposable
     private readonly List<Ed25519KeyPair> _keys = [];
 
     /// <param name="weightLimit">The largest voter weight: above the default only to reach the 64-bit tally sums.</param>
-    public TestChain(ulong weightLimit = RuleContext.MaxWeight)
+    /// <param name="validators">Genesis validators (governance tests): keys <see cref="ValidatorKey"/> 0 to n-1.</param>
+    public TestChain(ulong weightLimit = RuleContext.MaxWeight, int validators = 0)
     {
         Authority = Key(1_000_000);
-        Rules = new RuleContext(ChainId, [Authority.PublicKey], maxVotersPerBatch: 50) { WeightLimit = weightLimit };
+        Rules = new RuleContext(ChainId, [Authority.PublicKey], maxVotersPerBatch: 50)
+        {
+            WeightLimit = weightLimit,
+            GenesisValidators = [.. Enumerable.Range(0, validators).Select(ValidatorInfoFor)],
+            GenesisParams = new ConsensusParams
+            {
+                MaxBlockBytes = 4 * 1024 * 1024, MaxBlockTxs = 10_000, ProposeTimeoutMs = 2_000, BlockIntervalMs = 0, MaxClockDriftMs = 5_000,
+            },
+        };
         State = new MemoryState(Hashing.Sha256("genesis"u8));
         Decoder = new TxDecoder(ChainId);
         Time = Start;
@@ -49,6 +58,27 @@ internal sealed class TestChain : IDisposable
         _keys.Add(key);
         return key;
     }
+
+    /// <summary>The key of validator <paramref name="number"/> (genesis's are 0 to n-1; later ones are free to add).</summary>
+    public Ed25519KeyPair ValidatorKey(int number) => Key(2_000_000 + number);
+
+    /// <summary>A validator entry for <see cref="ValidatorKey"/>(number), with its own name and endpoint.</summary>
+    public ValidatorInfo ValidatorInfoFor(int number) => new()
+    {
+        Name = $"validator{number}",
+        PublicKey = ByteString.CopyFrom(ValidatorKey(number).PublicKey),
+        Endpoint = $"http://127.0.0.1:{7100 + number}",
+    };
+
+    public VerifiedTx Propose(ISigner validator, GovernanceProposal proposal) =>
+        Signed(validator, new TxPayload { GovernanceProposal = proposal });
+
+    public VerifiedTx Approve(ISigner validator, byte[] proposalId) =>
+        Signed(validator, new TxPayload { GovernanceApproval = new GovernanceApproval { ProposalId = ByteString.CopyFrom(proposalId) } });
+
+    /// <summary>The result of executing a block without committing it (to read what its header must carry).</summary>
+    public Outcome<BlockResult> Execute(params VerifiedTx[] transactions) =>
+        BlockExecutor.Execute(State, Rules, new BlockContext(State.Height + 1, Time), transactions);
 
     public VerifiedTx Signed(ISigner signer, TxPayload payload)
     {
