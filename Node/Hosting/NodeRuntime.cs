@@ -156,6 +156,7 @@ public static class NodeRuntime
         builder.Services.AddHostedService(s => s.GetRequiredService<ConsensusDriver>());
         builder.Services.AddSingleton<BlockSyncer>();
         builder.Services.AddHostedService(s => s.GetRequiredService<BlockSyncer>());
+        builder.Services.AddHostedService(_ => new NativeHeapTrimmer(clock));
         builder.Services.AddSingleton<NodeInbox>();
         builder.Services.AddSingleton<IPeerInbox>(s => s.GetRequiredService<NodeInbox>());
         builder.Services.AddSingleton<INodeStatusSource>(s => new NodeStatusSource(chain, options, store, mempool, peers,

@@ -2,6 +2,7 @@ using Prometheus;
 using VoteChain.Consensus.Rules;
 using VoteChain.Networking.Mempool;
 using VoteChain.Node.Driver;
+using VoteChain.Node.Hosting;
 using VoteChain.Protos.V1;
 using VoteChain.Storage;
 

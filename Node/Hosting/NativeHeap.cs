@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace VoteChain.Node.Metrics;
+namespace VoteChain.Node.Hosting;
 
 /// <summary>
 /// glibc malloc's own account of the native heap (RocksDB, gRPC's native parts and libsodium allocate there; .NET's
@@ -27,6 +27,33 @@ internal static partial class NativeHeap
             return null;
         }
     }
+
+    /// <summary>
+    /// Gives the free pages inside malloc's arenas back to the system. glibc returns memory only from the top of each
+    /// heap on its own; RocksDB frees memtables and blocks from many threads, so free pages in the middle of the arenas
+    /// stayed resident and the node's RSS crept up while the memory in use did not (docs/FAULTS.md, the soak). False
+    /// where malloc is not glibc's.
+    /// </summary>
+    public static bool Trim()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            malloc_trim(0);
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int malloc_trim(nuint pad);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct MallInfo2
