@@ -37,9 +37,34 @@ public static class BlockValidity
                 : $"the previous hash is not the hash of block {height - 1}";
         }
 
-        return header.ProposerIndex < (uint)validatorCount
-            ? null
-            : $"the proposer index {header.ProposerIndex} is not a validator";
+        if (header.ProposerIndex >= (uint)validatorCount)
+        {
+            return $"the proposer index {header.ProposerIndex} is not a validator";
+        }
+
+        return header.ValidatorChange is { } change ? ValidatorChangeProblem(change, height) : null;
+    }
+
+    /// <summary>
+    /// The shape of a header's validator change, before anything uses it: the activation the rules always give, and a
+    /// set a <see cref="Pbft.ValidatorSet"/> can be made of. Whether it is the change the block really approved is the
+    /// replay's question (<see cref="BlockReplay"/>).
+    /// </summary>
+    public static string? ValidatorChangeProblem(ValidatorChange change, ulong height)
+    {
+        if (change.ActivationHeight != height + Governance.GovernanceRules.ActivationDelay)
+        {
+            return $"the validator change takes effect at height {change.ActivationHeight}, not {height + Governance.GovernanceRules.ActivationDelay}";
+        }
+
+        if (change.PublicKeys.Count is 0 or > Governance.GovernanceChecks.MaxValidators
+            || change.PublicKeys.Any(k => k.Length != Crypto.Ed25519.PublicKeySize)
+            || change.PublicKeys.Distinct().Count() != change.PublicKeys.Count)
+        {
+            return $"the validator change must name 1 to {Governance.GovernanceChecks.MaxValidators} distinct 32-byte keys";
+        }
+
+        return null;
     }
 
     /// <summary>

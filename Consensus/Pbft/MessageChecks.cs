@@ -22,6 +22,9 @@ internal sealed class MessageChecks
         _limits = limits;
     }
 
+    /// <summary>The set whose keys these checks verify against.</summary>
+    public ValidatorSet Validators => _validators;
+
     public static SignStep StepOf(PhaseVoteKind kind) => kind == PhaseVoteKind.Commit ? SignStep.Commit : SignStep.Prepare;
 
     /// <summary>The (height, sender) a message claims, or null when it is of no known kind.</summary>

@@ -6,8 +6,21 @@ namespace VoteChain.Consensus.Pbft;
 /// How an engine behaves. Time is counted in ticks; the driver decides how long a tick is. <paramref name="Limits"/>
 /// bounds every block the engine holds, whoever sent it.
 /// </summary>
+/// <param name="Validators">The genesis set; <see cref="Schedule"/> has the sets governance put in force since.</param>
 public sealed record PbftConfig(string ChainId, ValidatorSet Validators, BlockLimits Limits)
 {
+    private readonly ValidatorSchedule? _schedule;
+
+    /// <summary>
+    /// The sets by the height they take effect, as known when the engine starts (each engine extends its own copy from
+    /// the headers it finalizes). Genesis's alone by default.
+    /// </summary>
+    public ValidatorSchedule Schedule
+    {
+        get => _schedule ?? new ValidatorSchedule(Validators);
+        init => _schedule = value;
+    }
+
     /// <summary>Ticks a replica waits for progress in view 0 before it asks for a view change.</summary>
     public int ViewTimeoutTicks { get; init; } = 20;
 

@@ -13,10 +13,12 @@ namespace VoteChain.Consensus.Pbft;
 public sealed partial class PbftEngine
 {
     private readonly PbftConfig _config;
-    private readonly ValidatorSet _validators;
+    private readonly ValidatorSchedule _schedule;
+    private readonly IReadOnlyList<ISigner> _signers;
     private readonly IProposalValidator _proposals;
-    private readonly MessageFactory? _factory;
-    private readonly MessageChecks _checks;
+    private ValidatorSet _validators;
+    private MessageFactory? _factory;
+    private MessageChecks _checks;
     private readonly SignGuard _guard;
     private readonly Dictionary<DropReason, long> _drops = [];
     private readonly Dictionary<uint, ulong> _heightsSeen = [];
@@ -35,23 +37,32 @@ public sealed partial class PbftEngine
     /// <param name="restored">The sign-state persisted before the last restart, if any.</param>
     public PbftEngine(PbftConfig config, IProposalValidator proposals, ISigner? signer, ulong committedHeight, byte[] headHash,
         SignState? restored)
+        : this(config, proposals, signer is null ? [] : [signer], committedHeight, headHash, restored)
+    {
+    }
+
+    /// <param name="signers">
+    /// The keys this node holds (its key, and the key a rotation moves it to): at each height it signs with the one in
+    /// that height's set, and with none of them it only follows. Empty for an observer.
+    /// </param>
+    public PbftEngine(PbftConfig config, IProposalValidator proposals, IReadOnlyList<ISigner> signers, ulong committedHeight, byte[] headHash,
+        SignState? restored)
     {
         _config = config;
-        _validators = config.Validators;
+        _schedule = config.Schedule.Copy();
+        _signers = signers;
         _proposals = proposals;
-        _checks = new MessageChecks(config.ChainId, _validators, config.Limits);
         _guard = new SignGuard(restored);
-        if (signer is not null)
-        {
-            var index = _validators.IndexOf(signer.PublicKey)
-                ?? throw new ArgumentException("The signer is not one of the validators.", nameof(signer));
-            _factory = new MessageFactory(config.ChainId, signer, (uint)index);
-        }
-
         Height = committedHeight + 1;
         HeadHash = headHash;
+        _validators = null!;
+        _checks = null!;
+        EnterSetOf(Height);
         ResumeFrom(restored);
     }
+
+    /// <summary>The validators of the height being agreed on.</summary>
+    public ValidatorSet Validators => _validators;
 
     /// <summary>The height being agreed on: the last committed height plus one.</summary>
     public ulong Height { get; private set; }
@@ -64,7 +75,7 @@ public sealed partial class PbftEngine
     /// <summary>True between asking for a view change and entering the new view.</summary>
     public bool ViewChanging { get; private set; }
 
-    /// <summary>This validator's index, or null for an observer.</summary>
+    /// <summary>This validator's index in the current height's set, or null when it holds no key of that set (an observer).</summary>
     public uint? Index => _factory?.Index;
 
     /// <summary>Messages ignored so far, by reason.</summary>
@@ -179,19 +190,22 @@ public sealed partial class PbftEngine
             return;
         }
 
-        if (!_validators.Contains(envelope.Sender))
-        {
-            Drop(DropReason.NotValidator);
-            return;
-        }
-
         if (envelope.Height < Height)
         {
             Drop(DropReason.OldHeight);
             return;
         }
 
-        if (_checks.SignatureProblem(message) is { } problem)
+        // A message is judged by its own height's set: the next height's may differ (a change takes effect there), and
+        // a key that left the set signs nothing that counts from then on.
+        var checks = envelope.Height == Height ? _checks : ChecksFor(envelope.Height);
+        if (!checks.Validators.Contains(envelope.Sender))
+        {
+            Drop(DropReason.NotValidator);
+            return;
+        }
+
+        if (checks.SignatureProblem(message) is { } problem)
         {
             Drop(problem);
             return;
@@ -315,6 +329,12 @@ public sealed partial class PbftEngine
 
     private void Finalize(ParsedBlock block, CommitCertificate certificate)
     {
+        // Its shape was checked with its structure; whether the rules approved exactly this change, by the proposal check.
+        if (block.Header.ValidatorChange is { } change)
+        {
+            _schedule.Add(change);
+        }
+
         var certified = block.Block.Clone();
         certified.Certificate = certificate;
         var bytes = Google.Protobuf.MessageExtensions.ToByteArray(certified);
@@ -326,6 +346,7 @@ public sealed partial class PbftEngine
     {
         Height++;
         HeadHash = committedHash;
+        EnterSetOf(Height);
         View = 0;
         ViewChanging = false;
         _round = new RoundState();
@@ -344,6 +365,41 @@ public sealed partial class PbftEngine
         {
             OnMessage(message);
         }
+    }
+
+    /// <summary>
+    /// Takes the set of <paramref name="height"/>: its quorum and primaries, the senders whose messages count, and the key
+    /// (if any) this node signs with there.
+    /// </summary>
+    private void EnterSetOf(ulong height)
+    {
+        var set = _schedule.At(height);
+        if (ReferenceEquals(set, _validators))
+        {
+            return;
+        }
+
+        _validators = set;
+        _checks = new MessageChecks(_config.ChainId, set, _config.Limits);
+        _factory = null;
+        foreach (var signer in _signers)
+        {
+            if (set.IndexOf(signer.PublicKey) is { } index)
+            {
+                _factory = new MessageFactory(_config.ChainId, signer, (uint)index);
+                break;
+            }
+        }
+
+        // Who was seen ahead is counted by index, and an index may now be another validator.
+        _heightsSeen.Clear();
+    }
+
+    /// <summary>Checks for a later height's messages (the next height's set is known: changes take effect 3 blocks after approval).</summary>
+    private MessageChecks ChecksFor(ulong height)
+    {
+        var set = _schedule.At(height);
+        return ReferenceEquals(set, _validators) ? _checks : new MessageChecks(_config.ChainId, set, _config.Limits);
     }
 
     private void Drop(DropReason reason) => _drops[reason] = _drops.GetValueOrDefault(reason) + 1;

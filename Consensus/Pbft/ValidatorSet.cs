@@ -3,7 +3,7 @@ using VoteChain.Consensus.State;
 namespace VoteChain.Consensus.Pbft;
 
 /// <summary>
-/// The validators from genesis and the quorum arithmetic: n = 3f+1 tolerates f Byzantine validators, and any two
+/// One set of validators (genesis's, or one a governance change put in force) and the quorum arithmetic: n = 3f+1 tolerates f Byzantine validators, and any two
 /// quorums of 2f+1 share at least one honest validator.
 /// </summary>
 public sealed class ValidatorSet
@@ -52,6 +52,10 @@ public sealed class ValidatorSet
 
     /// <summary>The primary of (height, view): round-robin over both, so a faulty primary loses only its turns.</summary>
     public int Primary(ulong height, ulong view) => (int)((height + view) % (ulong)Count);
+
+    /// <summary>True when the change names exactly these keys, in this order.</summary>
+    public bool Matches(Protos.V1.ValidatorChange change) =>
+        change.PublicKeys.Count == Count && change.PublicKeys.Select((k, i) => k.Span.SequenceEqual(_keys[i])).All(same => same);
 
     public static ValidatorSet From(Protos.V1.Genesis genesis) =>
         new(genesis.Validators.Select(v => v.PublicKey.ToByteArray()));

@@ -39,7 +39,7 @@ public sealed class EvidenceRecordsTests
     [Test]
     public void Two_prepares_for_different_blocks_fed_to_an_engine_become_a_record_with_their_facts()
     {
-        var engine = new PbftEngine(new PbftConfig(ChainId, _validators, new BlockLimits(100, 1 << 20, 5_000)), new AcceptAll(), null, 0, GenesisHash, null);
+        var engine = new PbftEngine(new PbftConfig(ChainId, _validators, new BlockLimits(100, 1 << 20, 5_000)), new AcceptAll(), (Consensus.Crypto.ISigner?)null, 0, GenesisHash, null);
         var first = Vote(2, 1, 0, PhaseVoteKind.Prepare, Block(1));
         var second = Vote(2, 1, 0, PhaseVoteKind.Prepare, Block(2));
 
@@ -60,7 +60,7 @@ public sealed class EvidenceRecordsTests
     [Test]
     public void Two_proposals_from_the_primary_fed_to_an_engine_are_pre_prepare_evidence()
     {
-        var engine = new PbftEngine(new PbftConfig(ChainId, _validators, new BlockLimits(100, 1 << 20, 5_000)), new AcceptAll(), null, 0, GenesisHash, null);
+        var engine = new PbftEngine(new PbftConfig(ChainId, _validators, new BlockLimits(100, 1 << 20, 5_000)), new AcceptAll(), (Consensus.Crypto.ISigner?)null, 0, GenesisHash, null);
         // The primary of height 1, view 0 is validator (1 + 0) mod 4 = 1.
         var first = Proposal(1, 1_000);
         var second = Proposal(1, 2_000);
