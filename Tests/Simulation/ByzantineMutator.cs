@@ -13,14 +13,14 @@ internal sealed class ByzantineMutator
 
     private readonly string _chainId;
     private readonly Random _random;
-    private readonly ValidatorSet _validators;
+    private readonly Func<ulong, ValidatorSet> _setAt;
     private readonly HashSet<(int Node, ulong Height, ulong View)> _swapsSent = [];
 
-    public ByzantineMutator(string chainId, Random random, ValidatorSet validators)
+    public ByzantineMutator(string chainId, Random random, Func<ulong, ValidatorSet> setAt)
     {
         _chainId = chainId;
         _random = random;
-        _validators = validators;
+        _setAt = setAt;
     }
 
     /// <summary>The message each recipient gets from <paramref name="node"/> in place of <paramref name="message"/>.</summary>
@@ -124,7 +124,7 @@ internal sealed class ByzantineMutator
         }
 
         var led = Enumerable.Range(1, (int)Math.Min(prePrepare.View, 8UL)).Select(back => prePrepare.View - (ulong)back)
-            .Where(v => _validators.Primary(prePrepare.Height, v) == node.Index).Cast<ulong?>().FirstOrDefault();
+            .Where(v => _setAt(prePrepare.Height).Primary(prePrepare.Height, v) == node.Index).Cast<ulong?>().FirstOrDefault();
         if (led is not { } view || !_swapsSent.Add((node.Index, prePrepare.Height, view)))
         {
             return null;
@@ -182,7 +182,7 @@ internal sealed class ByzantineMutator
         var from = node.Engine.View;
         for (var view = from + 64; view > from; view--)
         {
-            if (_validators.Primary(height, view) == node.Index)
+            if (_setAt(height).Primary(height, view) == node.Index)
             {
                 return new ConsensusMessage
                 {

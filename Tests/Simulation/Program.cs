@@ -13,7 +13,7 @@ public static class Program
         var faults = new Option<string>("--faults")
         {
             Description = "Comma-separated faults: drop, delay, duplicate, reorder, partition, crash, byzantine, byz-body-swap, "
-                + "byz-view-steer, byz-lying-sync, byz-time-skew, all or none.",
+                + "byz-view-steer, byz-lying-sync, byz-time-skew, reconfigure, all or none.",
             DefaultValueFactory = _ => "all",
         };
         var root = new RootCommand("Runs the PBFT engine under seeded random faults and checks safety and liveness.") { seeds, first, validators, faults };

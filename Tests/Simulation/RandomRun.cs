@@ -13,12 +13,17 @@ public sealed class RandomRun
 
     private readonly Random _plan;
 
+    /// <summary>Spare nodes a reconfiguring run may add (they follow from the start).</summary>
+    public const int Spares = 2;
+
     public RandomRun(int seed, int validators, Faults faults)
     {
         Faults = faults;
-        Simulation = new Simulation(seed, validators);
         // The plan draws from its own source, so the schedule does not shift when the network's draws change.
         _plan = new Random(unchecked((seed * 7919) + 17));
+        Simulation = faults.HasFlag(Faults.Reconfigure)
+            ? new Simulation(seed, validators, spares: Spares, changes: PlanMembership(validators))
+            : new Simulation(seed, validators);
     }
 
     public Faults Faults { get; }
@@ -67,7 +72,32 @@ public sealed class RandomRun
         }
 
         return new RunResult(sim.Seed, sim.Nodes.Where(n => n.Honest).Max(n => n.Ledger.Height), sim.Violations.ToList(),
-            stalled, recovered ? sim.Now - healedAt : null, sim.Now);
+            stalled, recovered ? sim.Now - healedAt : null, sim.Now, sim.Schedule.Sets.Count - 1);
+    }
+
+    /// <summary>
+    /// Add a spare, rotate a genesis validator's key, add the other spare, remove one member: each approved a few
+    /// blocks after the last took effect, while the chaos runs (a change whose block the chain never reaches never
+    /// happens). Never below the genesis size, so the faults drawn for genesis's f stay within every set's f.
+    /// </summary>
+    private List<PlannedChange> PlanMembership(int validators)
+    {
+        var changes = new List<PlannedChange>();
+        var at = 2UL + (ulong)_plan.Next(4);
+        var members = Enumerable.Range(0, validators).ToList();
+        void Plan(MembershipOp op, int node)
+        {
+            changes.Add(new PlannedChange(at, op, node));
+            at += Consensus.Governance.GovernanceRules.ActivationDelay + (ulong)_plan.Next(4);
+        }
+
+        Plan(MembershipOp.Add, validators);
+        members.Add(validators);
+        Plan(MembershipOp.Rotate, _plan.Next(validators));
+        Plan(MembershipOp.Add, validators + 1);
+        members.Add(validators + 1);
+        Plan(MembershipOp.Remove, members[_plan.Next(members.Count)]);
+        return changes;
     }
 
     private readonly HashSet<int> _crashedForGood = [];
@@ -115,7 +145,7 @@ public sealed class RandomRun
         {
             for (var episode = _plan.Next(3); episode > 0; episode--)
             {
-                var groups = Enumerable.Range(0, n).Select(_ => _plan.Next(2)).ToArray();
+                var groups = Enumerable.Range(0, sim.Nodes.Count).Select(_ => _plan.Next(2)).ToArray();
                 var start = 1 + _plan.Next(ChaosTicks - 10);
                 events.Add(new ScheduledEvent(start, s => s.Partition(groups)));
                 events.Add(new ScheduledEvent(start + 1 + _plan.Next(ChaosTicks - start), s => s.Heal()));
@@ -154,4 +184,5 @@ public sealed class RandomRun
 }
 
 /// <summary>What a run produced: the first violations, whether it stalled, and how long recovery took.</summary>
-public sealed record RunResult(int Seed, ulong CommittedHeights, IReadOnlyList<string> Violations, bool Stalled, long? TicksToRecover, long Ticks);
+public sealed record RunResult(int Seed, ulong CommittedHeights, IReadOnlyList<string> Violations, bool Stalled, long? TicksToRecover, long Ticks,
+    int MembershipChanges = 0);

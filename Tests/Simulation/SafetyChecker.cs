@@ -14,16 +14,20 @@ namespace VoteChain.Simulation;
 internal sealed class SafetyChecker
 {
     private readonly string _chainId;
-    private readonly ValidatorSet _validators;
+    private readonly SimGovernance _governance;
     private readonly Dictionary<ulong, (byte[] Hash, byte[] Body)> _committed = [];
     private readonly Dictionary<byte[], long> _firstPreparedMs = new(Consensus.State.ByteKeyComparer.Instance);
     private readonly Dictionary<(uint Sender, ulong Height, ulong View, SignStep Step), byte[]> _signed = [];
 
-    public SafetyChecker(string chainId, ValidatorSet validators)
+    public SafetyChecker(string chainId, ValidatorSet validators, SimGovernance governance)
     {
         _chainId = chainId;
-        _validators = validators;
+        _governance = governance;
+        Schedule = new ValidatorSchedule(validators);
     }
+
+    /// <summary>The sets in force by height, from the first commit of each height (agreement is checked for the rest).</summary>
+    public ValidatorSchedule Schedule { get; }
 
     public List<string> Violations { get; } = [];
 
@@ -48,15 +52,20 @@ internal sealed class SafetyChecker
         else
         {
             _committed[height] = (block.Block.Hash, body);
+            if (block.Block.Header.ValidatorChange is { } change)
+            {
+                Schedule.Add(change);
+            }
         }
 
-        if (CommitCertificates.Problem(block.Certificate, _validators, _chainId, height, block.Block.Hash) is { } problem)
+        if (CommitCertificates.Problem(block.Certificate, Schedule.At(height), _chainId, height, block.Block.Hash) is { } problem)
         {
             Violations.Add($"certificate: node {node.Index} committed height {height} with a bad certificate: {problem}");
         }
 
         var time = block.Block.Header.TimeUnixMs;
         var invalid = SimLedger.RulesProblem(block.Block)
+            ?? _governance.Problem(block.Block)
             ?? BlockValidity.BodyProblem(block.Block, SimLedger.Limits)
             ?? BlockValidity.TimeProblem(time, parentTime, nowMs: null, SimLedger.Limits.MaxClockDriftMs)
             ?? (_firstPreparedMs.TryGetValue(block.Block.Hash, out var preparedAt)
@@ -80,6 +89,16 @@ internal sealed class SafetyChecker
         }
 
         var (height, view, step, hash) = Describe(message);
+        // Membership: an honest node signs at a height only as the validator its key is there; a key that left the set
+        // (removed, or rotated out) signs nothing at a later height.
+        var set = Schedule.At(height);
+        var sender = SenderOf(message);
+        if (!node.IsIn(set) || sender >= set.Count
+            || !(set.PublicKey((int)sender).SequenceEqual(node.Key.PublicKey) || set.PublicKey((int)sender).SequenceEqual(node.NextKey.PublicKey)))
+        {
+            Violations.Add($"membership: honest node {node.Index} signed a {step} at height {height} as validator {sender}, a key it does not hold there");
+        }
+
         if (step == SignStep.Prepare)
         {
             _firstPreparedMs.TryAdd(hash, nowMs);
@@ -109,6 +128,14 @@ internal sealed class SafetyChecker
             message.ViewChange.Prepared is null ? [] : BlockCodec.Parse(message.ViewChange.Prepared.Block.Span).Value!.Hash),
         _ => (message.NewView.Height, message.NewView.View, SignStep.NewView,
             BlockCodec.Parse(message.NewView.PrePrepare.Block.Span).Value!.Hash),
+    };
+
+    private static uint SenderOf(ConsensusMessage message) => message.KindCase switch
+    {
+        ConsensusMessage.KindOneofCase.PrePrepare => message.PrePrepare.Sender,
+        ConsensusMessage.KindOneofCase.PhaseVote => message.PhaseVote.Sender,
+        ConsensusMessage.KindOneofCase.ViewChange => message.ViewChange.Sender,
+        _ => message.NewView.Sender,
     };
 
     private static string Short(byte[] hash) => Convert.ToHexStringLower(hash.AsSpan(0, 4));

@@ -17,12 +17,14 @@ internal sealed class SimLedger : IProposalValidator
     public static readonly BlockLimits Limits = new(MaxTxs: 64, MaxBytes: 64 * 1024, MaxClockDriftMs: 5_000);
 
     private readonly Func<long> _nowMs;
+    private readonly SimGovernance _governance;
     private readonly List<FinalizedBlock> _blocks = [];
 
-    public SimLedger(byte[] genesisHash, Func<long> nowMs)
+    public SimLedger(byte[] genesisHash, Func<long> nowMs, SimGovernance governance)
     {
         GenesisHash = genesisHash;
         _nowMs = nowMs;
+        _governance = governance;
     }
 
     public byte[] GenesisHash { get; }
@@ -41,7 +43,7 @@ internal sealed class SimLedger : IProposalValidator
     public void TruncateTo(ulong height) => _blocks.RemoveRange((int)height, _blocks.Count - (int)height);
 
     public string? Problem(ParsedBlock block, ProposalCheck check) =>
-        RulesProblem(block) ?? BlockValidity.TimeProblem(block.Header.TimeUnixMs, HeadTime,
+        RulesProblem(block) ?? _governance.Problem(block) ?? BlockValidity.TimeProblem(block.Header.TimeUnixMs, HeadTime,
             check == ProposalCheck.Fresh ? _nowMs() : null, Limits.MaxClockDriftMs);
 
     /// <summary>The rules stand-in: no transaction may carry the invalid marker.</summary>
@@ -50,7 +52,8 @@ internal sealed class SimLedger : IProposalValidator
 
     private static ReadOnlySpan<byte> InvalidMarkerBytes => "INVALID"u8;
 
-    public static ParsedBlock Build(string chainId, ProposalRequest request, long timeMs, IReadOnlyList<byte[]> transactions) =>
+    public static ParsedBlock Build(string chainId, ProposalRequest request, long timeMs, IReadOnlyList<byte[]> transactions,
+        Protos.V1.ValidatorChange? change = null) =>
         BlockCodec.Build(chainId, request.Height, request.PreviousHash, timeMs, request.Proposer, transactions,
-            transactions.Select(t => Hashing.Sha256(t)).ToList(), new byte[Hashing.HashSize]);
+            transactions.Select(t => Hashing.Sha256(t)).ToList(), new byte[Hashing.HashSize], change);
 }

@@ -7,16 +7,26 @@ namespace VoteChain.Simulation;
 /// <summary>One simulated validator: its key, engine, committed blocks and the sign-state it persisted.</summary>
 internal sealed class SimNode
 {
-    public SimNode(int index, Ed25519KeyPair key, SimLedger ledger)
+    public SimNode(int index, Ed25519KeyPair key, Ed25519KeyPair nextKey, SimLedger ledger)
     {
         Index = index;
         Key = key;
+        NextKey = nextKey;
         Ledger = ledger;
     }
 
+    /// <summary>The node's number in the simulation (its validator index while no change has moved it).</summary>
     public int Index { get; }
 
     public Ed25519KeyPair Key { get; }
+
+    /// <summary>The key a planned rotation moves this node to; the engine holds both and signs with the one in force.</summary>
+    public Ed25519KeyPair NextKey { get; }
+
+    public IReadOnlyList<ISigner> Keys => [Key, NextKey];
+
+    /// <summary>True when one of this node's keys is in <paramref name="set"/>.</summary>
+    public bool IsIn(ValidatorSet set) => set.IndexOf(Key.PublicKey) is not null || set.IndexOf(NextKey.PublicKey) is not null;
 
     public SimLedger Ledger { get; }
 

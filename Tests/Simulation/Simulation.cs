@@ -27,26 +27,37 @@ public sealed class Simulation
     private readonly Queue<Action> _afterStep = new();
     private long _txCounter;
 
-    public Simulation(int seed, int validators, Func<PbftConfig, PbftConfig>? configure = null, bool busy = true)
+    /// <param name="spares">Nodes beyond the genesis validators, following from the start: a planned change may add them.</param>
+    /// <param name="changes">Membership changes governance approves during the run (see <see cref="SimGovernance"/>).</param>
+    public Simulation(int seed, int validators, Func<PbftConfig, PbftConfig>? configure = null, bool busy = true, int spares = 0,
+        IReadOnlyList<PlannedChange>? changes = null)
     {
         Seed = seed;
         Busy = busy;
         _random = new Random(seed);
         _network = new VirtualNetwork(_random);
-        var keys = Enumerable.Range(0, validators).Select(i => Ed25519KeyPair.FromSeed(SeedFor(i))).ToList();
-        var set = new ValidatorSet(keys.Select(k => k.PublicKey));
-        _mutator = new ByzantineMutator(ChainId, _random, set);
+        var keys = Enumerable.Range(0, validators + spares).Select(i => Ed25519KeyPair.FromSeed(SeedFor(i))).ToList();
+        var nextKeys = Enumerable.Range(0, validators + spares).Select(i => Ed25519KeyPair.FromSeed(SeedFor(1_000 + i))).ToList();
+        var set = new ValidatorSet(keys.Take(validators).Select(k => k.PublicKey));
+        Governance = new SimGovernance([.. keys.Take(validators).Select(k => k.PublicKey)], changes ?? [],
+            node => (keys[node].PublicKey, nextKeys[node].PublicKey));
         _config = new PbftConfig(ChainId, set, SimLedger.Limits) { ViewTimeoutTicks = 10, RebroadcastTicks = 8 };
         _config = configure?.Invoke(_config) ?? _config;
-        _checker = new SafetyChecker(ChainId, set);
+        _checker = new SafetyChecker(ChainId, set, Governance);
+        _mutator = new ByzantineMutator(ChainId, _random, _checker.Schedule.At);
         var genesisHash = Hashing.Sha256("sim-genesis"u8);
-        foreach (var key in keys)
+        for (var i = 0; i < keys.Count; i++)
         {
-            var node = new SimNode(_nodes.Count, key, new SimLedger(genesisHash, () => Now * TickMs));
+            var node = new SimNode(_nodes.Count, keys[i], nextKeys[i], new SimLedger(genesisHash, () => Now * TickMs, Governance));
             _nodes.Add(node);
             StartEngine(node);
         }
     }
+
+    internal SimGovernance Governance { get; }
+
+    /// <summary>The sets in force by height, as the committed blocks announced them.</summary>
+    public ValidatorSchedule Schedule => _checker.Schedule;
 
     public int Seed { get; }
 
@@ -62,6 +73,13 @@ public sealed class Simulation
 
     /// <summary>Fetched blocks that engines refused (a lying sync node's junk, say).</summary>
     public long RefusedFetches { get; private set; }
+
+    /// <summary>
+    /// How often simulated block sync asks reachable peers for their heights, as the node's BlockSyncer does (every
+    /// 0.5 s) whatever its engine saw: an engine that cannot verify later heights' messages (it has not yet seen the
+    /// change of set they are signed under) would otherwise never learn that it is behind.
+    /// </summary>
+    public const long SyncPollTicks = 20;
 
     /// <summary>How long simulated block sync leaves a peer alone after it served a bad block or nothing.</summary>
     public const long DemotionTicks = 100;
@@ -160,6 +178,11 @@ public sealed class Simulation
             Feed(node, Consensus.Pbft.Tick.Instance);
         }
 
+        if (Now % SyncPollTicks == 0)
+        {
+            PollHeights();
+        }
+
         // Bounded per tick: what the queued work queues in turn waits for the next tick.
         for (var pending = _afterStep.Count; pending > 0 && _afterStep.TryDequeue(out var work); pending--)
         {
@@ -189,7 +212,9 @@ public sealed class Simulation
 
     private void StartEngine(SimNode node)
     {
-        node.Engine = new PbftEngine(_config, node.Ledger, node.Key, node.Ledger.Height, node.Ledger.HeadHash, node.Persisted);
+        // A node restarts knowing the sets its blocks announced, as a real node reads them from its store.
+        var config = _config with { Schedule = SimGovernance.ScheduleFrom(_config.Validators, node.Ledger.Blocks) };
+        node.Engine = new PbftEngine(config, node.Ledger, node.Keys, node.Ledger.Height, node.Ledger.HeadHash, node.Persisted);
         Feed(node, new WorkPending(Busy));
     }
 
@@ -295,7 +320,8 @@ public sealed class Simulation
         }
 
         Trace.Add(Now, $"node {node.Index} proposes height {request.Height} view {request.View}");
-        return Consensus.Chain.BlockCodec.WithoutCertificate(SimLedger.Build(ChainId, request, time, transactions).Block);
+        return Consensus.Chain.BlockCodec.WithoutCertificate(
+            SimLedger.Build(ChainId, request, time, transactions, Governance.ChangeFor(request.Height)).Block);
     }
 
     /// <summary>
@@ -327,6 +353,21 @@ public sealed class Simulation
             foreach (var block in served)
             {
                 Feed(node, new BlockFetched(block, peer.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+    }
+
+    /// <summary>Every up node that a reachable peer in good standing is ahead of fetches from its next height.</summary>
+    private void PollHeights()
+    {
+        foreach (var node in _nodes.Where(n => n.Up))
+        {
+            var ahead = _nodes.Any(p => p.Up && p.Index != node.Index && _network.Connected(p.Index, node.Index)
+                && node.DemotedUntil.GetValueOrDefault(p.Index) <= Now && p.Ledger.Height > node.Ledger.Height);
+            if (ahead)
+            {
+                var from = node.Ledger.Height + 1;
+                _afterStep.Enqueue(() => ServeFetch(node, from));
             }
         }
     }

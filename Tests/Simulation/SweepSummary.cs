@@ -17,6 +17,9 @@ public sealed class SweepSummary
 
     public int Failures => Violations + Stalls;
 
+    /// <summary>Validator set changes approved in a committed block (reconfiguring runs).</summary>
+    public int MembershipChanges { get; private set; }
+
     public void Add(RunResult result)
     {
         Seeds++;
@@ -24,6 +27,7 @@ public sealed class SweepSummary
         Ticks += result.Ticks;
         Violations += result.Violations.Count > 0 ? 1 : 0;
         Stalls += result.Stalled ? 1 : 0;
+        MembershipChanges += result.MembershipChanges;
         if (result.TicksToRecover is { } ticks)
         {
             _recoveries.Add(ticks);
@@ -37,6 +41,6 @@ public sealed class SweepSummary
         var max = _recoveries.Count == 0 ? 0 : _recoveries[^1];
         var perHeight = CommittedHeights == 0 ? 0 : (double)Ticks / CommittedHeights;
         return $"seeds={Seeds} committed_heights={CommittedHeights} violations={Violations} stalls={Stalls} " +
-            $"ticks_per_height={perHeight:F1} recovery_ticks_p50={p50} recovery_ticks_max={max}";
+            $"ticks_per_height={perHeight:F1} recovery_ticks_p50={p50} recovery_ticks_max={max} membership_changes={MembershipChanges}";
     }
 }
