@@ -44,6 +44,24 @@ public static class GovernanceState
         state.GetGovernance(GovernanceKeys.ValidatorSet(number))?.ValidatorSet
         ?? throw new InvalidOperationException($"Validator set {number} is counted in the governance head but missing.");
 
+    /// <summary>
+    /// Every set from the records: genesis's, then each approved one from its activation height (the one still waiting
+    /// for its activation included), as an engine starting on this state needs it.
+    /// </summary>
+    public static Pbft.ValidatorSchedule Schedule(IStateReader state, RuleContext chain, Pbft.ValidatorSet genesis)
+    {
+        var schedule = new Pbft.ValidatorSchedule(genesis);
+        for (var number = 1UL; number <= Head(state).ValidatorSets; number++)
+        {
+            var record = ValidatorSet(state, number);
+            var change = new ValidatorChange { ActivationHeight = record.ActivationHeight };
+            change.PublicKeys.AddRange(record.Validators.Select(v => v.PublicKey));
+            schedule.Add(change);
+        }
+
+        return schedule;
+    }
+
     /// <summary>Whether the key may act as an election authority in a block at <paramref name="height"/>.</summary>
     public static bool IsAuthority(IStateReader state, RuleContext chain, ReadOnlySpan<byte> publicKey, ulong height)
     {

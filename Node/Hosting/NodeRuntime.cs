@@ -10,6 +10,7 @@ using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.Secret;
+using VoteChain.Consensus.State;
 using VoteChain.Networking.Api;
 using VoteChain.Networking.Events;
 using VoteChain.Networking.Limits;
@@ -146,7 +147,7 @@ public static class NodeRuntime
         {
             var executor = new ChainExecutor(chain, store, mempool, s.GetRequiredService<FetchedTransactions>(), clock,
                 s.GetRequiredService<ILogger<ChainExecutor>>());
-            var engine = new PbftEngine(EngineConfig(chain, options), executor, validatorIndex is null ? null : key,
+            var engine = new PbftEngine(EngineConfig(chain, options, store), executor, validatorIndex is null ? null : key,
                 store.Height, store.HeadHash, signing?.Restored);
             return new ConsensusDriver(engine, store, signing?.File, mempool, executor, new BlockProducer(chain, store, mempool, executor, clock), peers,
                 events, new EvidenceRecorder(store.Evidence, chain, clock), TimeSpan.FromMilliseconds(options.TickMs),
@@ -226,11 +227,13 @@ public static class NodeRuntime
         more?.Invoke(logging);
     }
 
-    internal static PbftConfig EngineConfig(ChainContext chain, NodeOptions options)
+    /// <param name="state">The committed state: the validator sets governance approved so far (docs/GOVERNANCE.md).</param>
+    internal static PbftConfig EngineConfig(ChainContext chain, NodeOptions options, IStateReader state)
     {
         var tick = Math.Max(1, options.TickMs);
         return new PbftConfig(chain.ChainId, chain.Validators, BlockLimits.From(chain.Params))
         {
+            Schedule = Consensus.Governance.GovernanceState.Schedule(state, chain.Rules, chain.Validators),
             ViewTimeoutTicks = Math.Max(4, (int)(chain.Params.ProposeTimeoutMs / tick)),
             BlockIntervalTicks = (int)(chain.Params.BlockIntervalMs / tick),
             RebroadcastTicks = Math.Max(2, 1000 / tick),

@@ -60,6 +60,12 @@ public sealed class GovernanceRulesTests
         Assert.That(GovernanceState.ValidatorsAt(_chain.State, _chain.Rules, activation), Has.Count.EqualTo(5));
         Assert.That(GovernanceState.PendingActivation(_chain.State, approvedAt), Is.EqualTo(activation));
 
+        // An engine starting on this state gets the same sets from the records (a node restarted after the approval).
+        var genesis = new Pbft.ValidatorSet(_chain.Rules.GenesisValidators.Select(v => v.PublicKey.ToByteArray()));
+        var schedule = GovernanceState.Schedule(_chain.State, _chain.Rules, genesis);
+        Assert.That(schedule.At(activation - 1).Count, Is.EqualTo(4));
+        Assert.That(schedule.At(activation).Count, Is.EqualTo(5));
+
         // Until the activation height the new validator is not in force: it may not approve anything yet.
         var early = _chain.Propose(_chain.ValidatorKey(4), AddValidator(5));
         Assert.That(_chain.Commit(early)!.Code, Is.EqualTo(RejectCode.NotValidator));
