@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.Governance;
 using VoteChain.Consensus.Merkle;
 using VoteChain.Protos.V1;
 
@@ -40,7 +41,34 @@ public sealed partial class ApiService
             Certificate = block.Certificate,
             Envelope = block.Transactions[(int)location.Position],
             Standing = StandingOf(block.Transactions[(int)location.Position]),
+            SetChanges = { SetChangesUpTo(location.Height) },
         });
+    }
+
+    /// <summary>
+    /// The certified headers that announced each change of validators in force at <paramref name="height"/>, oldest first:
+    /// what a verifier holding only the genesis file walks to learn the set that certified the receipt's block.
+    /// </summary>
+    private List<SetChangeProof> SetChangesUpTo(ulong height)
+    {
+        var proofs = new List<SetChangeProof>();
+        var sets = GovernanceState.Head(_store).ValidatorSets;
+        for (var number = 1UL; number <= sets; number++)
+        {
+            var record = GovernanceState.ValidatorSet(_store, number);
+            if (record.ActivationHeight > height)
+            {
+                break;
+            }
+
+            var approvedAt = record.ActivationHeight - GovernanceRules.ActivationDelay;
+            var bytes = _store.GetBlockBytes(approvedAt)
+                ?? throw new RpcException(new Status(StatusCode.Internal, $"Validator set {number} was approved at height {approvedAt}, which is not stored."));
+            var approving = ParseStored(bytes).Block;
+            proofs.Add(new SetChangeProof { Header = approving.Header, Certificate = approving.Certificate });
+        }
+
+        return proofs;
     }
 
     /// <summary>
