@@ -7,12 +7,13 @@
 import protobuf from 'protobufjs';
 import transactionProto from '../../../../../Protos/votechain/v1/transaction.proto';
 import blockProto from '../../../../../Protos/votechain/v1/block.proto';
+import consensusProto from '../../../../../Protos/votechain/v1/consensus.proto';
 import genesisProto from '../../../../../Protos/votechain/v1/genesis.proto';
 import stateProto from '../../../../../Protos/votechain/v1/state.proto';
 import { hex, toU64 } from './bytes.js';
 
 const root = new protobuf.Root();
-for (const text of [transactionProto, blockProto, genesisProto, stateProto]) {
+for (const text of [transactionProto, blockProto, consensusProto, genesisProto, stateProto]) {
   // Imports name files of this same set, all parsed into this root, so they need no resolution of their own.
   protobuf.parse(text, root, { keepCase: false });
 }
