@@ -34,6 +34,10 @@ public static class RejectionStatus
             or RejectCode.KeyGenerationFailed or RejectCode.NotEnoughShares or RejectCode.NotServed => StatusCode.FailedPrecondition,
         RejectCode.DelegationNotAllowed or RejectCode.ProxyNotRegistered or RejectCode.DelegationUnchanged => StatusCode.FailedPrecondition,
         RejectCode.MempoolFull or RejectCode.RevoteTooSoon or RejectCode.DelegationTooSoon => StatusCode.ResourceExhausted,
+        RejectCode.NotValidator => StatusCode.PermissionDenied,
+        RejectCode.UnknownProposal => StatusCode.NotFound,
+        RejectCode.AlreadyApproved => StatusCode.AlreadyExists,
+        RejectCode.ProposalClosed or RejectCode.ChangePending or RejectCode.UnsafeChange => StatusCode.FailedPrecondition,
         // A code added to the schema later still reaches the client with its reason; Unknown says "not mapped yet".
         _ => StatusCode.Unknown,
     };

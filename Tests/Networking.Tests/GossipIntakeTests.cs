@@ -96,6 +96,8 @@ public sealed class GossipIntakeTests : ChainTestBase
 
         Assert.That(passing, Is.EquivalentTo(new[]
         {
+            // Who is an authority or a validator, and what a proposal may do, change with governance (docs/GOVERNANCE.md).
+            RejectCode.NotAuthority, RejectCode.NotValidator, RejectCode.UnknownProposal, RejectCode.ChangePending, RejectCode.UnsafeChange,
             RejectCode.UnknownElection, RejectCode.ElectionNotOpen, RejectCode.NotRegistered, RejectCode.MempoolFull,
             RejectCode.TallyOverflow, RejectCode.RevoteTooSoon, RejectCode.KeyNotReady, RejectCode.PhaseNotOpen, RejectCode.NotEnoughShares,
             RejectCode.NotServed, RejectCode.ProxyNotRegistered, RejectCode.DelegationUnchanged, RejectCode.DelegationTooSoon,
