@@ -146,7 +146,7 @@ public static class GovernanceChecks
             return Unsafe("the evidence names a height with no validators");
         }
 
-        var set = new ValidatorSet(validators.Select(v => v.PublicKey.ToByteArray()));
+        var set = GovernanceState.SetOf(validators);
         var checks = new MessageChecks(chain.ChainId, set, BlockLimits.From(chain.GenesisParams));
         var described = EvidenceRecords.Describe(evidence, set, 0);
         return described is null || checks.SignatureProblem(evidence.First) is not null || checks.SignatureProblem(evidence.Second) is not null

@@ -123,5 +123,5 @@ public static class GovernanceRules
             : null;
 
     private static ValidatorSet SetAt(IStateReader state, RuleContext chain, ulong height) =>
-        new(GovernanceState.ValidatorsAt(state, chain, height).Select(v => v.PublicKey.ToByteArray()));
+        GovernanceState.SetOf(GovernanceState.ValidatorsAt(state, chain, height));
 }

@@ -53,14 +53,22 @@ public static class GovernanceState
         var schedule = new Pbft.ValidatorSchedule(genesis);
         for (var number = 1UL; number <= Head(state).ValidatorSets; number++)
         {
-            var record = ValidatorSet(state, number);
-            var change = new ValidatorChange { ActivationHeight = record.ActivationHeight };
-            change.PublicKeys.AddRange(record.Validators.Select(v => v.PublicKey));
-            schedule.Add(change);
+            schedule.Add(ChangeOf(ValidatorSet(state, number)));
         }
 
         return schedule;
     }
+
+    /// <summary>What a header announces of a set record: its activation height and its keys in index order.</summary>
+    public static ValidatorChange ChangeOf(ValidatorSetRecord record)
+    {
+        var change = new ValidatorChange { ActivationHeight = record.ActivationHeight };
+        change.PublicKeys.AddRange(record.Validators.Select(v => v.PublicKey));
+        return change;
+    }
+
+    /// <summary>The quorum arithmetic of a list of validators.</summary>
+    public static Pbft.ValidatorSet SetOf(IEnumerable<ValidatorInfo> validators) => new(validators.Select(v => v.PublicKey.ToByteArray()));
 
     /// <summary>Whether the key may act as an election authority in a block at <paramref name="height"/>.</summary>
     public static bool IsAuthority(IStateReader state, RuleContext chain, ReadOnlySpan<byte> publicKey, ulong height)

@@ -30,9 +30,6 @@ public sealed record BlockResult(IReadOnlyList<StateChange> Changes, byte[] Stat
             return null;
         }
 
-        var set = GovernanceState.ValidatorSet(overlay, after);
-        var change = new ValidatorChange { ActivationHeight = set.ActivationHeight };
-        change.PublicKeys.AddRange(set.Validators.Select(v => v.PublicKey));
-        return change;
+        return GovernanceState.ChangeOf(GovernanceState.ValidatorSet(overlay, after));
     }
 }

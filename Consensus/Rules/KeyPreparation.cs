@@ -27,7 +27,9 @@ public static class KeyPreparation
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(transactions);
-        var keys = transactions.Where(tx => state is null
+        // The kind first: asking state who is an authority costs a read, and votes (almost every transaction) register no key.
+        var keys = transactions.Where(tx => tx.Payload.KindCase is TxPayload.KindOneofCase.RegisterVoters or TxPayload.KindOneofCase.RevokeCredential)
+            .Where(tx => state is null
                 ? chain.IsGenesisAuthority(tx.Signer)
                 : Governance.GovernanceState.IsAuthority(state, chain, tx.Signer, ulong.MaxValue)).DistinctBy(tx => Convert.ToHexString(tx.Id))
             .SelectMany(tx => Keys(chain, tx)).ToList();
