@@ -11,17 +11,18 @@ namespace VoteChain.Consensus.Audit;
 /// <summary>
 /// Replays a chain from genesis, one block at a time, trusting nothing but the genesis: structure, commit
 /// certificate, every transaction signature, the Merkle tx root and the rules with their state root, each through
-/// the core's own code. Pure: the caller fetches the blocks. The replay stops at the first block with a problem,
+/// the core's own code. Governance changes are followed as the replay computes them (docs/GOVERNANCE.md): each
+/// block's certificate is checked against the validators in force at its height and its size against the limits in
+/// force there, never against what a header or a node claims. Pure: the caller fetches the blocks. The replay stops at the first block with a problem,
 /// because nothing after a broken block can be checked against a state the auditor agrees with. Incremental: blocks
 /// may be added as they commit (<c>trustee run</c> follows the chain this way and acts only on <see cref="State"/>).
 /// </summary>
 public sealed class ChainAuditor
 {
     private readonly string _chainId;
-    private readonly ValidatorSet _validators;
+    private readonly ValidatorSchedule _schedule;
     private readonly RuleContext _rules;
     private readonly TxDecoder _decoder;
-    private readonly BlockLimits _limits;
     private readonly MemoryState _state;
     private readonly Action<int, Action<int>> _forEach;
 
@@ -34,11 +35,11 @@ public sealed class ChainAuditor
         ArgumentNullException.ThrowIfNull(genesis);
         _forEach = forEach ?? BlockPreparation.Serial;
         _chainId = genesis.ChainId;
-        _validators = ValidatorSet.From(genesis);
+        _schedule = new ValidatorSchedule(ValidatorSet.From(genesis));
         _rules = RuleContext.From(genesis);
-        // The same per-transaction bound the validators apply when they judge a proposal.
+        // The same per-transaction bound the validators apply when they judge a proposal: genesis's, which a change of
+        // parameters can only lower (the block limits below follow such a change).
         _decoder = new TxDecoder(genesis.ChainId, (int)Math.Max(1024, genesis.Params?.MaxBlockBytes ?? 0));
-        _limits = BlockLimits.From(genesis.Params ?? new ConsensusParams());
         HeadHash = GenesisHash.Of(genesis);
         _state = new MemoryState(HeadHash);
         HeadTimeUnixMs = genesis.GenesisTimeUnixMs;
@@ -65,6 +66,12 @@ public sealed class ChainAuditor
 
     /// <summary>The replayed state after the last accepted block, for the tally recount.</summary>
     public MemoryState State => _state;
+
+    /// <summary>
+    /// The validator sets the replay found, each with the first height it certifies: genesis's from 1, then one per
+    /// change an accepted block approved (a change whose activation is still ahead of <see cref="Height"/> included).
+    /// </summary>
+    public IReadOnlyList<(ulong From, ValidatorSet Set)> ValidatorSets => _schedule.Sets;
 
     /// <summary>
     /// Checks the next block and, when it passes, applies it. Returns every problem found in this block (empty when
@@ -100,16 +107,21 @@ public sealed class ChainAuditor
 
     private void Check(ParsedBlock block, ulong height, List<string> problems)
     {
-        // The certificate comes first: against a genesis of other validators it is the problem worth naming.
-        if (CommitCertificates.Problem(block.Block.Certificate, _validators, _chainId, height, block.Hash) is { } certificate)
+        // The certificate comes first: against a genesis of other validators it is the problem worth naming. The set is
+        // the one in force at this height as this replay computed it, so a block certified by a set that has left
+        // (a rotated-out key, a removed validator) fails here even though those keys once certified blocks.
+        var validators = _schedule.At(height);
+        if (CommitCertificates.Problem(block.Block.Certificate, validators, _chainId, height, block.Hash) is { } certificate)
         {
-            problems.Add($"the commit certificate does not verify against the genesis validators: {certificate}");
+            var against = ReferenceEquals(validators, _schedule.Genesis) ? "the genesis validators" : $"the validators in force at height {height}";
+            problems.Add($"the commit certificate does not verify against {against}: {certificate}");
         }
 
         // The validators' own checks, limits included: a block they could not have accepted is a problem here too.
-        var structure = BlockValidity.StructureProblem(block.Header, _chainId, height, HeadHash, _validators.Count)
-            ?? BlockValidity.BodyProblem(block, _limits)
-            ?? BlockValidity.TimeProblem(block.Header.TimeUnixMs, HeadTimeUnixMs, nowMs: null, _limits.MaxClockDriftMs);
+        var limits = BlockLimits.At(_state, _rules, height);
+        var structure = BlockValidity.StructureProblem(block.Header, _chainId, height, HeadHash, validators.Count)
+            ?? BlockValidity.BodyProblem(block, limits)
+            ?? BlockValidity.TimeProblem(block.Header.TimeUnixMs, HeadTimeUnixMs, nowMs: null, limits.MaxClockDriftMs);
         if (structure is not null)
         {
             problems.Add(structure);
@@ -139,5 +151,12 @@ public sealed class ChainAuditor
         Transactions += replayed.Transactions.Count;
         Votes += replayed.Transactions.Count(t => t.Payload.KindCase
             is TxPayload.KindOneofCase.CastVote or TxPayload.KindOneofCase.CastEncryptedVote);
+
+        // The change the rules computed (the replay refused a header whose change differs from it): later heights are
+        // certified by the set it names from its activation on.
+        if (replayed.Result.ValidatorChange is { } change)
+        {
+            _schedule.Add(change);
+        }
     }
 }

@@ -146,7 +146,7 @@ public static class BlockValidity
     }
 }
 
-/// <summary>A chain's block limits and clock drift bound, from its genesis parameters.</summary>
+/// <summary>A chain's block limits and clock drift bound, from its consensus parameters.</summary>
 public sealed record BlockLimits(uint MaxTxs, uint MaxBytes, long MaxClockDriftMs)
 {
     public static BlockLimits From(ConsensusParams parameters)
@@ -154,4 +154,12 @@ public sealed record BlockLimits(uint MaxTxs, uint MaxBytes, long MaxClockDriftM
         ArgumentNullException.ThrowIfNull(parameters);
         return new BlockLimits(parameters.MaxBlockTxs, parameters.MaxBlockBytes, parameters.MaxClockDriftMs);
     }
+
+    /// <summary>
+    /// The limits that bind the block at <paramref name="height"/>: genesis's until a governance change of parameters
+    /// takes effect, then that change's (docs/GOVERNANCE.md). <paramref name="state"/> is the state the block is applied
+    /// to; a change in force at <paramref name="height"/> was approved at least three blocks earlier, so it holds it.
+    /// </summary>
+    public static BlockLimits At(State.IStateReader state, Rules.RuleContext chain, ulong height) =>
+        From(Governance.GovernanceState.ParamsAt(state, chain, height));
 }

@@ -11,8 +11,8 @@ namespace VoteChain.Node.Trustee;
 
 /// <summary>
 /// The trustee loop's chain for <c>votechain trustee run</c>: the node's blocks replayed here from the genesis file
-/// by <see cref="ChainAuditor"/> (certificates against the genesis validators, block validity, every rule), and every
-/// read served from that verified state, never from the node's word. A lying node could otherwise put a victim's
+/// by <see cref="ChainAuditor"/> (certificates against the validators in force at each height, block validity, every
+/// rule), and every read served from that verified state, never from the node's word. A lying node could otherwise put a victim's
 /// ballot in the "tally" and backdate the close, and the trustee would sign a decryption share of that one ballot;
 /// now the worst it can do is withhold or delay blocks and submissions. The node is used for blocks
 /// (<see cref="CatchUp"/>, one StreamBlocks call per catch-up, from the next height) and to submit.

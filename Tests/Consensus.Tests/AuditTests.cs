@@ -49,7 +49,7 @@ public sealed class AuditTests
     public void A_certificate_signed_by_a_key_outside_the_genesis_validators_is_named()
     {
         using var outsider = AuditChainBuilder.Key(99);
-        AssertSecondBlockFails(chain => chain.Block([], certifier: outsider),
+        AssertSecondBlockFails(chain => chain.Block([], certifiers: [(0, outsider)]),
             "block 2: the commit certificate does not verify against the genesis validators: the commit signature of validator 0 does not verify");
     }
 

@@ -75,7 +75,7 @@ internal static class AuditCommand
         });
 
         return new AuditReport(genesis.ChainId, auditor.Height, Convert.ToHexStringLower(auditor.HeadHash), auditor.Transactions,
-            auditor.Votes, elections, clock.Elapsed.TotalSeconds, problems);
+            auditor.Votes, ValidatorSetAudit.Of(auditor), elections, clock.Elapsed.TotalSeconds, problems);
     }
 
     private static Dictionary<string, TallyResponse> NodeTallies(NodeClient client)

@@ -7,6 +7,7 @@ internal sealed record AuditReport(
     string HeadHash,
     long Transactions,
     long Votes,
+    IReadOnlyList<ValidatorSetAudit> ValidatorSets,
     IReadOnlyList<ElectionAudit> Elections,
     double Seconds,
     IReadOnlyList<string> Problems)
@@ -22,6 +23,13 @@ internal sealed record AuditReport(
         output.WriteLine($"{"blocks",-14}{Blocks} (head {HeadHash})");
         output.WriteLine($"{"transactions",-14}{Transactions}");
         output.WriteLine($"{"votes",-14}{Votes}");
+        foreach (var set in ValidatorSets)
+        {
+            // A change approved in the last blocks audited may take effect after them.
+            var pending = set.FromHeight > Height ? " (not yet in force)" : "";
+            output.WriteLine($"{"validators",-14}{set.Validators} from height {set.FromHeight}{pending}");
+        }
+
         output.WriteLine($"{"elections",-14}{Elections.Count}");
         foreach (var election in Elections)
         {
