@@ -60,6 +60,16 @@ public static class EvidenceRecords
         };
     }
 
+    /// <summary>As <see cref="Describe(Evidence, ValidatorSet, long)"/>, judged by the set in force at the pair's height.</summary>
+    public static EvidenceRecord? Describe(Evidence evidence, ValidatorSchedule schedule, long recordedUnixMs)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        ArgumentNullException.ThrowIfNull(schedule);
+        return evidence.First is not null && Facts(evidence.First) is { } first
+            ? Describe(evidence, schedule.At(first.Height), recordedUnixMs)
+            : null;
+    }
+
     /// <summary>The order-independent id of a pair of serialized messages from one validator.</summary>
     public static byte[] Id(uint validator, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {

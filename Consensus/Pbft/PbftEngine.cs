@@ -12,7 +12,7 @@ namespace VoteChain.Consensus.Pbft;
 /// </summary>
 public sealed partial class PbftEngine
 {
-    private readonly PbftConfig _config;
+    private PbftConfig _config;
     private readonly ValidatorSchedule _schedule;
     private readonly IReadOnlyList<ISigner> _signers;
     private readonly IProposalValidator _proposals;
@@ -63,6 +63,14 @@ public sealed partial class PbftEngine
 
     /// <summary>The validators of the height being agreed on.</summary>
     public ValidatorSet Validators => _validators;
+
+    /// <summary>
+    /// Takes new timeouts, from a governance change of parameters now in force (docs/GOVERNANCE.md). Timing is each
+    /// node's own affair (nothing it decides depends on another node's timers), so it need not change at one height
+    /// everywhere; a timer already running keeps its deadline.
+    /// </summary>
+    public void Retime(int viewTimeoutTicks, int blockIntervalTicks) =>
+        _config = _config with { ViewTimeoutTicks = viewTimeoutTicks, BlockIntervalTicks = blockIntervalTicks };
 
     /// <summary>The height being agreed on: the last committed height plus one.</summary>
     public ulong Height { get; private set; }

@@ -28,6 +28,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
     private readonly PeerDialing _dialing;
     private readonly Uri _uri;
     private readonly ILogger _logger;
+    private CancellationTokenSource? _stream;
 
     public PeerConnection(string url, PeerDialing dialing, PeerLimits limits, ILogger logger)
     {
@@ -77,6 +78,19 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         DemotedUntil = now + pause;
     }
 
+    /// <summary>Ends the current gossip stream; the loop opens a new one at once (see <see cref="PeerNetwork.Reconnect"/>).</summary>
+    public void Restart()
+    {
+        try
+        {
+            _stream?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // That stream ended on its own; the next one has a new handshake anyway.
+        }
+    }
+
     public void Enqueue(PeerMessage message, int size) => _outbox.Enqueue(message, size);
 
     /// <summary>Messages dropped because this peer's queue was full.</summary>
@@ -88,14 +102,16 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         var backoff = MinBackoff;
         while (!cancellation.IsCancellationRequested)
         {
+            using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            _stream = stream;
             try
             {
                 // A fresh channel per stream: its one certificate is this stream's, and a rotated one is taken next time.
                 var tls = new PeerTls(_dialing.Certificate);
                 using var channel = CreateChannel(tls.Secure(_limits.CreateHandler()));
-                using var call = new PeerService.PeerServiceClient(channel).Gossip(cancellationToken: cancellation);
+                using var call = new PeerService.PeerServiceClient(channel).Gossip(cancellationToken: stream.Token);
                 ProvenKey = await ClientHandshake.RunAsync(call, _dialing.Self, () => tls.Binding(_uri),
-                    key => _dialing.AnnouncedKeyProblem(Url, key), cancellation).ConfigureAwait(false);
+                    key => _dialing.AnnouncedKeyProblem(Url, key), stream.Token).ConfigureAwait(false);
                 Connected = true;
                 backoff = MinBackoff;
                 LogConnected(Url);
@@ -103,19 +119,25 @@ internal sealed partial class PeerConnection : IAsyncDisposable
                 {
                     while (_outbox.TryTake(out var message))
                     {
-                        await call.RequestStream.WriteAsync(message, cancellation).ConfigureAwait(false);
+                        await call.RequestStream.WriteAsync(message, stream.Token).ConfigureAwait(false);
                     }
 
                     // The peer closes streams that stay silent for its idle time; an empty message keeps this one open.
-                    if (!await _outbox.WaitAsync(_limits.Heartbeat, cancellation).ConfigureAwait(false))
+                    if (!await _outbox.WaitAsync(_limits.Heartbeat, stream.Token).ConfigureAwait(false))
                     {
-                        await call.RequestStream.WriteAsync(Heartbeat, cancellation).ConfigureAwait(false);
+                        await call.RequestStream.WriteAsync(Heartbeat, stream.Token).ConfigureAwait(false);
                     }
                 }
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception e) when (stream.IsCancellationRequested && e is OperationCanceledException or RpcException)
+            {
+                // Restart: a new stream at once, with a new handshake.
+                Connected = false;
+                continue;
             }
             catch (PeerHandshakeException e)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using VoteChain.Protos.V1;
@@ -7,11 +8,16 @@ namespace VoteChain.Networking.Peers;
 /// <summary>The node's outbound side: one connection per peer, broadcasts, and block fetches for sync.</summary>
 public sealed partial class PeerNetwork : IAsyncDisposable
 {
-    private readonly List<PeerConnection> _peers;
+    // Replaced whole under _adding, never changed in place: broadcasts, sync and status read it from other threads.
+    private ImmutableArray<PeerConnection> _peers;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
+    private readonly Lock _adding = new();
+    private readonly PeerDialing _dialing;
+    private readonly PeerLimits _limits;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
+    private bool _started;
 
     /// <param name="limits">Queue bounds, heartbeat and answer bound per peer (see <see cref="PeerLimits.Default"/>).</param>
     public PeerNetwork(IEnumerable<string> peerUrls, PeerDialing dialing, ILoggerFactory loggers, PeerLimits limits,
@@ -20,17 +26,59 @@ public sealed partial class PeerNetwork : IAsyncDisposable
         var logger = loggers.CreateLogger<PeerNetwork>();
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
-        _peers = peerUrls.Distinct(StringComparer.OrdinalIgnoreCase)
-            .Select(url => new PeerConnection(url, dialing, limits, logger)).ToList();
+        _dialing = dialing;
+        _limits = limits;
+        _peers = [.. peerUrls.Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(url => new PeerConnection(url, dialing, limits, logger))];
     }
 
-    public int Count => _peers.Count;
+    public int Count => _peers.Length;
 
     public void Start()
     {
+        lock (_adding)
+        {
+            _started = true;
+            foreach (var peer in _peers)
+            {
+                _loops.Add(Task.Run(() => peer.RunAsync(_stop.Token)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Dials one more peer from now on (a validator governance added, docs/GOVERNANCE.md); false when it is dialed
+    /// already or the network is stopping. Bounded by the chain: only approved validator sets add peers.
+    /// </summary>
+    public bool Add(string url)
+    {
+        lock (_adding)
+        {
+            if (_stop.IsCancellationRequested || Find(url) is not null)
+            {
+                return false;
+            }
+
+            var peer = new PeerConnection(url, _dialing, _limits, _logger);
+            _peers = _peers.Add(peer);
+            if (_started)
+            {
+                _loops.Add(Task.Run(() => peer.RunAsync(_stop.Token)));
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Opens every gossip stream again, so each handshake proves the key this node now goes by (its key was rotated)
+    /// and each peer judges it by the set now approved.
+    /// </summary>
+    public void Reconnect()
+    {
         foreach (var peer in _peers)
         {
-            _loops.Add(Task.Run(() => peer.RunAsync(_stop.Token)));
+            peer.Restart();
         }
     }
 
@@ -161,10 +209,16 @@ public sealed partial class PeerNetwork : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
+        Task[] loops;
+        lock (_adding)
+        {
+            _stop.Cancel();
+            loops = [.. _loops];
+        }
+
         try
         {
-            await Task.WhenAll(_loops).ConfigureAwait(false);
+            await Task.WhenAll(loops).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -30,7 +30,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
 
     private readonly ChainStore _store;
     private readonly IPeerInbox _inbox;
-    private readonly ValidatorSet _validators;
+    private readonly PeerValidators _validators;
     private readonly LocalPeer _self;
     private readonly byte[] _certificateHash;
     private readonly TimeProvider _clock;
@@ -42,7 +42,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
     /// server's graceful shutdown until its timeout.</param>
     /// <param name="certificateHash">SHA-256 of the certificate this node serves TLS with, empty when it serves plain http:
     /// bound into every handshake so that a Hello is good on one TLS connection only.</param>
-    public PeerServiceImpl(ChainStore store, IPeerInbox inbox, ValidatorSet validators, LocalPeer self, byte[] certificateHash,
+    public PeerServiceImpl(ChainStore store, IPeerInbox inbox, PeerValidators validators, LocalPeer self, byte[] certificateHash,
         TimeProvider clock, ILogger<PeerServiceImpl> logger, CancellationToken stopping)
     {
         _stopping = stopping;
@@ -53,7 +53,7 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
         _certificateHash = certificateHash;
         _clock = clock;
         _logger = logger;
-        _receiveBudget = new GossipReceiveBudget(validators.Count);
+        _receiveBudget = new GossipReceiveBudget(PeerValidators.MaxSlots);
     }
 
     public override async Task Gossip(IAsyncStreamReader<PeerMessage> requestStream, IServerStreamWriter<GossipReply> responseStream,
@@ -129,8 +129,10 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
                     }
 
                     break;
-                case PeerMessage.KindOneofCase.Consensus when peer.IsValidator:
-                    // Consensus messages are signed one by one, but only validators have any reason to send them.
+                case PeerMessage.KindOneofCase.Consensus when peer.IsValidator || _validators.IsValidator(peer.PublicKey):
+                    // Consensus messages are signed one by one, but only validators have any reason to send them. Asked
+                    // again here, not only at the handshake: a stream opened before its key's set was approved (a joining
+                    // validator, a rotated key) carries consensus messages once it is.
                     _inbox.OnConsensus(message.Consensus, peer);
                     break;
                 default:

@@ -16,7 +16,7 @@ public static class ServerHandshake
     /// <summary>Who proved their key on this stream, or null when the caller hung up before saying anything.</summary>
     /// <exception cref="RpcException">PermissionDenied when the Hello is missing, late, or does not verify for this connection.</exception>
     public static async Task<PeerIdentity?> RunAsync(IAsyncStreamReader<PeerMessage> requests, IServerStreamWriter<GossipReply> replies,
-        LocalPeer self, ConnectionBinding binding, ValidatorSet validators, TimeProvider clock, CancellationToken cancellation)
+        LocalPeer self, ConnectionBinding binding, PeerValidators validators, TimeProvider clock, CancellationToken cancellation)
     {
         var challenge = HelloSigning.NewChallenge();
         // The key goes with the challenge so that the caller signs a Hello for this node only (no relaying it elsewhere).
@@ -53,6 +53,6 @@ public static class ServerHandshake
         await replies.WriteAsync(new GossipReply { Welcome = HelloSigning.CreateWelcome(self, hello!, challenge, binding) }, cancellation)
             .ConfigureAwait(false);
         var key = hello!.PublicKey.ToByteArray();
-        return new PeerIdentity(key, hello.Name, hello.Endpoint, validators.IndexOf(key));
+        return new PeerIdentity(key, hello.Name, hello.Endpoint, validators.SlotOf(key));
     }
 }

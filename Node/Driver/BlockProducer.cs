@@ -31,7 +31,9 @@ internal sealed class BlockProducer
 
     public byte[] Build(ProposalRequest request)
     {
-        var candidates = _mempool.TakeForBlock((int)_chain.Params.MaxBlockTxs, _chain.Params.MaxBlockBytes - HeaderAllowance);
+        // The limits in force at this height: governance may have lowered genesis's (docs/GOVERNANCE.md).
+        var limits = BlockLimits.At(_store, _chain.Rules, request.Height);
+        var candidates = _mempool.TakeForBlock((int)limits.MaxTxs, limits.MaxBytes - HeaderAllowance);
         KeyPreparation.Prepare(_chain.Rules, candidates, state: _store);
         // Block time is this node's clock, but always after the parent's, as every replica checks. Read after the
         // candidates are taken and their keys checked (which may take a while with a full pool), so the time a replica

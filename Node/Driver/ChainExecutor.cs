@@ -23,7 +23,6 @@ internal sealed partial class ChainExecutor : IProposalValidator
     private readonly TxDecoder _decoder;
     private readonly FetchedTransactions _fetched;
     private readonly TimeProvider _clock;
-    private readonly BlockLimits _limits;
     private readonly Dictionary<byte[], ReplayedBlock> _executed = new(ByteKeyComparer.Instance);
     private readonly ILogger _logger;
 
@@ -38,7 +37,6 @@ internal sealed partial class ChainExecutor : IProposalValidator
         _store = store;
         _mempool = mempool;
         _clock = clock;
-        _limits = BlockLimits.From(chain.Params);
         _fetched = fetched;
         _decoder = chain.BlockTransactionDecoder();
     }
@@ -56,7 +54,7 @@ internal sealed partial class ChainExecutor : IProposalValidator
     public string? Problem(ParsedBlock block, ProposalCheck check)
     {
         long? now = check == ProposalCheck.Fresh ? JudgingAtUnixMs ?? NowUnixMs : null;
-        var problem = BlockValidity.TimeProblem(block.Header.TimeUnixMs, ParentTime(block.Height), now, _limits.MaxClockDriftMs)
+        var problem = BlockValidity.TimeProblem(block.Header.TimeUnixMs, ParentTime(block.Height), now, LimitsAt(block.Height).MaxClockDriftMs)
             ?? Execute(block, out _);
         if (problem is not null)
         {
@@ -88,6 +86,13 @@ internal sealed partial class ChainExecutor : IProposalValidator
     public void Remember(ParsedBlock block, List<VerifiedTx> transactions, BlockResult result) =>
         _executed[block.Hash] = new ReplayedBlock(transactions, result);
 
+    /// <summary>
+    /// The limits that bind the block at <paramref name="height"/>, from the committed state: a block is judged at the
+    /// height after the head (a change of parameters takes effect three blocks after its approval, so every replica's
+    /// committed state holds it by then).
+    /// </summary>
+    private BlockLimits LimitsAt(ulong height) => BlockLimits.At(_store, _chain.Rules, height);
+
     public long ParentTime(ulong height)
     {
         if (height <= 1)
@@ -113,7 +118,7 @@ internal sealed partial class ChainExecutor : IProposalValidator
     private string? Execute(ParsedBlock block, out ReplayedBlock? executed)
     {
         executed = null;
-        if (BlockValidity.LimitsProblem(block, _limits) is { } limit)
+        if (BlockValidity.LimitsProblem(block, LimitsAt(block.Height)) is { } limit)
         {
             return limit;
         }

@@ -45,12 +45,17 @@ internal sealed partial class ConsensusDriver : BackgroundService
     private readonly TimeSpan _tick;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ConsensusDriver> _logger;
+    private readonly NodeMembership? _membership;
+    private uint? _signingIndex;
 
     /// <param name="signState">Where the validator's sign-state is persisted; null for an observer, which never signs.</param>
     public ConsensusDriver(PbftEngine engine, ChainStore store, SignStateFile? signState, Mempool mempool, ChainExecutor executor, BlockProducer producer,
         PeerNetwork peers, ChainEvents events, EvidenceRecorder evidence, TimeSpan tick, IHostApplicationLifetime lifetime,
-        ILogger<ConsensusDriver> logger, long inboxPeerBytes = 32L << 20)
+        ILogger<ConsensusDriver> logger, long inboxPeerBytes = 32L << 20, NodeMembership? membership = null)
     {
+        _membership = membership;
+        _signingIndex = engine.Index;
+        _signingSlot = engine.Index is { } index ? (int)index : -1;
         _inputs = new EngineInbox(inboxPeerBytes);
         _lifetime = lifetime;
         _engine = engine;
@@ -85,6 +90,11 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
     /// <summary>The height the engine is agreeing on.</summary>
     public ulong Height { get; private set; }
+
+    /// <summary>Whether the engine signs at its current height (read by status on other threads).</summary>
+    public bool IsSigning => Volatile.Read(ref _signingSlot) >= 0;
+
+    private int _signingSlot = -1;
 
     /// <summary>Equivocation evidence stored, read from the store so that it survives restarts.</summary>
     public long Evidence => _evidence.Count;
@@ -257,6 +267,13 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
         View = _engine.View;
         Height = _engine.Height;
+        if (_engine.Index != _signingIndex)
+        {
+            _membership?.OnSigningChanged(_signingIndex, _engine.Index, _engine.Height);
+            _signingIndex = _engine.Index;
+            Volatile.Write(ref _signingSlot, _engine.Index is { } index ? (int)index : -1);
+        }
+
         if (output.IsEmpty)
         {
             return;
@@ -274,6 +291,12 @@ internal sealed partial class ConsensusDriver : BackgroundService
             var written = Stopwatch.GetTimestamp();
             _mempool.OnCommitted(commit);
             _events.Published(commit.Height);
+            _membership?.OnCommitted(committed.Block.Header);
+            if (_membership?.TimingAfter(commit.Height) is { } timing)
+            {
+                _engine.Retime(timing.ViewTimeoutTicks, timing.BlockIntervalTicks);
+            }
+
             Committed?.Invoke(new BlockCommitted(commit, Stopwatch.GetElapsedTime(started), Stopwatch.GetElapsedTime(writing, written)));
             // Where a commit's time went, for an operator asking why blocks are slow: executing it (free when this node
             // judged it already), writing it, and re-checking the pending transactions against the new state.

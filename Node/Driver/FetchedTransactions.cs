@@ -28,9 +28,14 @@ internal sealed class FetchedTransactions
     private readonly TxDecoder _decoder;
     private readonly ConcurrentDictionary<byte[], VerifiedTx> _verified = new(ByteKeyComparer.Instance);
 
-    public FetchedTransactions(ChainContext chain)
+    private readonly ValidatorSchedule _schedule;
+
+    /// <param name="schedule">The node's validator sets as far as it has committed: a block past a change it has not
+    /// committed yet fails the pre-check here and is left to the engine, which checks it once it gets there.</param>
+    public FetchedTransactions(ChainContext chain, ValidatorSchedule schedule)
     {
         _chain = chain;
+        _schedule = schedule;
         _decoder = chain.BlockTransactionDecoder();
     }
 
@@ -48,8 +53,9 @@ internal sealed class FetchedTransactions
     public byte[]? Prepare(byte[] block, ulong height, byte[] previousHash, CancellationToken cancellation)
     {
         if (BlockCodec.Parse(block).Value is not { } parsed
-            || BlockValidity.StructureProblem(parsed.Header, _chain.ChainId, height, previousHash, _chain.Validators.Count) is not null
-            || CommitCertificates.Problem(parsed.Block.Certificate, _chain.Validators, _chain.ChainId, height, parsed.Hash) is not null)
+            || _schedule.At(height) is not { } validators
+            || BlockValidity.StructureProblem(parsed.Header, _chain.ChainId, height, previousHash, validators.Count) is not null
+            || CommitCertificates.Problem(parsed.Block.Certificate, validators, _chain.ChainId, height, parsed.Hash) is not null)
         {
             return null;
         }

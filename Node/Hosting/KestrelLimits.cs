@@ -30,11 +30,12 @@ internal static class KestrelLimits
     }
 
     /// <summary>The per-method message bounds: transactions by the mempool's limit, gossip by the consensus parameters.</summary>
-    public static RequestBounds Bounds(NodeOptions options, Protos.V1.Genesis genesis)
+    /// <param name="gossipMessageBytes">The largest gossip message (<see cref="PeerServiceImpl.MaxMessageBytes"/>).</param>
+    public static RequestBounds Bounds(NodeOptions options, int gossipMessageBytes)
     {
         var limits = options.Limits;
         return RequestBounds.ForNode(options.Mempool.MaxTxBytes, limits.MaxBatchRequestBytes, limits.MaxQueryRequestBytes,
-            PeerServiceImpl.MaxMessageBytes(genesis.Params, genesis.Validators.Count),
+            gossipMessageBytes,
             new StreamTimeouts(limits.StreamIdle, limits.MinDataRateBytesPerSecond, limits.DataRateGrace));
     }
 

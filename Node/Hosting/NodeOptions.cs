@@ -20,6 +20,13 @@ public sealed class NodeOptions
     [ConfigurationKeyName("key_file")]
     public string KeyFile { get; set; } = "config/node_key.json";
 
+    /// <summary>
+    /// The key this validator rotates to (docs/GOVERNANCE.md): loaded beside <see cref="KeyFile"/> when present, it signs
+    /// from the height a rotation to it takes effect.
+    /// </summary>
+    [ConfigurationKeyName("next_key_file")]
+    public string NextKeyFile { get; set; } = "config/next_node_key.json";
+
     [ConfigurationKeyName("genesis_file")]
     public string GenesisFile { get; set; } = "config/genesis.json";
 

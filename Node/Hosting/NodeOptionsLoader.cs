@@ -37,6 +37,7 @@ public static class NodeOptionsLoader
         options.Peers = [.. options.Peers.Concat(extraPeers).Distinct(StringComparer.OrdinalIgnoreCase)];
         options.DataDir = Resolve(home, options.DataDir);
         options.KeyFile = Resolve(home, options.KeyFile);
+        options.NextKeyFile = Resolve(home, options.NextKeyFile);
         options.GenesisFile = Resolve(home, options.GenesisFile);
         options.Tls.Certificate = options.Tls.Certificate is { Length: > 0 } certificate ? Resolve(home, certificate) : null;
         options.Tls.Key = options.Tls.Key is { Length: > 0 } tlsKey ? Resolve(home, tlsKey) : null;

@@ -41,10 +41,7 @@ public static class NodeRuntime
         }
 
         var chain = new ChainContext(genesis);
-        if (!LoadKey(options, chain, out var key, out var validatorIndex))
-        {
-            throw new UserInputException($"key file {options.KeyFile} is missing; a node needs its key (run `votechain init`)");
-        }
+        var key = LoadKeys(options);
 
         // Before anything is opened, as the node key: a trustee key open to others stops the node with the database untouched.
         TrusteeKey? trusteeKey;
@@ -57,6 +54,27 @@ public static class NodeRuntime
             key.Dispose();
             throw;
         }
+
+        // Storage errors (locked folder, other chain, corruption) become one-line user errors here.
+        ChainStore store;
+        try
+        {
+            store = ChainStore.Open(options.DataDir, chain.ChainId, chain.GenesisHash);
+        }
+        catch (StorageException e)
+        {
+            key.Dispose();
+            trusteeKey?.Dispose();
+            throw new UserInputException(e.Message);
+        }
+
+        // The validator sets governance approved so far (docs/GOVERNANCE.md); the node's membership extends it as blocks commit.
+        var schedule = Consensus.Governance.GovernanceState.Schedule(store, chain.Rules, chain.Validators);
+        var latestValidators = Consensus.Governance.GovernanceState.LatestValidators(store, chain.Rules).Validators;
+        key.GoBy(schedule.Sets[^1].Set);
+        // Room in gossip's message bound for the set growing after this start (up to twice it, at most the cap).
+        var gossipMessageBytes = PeerServiceImpl.MaxMessageBytes(genesis.Params,
+            Math.Min(PeerValidators.MaxSlots, 2 * Math.Max(genesis.Validators.Count, latestValidators.Count)));
 
         NodeOptionsLoader.TryParseListen(options.Listen, out var listen);
         // Threads from the start for the pool's short work (gRPC reads and writes, timers) beside the signature checks, which
@@ -83,28 +101,16 @@ public static class NodeRuntime
 
         builder.Services.AddNodeGrpc()
             .AddServiceOptions<ApiService>(o => o.MaxReceiveMessageSize = KestrelLimits.ApiServiceMessageBytes(options))
-            .AddServiceOptions<PeerServiceImpl>(o => o.MaxReceiveMessageSize = PeerServiceImpl.MaxMessageBytes(genesis.Params, genesis.Validators.Count));
+            .AddServiceOptions<PeerServiceImpl>(o => o.MaxReceiveMessageSize = gossipMessageBytes);
         builder.Services.AddGrpcHealthChecks().AddCheck<ConsensusHealthCheck>("consensus");
         builder.Services.AddGrpcReflection();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
-        // Storage errors (locked folder, other chain, corruption) become one-line user errors here.
-        ChainStore store;
-        try
-        {
-            store = ChainStore.Open(options.DataDir, chain.ChainId, chain.GenesisHash);
-        }
-        catch (StorageException e)
-        {
-            key.Dispose();
-            trusteeKey?.Dispose();
-            throw new UserInputException(e.Message);
-        }
-
         SignStateSetup? signing;
         try
         {
-            signing = SignStateStartup.Open(options, store, chain, validatorIndex is not null);
+            // Every node that may sign keeps a sign-state, also one whose key is in no set yet: it signs once governance adds it.
+            signing = SignStateStartup.Open(options, store, chain, !options.Observer);
         }
         catch (UserInputException)
         {
@@ -119,13 +125,23 @@ public static class NodeRuntime
         var mempool = new Mempool(chain.ChainId, chain.Rules, store,
             () => new BlockContext(store.Height + 1, clock.GetUtcNow().ToUnixTimeMilliseconds()),
             new MempoolLimits(options.Mempool.MaxTxs, options.Mempool.MaxBytes, options.Mempool.MaxTxBytes));
-        var advertised = validatorIndex is { } own ? genesis.Validators[own].Endpoint : $"{TlsEndpoint.Scheme(certificate)}://{options.Listen}";
+        var ownEntry = latestValidators.Concat(genesis.Validators).FirstOrDefault(v => key.Keys.Any(k => v.PublicKey.Span.SequenceEqual(k.PublicKey)));
+        var advertised = ownEntry?.Endpoint ?? $"{TlsEndpoint.Scheme(certificate)}://{options.Listen}";
         var self = new LocalPeer(key, chain.ChainId, chain.GenesisHash, options.Name, advertised);
-        var peerUrls = genesis.Validators.Where((_, i) => i != validatorIndex).Select(v => v.Endpoint).Concat(options.Peers);
+        // Every validator ever listed, as the latest set lists it (a rotated one proves its new key at its endpoint).
+        var validatorEndpoints = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(
+            PeerDialing.KeysByEndpoint(genesis.Validators), StringComparer.OrdinalIgnoreCase);
+        foreach (var validator in latestValidators)
+        {
+            validatorEndpoints[validator.Endpoint] = validator.PublicKey.ToByteArray();
+        }
+
+        var peerUrls = validatorEndpoints.Keys.Where(url => !string.Equals(url, ownEntry?.Endpoint, StringComparison.OrdinalIgnoreCase))
+            .Concat(options.Peers);
         // The peers exist before the host does, so they get a logger factory of their own, set up the same way:
         // a peer set aside by sync, or lost, is worth a line in the node's log.
         var peerLoggers = LoggerFactory.Create(l => ConfigureLogging(l, options, logging));
-        var peers = new PeerNetwork(peerUrls, new PeerDialing(self, certificate, PeerDialing.KeysByEndpoint(genesis.Validators)), peerLoggers,
+        var peers = new PeerNetwork(peerUrls, new PeerDialing(self, certificate, validatorEndpoints), peerLoggers,
             KestrelLimits.Peers(options.Limits, genesis.Params));
 
         var largeAnswers = new LargeAnswerSlots(options.Limits.MaxLargeAnswers, options.Limits.MaxLargeAnswersPerAddress,
@@ -137,22 +153,25 @@ public static class NodeRuntime
             (int)Math.Min(int.MaxValue, 2L * options.Limits.ValidatorTransactionRatePerSecond));
         var handshakeRate = new SubmitRateLimiter(options.Limits.HandshakeRatePerSecond, options.Limits.HandshakeBurst);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(KestrelLimits.Bounds(options, genesis));
+        builder.Services.AddSingleton(KestrelLimits.Bounds(options, gossipMessageBytes));
         builder.Services.AddSingleton(chain);
         builder.Services.AddSingleton(mempool);
         builder.Services.AddSingleton(events);
         builder.Services.AddSingleton(peers);
-        builder.Services.AddSingleton(new FetchedTransactions(chain));
+        builder.Services.AddSingleton(new FetchedTransactions(chain, schedule));
+        builder.Services.AddSingleton(s => new NodeMembership(chain, store, schedule, peers, validatorEndpoints, key,
+            s.GetRequiredService<ILogger<NodeMembership>>()) { TickMs = options.TickMs });
         builder.Services.AddSingleton(s =>
         {
             var executor = new ChainExecutor(chain, store, mempool, s.GetRequiredService<FetchedTransactions>(), clock,
                 s.GetRequiredService<ILogger<ChainExecutor>>());
-            var engine = new PbftEngine(EngineConfig(chain, options, store), executor, validatorIndex is null ? null : key,
+            var engine = new PbftEngine(EngineConfig(chain, options, schedule,
+                Consensus.Governance.GovernanceState.ParamsAt(store, chain.Rules, store.Height + 1)), executor, options.Observer ? (IReadOnlyList<ISigner>)[] : key.Keys,
                 store.Height, store.HeadHash, signing?.Restored);
             return new ConsensusDriver(engine, store, signing?.File, mempool, executor, new BlockProducer(chain, store, mempool, executor, clock), peers,
-                events, new EvidenceRecorder(store.Evidence, chain, clock), TimeSpan.FromMilliseconds(options.TickMs),
+                events, new EvidenceRecorder(store.Evidence, chain, clock, schedule, store), TimeSpan.FromMilliseconds(options.TickMs),
                 s.GetRequiredService<IHostApplicationLifetime>(),
-                s.GetRequiredService<ILogger<ConsensusDriver>>(), options.Limits.InboxPeerBytes);
+                s.GetRequiredService<ILogger<ConsensusDriver>>(), options.Limits.InboxPeerBytes, s.GetRequiredService<NodeMembership>());
         });
         builder.Services.AddHostedService(s => s.GetRequiredService<ConsensusDriver>());
         builder.Services.AddSingleton<BlockSyncer>();
@@ -161,8 +180,8 @@ public static class NodeRuntime
         builder.Services.AddSingleton<NodeInbox>();
         builder.Services.AddSingleton<IPeerInbox>(s => s.GetRequiredService<NodeInbox>());
         builder.Services.AddSingleton<INodeStatusSource>(s => new NodeStatusSource(chain, options, store, mempool, peers,
-            s.GetRequiredService<ConsensusDriver>(), s.GetRequiredService<BlockSyncer>(), validatorIndex is not null));
-        builder.Services.AddSingleton(s => new PeerServiceImpl(store, s.GetRequiredService<IPeerInbox>(), chain.Validators,
+            s.GetRequiredService<ConsensusDriver>(), s.GetRequiredService<BlockSyncer>(), !options.Observer));
+        builder.Services.AddSingleton(s => new PeerServiceImpl(store, s.GetRequiredService<IPeerInbox>(), new PeerValidators(schedule, () => store.Height + 1),
             self, Networking.Peers.ConnectionBinding.HashOf(certificate), clock, s.GetRequiredService<ILogger<PeerServiceImpl>>(),
             s.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping)
         {
@@ -227,15 +246,17 @@ public static class NodeRuntime
         more?.Invoke(logging);
     }
 
-    /// <param name="state">The committed state: the validator sets governance approved so far (docs/GOVERNANCE.md).</param>
-    internal static PbftConfig EngineConfig(ChainContext chain, NodeOptions options, IStateReader state)
+    /// <param name="schedule">The validator sets governance approved so far (docs/GOVERNANCE.md); the engine grows a copy.</param>
+    /// <param name="parameters">The consensus parameters in force at the node's next height (genesis's, or a governance change's).</param>
+    internal static PbftConfig EngineConfig(ChainContext chain, NodeOptions options, ValidatorSchedule schedule, ConsensusParams parameters)
     {
         var tick = Math.Max(1, options.TickMs);
+        var timing = EngineTiming.From(parameters, tick);
         return new PbftConfig(chain.ChainId, chain.Validators, BlockLimits.From(chain.Params))
         {
-            Schedule = Consensus.Governance.GovernanceState.Schedule(state, chain.Rules, chain.Validators),
-            ViewTimeoutTicks = Math.Max(4, (int)(chain.Params.ProposeTimeoutMs / tick)),
-            BlockIntervalTicks = (int)(chain.Params.BlockIntervalMs / tick),
+            Schedule = schedule.Copy(),
+            ViewTimeoutTicks = timing.ViewTimeoutTicks,
+            BlockIntervalTicks = timing.BlockIntervalTicks,
             RebroadcastTicks = Math.Max(2, 1000 / tick),
         };
     }
@@ -271,18 +292,27 @@ public static class NodeRuntime
         return TrusteeKeyFile.Load(options.Trustee.KeyFile);
     }
 
-    /// <summary>Loads the node key; the node is a validator when the key is in genesis and it is not told to observe.</summary>
-    private static bool LoadKey(NodeOptions options, ChainContext chain, out Ed25519KeyPair key, out int? validatorIndex)
+    /// <summary>
+    /// Loads the node key and, when present, the key it rotates to. Whether the node signs, and with which, the engine
+    /// decides at each height from the set in force there (an observer never signs).
+    /// </summary>
+    private static NodeIdentity LoadKeys(NodeOptions options)
     {
-        key = null!;
-        validatorIndex = null;
         if (!File.Exists(options.KeyFile))
         {
-            return false;
+            throw new UserInputException($"key file {options.KeyFile} is missing; a node needs its key (run `votechain init`)");
         }
 
-        key = Keys.KeyFile.Load(options.KeyFile);
-        validatorIndex = options.Observer ? null : chain.Validators.IndexOf(key.PublicKey);
-        return true;
+        var key = Keys.KeyFile.Load(options.KeyFile);
+        try
+        {
+            var next = File.Exists(options.NextKeyFile) ? Keys.KeyFile.Load(options.NextKeyFile) : null;
+            return new NodeIdentity(key, next);
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
     }
 }

@@ -39,7 +39,7 @@ internal sealed class NodeStatusSource : INodeStatusSource
         var status = new NodeStatus
         {
             ChainId = _chain.ChainId,
-            Role = _validator ? "validator" : "observer",
+            Role = _validator && _driver.IsSigning ? "validator" : "observer",
             Name = _options.Name,
             Height = head.Height,
             HeadHash = ByteString.CopyFrom(head.Hash),

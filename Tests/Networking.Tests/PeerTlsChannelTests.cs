@@ -58,7 +58,7 @@ public sealed class PeerTlsChannelTests
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddGrpc();
         var self = new LocalPeer(_chain.Validator, ApiChain.ChainId, ApiChain.GenesisHash, "server", "https://127.0.0.1:1");
-        builder.Services.AddSingleton(new PeerServiceImpl(_chain.Store, new RecordingInbox(), _chain.Validators, self,
+        builder.Services.AddSingleton(new PeerServiceImpl(_chain.Store, new RecordingInbox(), PeerValidators.Fixed(_chain.Validators), self,
             ConnectionBinding.HashOf(_first), TimeProvider.System, NullLogger<PeerServiceImpl>.Instance, CancellationToken.None));
         _server = builder.Build();
         _server.MapGrpcService<PeerServiceImpl>();

@@ -27,7 +27,7 @@ internal sealed class ByzantinePeerService(LocalPeer self, ValidatorSet validato
         using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
         try
         {
-            if (await ServerHandshake.RunAsync(requestStream, responseStream, self, ConnectionBinding.None, validators, TimeProvider.System,
+            if (await ServerHandshake.RunAsync(requestStream, responseStream, self, ConnectionBinding.None, PeerValidators.Fixed(validators), TimeProvider.System,
                     open.Token).ConfigureAwait(false) is null)
             {
                 return;

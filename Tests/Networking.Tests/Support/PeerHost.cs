@@ -58,7 +58,7 @@ internal sealed class PeerHost : IAsyncDisposable
         var inbox = new RecordingInbox();
         var stopping = new CancellationTokenSource();
         var self = new LocalPeer(identity ?? chain.Validator, ApiChain.ChainId, ApiChain.GenesisHash, "server", "http://127.0.0.1:1");
-        builder.Services.AddSingleton(new PeerServiceImpl(chain.Store, inbox, chain.Validators, self, [], clock,
+        builder.Services.AddSingleton(new PeerServiceImpl(chain.Store, inbox, PeerValidators.Fixed(chain.Validators), self, [], clock,
             NullLogger<PeerServiceImpl>.Instance, stopping.Token) { TransactionRate = strangerRate });
 
         var app = builder.Build();

@@ -34,7 +34,7 @@ internal sealed class OneValidatorChain : IDisposable
         };
         Store = ChainStore.Open(Path.Combine(_temp.Path, "data"), chainId, GenesisHash.Of(Genesis));
         Context = new ChainContext(Genesis);
-        Fetched = new FetchedTransactions(Context);
+        Fetched = new FetchedTransactions(Context, new VoteChain.Consensus.Pbft.ValidatorSchedule(Context.Validators));
         var mempool = new MempoolPool(chainId, Context.Rules, Store,
             () => new BlockContext(Store.Height + 1, Clock.GetUtcNow().ToUnixTimeMilliseconds()), new MempoolLimits());
         Executor = new ChainExecutor(Context, Store, mempool, Fetched, Clock, NullLogger.Instance);
