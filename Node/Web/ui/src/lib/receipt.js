@@ -1,7 +1,9 @@
 // A vote receipt checked in the browser against the genesis validators, trusting no node: the same checks, in the
 // same order and with the same sentences, as Networking/Api/ReceiptVerifier.cs, laid out as the five named checks
 // of `votechain receipt` (Node/Cli/Verify/ReceiptChecks.cs). The first problem fails its check; the checks before
-// it passed and the ones after it were not reached.
+// it passed and the ones after it were not reached. On a chain whose validators changed, the set that certified the
+// receipt's block is learned like a light client's, from genesis through each certified header the receipt carries
+// that announced a change (docs/GOVERNANCE.md); a problem on that walk fails the certificate check.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
@@ -9,6 +11,7 @@ import { concat, equalBytes, fixedHex, fromHex, hex, toU64, u64, utf8 } from './
 import { decodeTransaction, fromBase64, trustedValidators } from './codec.js';
 import { decode } from './protos.js';
 import { verifyInclusion } from './merkle.js';
+import { validatorChangeProblem, validatorSchedule } from './validator-schedule.js';
 
 const Checks = [
   ['tx_id', 'transaction id is the SHA-256 of the envelope'],
@@ -65,8 +68,9 @@ function firstProblem(json, chainId, validators, submittedTxId) {
     header: bytes(json.header),
     proof: (json.proof ?? []).map(bytes),
     treeSize: long(json.treeSize),
-    certificate: json.certificate ?? null,
+    certificate: commitCertificate(json.certificate),
     envelope: bytes(json.envelope),
+    setChanges: (json.setChanges ?? []).map((c) => ({ header: bytes(c?.header), certificate: commitCertificate(c?.certificate) })),
   };
   return txIdProblem(receipt, submittedTxId) ?? headerAndLater(receipt, chainId, validators);
 }
@@ -114,16 +118,10 @@ function headerAndLater(receipt, chainId, validators) {
 }
 
 function certificateProblem(receipt, headerHeight, chainId, validators) {
-  const json = receipt.certificate;
-  if (!json) {
+  const { certificate } = receipt;
+  if (!certificate) {
     return fail(3, 'The receipt carries no commit certificate.');
   }
-  const certificate = {
-    height: long(json.height),
-    view: long(json.view),
-    blockHash: bytes(json.blockHash),
-    signatures: (json.signatures ?? []).map((s) => ({ validatorIndex: long(s.validatorIndex), signature: bytes(s.signature) })),
-  };
   const blockHash = sha256(receipt.header);
   if (!equalBytes(blockHash, certificate.blockHash)) {
     return fail(3, 'The commit certificate is for another block: its hash differs from the SHA-256 of the receipt\'s header.');
@@ -131,8 +129,58 @@ function certificateProblem(receipt, headerHeight, chainId, validators) {
   if (certificate.height !== headerHeight) {
     return fail(3, `The commit certificate is for height ${certificate.height}, but the header is at height ${headerHeight}.`);
   }
-  const problem = quorumProblem(certificate, validators, chainId, headerHeight, blockHash);
+  const walk = scheduleProblem(receipt.setChanges, headerHeight, chainId, validators);
+  if (walk.problem) {
+    return fail(4, walk.problem);
+  }
+  const problem = commitCertificateProblem(certificate, walk.schedule.at(headerHeight), chainId, headerHeight, blockHash);
   return problem ? fail(4, `The commit certificate does not verify: ${problem}.`) : null;
+}
+
+// ReceiptVerifier.ScheduleProblem: the sets in force up to the receipt's height, from genesis's through each change
+// the receipt carries, oldest first. Each announcing header must be certified by the set in force at its own height
+// (known from the changes before it) and its change must be in force by the receipt's height. Leaving a change out
+// makes the receipt's own certificate fail: it was signed by a set the walk never reached. → {schedule} or {problem}.
+function scheduleProblem(setChanges, height, chainId, genesisValidators) {
+  const schedule = validatorSchedule(genesisValidators);
+  let inForceFrom = 1n;
+  for (const [i, proof] of setChanges.entries()) {
+    let header;
+    try {
+      header = decode('BlockHeader', proof.header);
+    } catch {
+      return { problem: `Set change ${i + 1} is not a valid block header.` };
+    }
+    const headerHeight = BigInt(header.height);
+    const change = header.validatorChange;
+    const problem = header.chainId !== chainId ? `it is for chain '${header.chainId}'`
+      : !change ? 'its header announces no change of validators'
+        : headerHeight < inForceFrom ? `it is at height ${headerHeight}, before the change it follows took effect at ${inForceFrom}`
+          : validatorChangeProblem(change, headerHeight)
+            ?? (BigInt(change.activationHeight) > height ? `it takes effect at height ${change.activationHeight}, after the receipt's block` : null)
+            ?? commitCertificateProblem(proof.certificate, schedule.at(headerHeight), chainId, headerHeight, sha256(proof.header));
+    if (problem) {
+      return { problem: `Set change ${i + 1} does not verify: ${problem}.` };
+    }
+    schedule.add(change);
+    inForceFrom = BigInt(change.activationHeight);
+  }
+  return { schedule };
+}
+
+// Consensus/Pbft/CommitCertificates.cs Problem: the one check of a commit certificate, for the receipt's block and
+// for each block that announced a change of validators. `validators` are the keys in force at `height`.
+function commitCertificateProblem(certificate, validators, chainId, height, blockHash) {
+  if (!certificate) {
+    return 'the block carries no commit certificate';
+  }
+  if (certificate.height !== height) {
+    return `the certificate is for height ${certificate.height}, not ${height}`;
+  }
+  if (!equalBytes(certificate.blockHash, blockHash)) {
+    return 'the certificate is for another block hash';
+  }
+  return quorumProblem(certificate, validators, chainId, height, blockHash);
 }
 
 // Consensus/Pbft/CommitCertificates.cs: distinct existing validators, each signature valid over the commit message,
@@ -236,4 +284,17 @@ function bytes(value) {
 
 function long(value) {
   return value === undefined || value === null ? 0n : toU64(value);
+}
+
+// A CommitCertificate in proto3 JSON, or null when absent.
+function commitCertificate(json) {
+  if (json === undefined || json === null) {
+    return null;
+  }
+  return {
+    height: long(json.height),
+    view: long(json.view),
+    blockHash: bytes(json.blockHash),
+    signatures: (json.signatures ?? []).map((s) => ({ validatorIndex: long(s.validatorIndex), signature: bytes(s.signature) })),
+  };
 }
