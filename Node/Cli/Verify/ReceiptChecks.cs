@@ -24,8 +24,8 @@ internal static class ReceiptChecks
             ["The proof is for a tree", "The receipt puts the transaction", "The Merkle proof does not"]),
         ("block_hash", "header hash is the block hash the commit certificate names",
             ["The receipt carries no commit certificate", "The commit certificate is for another block", "The commit certificate is for height"]),
-        ("certificate", "commit certificate is signed by a quorum of genesis validators",
-            ["The commit certificate does not verify"]),
+        ("certificate", "commit certificate is signed by a quorum of the validators in force, followed from genesis through each set change",
+            ["Set change ", "The commit certificate does not verify"]),
     ];
 
     public static IReadOnlyList<ReceiptCheck> Run(Receipt receipt, ReceiptVerifier verifier)

@@ -18,7 +18,7 @@ const Checks = [
   ['header', 'block header is for this chain, at the receipt\'s height'],
   ['inclusion', 'Merkle proof places the transaction under the header\'s tx root'],
   ['block_hash', 'header hash is the block hash the commit certificate names'],
-  ['certificate', 'commit certificate is signed by a quorum of genesis validators'],
+  ['certificate', 'commit certificate is signed by a quorum of the validators in force, followed from genesis through each set change'],
 ];
 
 const EdPoint = ed25519.Point;
