@@ -156,6 +156,34 @@ internal sealed class StoreDatabase : IDisposable
         return keys;
     }
 
+    /// <summary>The keys of a column that start with <paramref name="prefix"/>, in key order, from one consistent view.</summary>
+    /// <remarks>Values are not read: a listing that ranks records reads only the ones it keeps.</remarks>
+    public IReadOnlyList<byte[]> Keys(StoreColumn column, byte[] prefix)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var keys = new List<byte[]>();
+        try
+        {
+            using var iterator = _db.NewIterator(_columns[(int)column]);
+            for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
+            {
+                var key = iterator.Key();
+                if (!key.AsSpan().StartsWith(prefix))
+                {
+                    break;
+                }
+
+                keys.Add(key);
+            }
+        }
+        catch (RocksDbException e)
+        {
+            throw StorageErrors.ReadFailed(Folder, e);
+        }
+
+        return keys;
+    }
+
     /// <summary>
     /// Keys and values of the entries whose key starts with <paramref name="prefix"/>, in key order or (with
     /// <paramref name="descending"/>) from the last key back, at most <paramref name="limit"/>; from one

@@ -13,6 +13,9 @@ public static class GovernanceKeys
 
     public static byte[] Proposal(ReadOnlySpan<byte> proposalId) => Join("proposal/", proposalId);
 
+    /// <summary>What every proposal's key starts with, followed by the proposal id (listings scan it).</summary>
+    public static byte[] ProposalPrefix => Proposal([]);
+
     /// <summary>The <paramref name="number"/>th validator set after genesis's, from 1.</summary>
     public static byte[] ValidatorSet(ulong number) => Join("set/", BigEndian(number));
 
@@ -20,6 +23,9 @@ public static class GovernanceKeys
     public static byte[] Params(ulong number) => Join("params/", BigEndian(number));
 
     public static byte[] Authority(ReadOnlySpan<byte> publicKey) => Join("authority/", publicKey);
+
+    /// <summary>What every authority record's key starts with, followed by the authority's key.</summary>
+    public static byte[] AuthorityPrefix => Authority([]);
 
     public static byte[] Retired(ReadOnlySpan<byte> publicKey) => Join("retired/", publicKey);
 

@@ -69,10 +69,10 @@ public static class GovernanceRules
                 $"Proposal {CommonChecks.Short(id.Span)} was approved at height {record.ApprovedHeight}.");
         }
 
-        if (block.Height > record.ProposedHeight + ProposalLifetime)
+        if (block.Height > LastApprovalHeight(record))
         {
             return new Rejection(RejectCode.ProposalClosed,
-                $"Proposal {CommonChecks.Short(id.Span)} expired at height {record.ProposedHeight + ProposalLifetime}.");
+                $"Proposal {CommonChecks.Short(id.Span)} expired at height {LastApprovalHeight(record)}.");
         }
 
         if (record.Approvals.Any(a => a.Span.SequenceEqual(tx.Signer)))
@@ -85,6 +85,9 @@ public static class GovernanceRules
         approved.Approvals.Add(ByteString.CopyFrom(tx.Signer));
         return Record(state, chain, block, id.ToByteArray(), approved);
     }
+
+    /// <summary>The last height at which an approval of the proposal can execute; after it the proposal has expired.</summary>
+    public static ulong LastApprovalHeight(ProposalRecord record) => record.ProposedHeight + ProposalLifetime;
 
     /// <summary>Approvals by validators that left the set since they approved no longer count.</summary>
     public static int CountedApprovals(ProposalRecord record, ValidatorSet validators) =>

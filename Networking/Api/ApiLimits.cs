@@ -32,4 +32,13 @@ public static class ApiLimits
     /// carries two whole blocks, so a thousand of them would not fit any sensible message.
     /// </summary>
     public const int MaxEvidenceResponseBytes = 16 * 1024 * 1024;
+
+    /// <summary>Governance proposals GetGovernance lists when the request names no limit.</summary>
+    public const uint DefaultGovernanceProposals = 100;
+
+    /// <summary>
+    /// The largest limit GetGovernance accepts. A listed proposal is small (a removal's evidence is left out), so a
+    /// thousand of them stay well within a message.
+    /// </summary>
+    public const uint MaxGovernanceProposals = 1_000;
 }
