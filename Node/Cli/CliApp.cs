@@ -31,6 +31,7 @@ public static class CliApp
             Operator.TallyCommand.Build(runner),
             Operator.BlockCommand.Build(runner),
             Operator.EvidenceCommand.Build(runner),
+            Operator.GovernanceCommands.Build(runner),
             DevnetCommand.Build(runner),
             BenchCommand.Build(runner),
             TrusteeCommand.Build(runner),

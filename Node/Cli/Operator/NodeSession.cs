@@ -75,7 +75,37 @@ internal sealed class NodeSession : IDisposable
         Read(api => api.GetReceiptAsync(new GetReceiptRequest { TxId = ByteString.CopyFrom(txId) }, deadline: NodeClient.Deadline()),
             "receipt", _ => null);
 
+    /// <summary>
+    /// Governance at the node's head: the validators, authorities and parameters in force, the pending change, and the
+    /// newest <paramref name="limit"/> proposals (0: the node's default), or only <paramref name="proposalId"/>.
+    /// </summary>
+    public GovernanceResponse Governance(uint limit = 0, byte[]? proposalId = null) =>
+        Client.Call(api => api.GetGovernanceAsync(GovernanceRequest(limit, proposalId), deadline: NodeClient.Deadline()), "governance");
+
+    /// <summary>As <see cref="Governance"/>, or null from a node that does not serve it (an older version).</summary>
+    public GovernanceResponse? GovernanceIfServed(uint limit)
+    {
+        try
+        {
+            return Client.Api.GetGovernanceAsync(GovernanceRequest(limit, null), deadline: NodeClient.Deadline()).ResponseAsync.GetAwaiter().GetResult();
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+        {
+            return null;
+        }
+        catch (RpcException e)
+        {
+            throw Client.Explain(e, "governance");
+        }
+    }
+
     public void Dispose() => Client.Dispose();
+
+    private static GetGovernanceRequest GovernanceRequest(uint limit, byte[]? proposalId) => new()
+    {
+        Limit = limit,
+        ProposalId = proposalId is null ? ByteString.Empty : ByteString.CopyFrom(proposalId),
+    };
 
     private T? Read<T>(Func<VoteChainApi.VoteChainApiClient, AsyncUnaryCall<T>> call, string what, Func<RpcException, T?> whenMissing)
         where T : class
