@@ -31,9 +31,10 @@ internal sealed class CliHarness : IAsyncDisposable
 
     public string AuthorityKey => Path.Combine(Folder, "authority.json");
 
-    public static async Task<CliHarness> StartAsync()
+    /// <param name="validators">Validators of the network, all running (1: a chain that commits on its own).</param>
+    public static async Task<CliHarness> StartAsync(int validators = 1)
     {
-        var network = TestNetwork.Create(validators: 1, observers: 0);
+        var network = TestNetwork.Create(validators, observers: 0);
         await network.StartAllAsync();
         var harness = new CliHarness(network, Path.Combine(network.Root, "cli"));
         KeyFile.Save(harness.AuthorityKey, network.Authority);
@@ -51,6 +52,9 @@ internal sealed class CliHarness : IAsyncDisposable
         var code = CliApp.Run(args, output, error);
         return new CliResult(code, output.ToString(), error.ToString());
     });
+
+    /// <summary>Validator <paramref name="node"/>'s own key file (what an operator signs governance with).</summary>
+    public string ValidatorKey(int node) => Path.Combine(Network.Home(node), "config", "node_key.json");
 
     /// <summary>A new voter key file and its public key.</summary>
     public (string Path, byte[] PublicKey) NewVoter()

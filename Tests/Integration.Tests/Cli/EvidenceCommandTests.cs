@@ -13,7 +13,8 @@ namespace VoteChain.Integration.Tests.Cli;
 /// <summary>
 /// Equivocation evidence through the whole node: a test client holding validator 1's key opens a gossip stream to
 /// node 0 (the only validator running) and sends two conflicting signed Prepares; the engine reports them, the
-/// driver stores them, the API serves them, the CLI prints them, and a restart keeps them.
+/// driver stores them, the API serves them, the CLI prints them, and a restart keeps them; a proposal to remove that
+/// validator can carry them. Five validators, so that removing one leaves the four a set needs.
 /// </summary>
 public sealed class EvidenceCommandTests
 {
@@ -22,7 +23,7 @@ public sealed class EvidenceCommandTests
     [SetUp]
     public async Task StartNode()
     {
-        _network = TestNetwork.Create(validators: 4, observers: 0);
+        _network = TestNetwork.Create(validators: 5, observers: 0);
         await _network.StartAsync(0);
     }
 
@@ -76,6 +77,17 @@ public sealed class EvidenceCommandTests
         Assert.That(after.Json.GetProperty("total").GetUInt64(), Is.EqualTo(2), after.ToString());
         Assert.That(after.Json.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("validator_index").GetUInt32()),
             Is.EqualTo(new uint[] { 2, 1 }));
+
+        // The record backs a removal by its id: the node's rules check both signed messages when they admit the proposal.
+        var againstOne = after.Json.GetProperty("records").EnumerateArray().Single(r => r.GetProperty("validator_index").GetUInt32() == 1)
+            .GetProperty("id").GetString()!;
+        string[] remove = ["governance", "propose", "remove-validator", "--evidence", againstOne,
+            "--key", Path.Combine(Home(0), "config", "node_key.json"), "--node", _network.Url(0)];
+        var proposed = await CliHarness.Run([.. remove, "--public-key", Convert.ToHexStringLower(PublicKey(1))]);
+        Assert.That(proposed.Code, Is.Zero, proposed.ToString());
+        Assert.That(proposed.Out, Does.Match("proposal [0-9a-f]{64} submitted"));
+        ChainCommandTests.AssertOneLineError(await CliHarness.Run([.. remove, "--public-key", Convert.ToHexStringLower(PublicKey(2))]),
+            "is against " + Convert.ToHexStringLower(PublicKey(1)));
     }
 
     [TestCase("0")]
