@@ -86,6 +86,22 @@ public sealed class ReceiptSetChangeTests
         Assert.That(Verifier.Problem(early), Does.Contain("after the receipt's block"));
     }
 
+    [Test]
+    public void Thousands_of_junk_changes_fail_at_the_first_and_a_genuine_change_cannot_be_repeated()
+    {
+        // A lying node pads a receipt: the walk stops at the first change that fails, so the padding costs its parsing only.
+        var padded = ReceiptAt(Activation + 2, NewSet);
+        padded.SetChanges.Add(ChangeProof(_genesisKeys));
+        var junk = ChangeProof(_genesisKeys.Take(1).ToList());
+        padded.SetChanges.AddRange(Enumerable.Repeat(junk, 20_000));
+        Assert.That(Verifier.Problem(padded), Does.StartWith("Set change 2 does not verify"));
+
+        var repeated = ReceiptAt(Activation + 2, NewSet);
+        repeated.SetChanges.Add(ChangeProof(_genesisKeys));
+        repeated.SetChanges.Add(ChangeProof(_genesisKeys));
+        Assert.That(Verifier.Problem(repeated), Does.StartWith("Set change 2 does not verify").And.Contain("before the change it follows took effect"));
+    }
+
     /// <summary>The certified header of block <see cref="ApprovedAt"/>, announcing the genesis set plus the newcomer.</summary>
     private SetChangeProof ChangeProof(IReadOnlyList<Ed25519KeyPair> signers, string chainId = ChainId)
     {
