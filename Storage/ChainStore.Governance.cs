@@ -5,10 +5,6 @@ namespace VoteChain.Storage;
 /// <summary>Enumeration of governance records, for the listings the public API serves.</summary>
 public sealed partial class ChainStore
 {
-    /// <summary>The ids of every governance proposal on record, in key order (not by age: an id is a hash).</summary>
-    /// <exception cref="StorageException">The database cannot be read.</exception>
-    public IReadOnlyList<byte[]> ProposalIds() => KeySuffixes(GovernanceKeys.ProposalPrefix);
-
     /// <summary>The keys of every election authority governance added or removed (genesis's others have no record).</summary>
     /// <exception cref="StorageException">The database cannot be read.</exception>
     public IReadOnlyList<byte[]> AuthorityRecordKeys() => KeySuffixes(GovernanceKeys.AuthorityPrefix);

@@ -137,6 +137,13 @@ public static partial class GenesisValidator
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && uri.Host.Length > 0;
 
+    /// <summary>
+    /// The endpoint as every node compares it (scheme, host and port, lower case, nothing after): two endpoints with one
+    /// identity reach one node, so no two validators may share one. Only for an endpoint <see cref="IsValidEndpoint"/> passed.
+    /// </summary>
+    public static string EndpointIdentity(string endpoint) =>
+        new Uri(endpoint, UriKind.Absolute).GetLeftPart(UriPartial.Authority).ToLowerInvariant();
+
     private static void AddIfZero(List<string> problems, string name, uint value)
     {
         if (value == 0)

@@ -43,6 +43,8 @@ internal static class GovernanceChanges
             case GovernanceProposal.ChangeOneofCase.RemoveAuthority:
                 var adding = proposal.ChangeCase == GovernanceProposal.ChangeOneofCase.AddAuthority;
                 var authority = adding ? proposal.AddAuthority : proposal.RemoveAuthority;
+                var authorities = GovernanceState.AuthorityCount(state, chain);
+                head.Authorities = adding ? authorities + 1 : authorities - 1;
                 state.PutGovernance(GovernanceKeys.Authority(authority.Span), new GovernanceRecord
                 {
                     Authority = new AuthorityRecord { Active = adding, ActivationHeight = activation, ProposalId = id },

@@ -61,7 +61,12 @@ public static class GovernanceChecks
 
         return NewKeyProblem(state, latest, added.PublicKey.Span)
             ?? (latest.Any(v => v.Name == added.Name) ? Unsafe($"a validator is already named '{added.Name}'")
-            : latest.Any(v => v.Endpoint == added.Endpoint) ? Unsafe($"a validator already has the endpoint {added.Endpoint}")
+            // Every node keys the endpoints it dials by this identity: a second spelling of a member's endpoint would
+            // make every node expect the newcomer's key there and cut that member off.
+            : added.Endpoint != GenesisValidator.EndpointIdentity(added.Endpoint)
+                ? Unsafe($"the endpoint must be written as {GenesisValidator.EndpointIdentity(added.Endpoint)} (scheme, host and port in lower case, nothing after)")
+            : latest.Any(v => GenesisValidator.EndpointIdentity(v.Endpoint) == added.Endpoint)
+                ? Unsafe($"a validator already has the endpoint {added.Endpoint}")
             : !added.TrusteeKey.IsEmpty && latest.Any(v => v.TrusteeKey == added.TrusteeKey) ? Unsafe("a validator already has that trustee key")
             : null);
     }
@@ -124,6 +129,8 @@ public static class GovernanceChecks
         var now = GovernanceState.IsAuthority(state, chain, key.Span, ulong.MaxValue);
         return adding && now ? Unsafe($"key {CommonChecks.Short(key.Span)} is already an election authority")
             : !adding && !now ? Unsafe($"key {CommonChecks.Short(key.Span)} is not an election authority")
+            // Without an authority no election could ever be created again, and only governance could add one back.
+            : !adding && GovernanceState.AuthorityCount(state, chain) <= 1 ? Unsafe("the last election authority cannot be removed")
             : null;
     }
 

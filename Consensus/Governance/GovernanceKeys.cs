@@ -13,8 +13,11 @@ public static class GovernanceKeys
 
     public static byte[] Proposal(ReadOnlySpan<byte> proposalId) => Join("proposal/", proposalId);
 
-    /// <summary>What every proposal's key starts with, followed by the proposal id (listings scan it).</summary>
-    public static byte[] ProposalPrefix => Proposal([]);
+    /// <summary>The <paramref name="number"/>th proposal, from 1 (not a prefix of <see cref="Proposal"/>'s keys).</summary>
+    public static byte[] ProposalNumber(ulong number) => Join("proposal-number/", BigEndian(number));
+
+    /// <summary>The proposals of <paramref name="proposer"/> that may still be open.</summary>
+    public static byte[] OpenProposals(ReadOnlySpan<byte> proposer) => Join("open/", proposer);
 
     /// <summary>The <paramref name="number"/>th validator set after genesis's, from 1.</summary>
     public static byte[] ValidatorSet(ulong number) => Join("set/", BigEndian(number));

@@ -28,7 +28,8 @@ public static class GovernanceRules
     public static Rejection? Propose(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx)
     {
         var proposal = tx.Payload.GovernanceProposal;
-        var rejection = Signer(state, chain, block, tx) ?? GovernanceChecks.Problem(state, chain, proposal);
+        var rejection = Signer(state, chain, block, tx) ?? ProposalBook.Problem(state, block, tx.Signer)
+            ?? GovernanceChecks.Problem(state, chain, proposal);
         if (rejection is not null)
         {
             return rejection;
@@ -39,9 +40,17 @@ public static class GovernanceRules
             Proposal = proposal,
             Proposer = ByteString.CopyFrom(tx.Signer),
             ProposedHeight = block.Height,
+            // A change of parameters names all five values: it is meant against the ones in force when proposed.
+            ParamsBase = GovernanceState.Head(state).ParamsChanges,
         };
         record.Approvals.Add(ByteString.CopyFrom(tx.Signer));
-        return Record(state, chain, block, tx.Id, record);
+        if (Record(state, chain, block, tx.Id, record) is { } refused)
+        {
+            return refused;
+        }
+
+        ProposalBook.Add(state, block, tx.Signer, tx.Id);
+        return null;
     }
 
     public static Rejection? Approve(StateOverlay state, RuleContext chain, BlockContext block, VerifiedTx tx)
@@ -109,6 +118,14 @@ public static class GovernanceRules
             if (GovernanceChecks.Problem(state, chain, record.Proposal) is { } unsafeNow)
             {
                 return unsafeNow;
+            }
+
+            // Approved after another change of parameters, an older one would quietly undo it.
+            if (record.Proposal.ChangeCase == GovernanceProposal.ChangeOneofCase.ConsensusParams
+                && GovernanceState.Head(state).ParamsChanges != record.ParamsBase)
+            {
+                return new Rejection(RejectCode.UnsafeChange,
+                    "The consensus parameters changed since this proposal was made; propose again from the ones in force.");
             }
 
             record.ApprovedHeight = block.Height;

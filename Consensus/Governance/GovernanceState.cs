@@ -100,6 +100,13 @@ public static class GovernanceState
     }
 
     /// <summary>True when the key served in a validator set and left it: it can never be a validator again.</summary>
+    /// <summary>Election authorities once every approved authority change is in force (genesis's count before any).</summary>
+    public static ulong AuthorityCount(IStateReader state, RuleContext chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        return Head(state).Authorities is var counted && counted > 0 ? counted : (ulong)chain.GenesisAuthorityCount;
+    }
+
     public static bool IsRetired(IStateReader state, ReadOnlySpan<byte> publicKey) =>
         state.GetGovernance(GovernanceKeys.Retired(publicKey)) is not null;
 

@@ -44,6 +44,9 @@ public sealed class RuleContext
     /// <summary>The genesis consensus parameters: in force until the first governance change of parameters.</summary>
     public Protos.V1.ConsensusParams GenesisParams { get; init; } = new();
 
+    /// <summary>How many election authorities genesis names.</summary>
+    public int GenesisAuthorityCount => _authorities.Count;
+
     /// <summary>True when genesis names the key as an election authority (governance may have changed that since).</summary>
     public bool IsGenesisAuthority(ReadOnlySpan<byte> publicKey) => _authorities.Contains(publicKey.ToArray());
 

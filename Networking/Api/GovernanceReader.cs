@@ -38,38 +38,31 @@ internal sealed class GovernanceReader(ChainStore store, Genesis genesis)
             Pending = Pending(height, schedule),
         };
 
-        var ids = store.ProposalIds();
-        response.ProposalsTotal = (ulong)ids.Count;
+        var total = GovernanceState.Head(store).Proposals;
+        response.ProposalsTotal = total;
         List<(byte[] Id, ProposalRecord Record)> listed = proposalId is not null
             ? GovernanceState.Proposal(store, proposalId) is { } one ? [(proposalId, one)] : []
-            : Newest(ids, (int)limit);
+            : Newest(total, limit);
         response.Proposals.AddRange(listed.Select(p => Standing(p.Id, p.Record, height, schedule)));
         return response;
     }
 
     /// <summary>
-    /// The <paramref name="limit"/> proposals proposed last, newest first. Ids are hashes, so the key order says nothing
-    /// of age: every record is read once and only the newest are kept.
+    /// The <paramref name="limit"/> proposals proposed last, newest first: read by their numbers (ProposalBook), so the
+    /// cost is the limit's, however many proposals the chain holds.
     /// </summary>
-    private List<(byte[] Id, ProposalRecord Record)> Newest(IReadOnlyList<byte[]> ids, int limit)
+    private List<(byte[] Id, ProposalRecord Record)> Newest(ulong total, uint limit)
     {
-        var kept = new PriorityQueue<(byte[] Id, ProposalRecord Record), ulong>(limit + 1);
-        foreach (var id in ids)
+        var newest = new List<(byte[] Id, ProposalRecord Record)>();
+        for (var number = total; number >= 1 && newest.Count < limit; number--)
         {
-            if (GovernanceState.Proposal(store, id) is not { } record)
+            if (ProposalBook.IdOf(store, number) is { } id && GovernanceState.Proposal(store, id) is { } record)
             {
-                continue;
-            }
-
-            kept.Enqueue((id, record), record.ProposedHeight);
-            if (kept.Count > limit)
-            {
-                kept.Dequeue();
+                newest.Add((id, record));
             }
         }
 
-        return [.. kept.UnorderedItems.Select(e => e.Element)
-            .OrderByDescending(p => p.Record.ProposedHeight).ThenBy(p => Convert.ToHexStringLower(p.Id), StringComparer.Ordinal)];
+        return newest;
     }
 
     private ProposalStanding Standing(byte[] id, ProposalRecord record, ulong height, ValidatorSchedule schedule)
@@ -82,9 +75,10 @@ internal sealed class GovernanceReader(ChainStore store, Genesis genesis)
         {
             Id = ByteString.CopyFrom(id),
             Record = record,
+            // Open while an approval could still execute in the next block (the rules' own test).
             Status = !open ? (record.ActivationHeight <= height ? "in force" : "approved")
-                : height >= lastApproval ? "expired"
-                : "open",
+                : ProposalBook.IsOpen(record, height + 1) ? "open"
+                : "expired",
             CountedApprovals = (uint)GovernanceRules.CountedApprovals(record, counting),
             NeededApprovals = (uint)counting.Quorum,
             ExpiresAtHeight = lastApproval,
@@ -103,14 +97,7 @@ internal sealed class GovernanceReader(ChainStore store, Genesis genesis)
 
     private static EvidenceRecord? Described(Evidence evidence, ValidatorSchedule schedule)
     {
-        // Evidence is two proposals or two votes (EvidenceRecords): the height is in either.
-        var height = evidence.First?.KindCase switch
-        {
-            ConsensusMessage.KindOneofCase.PrePrepare => evidence.First.PrePrepare.Height,
-            ConsensusMessage.KindOneofCase.PhaseVote => evidence.First.PhaseVote.Height,
-            _ => (ulong?)null,
-        };
-        if (height is null || EvidenceRecords.Describe(evidence, schedule.At(height.Value), 0) is not { } record)
+        if (EvidenceRecords.Describe(evidence, schedule, 0) is not { } record)
         {
             return null;
         }

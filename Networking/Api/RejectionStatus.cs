@@ -33,7 +33,8 @@ public static class RejectionStatus
         RejectCode.TallyOverflow or RejectCode.KeyNotReady or RejectCode.PhaseNotOpen or RejectCode.PhaseOver
             or RejectCode.KeyGenerationFailed or RejectCode.NotEnoughShares or RejectCode.NotServed => StatusCode.FailedPrecondition,
         RejectCode.DelegationNotAllowed or RejectCode.ProxyNotRegistered or RejectCode.DelegationUnchanged => StatusCode.FailedPrecondition,
-        RejectCode.MempoolFull or RejectCode.RevoteTooSoon or RejectCode.DelegationTooSoon => StatusCode.ResourceExhausted,
+        RejectCode.MempoolFull or RejectCode.RevoteTooSoon or RejectCode.DelegationTooSoon
+            or RejectCode.TooManyProposals => StatusCode.ResourceExhausted,
         RejectCode.NotValidator => StatusCode.PermissionDenied,
         RejectCode.UnknownProposal => StatusCode.NotFound,
         RejectCode.AlreadyApproved => StatusCode.AlreadyExists,

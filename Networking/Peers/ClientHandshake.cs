@@ -27,6 +27,8 @@ public static class ClientHandshake
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(announcedKeyProblem);
+        ArgumentNullException.ThrowIfNull(self);
+        self = self.ForOneHandshake();
         var challenge = await NextAsync(call, cancellation).ConfigureAwait(false);
         if (challenge?.KindCase != GossipReply.KindOneofCase.Challenge || challenge.Challenge.Length != HelloSigning.ChallengeSize
             || challenge.ServerKey.Length != Consensus.Crypto.Ed25519.PublicKeySize)

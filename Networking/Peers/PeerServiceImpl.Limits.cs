@@ -23,8 +23,9 @@ public sealed partial class PeerServiceImpl
     /// </summary>
     public ValidatorTransactionRate? ValidatorRate { get; init; }
 
+    // The slot is asked now, not taken from the handshake: a removed validator's open stream gossips at a stranger's rate.
     private bool AdmitsTransaction(PeerIdentity peer, IPAddress? address) =>
-        peer.ValidatorIndex is { } validator
+        _validators.SlotOf(peer.PublicKey) is { } validator
             ? ValidatorRate?.TryTake(validator) != false
             : TransactionRate?.TryTake(address, 1) != false;
 

@@ -129,10 +129,10 @@ public sealed partial class PeerServiceImpl : PeerService.PeerServiceBase
                     }
 
                     break;
-                case PeerMessage.KindOneofCase.Consensus when peer.IsValidator || _validators.IsValidator(peer.PublicKey):
+                case PeerMessage.KindOneofCase.Consensus when _validators.IsValidator(peer.PublicKey):
                     // Consensus messages are signed one by one, but only validators have any reason to send them. Asked
-                    // again here, not only at the handshake: a stream opened before its key's set was approved (a joining
-                    // validator, a rotated key) carries consensus messages once it is.
+                    // per message, not at the handshake: a stream opened before its key's set was approved (a joining
+                    // validator, a rotated key) carries consensus messages once it is, and a removed one's no longer.
                     _inbox.OnConsensus(message.Consensus, peer);
                     break;
                 default:

@@ -18,6 +18,9 @@ public static class ServerHandshake
     public static async Task<PeerIdentity?> RunAsync(IAsyncStreamReader<PeerMessage> requests, IServerStreamWriter<GossipReply> replies,
         LocalPeer self, ConnectionBinding binding, PeerValidators validators, TimeProvider clock, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(validators);
+        self = self.ForOneHandshake();
         var challenge = HelloSigning.NewChallenge();
         // The key goes with the challenge so that the caller signs a Hello for this node only (no relaying it elsewhere).
         var announce = new GossipReply

@@ -11,8 +11,12 @@ namespace VoteChain.Node.Driver;
 /// <summary>Builds the primary's proposal from the mempool: a block's worth of transactions still valid in order.</summary>
 internal sealed class BlockProducer
 {
-    /// <summary>Room left in the block budget for the header (about 200 bytes) and its framing.</summary>
-    private const int HeaderAllowance = 1024;
+    /// <summary>
+    /// Room left in the block budget for the header (about 200 bytes), its framing, and the validator change a block
+    /// that approves one carries (up to 64 keys of 32 bytes, each with its tag and length): a full block that also
+    /// completes an approval must still fit, or every replica refuses it and every primary builds it again.
+    /// </summary>
+    private const int HeaderAllowance = 1024 + (Consensus.Governance.GovernanceChecks.MaxValidators * 40);
 
     private readonly ChainContext _chain;
     private readonly ChainStore _store;

@@ -46,7 +46,6 @@ internal sealed partial class ConsensusDriver : BackgroundService
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ConsensusDriver> _logger;
     private readonly NodeMembership? _membership;
-    private uint? _signingIndex;
 
     /// <param name="signState">Where the validator's sign-state is persisted; null for an observer, which never signs.</param>
     public ConsensusDriver(PbftEngine engine, ChainStore store, SignStateFile? signState, Mempool mempool, ChainExecutor executor, BlockProducer producer,
@@ -54,7 +53,6 @@ internal sealed partial class ConsensusDriver : BackgroundService
         ILogger<ConsensusDriver> logger, long inboxPeerBytes = 32L << 20, NodeMembership? membership = null)
     {
         _membership = membership;
-        _signingIndex = engine.Index;
         _signingSlot = engine.Index is { } index ? (int)index : -1;
         _inputs = new EngineInbox(inboxPeerBytes);
         _lifetime = lifetime;
@@ -267,11 +265,11 @@ internal sealed partial class ConsensusDriver : BackgroundService
 
         View = _engine.View;
         Height = _engine.Height;
-        if (_engine.Index != _signingIndex)
+        var signing = _engine.Index is { } index ? (int)index : -1;
+        if (signing != _signingSlot)
         {
-            _membership?.OnSigningChanged(_signingIndex, _engine.Index, _engine.Height);
-            _signingIndex = _engine.Index;
-            Volatile.Write(ref _signingSlot, _engine.Index is { } index ? (int)index : -1);
+            _membership?.OnSigningChanged(_signingSlot >= 0 ? (uint)_signingSlot : null, _engine.Index, _engine.Height);
+            Volatile.Write(ref _signingSlot, signing);
         }
 
         if (output.IsEmpty)

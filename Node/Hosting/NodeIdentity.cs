@@ -1,5 +1,6 @@
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Pbft;
+using VoteChain.Networking.Peers;
 
 namespace VoteChain.Node.Hosting;
 
@@ -8,7 +9,7 @@ namespace VoteChain.Node.Hosting;
 /// handshakes: the key the latest approved validator set holds, else its key file's. Handshakes read it on other threads
 /// while the consensus thread may switch it, so it is one reference, replaced whole.
 /// </summary>
-internal sealed class NodeIdentity : ISigner, IDisposable
+internal sealed class NodeIdentity : ISwitchingSigner, IDisposable
 {
     private volatile Ed25519KeyPair _current;
 
@@ -21,33 +22,22 @@ internal sealed class NodeIdentity : ISigner, IDisposable
     /// <summary>Every key held, the key file's first: the engine signs each height with the one in force there.</summary>
     public IReadOnlyList<Ed25519KeyPair> Keys { get; }
 
+    public ISigner Current => _current;
+
     public byte[] PublicKey => _current.PublicKey;
 
     public byte[] Sign(ReadOnlySpan<byte> message) => _current.Sign(message);
 
-    /// <summary>The first held key <paramref name="set"/> holds, with its index there; null when it holds none.</summary>
-    public (Ed25519KeyPair Key, int Index)? MemberOf(ValidatorSet set)
-    {
-        foreach (var key in Keys)
-        {
-            if (set.IndexOf(key.PublicKey) is { } index)
-            {
-                return (key, index);
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Goes by the key <paramref name="latest"/> holds; true when that changed the key (handshakes must be redone).</summary>
     public bool GoBy(ValidatorSet latest)
     {
-        if (MemberOf(latest) is not { } member || ReferenceEquals(member.Key, _current))
+        var member = Keys.FirstOrDefault(k => latest.IndexOf(k.PublicKey) is not null);
+        if (member is null || ReferenceEquals(member, _current))
         {
             return false;
         }
 
-        _current = member.Key;
+        _current = member;
         return true;
     }
 

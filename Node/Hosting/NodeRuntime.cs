@@ -110,7 +110,9 @@ public static class NodeRuntime
         try
         {
             // Every node that may sign keeps a sign-state, also one whose key is in no set yet: it signs once governance adds it.
-            signing = SignStateStartup.Open(options, store, chain, !options.Observer);
+            var served = schedule.Sets.Any(s => key.Keys.Any(k => s.Set.IndexOf(k.PublicKey) is not null))
+                || key.Keys.Any(k => Consensus.Governance.GovernanceState.IsRetired(store, k.PublicKey));
+            signing = SignStateStartup.Open(options, store, chain, !options.Observer, served);
         }
         catch (UserInputException)
         {

@@ -21,7 +21,10 @@ internal static class SignStateStartup
 
     /// <returns>The setup for a validator; null for an observer, which never signs.</returns>
     /// <exception cref="UserInputException">The file is missing or of another chain while chain data exists, or it is damaged.</exception>
-    public static SignStateSetup? Open(NodeOptions options, ChainStore store, ChainContext chain, bool validator)
+    /// <param name="servedBefore">Whether the node's key is, or was, in a validator set this node's chain data knows of.
+    /// A key that never was (a node waiting for governance to add it) has signed nothing that counts, so a missing file
+    /// is simply begun.</param>
+    public static SignStateSetup? Open(NodeOptions options, ChainStore store, ChainContext chain, bool validator, bool servedBefore = true)
     {
         var file = new SignStateFile(options.SignStateFile, chain.GenesisHash);
         var maxBytes = MaxFileBytes(chain);
@@ -40,7 +43,7 @@ internal static class SignStateStartup
                 return new SignStateSetup(file, read.State);
             }
 
-            if (store.Height > 0 && !options.AllowMissingSignState)
+            if (store.Height > 0 && servedBefore && !options.AllowMissingSignState)
             {
                 throw new UserInputException(MissingMessage(file.Path, read.Status, store.Height));
             }

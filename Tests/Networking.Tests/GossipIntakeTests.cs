@@ -98,6 +98,7 @@ public sealed class GossipIntakeTests : ChainTestBase
         {
             // Who is an authority or a validator, and what a proposal may do, change with governance (docs/GOVERNANCE.md).
             RejectCode.NotAuthority, RejectCode.NotValidator, RejectCode.UnknownProposal, RejectCode.ChangePending, RejectCode.UnsafeChange,
+            RejectCode.TooManyProposals,
             RejectCode.UnknownElection, RejectCode.ElectionNotOpen, RejectCode.NotRegistered, RejectCode.MempoolFull,
             RejectCode.TallyOverflow, RejectCode.RevoteTooSoon, RejectCode.KeyNotReady, RejectCode.PhaseNotOpen, RejectCode.NotEnoughShares,
             RejectCode.NotServed, RejectCode.ProxyNotRegistered, RejectCode.DelegationUnchanged, RejectCode.DelegationTooSoon,

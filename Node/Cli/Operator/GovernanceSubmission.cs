@@ -34,8 +34,7 @@ internal static class GovernanceSubmission
         if (wait)
         {
             // The signer's key among the approvals: its proposal or approval executed (a proposer's signature is its approval).
-            committed = Polling.Until(() => session.Governance(proposalId: proposalId) is { } g
-                && g.Proposals.FirstOrDefault() is { } p && p.Record.Approvals.Any(a => a.Span.SequenceEqual(validator.PublicKey)) ? g : null,
+            committed = Polling.Until(() => Counted(session, proposalId, validator.PublicKey, id),
                 proposing ? "the proposal to commit" : "the approval to commit");
         }
 
@@ -56,6 +55,27 @@ internal static class GovernanceSubmission
         {
             stdout.WriteLine("use --wait to see it committed, or `votechain governance list`");
         }
+    }
+
+    /// <summary>
+    /// The answer once the signer's approval is counted; null while it may still be. A proposal that closed without it
+    /// (others completed the quorum first, or it expired) never will count it: waiting on would only time out.
+    /// </summary>
+    private static GovernanceResponse? Counted(NodeSession session, byte[] proposalId, byte[] signer, string id)
+    {
+        if (session.Governance(proposalId: proposalId) is not { } governance || governance.Proposals.FirstOrDefault() is not { } standing)
+        {
+            return null;
+        }
+
+        if (standing.Record.Approvals.Any(a => a.Span.SequenceEqual(signer)))
+        {
+            return governance;
+        }
+
+        return standing.Status is "open"
+            ? null
+            : throw new UserInputException($"proposal {id} is {standing.Status} without this approval: {GovernanceView.StandingText(standing)}");
     }
 
     /// <summary>proposal: where it stands once committed (only with --wait).</summary>

@@ -88,6 +88,32 @@ public sealed class GovernanceRulesTests
     }
 
     [Test]
+    public void A_validator_has_at_most_four_proposals_open_and_one_that_closes_makes_room()
+    {
+        // Up to f lying validators would otherwise fill state, and every listing, with proposals nobody approves.
+        var proposer = _chain.ValidatorKey(0);
+        var open = Enumerable.Range(0, ProposalBook.MaxOpenPerProposer).Select(i => _chain.Propose(proposer, AddAuthority(20 + i))).ToList();
+        open.ForEach(p => _chain.CommitOk(p));
+        var fifth = _chain.Propose(proposer, AddAuthority(30));
+        var refused = _chain.Commit(fifth)!;
+        Assert.That(refused.Code, Is.EqualTo(RejectCode.TooManyProposals));
+        Assert.That(refused.Message, Does.Contain("4 proposals open"));
+        Assert.That(_chain.Commit(_chain.Propose(_chain.ValidatorKey(1), AddAuthority(31))), Is.Null, "another validator's count is its own");
+
+        _chain.CommitOk(_chain.Approve(_chain.ValidatorKey(1), open[0].Id));
+        _chain.CommitOk(_chain.Approve(_chain.ValidatorKey(2), open[0].Id));
+        Assert.That(GovernanceState.Proposal(_chain.State, open[0].Id)!.ApprovedHeight, Is.Not.Zero);
+        _chain.CommitOk(fifth);
+
+        // Numbered in execution order: a listing reads the newest by number, not by scanning.
+        var head = GovernanceState.Head(_chain.State);
+        Assert.That(head.Proposals, Is.EqualTo(6));
+        Assert.That(ProposalBook.IdOf(_chain.State, 1), Is.EqualTo(open[0].Id));
+        Assert.That(ProposalBook.IdOf(_chain.State, head.Proposals), Is.EqualTo(fifth.Id));
+        Assert.That(ProposalBook.IdOf(_chain.State, head.Proposals + 1), Is.Null);
+    }
+
+    [Test]
     public void A_proposal_not_approved_in_its_lifetime_expires()
     {
         var proposal = _chain.Propose(_chain.ValidatorKey(0), AddValidator(4));
@@ -213,6 +239,11 @@ public sealed class GovernanceRulesTests
         Assert.That(_chain.Commit(_chain.Propose(_chain.ValidatorKey(0),
             new GovernanceProposal { RemoveAuthority = ByteString.CopyFrom(_chain.Authority.PublicKey), Reason = "again" }))!.Code,
             Is.EqualTo(RejectCode.UnsafeChange), "no longer an authority");
+
+        // The newcomer is now the only authority: removing it would leave no one to create an election.
+        var last = _chain.Commit(_chain.Propose(_chain.ValidatorKey(0), new GovernanceProposal { RemoveAuthority = ByteString.CopyFrom(newcomer.PublicKey) }))!;
+        Assert.That(last.Code, Is.EqualTo(RejectCode.UnsafeChange));
+        Assert.That(last.Message, Does.Contain("last election authority"));
     }
 
     [Test]
@@ -270,6 +301,21 @@ public sealed class GovernanceRulesTests
     }
 
     [Test]
+    public void An_older_change_of_parameters_cannot_undo_a_newer_one()
+    {
+        var older = _chain.Propose(_chain.ValidatorKey(0), Params(100, 1_000, 500, 2_000));
+        _chain.CommitOk(older);
+        Approved(Params(200, 1_500, 500, 2_000));
+        CommitEmptyUntil(GovernanceState.Head(_chain.State).LastActivation);
+
+        _chain.CommitOk(_chain.Approve(_chain.ValidatorKey(1), older.Id));
+        var stale = _chain.Commit(_chain.Approve(_chain.ValidatorKey(2), older.Id))!;
+        Assert.That(stale.Code, Is.EqualTo(RejectCode.UnsafeChange));
+        Assert.That(stale.Message, Does.Contain("changed since this proposal"));
+        Assert.That(GovernanceState.ParamsAt(_chain.State, _chain.Rules, _chain.State.Height + 10).MaxBlockTxs, Is.EqualTo(200));
+    }
+
+    [Test]
     public void A_long_reason_or_an_empty_proposal_is_malformed()
     {
         var proposal = AddValidator(4);
@@ -289,11 +335,20 @@ public sealed class GovernanceRulesTests
         badKey.AddValidator.PublicKey = ByteString.CopyFrom(new byte[32]);
         var badEndpoint = AddValidator(4);
         badEndpoint.AddValidator.Endpoint = "ftp://x";
+        // Another spelling of a member's endpoint (nodes compare endpoints case-blind): every node would then expect the
+        // newcomer's key at validator1's endpoint and stop talking to validator1.
+        var sameEndpointOtherCase = AddValidator(4);
+        sameEndpointOtherCase.AddValidator.Endpoint = "HTTP://127.0.0.1:7101";
+        var notCanonical = AddValidator(4);
+        notCanonical.AddValidator.Endpoint = "http://127.0.0.1:7104/";
 
         Assert.Multiple(() =>
         {
             Assert.That(_chain.Commit(_chain.Propose(_chain.ValidatorKey(0), sameName))!.Code, Is.EqualTo(RejectCode.UnsafeChange));
             Assert.That(_chain.Commit(_chain.Propose(_chain.ValidatorKey(0), sameEndpoint))!.Code, Is.EqualTo(RejectCode.UnsafeChange));
+            Assert.That(_chain.Commit(_chain.Propose(_chain.ValidatorKey(0), sameEndpointOtherCase))!.Code, Is.EqualTo(RejectCode.UnsafeChange));
+            Assert.That(_chain.Commit(_chain.Propose(_chain.ValidatorKey(0), notCanonical))!.Message,
+                Does.Contain("must be written as http://127.0.0.1:7104"));
             Assert.That(_chain.Commit(_chain.Propose(_chain.ValidatorKey(0), badKey))!.Code, Is.EqualTo(RejectCode.BadPublicKey));
             Assert.That(_chain.Commit(_chain.Propose(_chain.ValidatorKey(0), badEndpoint))!.Code, Is.EqualTo(RejectCode.BadPublicKey));
             Assert.That(_chain.Commit(_chain.Propose(_chain.ValidatorKey(0), AddValidator(1)))!.Code, Is.EqualTo(RejectCode.UnsafeChange),
@@ -331,6 +386,8 @@ public sealed class GovernanceRulesTests
             _chain.CommitOk();
         }
     }
+
+    private GovernanceProposal AddAuthority(int keyNumber) => new() { AddAuthority = ByteString.CopyFrom(_chain.Key(keyNumber).PublicKey) };
 
     private GovernanceProposal AddValidator(int number) => new() { AddValidator = _chain.ValidatorInfoFor(number) };
 

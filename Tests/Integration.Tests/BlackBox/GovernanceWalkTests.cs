@@ -89,11 +89,11 @@ public sealed class GovernanceWalkTests
             var longest = await pauses;
             var cast = await votes.Task;
 
-            // Receipts from before and after each change (the first and last vote between two changes), against the
-            // genesis file alone: no node is asked.
+            // Receipts from before and after each change (the first vote under each set: after one change, before the
+            // next), against the genesis file alone: no node is asked.
             var phases = cast.GroupBy(c => activations.Count(a => a <= c.Height)).ToList();
             Assert.That(phases.Select(p => p.Key), Is.EquivalentTo(Enumerable.Range(0, activations.Count + 1)), "votes committed under every set");
-            foreach (var (txId, height) in phases.SelectMany(p => new[] { p.First(), p.Last() }).Distinct())
+            foreach (var (txId, height) in phases.Select(p => p.First()))
             {
                 var file = Path.Combine(root, $"receipt-{txId[..16]}.bin");
                 await Ok("receipt", "--node", node, "--tx", txId, "--genesis", genesis, "--save", file);
