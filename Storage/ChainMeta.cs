@@ -8,12 +8,31 @@ namespace VoteChain.Storage;
 
 /// <summary>
 /// The meta column at open time: written once for a fresh database, checked against the expected chain for an
-/// existing one. The five values are always written together, so a database holds all of them or none.
+/// existing one. The five values are always written together (with the format version, <see cref="StoreFormat"/>), so a
+/// database holds all of them or none.
 /// </summary>
 internal static class ChainMeta
 {
     public static HeadState LoadOrInitialize(StoreDatabase db, string chainId, byte[] genesisHash)
     {
+        var head = Load(db, chainId, genesisHash);
+        if (head is null)
+        {
+            return Initialize(db, chainId, genesisHash);
+        }
+
+        // Only a folder of this chain is migrated: one of another chain is left as it was found.
+        StoreFormat.Upgrade(db);
+        return head;
+    }
+
+    /// <summary>
+    /// The head of an existing database after every check (format version first, since a newer format may keep the rest
+    /// differently; then chain, genesis and head); null for a fresh one. Writes nothing.
+    /// </summary>
+    public static HeadState? Load(StoreDatabase db, string chainId, byte[] genesisHash)
+    {
+        StoreFormat.Read(db);
         var storedChain = db.Get(StoreColumn.Meta, MetaKeys.ChainId);
         var storedGenesis = db.Get(StoreColumn.Meta, MetaKeys.GenesisHash);
         var height = db.Get(StoreColumn.Meta, MetaKeys.HeadHeight);
@@ -22,7 +41,7 @@ internal static class ChainMeta
 
         if (storedChain is null && storedGenesis is null && height is null && hash is null && root is null)
         {
-            return Initialize(db, chainId, genesisHash);
+            return null;
         }
 
         if (storedChain is null || storedGenesis is null || height is null || hash is null || root is null)
@@ -80,6 +99,7 @@ internal static class ChainMeta
         using var batch = new WriteBatch();
         db.Put(batch, StoreColumn.Meta, MetaKeys.ChainId, Encoding.UTF8.GetBytes(chainId));
         db.Put(batch, StoreColumn.Meta, MetaKeys.GenesisHash, head.Hash);
+        StoreFormat.Stamp(db, batch, StoreFormat.Current);
         PutHead(db, batch, head);
         db.WriteSynced(batch, "writing the genesis head");
         return head;

@@ -76,5 +76,23 @@ public sealed partial class ChainStore : IStateReader, IChainReader, IChainWrite
         }
     }
 
+    /// <summary>
+    /// Checks a data folder as <see cref="Open"/> would (format version, chain, genesis, head) without writing to it or
+    /// locking it, so it also works beside the node running on it (`votechain config check`). Null when the folder holds
+    /// no database yet.
+    /// </summary>
+    /// <exception cref="StorageException">What <see cref="Open"/> would refuse the folder for.</exception>
+    public static DataFolderSummary? Inspect(string dataDir, string chainId, byte[] genesisHash)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDir);
+        using var db = StoreDatabase.OpenReadOnly(dataDir);
+        if (db is null || ChainMeta.Load(db, chainId, genesisHash) is not { } head)
+        {
+            return null;
+        }
+
+        return new DataFolderSummary(head.Height, StoreFormat.Read(db), db.Get(StoreColumn.SignState, MetaKeys.SignState) is not null);
+    }
+
     public void Dispose() => _db.Dispose();
 }

@@ -12,6 +12,9 @@ internal static class MetaKeys
     public static readonly byte[] HeadHash = Encoding.ASCII.GetBytes("head_hash");
     public static readonly byte[] StateRoot = Encoding.ASCII.GetBytes("state_root");
 
+    /// <summary>The folder's format version (<see cref="StoreFormat"/>): this key and its encoding never change.</summary>
+    public static readonly byte[] FormatVersion = Encoding.ASCII.GetBytes("format_version");
+
     /// <summary>The single key of the old sign-state column (see <see cref="StoreColumn.SignState"/>).</summary>
     public static readonly byte[] SignState = Encoding.ASCII.GetBytes("sign_state");
 

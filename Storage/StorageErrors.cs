@@ -46,6 +46,10 @@ internal static class StorageErrors
         $"not {Convert.ToHexStringLower(expected)}; it was started from a different genesis file, " +
         "so use that file or an empty data folder");
 
+    public static StorageException NewerFormat(string folder, int stored, int known) => new(
+        $"data folder {folder} has format version {stored}; this votechain reads up to {known}: " +
+        "upgrade votechain (or restore a backup made by this version)");
+
     public static StorageException WriteFailed(string folder, string what, Exception inner) => new(
         IsOutOfSpace(inner)
             ? $"data folder {folder} is on a full disk: {what} failed ({OneLine(inner.Message)}); the write was refused whole, " +

@@ -6,12 +6,13 @@ namespace VoteChain.Storage;
 /// The RocksDB handle with one column family per <see cref="StoreColumn"/>. Every RocksDB failure is turned into
 /// a <see cref="StorageException"/> here, so no RocksDB exception leaves the Storage project.
 /// </summary>
-internal sealed class StoreDatabase : IDisposable
+internal sealed partial class StoreDatabase : IDisposable
 {
     // Options are kept alive for the lifetime of the database: the native side holds pointers into them.
     private readonly DbOptions _options;
     private readonly RocksDb _db;
-    private readonly ColumnFamilyHandle[] _columns;
+    // A column the folder lacks is null, which only a read-only open allows (a read-write one creates it).
+    private readonly ColumnFamilyHandle?[] _columns;
     private readonly WriteOptions _synced = new WriteOptions().SetSync(true);
     private bool _disposed;
 
@@ -20,10 +21,10 @@ internal sealed class StoreDatabase : IDisposable
         Folder = folder;
         _options = options;
         _db = db;
-        _columns = new ColumnFamilyHandle[StoreColumns.All.Max(c => (int)c) + 1];
+        _columns = new ColumnFamilyHandle?[StoreColumns.All.Max(c => (int)c) + 1];
         foreach (var column in StoreColumns.All)
         {
-            _columns[(int)column] = db.GetColumnFamily(StoreColumns.Name(column));
+            _columns[(int)column] = db.TryGetColumnFamily(StoreColumns.Name(column), out var handle) ? handle : null;
         }
     }
 
@@ -33,21 +34,9 @@ internal sealed class StoreDatabase : IDisposable
     public static StoreDatabase Open(string dataDir)
     {
         var folder = Path.GetFullPath(dataDir);
-        if (File.Exists(folder))
-        {
-            throw StorageErrors.IsAFile(folder);
-        }
-
         try
         {
-            // RocksDB would happily create its files among someone else's; a folder that has content but no
-            // database is far more likely a wrong path than a node's data.
-            if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, "CURRENT")) &&
-                Directory.EnumerateFileSystemEntries(folder).Any())
-            {
-                throw StorageErrors.NotADatabase(folder);
-            }
-
+            HoldsDatabase(folder);
             Directory.CreateDirectory(folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -69,22 +58,65 @@ internal sealed class StoreDatabase : IDisposable
             // default bound, four times all memtables (over 1.6 GB).
             .SetDbWriteBufferSize(MemtableBytes)
             .SetMaxTotalWalSize(MemtableBytes);
-        var families = new ColumnFamilies();
-        var blockCache = Cache.CreateLru(BlockCacheBytes);
-        foreach (var column in StoreColumns.All)
-        {
-            families.Add(StoreColumns.Name(column), ColumnOptions(blockCache));
-        }
-
         try
         {
-            return new StoreDatabase(folder, options, RocksDb.Open(options, folder, families));
+            return new StoreDatabase(folder, options, RocksDb.Open(options, folder, Families(options, folder, writable: true)));
         }
         catch (RocksDbException e)
         {
             throw Classify(folder, e);
         }
     }
+
+    /// <summary>Whether the folder holds a database; false when it is missing or empty.</summary>
+    /// <exception cref="StorageException">The path is a file, or a folder with content but no database.</exception>
+    private static bool HoldsDatabase(string folder)
+    {
+        if (File.Exists(folder))
+        {
+            throw StorageErrors.IsAFile(folder);
+        }
+
+        if (File.Exists(Path.Combine(folder, "CURRENT")))
+        {
+            return true;
+        }
+
+        // RocksDB would happily create its files among someone else's; a folder that has content but no
+        // database is far more likely a wrong path than a node's data.
+        return Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()
+            ? throw StorageErrors.NotADatabase(folder)
+            : false;
+    }
+
+    /// <summary>
+    /// The column families to open: every column this binary knows (a read-write open creates the missing ones; a
+    /// read-only one opens those the folder has), and every other column the folder has, with default options. RocksDB
+    /// opens a folder read-write only with all of its columns, and a newer binary may have added some: opened, they
+    /// let <see cref="StoreFormat"/> read the folder's version and refuse it with one clear line.
+    /// </summary>
+    private static ColumnFamilies Families(DbOptions options, string folder, bool writable)
+    {
+        var existing = File.Exists(Path.Combine(folder, "CURRENT")) ? RocksDb.ListColumnFamilies(options, folder).ToHashSet() : [];
+        var families = new ColumnFamilies();
+        var blockCache = Cache.CreateLru(BlockCacheBytes);
+        var known = StoreColumns.All.Select(StoreColumns.Name).ToHashSet();
+        foreach (var name in known.Where(name => writable || existing.Contains(name)))
+        {
+            families.Add(name, ColumnOptions(blockCache));
+        }
+
+        // "default" is in every database and in every ColumnFamilies already.
+        foreach (var name in existing.Where(name => !known.Contains(name) && name != ColumnFamilies.DefaultName))
+        {
+            families.Add(name, new ColumnFamilyOptions());
+        }
+
+        return families;
+    }
+
+    private ColumnFamilyHandle Handle(StoreColumn column) =>
+        _columns[(int)column] ?? throw new InvalidOperationException($"column {StoreColumns.Name(column)} is not in this read-only view");
 
     private const ulong BlockCacheBytes = 32UL * 1024 * 1024;
 
@@ -121,7 +153,7 @@ internal sealed class StoreDatabase : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
-            return _db.Get(key, _columns[(int)column]);
+            return _columns[(int)column] is { } handle ? _db.Get(key, handle) : null;
         }
         catch (RocksDbException e)
         {
@@ -130,10 +162,10 @@ internal sealed class StoreDatabase : IDisposable
     }
 
     public WriteBatch Put(WriteBatch batch, StoreColumn column, byte[] key, byte[] value) =>
-        batch.Put(key, value, _columns[(int)column]);
+        batch.Put(key, value, Handle(column));
 
     public WriteBatch Delete(WriteBatch batch, StoreColumn column, byte[] key) =>
-        batch.Delete(key, _columns[(int)column]);
+        batch.Delete(key, Handle(column));
 
     /// <summary>Every key of a column in key order, from one consistent view (the iterator's implicit snapshot).</summary>
     public IReadOnlyList<byte[]> Keys(StoreColumn column)
@@ -142,7 +174,7 @@ internal sealed class StoreDatabase : IDisposable
         var keys = new List<byte[]>();
         try
         {
-            using var iterator = _db.NewIterator(_columns[(int)column]);
+            using var iterator = _db.NewIterator(Handle(column));
             for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
             {
                 keys.Add(iterator.Key());
@@ -164,7 +196,7 @@ internal sealed class StoreDatabase : IDisposable
         var keys = new List<byte[]>();
         try
         {
-            using var iterator = _db.NewIterator(_columns[(int)column]);
+            using var iterator = _db.NewIterator(Handle(column));
             for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
             {
                 var key = iterator.Key();
@@ -198,7 +230,7 @@ internal sealed class StoreDatabase : IDisposable
         long valueBytes = 0;
         try
         {
-            using var iterator = _db.NewIterator(_columns[(int)column]);
+            using var iterator = _db.NewIterator(Handle(column));
             if (!descending)
             {
                 iterator.Seek(prefix);
@@ -264,13 +296,13 @@ internal sealed class StoreDatabase : IDisposable
             long memtables = 0, tableReaders = 0;
             foreach (var column in StoreColumns.All)
             {
-                var handle = _columns[(int)column];
+                var handle = Handle(column);
                 memtables += IntProperty("rocksdb.size-all-mem-tables", handle);
                 tableReaders += IntProperty("rocksdb.estimate-table-readers-mem", handle);
             }
 
             // One cache serves every column: read it once.
-            var any = _columns[(int)StoreColumns.All[0]];
+            var any = Handle(StoreColumns.All[0]);
             return new StorageMemory(memtables, tableReaders, IntProperty("rocksdb.block-cache-usage", any),
                 IntProperty("rocksdb.block-cache-pinned-usage", any));
         }
