@@ -278,6 +278,18 @@ public sealed class GovernanceRulesTests
         var proposal = _chain.Propose(_chain.ValidatorKey(0), backed);
         _chain.CommitOk(proposal);
         Assert.That(GovernanceState.Proposal(_chain.State, proposal.Id)!.Proposal.RemoveValidators.Evidence, Is.Not.Null);
+
+        // The evidence informs the honest validators; their quorum (4 of 5) removes the liar, whose key then retires.
+        for (var approver = 1; approver <= 3; approver++)
+        {
+            _chain.CommitOk(_chain.Approve(_chain.ValidatorKey(approver), proposal.Id));
+        }
+
+        var activation = GovernanceState.Proposal(_chain.State, proposal.Id)!.ActivationHeight;
+        Assert.That(activation, Is.Not.Zero, "approved by the quorum of the five in force");
+        Assert.That(GovernanceState.ValidatorsAt(_chain.State, _chain.Rules, activation).Select(v => v.PublicKey.ToByteArray()),
+            Has.None.EqualTo(_chain.ValidatorKey(4).PublicKey));
+        Assert.That(GovernanceState.IsRetired(_chain.State, _chain.ValidatorKey(4).PublicKey), Is.True);
     }
 
     [TestCase(0u, 2000u, 0u, 5000u, TestName = "max_block_txs 0")]
