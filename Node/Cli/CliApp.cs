@@ -22,6 +22,7 @@ public static class CliApp
             GenesisCommands.Build(runner),
             InitCommand.Build(runner),
             StartCommand.Build(runner),
+            ConfigCommand.Build(runner),
             Operator.StatusCommand.Build(runner),
             Operator.ElectionCommands.Build(runner),
             Operator.VotersCommands.Build(runner),

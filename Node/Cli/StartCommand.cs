@@ -18,9 +18,14 @@ internal static class StartCommand
         {
             Description = "Start as a validator although the chain data exists and the sign-state file is gone (risks a double sign; see config/README.md).",
         };
+        var logFormat = new Option<string?>("--log-format")
+        {
+            Description = "Log as readable lines (text) or one JSON object per line for log shippers (json); default: the config's log_format.",
+        };
+        logFormat.AcceptOnlyFromAmong([.. NodeLogFormat.All]);
         var command = new Command("start", "Run a node: a validator when its key is in the genesis, otherwise an observer.")
         {
-            home, genesis, listen, peers, observer, allowMissingSignState,
+            home, genesis, listen, peers, observer, allowMissingSignState, logFormat,
         };
         runner.Attach(command, (parseResult, stdout) =>
         {
@@ -45,7 +50,19 @@ internal static class StartCommand
                 overrides["allow_missing_sign_state"] = "true";
             }
 
-            var options = NodeOptionsLoader.Load(parseResult.GetRequiredValue(home), overrides, parseResult.GetValue(peers) ?? []);
+            if (parseResult.GetValue(logFormat) is { } format)
+            {
+                overrides["log_format"] = format;
+            }
+
+            // Every problem of the options and the files at once, as `config check` finds them, before anything is opened.
+            var loaded = NodeOptionsLoader.Read(parseResult.GetRequiredValue(home), overrides, parseResult.GetValue(peers) ?? []);
+            var options = loaded.Options;
+            if ((string[])[.. loaded.Problems, .. NodeHomeCheck.Run(options, withData: false).Problems] is { Length: > 0 } problems)
+            {
+                throw new UserInputException(string.Join("; ", problems));
+            }
+
             var node = NodeRuntime.Build(options);
             try
             {

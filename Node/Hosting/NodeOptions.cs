@@ -56,6 +56,13 @@ public sealed class NodeOptions
     [ConfigurationKeyName("log_level")]
     public string LogLevel { get; set; } = "Information";
 
+    /// <summary>
+    /// <see cref="NodeLogFormat.Text"/>: one readable line per entry; <see cref="NodeLogFormat.Json"/>: one JSON object per
+    /// line, for log shippers (docs/OPERATIONS.md).
+    /// </summary>
+    [ConfigurationKeyName("log_format")]
+    public string LogFormat { get; set; } = NodeLogFormat.Text;
+
     /// <summary>Milliseconds per consensus tick; timeouts in genesis are converted to ticks of this length.</summary>
     [ConfigurationKeyName("tick_ms")]
     public int TickMs { get; set; } = 50;

@@ -11,29 +11,32 @@ public static class NodeOptionsLoader
     public const string EnvironmentPrefix = "VOTECHAIN_";
 
     /// <param name="overrides">Flag values as configuration keys (e.g. "listen", "observer").</param>
+    /// <exception cref="UserInputException">Every problem of the options, in one line.</exception>
     public static NodeOptions Load(string home, IReadOnlyDictionary<string, string?> overrides, IReadOnlyList<string> extraPeers)
     {
-        var configPath = Path.Combine(home, "config", "node.json");
+        var loaded = Read(home, overrides, extraPeers);
+        if (loaded.Problems.Count > 0)
+        {
+            throw new UserInputException(string.Join("; ", loaded.Problems));
+        }
+
+        return loaded.Options;
+    }
+
+    /// <summary>
+    /// The options with every problem found in them (values the binder cannot convert, then <see cref="Problems"/>);
+    /// where a value could not be converted its default stands in, so the other checks still run.
+    /// </summary>
+    /// <exception cref="UserInputException">The home has no config, or the config is not JSON.</exception>
+    public static LoadedOptions Read(string home, IReadOnlyDictionary<string, string?> overrides, IReadOnlyList<string> extraPeers)
+    {
+        var configPath = Path.GetFullPath(Path.Combine(home, "config", "node.json"));
         if (!File.Exists(configPath))
         {
             throw new UserInputException($"no node config at {configPath}; create the home with `votechain init --home {home}`");
         }
 
-        NodeOptions options;
-        try
-        {
-            var configuration = new ConfigurationBuilder()
-                .AddJsonFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false)
-                .AddEnvironmentVariables(EnvironmentPrefix)
-                .AddInMemoryCollection(overrides)
-                .Build();
-            options = configuration.Get<NodeOptions>() ?? new NodeOptions();
-        }
-        catch (Exception e) when (e is InvalidDataException or FormatException or InvalidOperationException)
-        {
-            throw new UserInputException($"node config {configPath} is not valid: {e.Message}");
-        }
-
+        var (options, bindingProblems, configuration) = NodeConfigBinding.Bind(configPath, overrides);
         options.Peers = [.. options.Peers.Concat(extraPeers).Distinct(StringComparer.OrdinalIgnoreCase)];
         options.DataDir = Resolve(home, options.DataDir);
         options.KeyFile = Resolve(home, options.KeyFile);
@@ -43,13 +46,7 @@ public static class NodeOptionsLoader
         options.Tls.Key = options.Tls.Key is { Length: > 0 } tlsKey ? Resolve(home, tlsKey) : null;
         options.SignStateFile = Resolve(home, options.SignStateFile);
         options.Trustee.KeyFile = Resolve(home, options.Trustee.KeyFile);
-        var problems = Problems(options);
-        if (problems.Count > 0)
-        {
-            throw new UserInputException(string.Join("; ", problems));
-        }
-
-        return options;
+        return new LoadedOptions(options, [.. bindingProblems, .. Problems(options)], configuration, configPath);
     }
 
     public static List<string> Problems(NodeOptions options)
@@ -91,6 +88,11 @@ public static class NodeOptionsLoader
             problems.Add($"log_level '{options.LogLevel}' is not one of Trace, Debug, Information, Warning, Error, Critical");
         }
 
+        if (!NodeLogFormat.IsKnown(options.LogFormat))
+        {
+            problems.Add($"log_format '{options.LogFormat}' is not one of {string.Join(", ", NodeLogFormat.All)}");
+        }
+
         return problems;
     }
 
@@ -102,3 +104,6 @@ public static class NodeOptionsLoader
 
     private static string Resolve(string home, string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(home, path));
 }
+
+/// <summary>A home's options with every problem found in them, and the configuration they came from (for where each value came from).</summary>
+public sealed record LoadedOptions(NodeOptions Options, IReadOnlyList<string> Problems, IConfigurationRoot Configuration, string ConfigPath);

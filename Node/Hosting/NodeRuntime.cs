@@ -18,8 +18,6 @@ using VoteChain.Networking.Mempool;
 using VoteChain.Networking.Peers;
 using VoteChain.Node.Cli;
 using VoteChain.Node.Driver;
-using VoteChain.Node.Genesis;
-using VoteChain.Node.Keys;
 using VoteChain.Node.Trustee;
 using VoteChain.Protos.V1;
 using VoteChain.Storage;
@@ -34,20 +32,15 @@ public static class NodeRuntime
 {
     public static NodeInstance Build(NodeOptions options, Action<ILoggingBuilder>? logging = null)
     {
-        var genesis = GenesisFile.Load(options.GenesisFile);
-        if (GenesisValidatorProblems(genesis) is { } genesisProblem)
-        {
-            throw new UserInputException($"genesis {options.GenesisFile} is not usable: {genesisProblem}");
-        }
-
+        var genesis = NodeFiles.LoadGenesis(options);
         var chain = new ChainContext(genesis);
-        var key = LoadKeys(options);
+        var key = NodeFiles.LoadKeys(options);
 
         // Before anything is opened, as the node key: a trustee key open to others stops the node with the database untouched.
         TrusteeKey? trusteeKey;
         try
         {
-            trusteeKey = LoadTrusteeKey(options);
+            trusteeKey = NodeFiles.LoadTrusteeKey(options);
         }
         catch (UserInputException)
         {
@@ -242,7 +235,21 @@ public static class NodeRuntime
     private static void ConfigureLogging(ILoggingBuilder logging, NodeOptions options, Action<ILoggingBuilder>? more)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        if (NodeLogFormat.IsJson(options.LogFormat))
+        {
+            // One object per line, times in UTC with the date: a shipper reads each line on its own.
+            logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        }
+
         logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
         logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
         more?.Invoke(logging);
@@ -261,60 +268,5 @@ public static class NodeRuntime
             BlockIntervalTicks = timing.BlockIntervalTicks,
             RebroadcastTicks = Math.Max(2, 1000 / tick),
         };
-    }
-
-    private static string? GenesisValidatorProblems(Protos.V1.Genesis genesis)
-    {
-        var problems = Consensus.Genesis.GenesisValidator.Validate(genesis);
-        if (genesis.Validators.Count == 0)
-        {
-            problems = [.. problems, "it lists no validators"];
-        }
-
-        return problems.Count == 0 ? null : string.Join("; ", problems);
-    }
-
-    /// <summary>
-    /// The trustee key when the node is to act as a trustee (<see cref="TrusteeSettings.IsOn"/>). Observers act too: a
-    /// trustee named in an election may run a node that does not validate.
-    /// </summary>
-    private static TrusteeKey? LoadTrusteeKey(NodeOptions options)
-    {
-        if (!options.Trustee.IsOn)
-        {
-            return null;
-        }
-
-        if (!File.Exists(options.Trustee.KeyFile))
-        {
-            throw new UserInputException($"trustee.enabled is true but the trustee key file {options.Trustee.KeyFile} does not exist; "
-                + "create it with `votechain keys trustee --home DIR`, or set trustee.enabled to false");
-        }
-
-        return TrusteeKeyFile.Load(options.Trustee.KeyFile);
-    }
-
-    /// <summary>
-    /// Loads the node key and, when present, the key it rotates to. Whether the node signs, and with which, the engine
-    /// decides at each height from the set in force there (an observer never signs).
-    /// </summary>
-    private static NodeIdentity LoadKeys(NodeOptions options)
-    {
-        if (!File.Exists(options.KeyFile))
-        {
-            throw new UserInputException($"key file {options.KeyFile} is missing; a node needs its key (run `votechain init`)");
-        }
-
-        var key = Keys.KeyFile.Load(options.KeyFile);
-        try
-        {
-            var next = File.Exists(options.NextKeyFile) ? Keys.KeyFile.Load(options.NextKeyFile) : null;
-            return new NodeIdentity(key, next);
-        }
-        catch
-        {
-            key.Dispose();
-            throw;
-        }
     }
 }

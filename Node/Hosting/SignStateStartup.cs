@@ -43,9 +43,9 @@ internal static class SignStateStartup
                 return new SignStateSetup(file, read.State);
             }
 
-            if (store.Height > 0 && servedBefore && !options.AllowMissingSignState)
+            if (MissingProblem(options, file.Path, read.Status, store.Height, servedBefore) is { } problem)
             {
-                throw new UserInputException(MissingMessage(file.Path, read.Status, store.Height));
+                throw new UserInputException(problem);
             }
 
             // A fresh validator (or one the operator vouched for) has signed nothing this node could know of.
@@ -58,8 +58,17 @@ internal static class SignStateStartup
         }
     }
 
+    /// <summary>
+    /// Why a validator may not start on the file as read (gone, or of another chain, while chain data exists and the key
+    /// has served); null when it may. Also `votechain config check`'s verdict, before the node is started.
+    /// </summary>
+    internal static string? MissingProblem(NodeOptions options, string path, SignStateFileStatus status, ulong height, bool servedBefore) =>
+        status != SignStateFileStatus.Present && height > 0 && servedBefore && !options.AllowMissingSignState
+            ? MissingMessage(path, status, height)
+            : null;
+
     /// <summary>The largest file accepted: a state carries at most one prepared block and its quorum of Prepares.</summary>
-    private static long MaxFileBytes(ChainContext chain) => (2L * BlockLimits.From(chain.Params).MaxBytes) + (1 << 20);
+    internal static long MaxFileBytes(ChainContext chain) => (2L * BlockLimits.From(chain.Params).MaxBytes) + (1 << 20);
 
     private static string MissingMessage(string path, SignStateFileStatus status, ulong height)
     {

@@ -5,9 +5,9 @@ namespace VoteChain.Node.Cli.Operator;
 
 /// <summary>
 /// A small table of text: a Spectre table on a terminal, space-aligned columns otherwise. The first column is
-/// left-aligned (names), the others right-aligned (numbers).
+/// left-aligned (names), the others right-aligned (numbers), unless every column holds text (<paramref name="textOnly"/>).
 /// </summary>
-internal sealed class TextTable(IReadOnlyList<string> headers, IReadOnlyList<string[]> rows)
+internal sealed class TextTable(IReadOnlyList<string> headers, IReadOnlyList<string[]> rows, bool textOnly = false)
 {
     public void Write(TextWriter output)
     {
@@ -30,7 +30,7 @@ internal sealed class TextTable(IReadOnlyList<string> headers, IReadOnlyList<str
         var table = new Table();
         for (var i = 0; i < headers.Count; i++)
         {
-            table.AddColumn(new TableColumn(Markup.Escape(headers[i])) { Alignment = i == 0 ? Justify.Left : Justify.Right });
+            table.AddColumn(new TableColumn(Markup.Escape(headers[i])) { Alignment = i == 0 || textOnly ? Justify.Left : Justify.Right });
         }
 
         foreach (var row in rows)
@@ -41,6 +41,6 @@ internal sealed class TextTable(IReadOnlyList<string> headers, IReadOnlyList<str
         return table;
     }
 
-    private static string Line(IReadOnlyList<string> cells, int[] widths) =>
-        string.Join("  ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd();
+    private string Line(IReadOnlyList<string> cells, int[] widths) =>
+        string.Join("  ", cells.Select((c, i) => i == 0 || textOnly ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd();
 }
