@@ -4,7 +4,7 @@ namespace VoteChain.Node.Cli;
 
 /// <summary>
 /// Runs a command's body and turns exceptions into exit codes, so every command reports errors the same way:
-/// one line on stderr, exit 1. The stack trace of an unexpected exception is shown only with --verbose,
+/// one line on stderr, exit 1 (exit 2 for a <see cref="UsageException"/>). The stack trace of an unexpected exception is shown only with --verbose,
 /// because operators need the sentence and developers need the trace.
 /// </summary>
 internal sealed class CommandRunner(Option<bool> verbose)
@@ -24,6 +24,11 @@ internal sealed class CommandRunner(Option<bool> verbose)
         catch (UserInputException e)
         {
             error.WriteLine($"error: {OneLine(e.Message)}");
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"error: {OneLine(e.Message)}");
+            return ExitCodes.Usage;
         }
         catch (Exception e)
         {

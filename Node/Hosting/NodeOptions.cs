@@ -34,6 +34,14 @@ public sealed class NodeOptions
     [ConfigurationKeyName("sign_state_file")]
     public string SignStateFile { get; set; } = "config/sign_state";
 
+    /// <summary>
+    /// The local admin socket (a Unix domain socket, mode 0600) through which `votechain backup` asks the running node
+    /// for a checkpoint (docs/BACKUP.md). The loader makes it admin.sock in the home unless the config names another
+    /// path; options built in code without one serve none.
+    /// </summary>
+    [ConfigurationKeyName("admin_socket")]
+    public string AdminSocket { get; set; } = "";
+
     /// <summary>Start as a validator although chain data exists and the sign-state file does not (the start flag).</summary>
     [ConfigurationKeyName("allow_missing_sign_state")]
     public bool AllowMissingSignState { get; set; }

@@ -46,6 +46,7 @@ public static class NodeOptionsLoader
         options.Tls.Key = options.Tls.Key is { Length: > 0 } tlsKey ? Resolve(home, tlsKey) : null;
         options.SignStateFile = Resolve(home, options.SignStateFile);
         options.Trustee.KeyFile = Resolve(home, options.Trustee.KeyFile);
+        options.AdminSocket = Resolve(home, options.AdminSocket is { Length: > 0 } admin ? admin : Backup.AdminEndpoint.DefaultSocket);
         return new LoadedOptions(options, [.. bindingProblems, .. Problems(options)], configuration, configPath);
     }
 

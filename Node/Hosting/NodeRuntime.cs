@@ -172,6 +172,7 @@ public static class NodeRuntime
         builder.Services.AddSingleton<BlockSyncer>();
         builder.Services.AddHostedService(s => s.GetRequiredService<BlockSyncer>());
         builder.Services.AddHostedService(_ => new NativeHeapTrimmer(clock));
+        builder.Services.AddHostedService(s => new Backup.AdminEndpoint(options.AdminSocket, store, s.GetRequiredService<ILogger<Backup.AdminEndpoint>>()));
         builder.Services.AddSingleton<NodeInbox>();
         builder.Services.AddSingleton<IPeerInbox>(s => s.GetRequiredService<NodeInbox>());
         builder.Services.AddSingleton<INodeStatusSource>(s => new NodeStatusSource(chain, options, store, mempool, peers,
