@@ -54,8 +54,11 @@ public sealed partial class BackupWalkTests
         Assert.That(WorkFolders(Home("observer0")), Is.Empty, "the node removed its checkpoint when the backup was done");
 
         var home = await NewHomeAsync("restored", Path.Combine(_dir, "genesis.json"));
+        var config = Directory.GetFiles(Path.Combine(home, "config")).ToDictionary(f => f, File.ReadAllBytes);
         var restored = await Ok("restore", "--home", home, "--from", archive);
         Assert.That(restored, Does.Contain($"restored chain devnet at height {height}").And.Contain("sign-state: none at"));
+        Assert.That(Directory.GetFiles(Path.Combine(home, "config")).ToDictionary(f => f, File.ReadAllBytes), Is.EqualTo(config),
+            "restore writes only into the data folder: no sign-state, nothing in config");
         var again = await CliProcess.RunAsync(Step, "restore", "--home", home, "--from", archive);
         Assert.That(again.ExitCode, Is.EqualTo(1), again.Output);
         Assert.That(again.Error.Trim(), Does.StartWith("error:").And.Contain("is not empty"));
