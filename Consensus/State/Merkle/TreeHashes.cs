@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using VoteChain.Consensus.Crypto;
+
+namespace VoteChain.Consensus.State.Merkle;
+
+/// <summary>
+/// The hashes of the state tree (docs/STATE-PROOFS.md). Every kind of input has its own domain, so a key path can never
+/// pass for a node, nor a leaf for an internal node (the compact tree tells leaves from internal nodes only by their
+/// hash). Each domain is short enough that a leaf or an internal node hashes in two SHA-256 blocks.
+/// </summary>
+public static class TreeHashes
+{
+    public const int Size = Hashing.HashSize;
+
+    private static readonly byte[] KeyDomain = Encoding.ASCII.GetBytes("votechain/v1/state-key\0");
+    private static readonly byte[] LeafDomain = Encoding.ASCII.GetBytes("votechain/v1/state-leaf\0");
+    private static readonly byte[] InternalDomain = Encoding.ASCII.GetBytes("votechain/v1/state-node\0");
+
+    /// <summary>The hash of an empty subtree: 32 zero bytes, which no SHA-256 input is known to give.</summary>
+    public static ReadOnlySpan<byte> Empty => EmptyHash;
+
+    /// <summary>Shared by the tree's own code, which never writes into it.</summary>
+    internal static readonly byte[] EmptyHash = new byte[Size];
+
+    /// <summary>Where a record sits in the tree: 256 bits, spread evenly whatever the keys look like, so depth stays about log2(n).</summary>
+    public static byte[] KeyPath(StateColumn column, ReadOnlySpan<byte> key)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(KeyDomain);
+        hash.AppendData([(byte)column]);
+        hash.AppendData(key);
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>
+    /// The hash a leaf carries for its record: plain SHA-256 of the serialized record, so a client holding the record
+    /// computes it with nothing else. It is only ever hashed again under the leaf domain.
+    /// </summary>
+    public static byte[] ValueHash(ReadOnlySpan<byte> value) => Hashing.Sha256(value);
+
+    public static byte[] Leaf(ReadOnlySpan<byte> path, ReadOnlySpan<byte> valueHash)
+    {
+        Span<byte> buffer = stackalloc byte[LeafDomain.Length + Size + Size];
+        LeafDomain.CopyTo(buffer);
+        path.CopyTo(buffer[LeafDomain.Length..]);
+        valueHash.CopyTo(buffer[(LeafDomain.Length + Size)..]);
+        return SHA256.HashData(buffer);
+    }
+
+    public static byte[] Internal(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
+    {
+        Span<byte> buffer = stackalloc byte[InternalDomain.Length + Size + Size];
+        InternalDomain.CopyTo(buffer);
+        left.CopyTo(buffer[InternalDomain.Length..]);
+        right.CopyTo(buffer[(InternalDomain.Length + Size)..]);
+        return SHA256.HashData(buffer);
+    }
+}
