@@ -83,13 +83,36 @@ ensure_partition_tools() {
 }
 ensure_partition_tools
 
+# One results folder per test project, so that no two TRX files can collide; a failed project leaves a marker beside them.
+run_tests() {
+  local project="$1" name
+  shift
+  name="$(basename "$project" .csproj)"
+  dotnet test "$project" -c Release --no-build --logger trx --results-directory "$results/$name" "$@" || touch "$results/$name.failed"
+}
+
 status=0
 if dotnet build VoteChain.sln -c Release; then
-  # One results folder per test project, so that no two TRX files can collide.
+  # The simulator's seeds are pure computation: they run beside the unit-test projects that follow the integration
+  # tests, never beside the integration tests' real processes, whose timing they would disturb.
+  simulation="$(find Tests -name 'VoteChain.Simulation.Tests.csproj')"
+  simulation_pid=""
   for project in $(find Tests -name '*.Tests.csproj' | sort); do
-    name="$(basename "$project" .csproj)"
-    dotnet test "$project" -c Release --no-build --logger trx --results-directory "$results/$name" "$@" || status=1
+    [ "$project" = "$simulation" ] && continue
+    run_tests "$project" "$@"
+    if [ -n "$simulation" ] && [ -z "$simulation_pid" ] && [[ "$project" == *Integration* ]]; then
+      run_tests "$simulation" "$@" &
+      simulation_pid=$!
+    fi
   done
+  if [ -n "$simulation_pid" ]; then
+    wait "$simulation_pid"
+  elif [ -n "$simulation" ]; then
+    run_tests "$simulation" "$@"
+  fi
+  if compgen -G "$results/*.failed" >/dev/null; then
+    status=1
+  fi
 else
   status=1
 fi

@@ -61,7 +61,8 @@ public sealed class MetricsTests
             Assert.That(voted["votechain_storage_memory_bytes{part=\"block_cache\"}"], Is.GreaterThanOrEqualTo(0));
             Assert.That(voted["votechain_native_heap_bytes{state=\"in_use\"}"], Is.GreaterThan(0));
             Assert.That(voted["votechain_native_heap_bytes{state=\"free\"}"], Is.GreaterThanOrEqualTo(0));
-            Assert.That(voted["votechain_managed_heap_committed_bytes"], Is.GreaterThanOrEqualTo(voted["dotnet_total_memory_bytes"]));
+            // Committed as of the last GC, so not comparable with the live total read at another moment: only that it is read.
+            Assert.That(voted["votechain_managed_heap_committed_bytes"], Is.GreaterThan(1 << 20));
         });
 
         // The same vote again: refused as a duplicate, and counted under that code.
