@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using RocksDbSharp;
 using VoteChain.Consensus.Crypto;
-using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
 
 namespace VoteChain.Storage;
 
@@ -21,9 +21,10 @@ internal static class ChainMeta
             return Initialize(db, chainId, genesisHash);
         }
 
-        // Only a folder of this chain is migrated: one of another chain is left as it was found.
+        // Only a folder of this chain is migrated: one of another chain is left as it was found. A step may rewrite the
+        // head (the state root a folder without blocks starts from), so it is read again after.
         StoreFormat.Upgrade(db);
-        return head;
+        return Load(db, chainId, genesisHash)!;
     }
 
     /// <summary>
@@ -95,7 +96,7 @@ internal static class ChainMeta
 
     private static HeadState Initialize(StoreDatabase db, string chainId, byte[] genesisHash)
     {
-        var head = new HeadState(0, (byte[])genesisHash.Clone(), StateRoot.Genesis(genesisHash));
+        var head = new HeadState(0, (byte[])genesisHash.Clone(), StateTree.EmptyRoot.ToArray());
         using var batch = new WriteBatch();
         db.Put(batch, StoreColumn.Meta, MetaKeys.ChainId, Encoding.UTF8.GetBytes(chainId));
         db.Put(batch, StoreColumn.Meta, MetaKeys.GenesisHash, head.Hash);

@@ -10,8 +10,9 @@ namespace VoteChain.Storage;
 public sealed partial class ChainStore
 {
     /// <summary>
-    /// Writes the block, its height and transaction indexes, its state changes and the new head in one synced
-    /// batch: after a crash the database holds the whole block or none of it.
+    /// Writes the block, its height and transaction indexes, its state changes, its version of the state tree (pruning
+    /// the oldest kept one) and the new head in one synced batch: after a crash the database holds the whole block or
+    /// none of it.
     /// </summary>
     /// <remarks>
     /// Every state change is a put: the rules never delete (a revoked credential or an uncounted ballot stays on
@@ -55,6 +56,11 @@ public sealed partial class ChainStore
             foreach (var change in commit.Changes)
             {
                 _db.Put(batch, StoreColumns.From(change.Column), change.Key, change.Value);
+            }
+
+            if (commit.Tree is { } tree)
+            {
+                PutTree(batch, next.Height, next.StateRoot, tree);
             }
 
             ChainMeta.PutHead(_db, batch, next);

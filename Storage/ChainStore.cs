@@ -12,7 +12,7 @@ namespace VoteChain.Storage;
 /// One writer (the consensus driver) commits blocks; any number of threads may read at the same time. Dispose only
 /// after readers and the writer have stopped.
 /// </remarks>
-public sealed partial class ChainStore : IStateReader, IChainReader, IChainWriter, IDisposable
+public sealed partial class ChainStore : ICommittedState, IChainReader, IChainWriter, IDisposable
 {
     private readonly StoreDatabase _db;
     private readonly Lock _writeLock = new();

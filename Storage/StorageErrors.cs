@@ -50,6 +50,11 @@ internal static class StorageErrors
         $"data folder {folder} has format version {stored}; this votechain reads up to {known}: " +
         "upgrade votechain (or restore a backup made by this version)");
 
+    public static StorageException ChainBeforeStateTree(string folder, ulong height) => new(
+        $"data folder {folder} holds a chain of format version 1 (height {height}), whose blocks commit to the state with a " +
+        "hash chain; this votechain commits to a Merkle tree of the state (format version 2) and cannot continue that chain: " +
+        "keep running the votechain that made it, or start a new chain from a new genesis in an empty data folder");
+
     public static StorageException WriteFailed(string folder, string what, Exception inner) => new(
         IsOutOfSpace(inner)
             ? $"data folder {folder} is on a full disk: {what} failed ({OneLine(inner.Message)}); the write was refused whole, " +

@@ -47,4 +47,16 @@ public enum StoreColumn : byte
 
     /// <summary>Governance: proposals, validator sets by activation, authorities, retired keys, parameters.</summary>
     Governance = 14,
+
+    /// <summary>
+    /// The state tree's nodes (docs/STATE-PROOFS.md), by <c>TreeNodeKey</c>: version (height) first, then the node's
+    /// path. Added with format version 2.
+    /// </summary>
+    StateTree = 15,
+
+    /// <summary>
+    /// Which nodes each version made stale: the version (8 bytes, big-endian) and the node's key, to nothing. Pruning
+    /// walks it from the oldest version and deletes the nodes no kept version reaches.
+    /// </summary>
+    StateTreeStale = 16,
 }

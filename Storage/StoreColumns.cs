@@ -28,11 +28,14 @@ public static class StoreColumns
         StoreColumn.Issuance => "issuance",
         StoreColumn.IssuerKeys => "issuer_keys",
         StoreColumn.Governance => "governance",
+        StoreColumn.StateTree => "state_tree",
+        StoreColumn.StateTreeStale => "state_tree_stale",
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown store column."),
     };
 
     /// <summary>
-    /// Where a state change lands. Explicit, because the two enums number their members independently.
+    /// Where a state change lands. Explicit, because the two enums number their members independently. The transaction
+    /// ids the tree commits to are the transaction index; the tree's height record has no column of its own.
     /// </summary>
     public static StoreColumn From(StateColumn column) => column switch
     {
@@ -44,6 +47,7 @@ public static class StoreColumns
         StateColumn.Issuance => StoreColumn.Issuance,
         StateColumn.IssuerKeys => StoreColumn.IssuerKeys,
         StateColumn.Governance => StoreColumn.Governance,
+        StateColumn.Transactions => StoreColumn.TxIndex,
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Unknown state column."),
     };
 }

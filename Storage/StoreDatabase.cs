@@ -188,6 +188,33 @@ internal sealed partial class StoreDatabase : IDisposable
         return keys;
     }
 
+    /// <summary>The keys of a column from <paramref name="start"/> up to (not including) <paramref name="end"/>, in key order.</summary>
+    public IReadOnlyList<byte[]> KeysBetween(StoreColumn column, byte[] start, byte[] end)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var keys = new List<byte[]>();
+        try
+        {
+            using var iterator = _db.NewIterator(Handle(column));
+            for (iterator.Seek(start); iterator.Valid(); iterator.Next())
+            {
+                var key = iterator.Key();
+                if (key.AsSpan().SequenceCompareTo(end) >= 0)
+                {
+                    break;
+                }
+
+                keys.Add(key);
+            }
+        }
+        catch (RocksDbException e)
+        {
+            throw StorageErrors.ReadFailed(Folder, e);
+        }
+
+        return keys;
+    }
+
     /// <summary>The keys of a column that start with <paramref name="prefix"/>, in key order, from one consistent view.</summary>
     /// <remarks>Values are not read: a listing that ranks records reads only the ones it keeps.</remarks>
     public IReadOnlyList<byte[]> Keys(StoreColumn column, byte[] prefix)

@@ -16,13 +16,13 @@ public static class StoreFormat
     /// The version this binary writes and reads. Raise it with every change an older binary would misread (a key's
     /// encoding, a column's meaning), and add the step from the version before to <see cref="Steps"/>.
     /// </summary>
-    public const int Current = 1;
+    public const int Current = 2;
 
     /// <summary>
     /// <c>Steps[v - 1]</c> rewrites a folder of version v into version v + 1, adding its writes to the batch that also
-    /// stamps the new version (so a step is applied whole or not at all). Version 1 is the first, so there are none yet.
+    /// stamps the new version (so a step is applied whole or not at all), or refuses with what to do instead.
     /// </summary>
-    private static readonly IReadOnlyList<Action<StoreDatabase, WriteBatch>> Steps = [];
+    private static readonly IReadOnlyList<Action<StoreDatabase, WriteBatch>> Steps = [ToStateTree];
 
     /// <summary>Whether every version below <see cref="Current"/> has its step (a test holds the list to that).</summary>
     public static bool EveryOlderVersionMigrates => Steps.Count == Current - 1;
@@ -76,6 +76,22 @@ public static class StoreFormat
             Stamp(db, step, version + 1);
             db.WriteSynced(step, $"migrating the data folder from format version {version} to {version + 1}");
         }
+    }
+
+    /// <summary>
+    /// Version 2 commits to the state with a Merkle tree (docs/STATE-PROOFS.md) where version 1 chained each block's changes
+    /// into a hash. A chain's blocks carry their state roots in certified headers, so a chain begun under version 1 cannot
+    /// go on under version 2: only a folder with no block yet moves (its head takes the empty tree's root).
+    /// </summary>
+    private static void ToStateTree(StoreDatabase db, WriteBatch batch)
+    {
+        var height = db.Get(StoreColumn.Meta, MetaKeys.HeadHeight);
+        if (height is not null && System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(height) > 0)
+        {
+            throw StorageErrors.ChainBeforeStateTree(db.Folder, System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(height));
+        }
+
+        db.Put(batch, StoreColumn.Meta, MetaKeys.StateRoot, Consensus.State.Merkle.StateTree.EmptyRoot.ToArray());
     }
 
     /// <summary>Adds the version record to a batch (a fresh folder's first write carries it).</summary>

@@ -13,7 +13,7 @@ public static class BlockReplay
 {
     /// <param name="decode">How to obtain each verified transaction (a validator may reuse ones its mempool verified).</param>
     /// <returns>Null and the replayed block when the content holds; else the first problem as a sentence.</returns>
-    public static string? Problem(ParsedBlock block, IStateReader state, RuleContext rules, Func<byte[], Outcome<VerifiedTx>> decode,
+    public static string? Problem(ParsedBlock block, ICommittedState state, RuleContext rules, Func<byte[], Outcome<VerifiedTx>> decode,
         out ReplayedBlock? replayed)
     {
         replayed = null;
@@ -59,5 +59,5 @@ public static class BlockReplay
 public sealed record ReplayedBlock(List<VerifiedTx> Transactions, BlockResult Result)
 {
     public BlockWrite ToWrite(ParsedBlock block, byte[] blockBytes) =>
-        new(block.Height, block.Hash, blockBytes, Transactions.Select(t => t.Id).ToList(), Result.Changes, Result.StateRoot);
+        new(block.Height, block.Hash, blockBytes, Transactions.Select(t => t.Id).ToList(), Result.Changes, Result.StateRoot, Result.Tree);
 }

@@ -11,7 +11,7 @@ namespace VoteChain.Consensus.Rules;
 public static class BlockExecutor
 {
     public static Outcome<BlockResult> Execute(
-        IStateReader committed, RuleContext chain, BlockContext block, IReadOnlyList<VerifiedTx> transactions)
+        ICommittedState committed, RuleContext chain, BlockContext block, IReadOnlyList<VerifiedTx> transactions)
     {
         KeyPreparation.Prepare(chain, transactions, state: committed);
         var overlay = new StateOverlay(committed);
@@ -24,6 +24,6 @@ public static class BlockExecutor
             }
         }
 
-        return BlockResult.Of(committed, overlay, block.Height);
+        return BlockResult.Of(committed, overlay, block.Height, transactions.Select(t => t.Id).ToList());
     }
 }

@@ -1,20 +1,26 @@
 using VoteChain.Consensus.Chain;
+using VoteChain.Consensus.State.Merkle;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.State;
 
 /// <summary>
 /// Committed state held in memory: for the consensus simulator, benchmarks, the offline audit and tests.
-/// It stores serialized records exactly as Storage does, so both give back fresh objects on every read.
+/// It stores serialized records exactly as Storage does, so both give back fresh objects on every read, and keeps the
+/// state tree's newest version only (older ones are pruned as each block commits: nothing here proves the past).
 /// </summary>
-public sealed class MemoryState : IStateReader
+public sealed class MemoryState : ICommittedState
 {
     private readonly Dictionary<byte[], byte[]>[] _columns;
     private readonly HashSet<byte[]> _transactions = new(ByteKeyComparer.Instance);
+    private readonly MemoryTreeNodeStore _tree = new();
 
+    /// <param name="genesisHash">The chain's genesis; the state starts empty whatever it is (the genesis file's own
+    /// settings are read from it, not from state), so it only documents which chain this state belongs to.</param>
     public MemoryState(byte[] genesisHash)
     {
-        StateRoot = State.StateRoot.Genesis(genesisHash);
+        ArgumentNullException.ThrowIfNull(genesisHash);
+        StateRoot = StateTree.EmptyRoot.ToArray();
         _columns = new Dictionary<byte[], byte[]>[Enum.GetValues<StateColumn>().Max(c => (int)c) + 1];
         for (var i = 0; i < _columns.Length; i++)
         {
@@ -52,6 +58,8 @@ public sealed class MemoryState : IStateReader
 
     public bool HasTransaction(ReadOnlySpan<byte> txId) => _transactions.Contains(txId.ToArray());
 
+    public byte[]? Get(ReadOnlySpan<byte> nodeKey) => _tree.Get(nodeKey);
+
     /// <summary>Applies a committed block's writes, as Storage does in its write batch.</summary>
     public void Apply(BlockWrite commit)
     {
@@ -59,6 +67,14 @@ public sealed class MemoryState : IStateReader
         {
             throw new InvalidOperationException($"Block {commit.Height} cannot follow height {Height}.");
         }
+
+        if (commit.Tree is not { } tree || tree.Version != commit.Height || !tree.NewRoot.AsSpan().SequenceEqual(commit.StateRoot))
+        {
+            throw new InvalidOperationException($"Block {commit.Height} does not carry the state tree of its state root.");
+        }
+
+        _tree.Commit(tree);
+        _tree.Prune(commit.Height);
 
         foreach (var change in commit.Changes)
         {

@@ -55,7 +55,7 @@ internal sealed class BlockProducer
             }
         }
 
-        var result = BlockResult.Of(_store, overlay, request.Height);
+        var result = BlockResult.Of(_store, overlay, request.Height, accepted.Select(t => t.Id).ToList());
         var block = BlockCodec.Build(_chain.ChainId, request.Height, request.PreviousHash, time, request.Proposer,
             accepted.Select(t => t.EnvelopeBytes).ToList(), accepted.Select(t => t.Id).ToList(), result.StateRoot, result.ValidatorChange);
         _executor.Remember(block, accepted, result);

@@ -75,7 +75,7 @@ internal sealed class BenchmarkChain
         }
 
         State.Apply(new BlockWrite(block.Height, Hashing.Sha256(BitConverter.GetBytes(block.Height)), [],
-            transactions.Select(t => t.Id).ToList(), result.Value.Changes, result.Value.StateRoot));
+            transactions.Select(t => t.Id).ToList(), result.Value.Changes, result.Value.StateRoot, result.Value.Tree));
     }
 
     private static Ed25519KeyPair VoterKey(int number)

@@ -43,7 +43,7 @@ internal sealed class StateTreeWorkload
     /// <summary>Version 1's value of each of <see cref="Keys"/>.</summary>
     public byte[][] Values { get; }
 
-    /// <summary>The block's changes in <see cref="StateChangeOrder"/>, as <see cref="StateRoot.Next"/> takes them.</summary>
+    /// <summary>The block's changes in <see cref="StateChangeOrder"/>, as <see cref="HashChainRoot.Next"/> takes them.</summary>
     public List<StateChange> Block { get; }
 
     private static byte[] Key(Random random)

@@ -142,7 +142,7 @@ internal sealed class AuditChainBuilder : IDisposable
             .Select(c => new KeyValuePair<uint, byte[]>(c.Index, c.Signer.Sign(message))));
         if (tamperHeader is null && tamperBody is null && certifiers is null)
         {
-            _state.Apply(new BlockWrite(height, hash, [], ids, result.Value.Changes, result.Value.StateRoot));
+            _state.Apply(new BlockWrite(height, hash, [], ids, result.Value.Changes, result.Value.StateRoot, result.Value.Tree));
             _head = hash;
             Time += 1_000;
             if (result.Value.ValidatorChange is { } change)

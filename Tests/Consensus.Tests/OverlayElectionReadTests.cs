@@ -1,5 +1,6 @@
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Tests;
@@ -17,7 +18,8 @@ public sealed class OverlayElectionReadTests
         var seed = new StateOverlay(committed.Inner);
         seed.PutElection("e1", Record("first title"));
         var changes = seed.Changes();
-        committed.Inner.Apply(new Chain.BlockWrite(1, Hashing.Sha256("block"u8), [], [], changes, StateRoot.Next(committed.Inner.StateRoot, 1, changes)));
+        var tree = BlockTreeChanges.Apply(committed.Inner, 1, changes, []);
+        committed.Inner.Apply(new Chain.BlockWrite(1, Hashing.Sha256("block"u8), [], [], changes, tree.NewRoot, tree));
         var overlay = new StateOverlay(committed);
 
         var first = overlay.GetElection("e1");

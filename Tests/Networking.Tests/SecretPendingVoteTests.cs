@@ -5,6 +5,7 @@ using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.Secret;
 using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
 using VoteChain.Consensus.Transactions;
 using VoteChain.Networking.Mempool;
 using VoteChain.Protos.V1;
@@ -165,7 +166,7 @@ public sealed class SecretPendingVoteTests
     private static void Write(MemoryState state, IReadOnlyList<StateChange> changes, IReadOnlyList<byte[]>? txIds = null)
     {
         var height = state.Height + 1;
-        state.Apply(new BlockWrite(height, Hashing.Sha256(BitConverter.GetBytes(height)), [], txIds ?? [], changes,
-            StateRoot.Next(state.StateRoot, height, changes)));
+        var tree = BlockTreeChanges.Apply(state, height, changes, txIds ?? []);
+        state.Apply(new BlockWrite(height, Hashing.Sha256(BitConverter.GetBytes(height)), [], txIds ?? [], changes, tree.NewRoot, tree));
     }
 }

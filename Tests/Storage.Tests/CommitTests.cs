@@ -1,3 +1,4 @@
+using VoteChain.Consensus.State.Merkle;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.State;
 using VoteChain.Protos.V1;
@@ -136,7 +137,7 @@ public sealed class CommitTests : StoreFixture
         store.Head.Hash[0] ^= 0xFF;
 
         Assert.That(store.HeadHash, Is.EqualTo(TestChain.GenesisHash));
-        Assert.That(store.StateRoot, Is.EqualTo(StateRoot.Genesis(TestChain.GenesisHash)));
+        Assert.That(store.StateRoot, Is.EqualTo(StateTree.EmptyRoot.ToArray()));
     }
 
     [Test]
@@ -145,7 +146,7 @@ public sealed class CommitTests : StoreFixture
         var store = Open();
         var commits = Enumerable.Range(0, 200).Select(_ => Chain.Next(1)).ToList();
         var roots = commits.ToDictionary(c => c.Height, c => c.StateRoot);
-        roots[0] = StateRoot.Genesis(TestChain.GenesisHash);
+        roots[0] = StateTree.EmptyRoot.ToArray();
         using var done = new CancellationTokenSource();
 
         var reader = Task.Run(() =>

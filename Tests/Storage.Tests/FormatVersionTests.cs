@@ -21,20 +21,41 @@ public sealed class FormatVersionTests : StoreFixture
     }
 
     [Test]
-    public void A_folder_from_before_versions_were_recorded_opens_as_version_1_and_is_stamped()
+    public void A_version_1_chain_with_blocks_is_refused_with_what_to_do_and_left_as_it_was()
     {
         var store = Open();
         store.Write(Chain.Next());
         store.Dispose();
         EditRaw((db, meta) => db.Remove(Key, meta));
-        Assert.That(RawVersion(), Is.Null);
+        Assert.That(RawVersion(), Is.Null, "a folder from before versions were recorded");
         Assert.That(ChainStore.Inspect(Folder, TestChain.ChainId, TestChain.GenesisHash)!.FormatVersion, Is.EqualTo(1));
 
-        var reopened = Open();
+        var error = Assert.Throws<StorageException>(() => Open());
 
+        Assert.That(error.Message, Is.EqualTo($"data folder {Folder} holds a chain of format version 1 (height 1), whose blocks commit to "
+            + "the state with a hash chain; this votechain commits to a Merkle tree of the state (format version 2) and cannot "
+            + "continue that chain: keep running the votechain that made it, or start a new chain from a new genesis in an empty data folder"));
+        Assert.That(RawVersion(), Is.Null, "nothing was written");
+    }
+
+    [Test]
+    public void A_version_1_folder_without_blocks_moves_to_the_state_tree_and_is_stamped()
+    {
+        Open().Dispose();
+        var oldRoot = Consensus.Crypto.Hashing.Sha256("a version 1 genesis state root"u8);
+        EditRaw((db, meta) =>
+        {
+            db.Remove(Key, meta);
+            db.Put(Encoding.ASCII.GetBytes("state_root"), oldRoot, meta);
+        });
+
+        var reopened = Open();
+        Assert.That(reopened.StateRoot, Is.EqualTo(Consensus.State.Merkle.StateTree.EmptyRoot.ToArray()));
+        reopened.Write(Chain.Next());
         Assert.That(reopened.Height, Is.EqualTo(1));
         reopened.Dispose();
-        Assert.That(RawVersion(), Is.EqualTo("1"));
+
+        Assert.That(RawVersion(), Is.EqualTo("2"));
     }
 
     [Test]

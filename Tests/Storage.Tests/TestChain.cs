@@ -3,13 +3,15 @@ using Google.Protobuf;
 using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Storage.Tests;
 
 /// <summary>
 /// Builds a chain of real blocks (a serialized BlockHeader inside a Block, hashed the way the chain hashes) and
-/// the commits that store them, keeping the previous hash and state root the way the driver would.
+/// the commits that store them, keeping the previous hash and the state tree (its own copy in memory) the way the
+/// driver would, so every commit carries the tree nodes its state root stands on.
 /// </summary>
 public sealed class TestChain
 {
@@ -19,7 +21,7 @@ public sealed class TestChain
     public static readonly byte[] GenesisHash = Hashing.Sha256(Encoding.ASCII.GetBytes("test genesis"));
 
     private byte[] _previousHash = GenesisHash;
-    private byte[] _previousRoot = StateRoot.Genesis(GenesisHash);
+    private readonly MemoryTreeNodeStore _tree = new();
 
     public ulong Height { get; private set; }
 
@@ -37,7 +39,10 @@ public sealed class TestChain
             .ToList();
         var txIds = envelopes.Select(e => Hashing.Sha256(e.Span)).ToList();
         var sorted = changes.Order(StateChangeOrder.Instance).ToList();
-        var root = StateRoot.Next(_previousRoot, height, sorted);
+        var tree = StateTree.Apply(_tree, height == 1 ? null : height - 1, height, BlockTreeChanges.Of(height, sorted, txIds));
+        _tree.Commit(tree);
+        _tree.Prune(height);
+        var root = tree.NewRoot;
         var header = new BlockHeader
         {
             ChainId = ChainId,
@@ -53,8 +58,7 @@ public sealed class TestChain
 
         Height = height;
         _previousHash = hash;
-        _previousRoot = root;
-        return new BlockWrite(height, hash, block.ToByteArray(), txIds, sorted, root);
+        return new BlockWrite(height, hash, block.ToByteArray(), txIds, sorted, root, tree);
     }
 
     public static byte[] Credential(byte seed) => Enumerable.Repeat(seed, 32).ToArray();

@@ -373,9 +373,9 @@ public sealed class AnonymousRulesTests
         var inflated = Chain.State.GetIssuance(AnonymousTestChain.Id, 2)!.Clone();
         inflated.Served = 2;
         var height = Chain.State.Height + 1;
-        Chain.State.Apply(new Chain.BlockWrite(height, Crypto.Hashing.Sha256(BitConverter.GetBytes(height)), [], [],
-            [new State.StateChange(State.StateColumn.Issuance, State.StateKeys.Issuance(AnonymousTestChain.Id, 2), inflated.ToByteArray())],
-            Chain.State.StateRoot));
+        State.StateChange[] lie = [new State.StateChange(State.StateColumn.Issuance, State.StateKeys.Issuance(AnonymousTestChain.Id, 2), inflated.ToByteArray())];
+        var tree = State.Merkle.BlockTreeChanges.Apply(Chain.State, height, lie, []);
+        Chain.State.Apply(new Chain.BlockWrite(height, Crypto.Hashing.Sha256(BitConverter.GetBytes(height)), [], [], lie, tree.NewRoot, tree));
         Assert.That(Recount().IssuanceProblem, Does.Contain("weight 2: the records show 1 served and 1 registered"));
     }
 
@@ -385,9 +385,9 @@ public sealed class AnonymousRulesTests
         var made = new IssuanceRecord { Weight = 9, Served = 5 };
         made.IssuerKeys.AddRange([ByteString.Empty, ByteString.Empty]);
         var height = Chain.State.Height + 1;
-        Chain.State.Apply(new Chain.BlockWrite(height, Crypto.Hashing.Sha256(BitConverter.GetBytes(height)), [], [],
-            [new State.StateChange(State.StateColumn.Issuance, State.StateKeys.Issuance(AnonymousTestChain.Id, 9), made.ToByteArray())],
-            Chain.State.StateRoot));
+        State.StateChange[] lie = [new State.StateChange(State.StateColumn.Issuance, State.StateKeys.Issuance(AnonymousTestChain.Id, 9), made.ToByteArray())];
+        var tree = State.Merkle.BlockTreeChanges.Apply(Chain.State, height, lie, []);
+        Chain.State.Apply(new Chain.BlockWrite(height, Crypto.Hashing.Sha256(BitConverter.GetBytes(height)), [], [], lie, tree.NewRoot, tree));
         Assert.That(Recount().IssuanceProblem, Does.Contain("weight 9: the records show 0 served and 0 registered, the kept counts 5 and 0"));
     }
 

@@ -3,6 +3,7 @@ using VoteChain.Consensus.Ballots;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Secret;
 using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Consensus.Tests.Secret;
@@ -76,7 +77,8 @@ public sealed class KeyStatusMemoTests
         overlay.PutElection(Election, election);
         overlay.PutSecret(Election, secret);
         var changes = overlay.Changes();
-        state.Apply(new Chain.BlockWrite(1, Hashing.Sha256("block"u8), [], [], changes, StateRoot.Next(state.StateRoot, 1, changes)));
+        var tree = BlockTreeChanges.Apply(state, 1, changes, []);
+        state.Apply(new Chain.BlockWrite(1, Hashing.Sha256("block"u8), [], [], changes, tree.NewRoot, tree));
         return (state, election);
     }
 

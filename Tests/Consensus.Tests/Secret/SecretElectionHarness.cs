@@ -4,6 +4,7 @@ using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Secret;
 using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
 using VoteChain.Consensus.Tests.Support;
 using VoteChain.Consensus.Transactions;
 using VoteChain.Protos.V1;
@@ -89,8 +90,8 @@ internal sealed class SecretElectionHarness : IDisposable
         overlay.PutSecret(Id, secret);
         var changes = overlay.Changes();
         var height = Chain.State.Height + 1;
-        Chain.State.Apply(new BlockWrite(height, Hashing.Sha256(BitConverter.GetBytes(height)), [], [], changes,
-            StateRoot.Next(Chain.State.StateRoot, height, changes)));
+        var tree = BlockTreeChanges.Apply(Chain.State, height, changes, []);
+        Chain.State.Apply(new BlockWrite(height, Hashing.Sha256(BitConverter.GetBytes(height)), [], [], changes, tree.NewRoot, tree));
     }
 
     public VerifiedTx Register(params (Ed25519KeyPair Voter, ulong Weight)[] voters) =>

@@ -146,7 +146,7 @@ internal sealed class TestChain : IDisposable
         }
 
         State.Apply(new BlockWrite(height, Hashing.Sha256(BitConverter.GetBytes(height)), [],
-            transactions.Select(t => t.Id).ToList(), outcome.Value.Changes, outcome.Value.StateRoot));
+            transactions.Select(t => t.Id).ToList(), outcome.Value.Changes, outcome.Value.StateRoot, outcome.Value.Tree));
         Time += 1_000;
         return null;
     }

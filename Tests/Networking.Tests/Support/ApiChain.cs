@@ -1,3 +1,4 @@
+using VoteChain.Consensus.State.Merkle;
 using Google.Protobuf;
 using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
@@ -137,12 +138,13 @@ internal sealed class ApiChain : IDisposable
         Assert.That(executed.IsOk, Is.True, () => $"test block was refused: {executed.Rejection}");
 
         var ids = verified.Select(t => t.Id).ToList();
-        var block = BlockCodec.Build(ChainId, height, Store.HeadHash, TimeOf(height), 0, envelopes, ids, executed.Value!.StateRoot);
+        var changes = executed.Value!.Changes.Concat(extra).ToList();
+        var tree = extra.Count == 0 ? executed.Value.Tree : BlockTreeChanges.Apply(Store, height, changes, ids);
+        var block = BlockCodec.Build(ChainId, height, Store.HeadHash, TimeOf(height), 0, envelopes, ids, tree.NewRoot);
         var signature = Validator.Sign(MessageSigning.Bytes(SignStep.Commit, ChainId, height, 0, block.Hash));
         block.Block.Certificate = CommitCertificates.Build(height, 0, block.Hash, [new KeyValuePair<uint, byte[]>(0, signature)]);
 
-        var changes = executed.Value.Changes.Concat(extra).ToList();
-        LastWrite = new BlockWrite(height, block.Hash, block.Block.ToByteArray(), ids, changes, executed.Value.StateRoot);
+        LastWrite = new BlockWrite(height, block.Hash, block.Block.ToByteArray(), ids, changes, tree.NewRoot, tree);
         Store.Write(LastWrite);
         Mempool.OnCommitted(LastWrite);
         Events.Published(height);

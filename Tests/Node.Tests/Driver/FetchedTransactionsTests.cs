@@ -3,6 +3,7 @@ using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
 using VoteChain.Consensus.Transactions;
 using VoteChain.Node.Driver;
 using VoteChain.Protos.V1;
@@ -115,7 +116,7 @@ public sealed class FetchedTransactionsTests
     private byte[] Block(IReadOnlyList<byte[]> envelopes, ulong height = 1, byte[]? previous = null)
     {
         var block = BlockCodec.Build(ChainId, height, previous ?? _chain.Store.HeadHash, 1_000, 0, envelopes,
-            [.. envelopes.Select(e => Hashing.Sha256(e))], StateRoot.Next(_chain.Store.StateRoot, height, []));
+            [.. envelopes.Select(e => Hashing.Sha256(e))], StateTree.EmptyRoot.ToArray());
         var signature = _chain.Validator.Sign(MessageSigning.Bytes(SignStep.Commit, ChainId, height, 0, block.Hash));
         block.Block.Certificate = CommitCertificates.Build(height, 0, block.Hash, [new KeyValuePair<uint, byte[]>(0, signature)]);
         return block.Block.ToByteArray();

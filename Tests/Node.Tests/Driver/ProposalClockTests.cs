@@ -1,6 +1,7 @@
 using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Pbft;
 using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
 using VoteChain.Node.Driver;
 
 namespace VoteChain.Node.Tests.Driver;
@@ -25,7 +26,7 @@ public sealed class ProposalClockTests
     public void TearDown() => _chain.Dispose();
 
     private ParsedBlock BlockAt(long timeUnixMs) =>
-        BlockCodec.Build(_chain.ChainId, 1, _chain.Store.HeadHash, timeUnixMs, 0, [], [], StateRoot.Next(_chain.Store.StateRoot, 1, []));
+        BlockCodec.Build(_chain.ChainId, 1, _chain.Store.HeadHash, timeUnixMs, 0, [], [], BlockTreeChanges.Apply(_chain.Store, 1, [], []).NewRoot);
 
     [Test]
     public void A_proposal_fresh_when_it_arrived_is_not_stale_for_the_time_the_node_took_to_get_to_it()

@@ -5,6 +5,7 @@ using VoteChain.Consensus.Genesis;
 using VoteChain.Consensus.Rules;
 using VoteChain.Consensus.Secret;
 using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
 using VoteChain.Consensus.Transactions;
 using VoteChain.Node.Trustee;
 using VoteChain.Protos.V1;
@@ -189,9 +190,10 @@ public sealed class NodeTrusteeChainTests
     {
         var height = _store.Height + 1;
         var sorted = changes.Order(StateChangeOrder.Instance).ToList();
-        var root = StateRoot.Next(_store.StateRoot, height, sorted);
+        var tree = BlockTreeChanges.Apply(_store, height, sorted, txIds);
+        var root = tree.NewRoot;
         // A real block (its time is what the trustee chain reports); the transactions themselves are not needed here.
         var block = BlockCodec.Build(ChainId, height, _store.HeadHash, _clock.GetUtcNow().ToUnixTimeMilliseconds(), 0, [], [], root);
-        _store.Write(new BlockWrite(height, block.Hash, block.Block.ToByteArray(), txIds, sorted, root));
+        _store.Write(new BlockWrite(height, block.Hash, block.Block.ToByteArray(), txIds, sorted, root, tree));
     }
 }

@@ -1,25 +1,17 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using VoteChain.Consensus.State;
 
-namespace VoteChain.Consensus.State;
+namespace VoteChain.Benchmarks;
 
 /// <summary>
-/// The state root: a digest that chains every block's state changes onto the previous root. Two nodes with
-/// the same history compute the same root; a replica checks a proposal by recomputing it.
+/// The state root of data format version 1, before the state tree: a digest chaining every block's changes onto the
+/// previous root. Kept here only as the baseline the tree's cost per block is measured against (StateTreeBenchmarks).
 /// </summary>
-public static class StateRoot
+internal static class HashChainRoot
 {
-    private static readonly byte[] GenesisDomain = Encoding.ASCII.GetBytes("votechain/v1/state-genesis");
     private static readonly byte[] BlockDomain = Encoding.ASCII.GetBytes("votechain/v1/state");
-
-    public static byte[] Genesis(ReadOnlySpan<byte> genesisHash)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(GenesisDomain);
-        hash.AppendData(genesisHash);
-        return hash.GetHashAndReset();
-    }
 
     /// <summary>
     /// Root after a block. <paramref name="sortedChanges"/> must be in <see cref="StateChangeOrder"/> so that the

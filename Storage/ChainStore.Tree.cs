@@ -1,0 +1,89 @@
+using RocksDbSharp;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
+using VoteChain.Protos.V1;
+
+namespace VoteChain.Storage;
+
+/// <summary>The state tree on disk: its nodes, each block's new ones and stale ones, and pruning (docs/STATE-PROOFS.md).</summary>
+public sealed partial class ChainStore
+{
+    /// <summary>
+    /// How many of the newest versions of the tree stay readable, so that a proof can be made at any of the last heights
+    /// (a client may ask at the height it saw). Older versions' nodes are deleted in the block write that passes them.
+    /// </summary>
+    public const ulong KeptTreeVersions = 32;
+
+    /// <summary>
+    /// The oldest version whose stale nodes may still be on disk: pruning seeks there rather than to the column's start,
+    /// which after a long run begins with the deletion markers of everything pruned before (RocksDB skips them one by
+    /// one until it compacts). 0 at open: the first prune looks from the start once. Only the writer reads or sets it.
+    /// </summary>
+    private ulong _pruneFrom;
+
+    public byte[]? Get(ReadOnlySpan<byte> nodeKey) => _db.Get(StoreColumn.StateTree, nodeKey);
+
+    /// <summary>
+    /// What <paramref name="key"/> of <paramref name="column"/> holds at <paramref name="height"/>, proven against that
+    /// height's state root; null when that version is pruned or was never written here.
+    /// </summary>
+    public StateProof? Prove(ulong height, StateColumn column, ReadOnlySpan<byte> key)
+    {
+        if (height == 0 || height > _head.Height || Get(TreeNodeKey.Root(height)) is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return StateTree.Prove(this, height, column, key);
+        }
+        catch (InvalidDataException) when (Get(TreeNodeKey.Root(height)) is null)
+        {
+            // Pruned between the check and the walk: as if it had been before.
+            return null;
+        }
+    }
+
+    /// <summary>Adds a block's tree version to its write batch, and deletes what the versions it pushes out of the kept ones alone reached.</summary>
+    private void PutTree(WriteBatch batch, ulong height, byte[] stateRoot, TreeUpdate tree)
+    {
+        if (tree.Version != height || !tree.NewRoot.AsSpan().SequenceEqual(stateRoot))
+        {
+            throw new ArgumentException($"The state tree given for block {height} is not the tree of its state root.", nameof(tree));
+        }
+
+        foreach (var (key, node) in tree.NewNodes)
+        {
+            _db.Put(batch, StoreColumn.StateTree, key, node);
+        }
+
+        foreach (var stale in tree.StaleNodes)
+        {
+            _db.Put(batch, StoreColumn.StateTreeStale, StaleKey(height, stale), []);
+        }
+
+        if (height > KeptTreeVersions)
+        {
+            Prune(batch, height - KeptTreeVersions);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the nodes made stale by versions up to <paramref name="oldestKept"/>: a node version v made stale belongs
+    /// to versions before v only, and none of those is kept.
+    /// </summary>
+    private void Prune(WriteBatch batch, ulong oldestKept)
+    {
+        foreach (var staleKey in _db.KeysBetween(StoreColumn.StateTreeStale, MetaKeys.Height(_pruneFrom), MetaKeys.Height(oldestKept + 1)))
+        {
+            _db.Delete(batch, StoreColumn.StateTree, staleKey[sizeof(ulong)..]);
+            _db.Delete(batch, StoreColumn.StateTreeStale, staleKey);
+        }
+
+        // Set before the batch is written: if the write fails the node stops, and a new open starts from 0 again.
+        _pruneFrom = oldestKept + 1;
+    }
+
+    private static byte[] StaleKey(ulong version, byte[] nodeKey) => [.. MetaKeys.Height(version), .. nodeKey];
+}
