@@ -34,6 +34,11 @@ internal static class ChainMeta
     public static HeadState? Load(StoreDatabase db, string chainId, byte[] genesisHash)
     {
         StoreFormat.Read(db);
+        if (db.Get(StoreColumn.Meta, MetaKeys.Restoring) is not null)
+        {
+            throw StorageErrors.InterruptedStateSync(db.Folder);
+        }
+
         var storedChain = db.Get(StoreColumn.Meta, MetaKeys.ChainId);
         var storedGenesis = db.Get(StoreColumn.Meta, MetaKeys.GenesisHash);
         var height = db.Get(StoreColumn.Meta, MetaKeys.HeadHeight);

@@ -15,6 +15,9 @@ internal static class MetaKeys
     /// <summary>The folder's format version (<see cref="StoreFormat"/>): this key and its encoding never change.</summary>
     public static readonly byte[] FormatVersion = Encoding.ASCII.GetBytes("format_version");
 
+    /// <summary>Present only while a state sync writes into the folder (the height it restores): a crash leaves it behind.</summary>
+    public static readonly byte[] Restoring = Encoding.ASCII.GetBytes("state_sync_restoring");
+
     /// <summary>The single key of the old sign-state column (see <see cref="StoreColumn.SignState"/>).</summary>
     public static readonly byte[] SignState = Encoding.ASCII.GetBytes("sign_state");
 

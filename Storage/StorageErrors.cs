@@ -55,6 +55,10 @@ internal static class StorageErrors
         "hash chain; this votechain commits to a Merkle tree of the state (format version 2) and cannot continue that chain: " +
         "keep running the votechain that made it, or start a new chain from a new genesis in an empty data folder");
 
+    public static StorageException InterruptedStateSync(string folder) => new(
+        $"data folder {folder} holds a state sync that was interrupted before it finished; " +
+        "empty it (votechain reset) and start the node again");
+
     public static StorageException WriteFailed(string folder, string what, Exception inner) => new(
         IsOutOfSpace(inner)
             ? $"data folder {folder} is on a full disk: {what} failed ({OneLine(inner.Message)}); the write was refused whole, " +
