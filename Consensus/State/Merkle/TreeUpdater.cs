@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using VoteChain.Consensus.Crypto;
+
 namespace VoteChain.Consensus.State.Merkle;
 
 /// <summary>
@@ -16,8 +19,16 @@ internal sealed class TreeUpdater
 {
     private readonly ITreeNodeReader _reader;
     private readonly ulong _version;
-    private readonly Dictionary<byte[], byte[]> _written = new(ByteKeyComparer.Instance);
-    private readonly HashSet<byte[]> _stale = new(ByteKeyComparer.Instance);
+    /// <summary>
+    /// Below this many changes a block's walk stays on one thread; above it, the root's sixteen subtrees are walked at
+    /// once (they share no node), which roughly halves a large block's cost on two cores.
+    /// </summary>
+    private const int ParallelWrites = 512;
+
+    // Concurrent because the root's subtrees are walked in parallel; each key is still written at most once.
+    private readonly ConcurrentDictionary<byte[], byte[]> _written = new(ByteKeyComparer.Instance);
+    private readonly ConcurrentDictionary<byte[], byte> _stale = new(ByteKeyComparer.Instance);
+    private Write[] _writes = [];
 
     public TreeUpdater(ITreeNodeReader reader, ulong version)
     {
@@ -34,8 +45,9 @@ internal sealed class TreeUpdater
     /// <summary>What a subtree became: nothing, one record (not placed yet), or an internal node already written or kept.</summary>
     private readonly record struct Subtree(PendingLeaf? Leaf, TreeChild? Internal);
 
-    public TreeUpdate Run(ulong? baseVersion, ReadOnlySpan<Write> writes)
+    public TreeUpdate Run(ulong? baseVersion, Write[] writes)
     {
+        _writes = writes;
         var rootKey = TreeNodeKey.Root(_version);
         byte[]? oldRootKey = null;
         TreeNode oldRoot = EmptyNode.Instance;
@@ -85,7 +97,7 @@ internal sealed class TreeUpdater
 
         var nodes = _written.ToList();
         nodes.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
-        var stale = _stale.ToList();
+        var stale = _stale.Keys.ToList();
         stale.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
         return new TreeUpdate(_version, rootHash, nodes, stale);
     }
@@ -99,36 +111,60 @@ internal sealed class TreeUpdater
         }
 
         var results = new Subtree?[InternalNode.Slots];
-        var start = 0;
-        while (start < writes.Length)
+        var groups = Groups(writes, depth, w => w.Path);
+        if (depth == 0 && writes.Length >= ParallelWrites)
         {
-            var slot = TreePath.Nibble(writes[start].Path, depth);
+            // At the root the span is the whole batch, so each group is a range of _writes a worker can take.
+            Parallel.ForEach(groups, ParallelChecks.Options, g => results[g.Slot] = UpdateSlot(node, depth, _writes.AsSpan(g.Start, g.End - g.Start)));
+        }
+        else
+        {
+            foreach (var g in groups)
+            {
+                results[g.Slot] = UpdateSlot(node, depth, writes[g.Start..g.End]);
+            }
+        }
+
+        return Compose(depth, writes[0].Path, node, nodeKey, knownHash, results);
+    }
+
+    /// <summary>One slot of an internal node: the subtree its changes (all on that slot) make of what it held.</summary>
+    private Subtree UpdateSlot(InternalNode node, int depth, ReadOnlySpan<Write> group)
+    {
+        var slot = TreePath.Nibble(group[0].Path, depth);
+        if (node[slot] is not { } child)
+        {
+            return Build(depth + 1, NewLeaves(group));
+        }
+
+        var childKey = TreeNodeKey.Encode(child.Version, group[0].Path, depth + 1);
+        return Read(childKey) switch
+        {
+            LeafNode leaf when child.IsLeaf => UpdateLeaf(leaf, childKey, depth + 1, group),
+            InternalNode inner when !child.IsLeaf => UpdateInternal(inner, childKey, child.Hash, depth + 1, group),
+            _ => throw new InvalidDataException($"The state tree's node {Convert.ToHexString(childKey)} is missing or not what its parent says."),
+        };
+    }
+
+    /// <summary>The runs of path-sorted items that share their nibble at <paramref name="depth"/>: slot, start, end.</summary>
+    private static List<(int Slot, int Start, int End)> Groups<T>(ReadOnlySpan<T> items, int depth, Func<T, byte[]> path)
+    {
+        var groups = new List<(int, int, int)>(InternalNode.Slots);
+        var start = 0;
+        while (start < items.Length)
+        {
+            var slot = TreePath.Nibble(path(items[start]), depth);
             var end = start + 1;
-            while (end < writes.Length && TreePath.Nibble(writes[end].Path, depth) == slot)
+            while (end < items.Length && TreePath.Nibble(path(items[end]), depth) == slot)
             {
                 end++;
             }
 
-            var group = writes[start..end];
-            if (node[slot] is not { } child)
-            {
-                results[slot] = Build(depth + 1, NewLeaves(group));
-            }
-            else
-            {
-                var childKey = TreeNodeKey.Encode(child.Version, group[0].Path, depth + 1);
-                results[slot] = Read(childKey) switch
-                {
-                    LeafNode leaf when child.IsLeaf => UpdateLeaf(leaf, childKey, depth + 1, group),
-                    InternalNode inner when !child.IsLeaf => UpdateInternal(inner, childKey, child.Hash, depth + 1, group),
-                    _ => throw new InvalidDataException($"The state tree's node {Convert.ToHexString(childKey)} is missing or not what its parent says."),
-                };
-            }
-
+            groups.Add((slot, start, end));
             start = end;
         }
 
-        return Compose(depth, writes[0].Path, node, nodeKey, knownHash, results);
+        return groups;
     }
 
     private Subtree UpdateLeaf(LeafNode leaf, byte[] leafKey, int depth, ReadOnlySpan<Write> writes)
@@ -175,18 +211,18 @@ internal sealed class TreeUpdater
         }
 
         var results = new Subtree?[InternalNode.Slots];
-        var start = 0;
-        while (start < entries.Count)
+        var groups = Groups<PendingLeaf>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries), depth, e => e.Node.Path);
+        if (depth == 0 && entries.Count >= ParallelWrites)
         {
-            var slot = TreePath.Nibble(entries[start].Node.Path, depth);
-            var end = start + 1;
-            while (end < entries.Count && TreePath.Nibble(entries[end].Node.Path, depth) == slot)
+            // A tree built whole (a snapshot restored): its sixteen subtrees at once.
+            Parallel.ForEach(groups, ParallelChecks.Options, g => results[g.Slot] = Build(depth + 1, entries.GetRange(g.Start, g.End - g.Start)));
+        }
+        else
+        {
+            foreach (var g in groups)
             {
-                end++;
+                results[g.Slot] = Build(depth + 1, entries.GetRange(g.Start, g.End - g.Start));
             }
-
-            results[slot] = Build(depth + 1, entries.GetRange(start, end - start));
-            start = end;
         }
 
         return Compose(depth, entries[0].Node.Path, null, null, null, results);
@@ -313,7 +349,7 @@ internal sealed class TreeUpdater
     {
         if (key is not null)
         {
-            _stale.Add(key);
+            _stale.TryAdd(key, 0);
         }
     }
 }

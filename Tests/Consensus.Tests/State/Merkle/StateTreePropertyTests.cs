@@ -70,6 +70,28 @@ public sealed class StateTreePropertyTests
         }, iter: 100);
     }
 
+    /// <summary>Keys of two bytes (up to 4,096 a column), so batches are large enough to be walked on several threads.</summary>
+    private static readonly Gen<TreeChange> WideChangeGen = Gen.Select(Gen.Int[0, Columns.Length - 1], Gen.Int[0, 4_095], Gen.Int[0, 3], Gen.Byte.Array[0, 5])
+        .Select((c, k, kind, value) => new TreeChange(Columns[c], [(byte)(k >> 8), (byte)k], kind == 0 ? null : value));
+
+    [Test]
+    public void Batches_large_enough_to_be_walked_in_parallel_give_a_full_recomputations_root_and_one_update()
+    {
+        WideChangeGen.Array[600, 2_500].Array[1, 3].Sample(history =>
+        {
+            var tree = new TreeHarness();
+            foreach (var batch in history)
+            {
+                var changes = LastWins(batch);
+                var again = StateTree.Apply(tree.Store, tree.Version, (tree.Version ?? 0) + 1, changes);
+                var update = tree.Commit(changes);
+                Assert.That(update.NewRoot, Is.EqualTo(NaiveStateTree.Root(tree.Records)));
+                Assert.That(again.NewNodes, Is.EqualTo(update.NewNodes), "the threads' interleaving changes nothing in the update");
+                Assert.That(again.StaleNodes, Is.EqualTo(update.StaleNodes));
+            }
+        }, iter: 12);
+    }
+
     [Test]
     public void Splitting_a_batch_over_several_versions_gives_the_same_root()
     {
