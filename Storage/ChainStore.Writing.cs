@@ -2,6 +2,7 @@ using Google.Protobuf;
 using RocksDbSharp;
 using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Crypto;
+using VoteChain.Consensus.State;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Storage;
@@ -68,6 +69,10 @@ public sealed partial class ChainStore
 
             // Only now is the block on disk; readers must not see a head the database does not hold.
             _head = next;
+            if (commit.Tree is { } written)
+            {
+                _lastWritten = new Dictionary<byte[], byte[]>(written.NewNodes, ByteKeyComparer.Instance);
+            }
         }
     }
 
