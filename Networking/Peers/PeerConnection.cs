@@ -115,18 +115,36 @@ internal sealed partial class PeerConnection : IAsyncDisposable
                 Connected = true;
                 backoff = MinBackoff;
                 LogConnected(Url);
-                while (true)
-                {
-                    while (_outbox.TryTake(out var message))
-                    {
-                        await call.RequestStream.WriteAsync(message, stream.Token).ConfigureAwait(false);
-                    }
 
-                    // The peer closes streams that stay silent for its idle time; an empty message keeps this one open.
-                    if (!await _outbox.WaitAsync(_limits.Heartbeat, stream.Token).ConfigureAwait(false))
+                // The peer sends nothing after the handshake; it ends the call when it stops or drops this stream. Watching
+                // for that notices it at once, not at the next write, and lets the call go: a call left open here held
+                // the peer's shutdown (its server waits for open streams) until its grace period ran out.
+                using var ended = CancellationTokenSource.CreateLinkedTokenSource(stream.Token);
+                var watch = EndOfCallAsync(call, ended);
+                try
+                {
+                    while (true)
                     {
-                        await call.RequestStream.WriteAsync(Heartbeat, stream.Token).ConfigureAwait(false);
+                        while (_outbox.TryTake(out var message))
+                        {
+                            await call.RequestStream.WriteAsync(message, ended.Token).ConfigureAwait(false);
+                        }
+
+                        // The peer closes streams that stay silent for its idle time; an empty message keeps this one open.
+                        if (!await _outbox.WaitAsync(_limits.Heartbeat, ended.Token).ConfigureAwait(false))
+                        {
+                            await call.RequestStream.WriteAsync(Heartbeat, ended.Token).ConfigureAwait(false);
+                        }
                     }
+                }
+                catch (OperationCanceledException) when (ended.IsCancellationRequested && !stream.IsCancellationRequested)
+                {
+                    throw new IOException("the peer ended the gossip stream");
+                }
+                finally
+                {
+                    await ended.CancelAsync().ConfigureAwait(false);
+                    await watch.ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -169,6 +187,31 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         }
 
         Connected = false;
+    }
+
+    /// <summary>Waits for the peer to end the call (or for <paramref name="ended"/>), then cancels <paramref name="ended"/>.</summary>
+    private static async Task EndOfCallAsync(AsyncDuplexStreamingCall<PeerMessage, GossipReply> call, CancellationTokenSource ended)
+    {
+        try
+        {
+            while (await call.ResponseStream.MoveNext(ended.Token).ConfigureAwait(false))
+            {
+                // Nothing is expected after the handshake; whatever comes is not acted on.
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or InvalidOperationException)
+        {
+            // Ended either way.
+        }
+
+        try
+        {
+            await ended.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream was already let go.
+        }
     }
 
     public async Task<Head?> HeadAsync(CancellationToken cancellation)

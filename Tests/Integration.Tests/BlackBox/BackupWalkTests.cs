@@ -229,15 +229,9 @@ public sealed partial class BackupWalkTests
 
     private string Url(int node) => $"http://127.0.0.1:{(_basePort + node).ToString(CultureInfo.InvariantCulture)}";
 
-    private static async Task<ulong> HeightAsync(string node)
-    {
-        var (exitCode, output, _) = await CliProcess.RunAsync(Step, "status", "--node", node, "--json");
-        return exitCode == 0 ? JsonDocument.Parse(output).RootElement.GetProperty("height").GetUInt64() : 0;
-    }
+    private static Task<ulong> HeightAsync(string node) => NodeQueries.HeightAsync(node);
 
-    private static async Task<string> BlockHashAsync(string node, ulong height) =>
-        JsonDocument.Parse(await Ok("block", "--node", node, "--height", height.ToString(CultureInfo.InvariantCulture), "--json"))
-            .RootElement.GetProperty("hash").GetString()!;
+    private static Task<string> BlockHashAsync(string node, ulong height) => NodeQueries.BlockHashAsync(node, height);
 
     private static Task<string> Ok(params string[] args) => CliProcess.OkAsync(Step, args);
 

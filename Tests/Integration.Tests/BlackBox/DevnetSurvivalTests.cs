@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace VoteChain.Integration.Tests.BlackBox;
@@ -117,11 +116,7 @@ public sealed class DevnetSurvivalTests
     }
 
     /// <summary>The node's height, or 0 while it does not answer.</summary>
-    private static async Task<ulong> HeightAsync(string node)
-    {
-        var (exitCode, output, _) = await CliProcess.RunAsync(Step, "status", "--node", node, "--json");
-        return exitCode == 0 ? JsonDocument.Parse(output).RootElement.GetProperty("height").GetUInt64() : 0;
-    }
+    private static Task<ulong> HeightAsync(string node) => NodeQueries.HeightAsync(node);
 
     private static async Task RefusedAsync(string reason, params string[] args)
     {

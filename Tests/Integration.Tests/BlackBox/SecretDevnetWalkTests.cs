@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 
 namespace VoteChain.Integration.Tests.BlackBox;
@@ -20,23 +22,30 @@ public sealed class SecretDevnetWalkTests
         var node = $"http://127.0.0.1:{basePort}";
         var observer = $"http://127.0.0.1:{basePort + 4}";
         var dir = Path.Combine(root, "devnet");
+        var starting = Stopwatch.StartNew();
         await using (var devnet = ServiceProcess.Devnet(dir, basePort))
         {
             await devnet.WaitUntilRunningAsync(Step, "the devnet to start");
+            var started = starting.Elapsed;
             var authority = Path.Combine(dir, "authority.json");
             var genesis = Path.Combine(dir, "genesis.json");
-
-            // Three phases of 3 s at most; the close leaves time for the key, the votes and a trustee's stop.
-            await Ok("election", "create", "--node", node, "--key", authority, "--id", "secret-walk", "--title", "Secret walk",
-                "--option", "yes", "--option", "no", "--closes-at", "+50s", "--allow-revote", "--secret", "--key-phase", "3", "--wait");
             await Ok("voters", "generate", "--count", "3", "--out", Path.Combine(root, "voters"));
+
+            // Three phases of 3 s at most; the close leaves time for the key, the votes and a trustee's stop: five times
+            // what starting the devnet took on this machine (work of the same kind: processes starting, blocks
+            // committing), at least 25 s. The steps take about 12 s on an unloaded 2-core machine whose devnet starts in 5 s.
+            var window = Math.Max(25, (int)Math.Ceiling(5 * started.TotalSeconds));
+            await Ok("election", "create", "--node", node, "--key", authority, "--id", "secret-walk", "--title", "Secret walk",
+                "--option", "yes", "--option", "no", "--closes-at", $"+{window}s", "--allow-revote", "--secret", "--key-phase", "3", "--wait");
             await Ok("voters", "register", "--node", node, "--key", authority, "--election", "secret-walk", "--file",
                 Path.Combine(root, "voters", "voters.csv"), "--wait");
 
             // The validators are the trustees by default: their nodes deal and acknowledge on their own.
             await Eventually.HoldsAsync(async () => Secret(await Ok("election", "show", "--node", node, "--id", "secret-walk", "--json"))
                 .GetProperty("key_generation").GetProperty("phase").GetString() == "final", Step, () => "the joint key");
-            var show = Secret(await Ok("election", "show", "--node", node, "--id", "secret-walk", "--json"));
+            var shown = JsonDocument.Parse(await Ok("election", "show", "--node", node, "--id", "secret-walk", "--json")).RootElement;
+            var closesAt = DateTimeOffset.Parse(shown.GetProperty("closes_at").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            var show = shown.GetProperty("secret");
             Assert.That(show.GetProperty("threshold").GetUInt32(), Is.EqualTo(3), "n - f of 4 trustees");
             Assert.That(show.GetProperty("key_generation").GetProperty("qualified_dealers").GetArrayLength(), Is.EqualTo(4));
 
@@ -71,9 +80,11 @@ public sealed class SecretDevnetWalkTests
 
             // One trustee goes offline before the close; 3 of the other 3 are still the threshold.
             await Ok("devnet", "stop-node", "--dir", dir, "validator3");
+            Assert.That(await NodeQueries.HeadTimeAsync(node), Is.LessThan(closesAt),
+                $"validator3 was down before the close (the {window} s window was too short for the steps on this machine)");
 
-            await Eventually.HoldsAsync(async () => JsonDocument.Parse(await Ok("tally", "--node", observer, "--election", "secret-walk", "--json"))
-                .RootElement.GetProperty("result_published").GetBoolean(), TimeSpan.FromSeconds(150), () => "the published result at the observer");
+            await Eventually.HoldsAsync(async () => await NodeQueries.TallyAsync(observer, "secret-walk") is { ResultPublished: true },
+                TimeSpan.FromSeconds(150), () => "the published result at the observer");
             var after = JsonDocument.Parse(await Ok("tally", "--node", observer, "--election", "secret-walk", "--json")).RootElement;
             Assert.That(after.GetProperty("result_verified").GetBoolean(), Is.True, after.ToString());
             Assert.That(after.GetProperty("options")[0].GetProperty("weight").GetUInt64(), Is.EqualTo(2), "yes: voters 2 and 1 (revoted)");

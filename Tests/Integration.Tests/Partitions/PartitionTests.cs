@@ -21,7 +21,11 @@ public sealed class PartitionTests
 
     private NamespaceNetwork _net = null!;
 
-    [SetUp]
+    /// <summary>
+    /// One network for the fixture: every test heals what it cut, and the next starts once all four commit together
+    /// again (<see cref="AllFourCommitting"/>), so starting four processes in fresh namespaces per test bought nothing.
+    /// </summary>
+    [OneTimeSetUp]
     public async Task StartNetwork()
     {
         if (NamespaceNetwork.Unavailable() is { } reason)
@@ -34,16 +38,29 @@ public sealed class PartitionTests
         await Eventually.HoldsAsync(async () => (await _net.HeightsAsync()).All(h => h >= 2), Step, () => "all four to commit block 2");
     }
 
+    [SetUp]
+    public Task AllFourCommitting()
+    {
+        _net.Heal();
+        return AllCommitPastAsync();
+    }
+
     [TearDown]
+    public async Task ReportAndHeal()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+        {
+            await TestContext.Out.WriteLineAsync(_net.LogTails());
+        }
+
+        _net.Heal();
+    }
+
+    [OneTimeTearDown]
     public async Task StopNetwork()
     {
         if (_net is not null)
         {
-            if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-            {
-                await TestContext.Out.WriteLineAsync(_net.LogTails());
-            }
-
             await _net.DisposeAsync();
         }
     }
@@ -106,6 +123,13 @@ public sealed class PartitionTests
         var others = (await _net.HeightsAsync()).Skip(1).Max();
         await Eventually.HoldsAsync(async () => (await _net.HeightsAsync())[0] >= others, Step, () => "validator0 to catch up");
         await AssertNoForkAsync();
+    }
+
+    /// <summary>Waits until every node has committed a block past the highest any node had when asked: all four commit together.</summary>
+    private async Task AllCommitPastAsync()
+    {
+        var highest = (await _net.HeightsAsync()).Max();
+        await Eventually.HoldsAsync(async () => (await _net.HeightsAsync()).All(h => h > highest), Step, () => $"all four to commit past height {highest}");
     }
 
     /// <summary>An election "split" with one registered voter, committed on all four.</summary>

@@ -55,18 +55,30 @@ public sealed class ResultsAndChainPageTests
     [Test]
     public async Task A_secret_election_shows_turnout_only_until_its_result_is_published_then_the_result()
     {
+        // "flash" is made now and closes soon (its window computed from this devnet's setup): the page is opened while it
+        // is open, sees its votes counted live with turnout only, and then the result the trustees publish after the close.
+        await _net.CreateFlashAsync();
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync();
         await page.GotoAsync(_net.WebUrl(0) + "/");
         var flash = page.Locator("section[data-election-id=flash]");
         await flash.ScrollIntoViewIfNeededAsync();
+        await Expect(flash).ToHaveAttributeAsync("data-state", "open");
+        await Expect(flash.GetByTestId("secret-note")).ToBeVisibleAsync();
+        await page.EvaluateAsync("() => { window.__notReloaded = true; }");
+
+        await _net.JointKeyAsync("flash");
+        await Task.WhenAll(_net.CliVoteAsync(voter: 1, "flash", "Coffee"), _net.CliVoteAsync(voter: 2, "flash", "Coffee"),
+            _net.CliVoteAsync(voter: 3, "flash", "Tea"));
         await Expect(flash.GetByTestId("counted-ballots")).ToHaveTextAsync("3");
+        await Expect(flash.Locator("[data-testid=option-weight]")).ToHaveCountAsync(0);
 
         // The trustees decrypt after the close with no one asking; the page follows without a reload.
         await Expect(flash).ToHaveAttributeAsync("data-state", "published", new() { Timeout = 150_000 });
         await Expect(flash.Locator("[data-testid=tally] li[data-option-index='1']").GetByTestId("option-weight")).ToHaveTextAsync("2");
         await Expect(flash.Locator("[data-testid=tally] li[data-option-index='0']").GetByTestId("option-weight")).ToHaveTextAsync("1");
         await Expect(flash.GetByTestId("election-state")).ToContainTextAsync("ublished");
+        Assert.That(await page.EvaluateAsync<bool>("() => window.__notReloaded === true"), Is.True, "followed without reloading");
         Assert.That(browser.Errors, Is.Empty);
     }
 
