@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
 using VoteChain.Consensus.Crypto;
-using VoteChain.Consensus.Governance;
 using VoteChain.Consensus.Merkle;
 using VoteChain.Protos.V1;
 
@@ -45,30 +44,24 @@ public sealed partial class ApiService
         });
     }
 
-    /// <summary>
-    /// The certified headers that announced each change of validators in force at <paramref name="height"/>, oldest first:
-    /// what a verifier holding only the genesis file walks to learn the set that certified the receipt's block.
-    /// </summary>
+    /// <summary>The changes of validators in force at <paramref name="height"/>, proven (<see cref="SetChangeProofs"/>).</summary>
     private List<SetChangeProof> SetChangesUpTo(ulong height)
     {
-        var proofs = new List<SetChangeProof>();
-        var sets = GovernanceState.Head(_store).ValidatorSets;
-        for (var number = 1UL; number <= sets; number++)
+        SetChangeList list;
+        try
         {
-            var record = GovernanceState.ValidatorSet(_store, number);
-            if (record.ActivationHeight > height)
-            {
-                break;
-            }
-
-            var approvedAt = record.ActivationHeight - GovernanceRules.ActivationDelay;
-            var bytes = _store.GetBlockBytes(approvedAt)
-                ?? throw new RpcException(new Status(StatusCode.Internal, $"Validator set {number} was approved at height {approvedAt}, which is not stored."));
-            var approving = ParseStored(bytes).Block;
-            proofs.Add(new SetChangeProof { Header = approving.Header, Certificate = approving.Certificate });
+            list = SetChangeProofs.UpTo(_store, height);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, e.Message));
         }
 
-        return proofs;
+        return list.Missing is { } approvedAt
+            ? throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"A change of validators before this receipt's block was approved at height {approvedAt}, which this node does not hold " +
+                "(it started from a snapshot, docs/STATE-SYNC.md); ask a node that holds the whole chain."))
+            : list.Proofs;
     }
 
     /// <summary>
