@@ -18,7 +18,9 @@ public sealed partial class ApiService
         var location = _store.GetTxLocation(txId)
             ?? throw ApiErrors.NotFound("No committed block holds this transaction (it may still be pending).");
         var bytes = _store.GetBlockBytes(location.Height)
-            ?? throw new RpcException(new Status(StatusCode.Internal, $"The transaction index names block {location.Height}, which is not stored."));
+            ?? throw new RpcException(location.Height < _store.OldestBlock
+                ? new Status(StatusCode.FailedPrecondition, BelowOldest($"the block of this transaction ({location.Height})"))
+                : new Status(StatusCode.Internal, $"The transaction index names block {location.Height}, which is not stored."));
         var block = ParseStored(bytes).Block;
         if (location.Position >= block.Transactions.Count)
         {
@@ -59,8 +61,7 @@ public sealed partial class ApiService
 
         return list.Missing is { } approvedAt
             ? throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"A change of validators before this receipt's block was approved at height {approvedAt}, which this node does not hold " +
-                "(it started from a snapshot, docs/STATE-SYNC.md); ask a node that holds the whole chain."))
+                BelowOldest($"block {approvedAt}, which approved a change of validators before this receipt's block")))
             : list.Proofs;
     }
 

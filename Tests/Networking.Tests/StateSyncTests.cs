@@ -72,6 +72,8 @@ public sealed class StateSyncTests
         Assert.That((store.Height, store.HeadHash, store.StateRoot), Is.EqualTo((_chain.Store.Height, _chain.Store.HeadHash, _chain.Store.StateRoot)));
         Assert.That(store.GetTally(ApiChain.Election), Is.EqualTo(_chain.Store.GetTally(ApiChain.Election)));
         Assert.That(store.GetTally(ApiChain.Election)!.CountedBallots, Is.EqualTo(50UL));
+        Assert.That((store.OldestBlock, store.GetBlockBytes(store.Height - 1)), Is.EqualTo((store.Height, (byte[]?)null)),
+            "the block of the snapshot's height is its oldest");
     }
 
     [Test]
