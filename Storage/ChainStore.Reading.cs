@@ -53,8 +53,9 @@ public sealed partial class ChainStore
 
     public byte[]? GetBlockBytes(ulong height)
     {
-        // Height 0 is genesis, which has no block; anything above the head is not committed yet.
-        if (height == 0 || height > _head.Height)
+        // Height 0 is genesis, which has no block; anything above the head is not committed yet; below the oldest block, a
+        // node started from a snapshot holds none.
+        if (height == 0 || height < OldestBlock || height > _head.Height)
         {
             return null;
         }

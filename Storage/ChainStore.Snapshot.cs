@@ -157,6 +157,7 @@ public sealed partial class ChainStore
         _db.Put(head, StoreColumn.Blocks, block.Hash, blockBytes);
         _db.Put(head, StoreColumn.HeightIndex, MetaKeys.Height(height), block.Hash);
         ChainMeta.PutHead(_db, head, next);
+        _db.Put(head, StoreColumn.Meta, MetaKeys.OldestBlock, MetaKeys.Height(height));
         _db.Delete(head, StoreColumn.Meta, MetaKeys.Restoring);
         _db.WriteSynced(head, $"making height {height} the head after a state sync");
     }

@@ -23,7 +23,16 @@ public sealed partial class ChainStore : ICommittedState, IChainReader, IChainWr
         _db = db;
         _head = head;
         Evidence = evidence;
+        OldestBlock = db.Get(StoreColumn.Meta, MetaKeys.OldestBlock) is { Length: sizeof(ulong) } oldest
+            ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(oldest)
+            : 1;
     }
+
+    /// <summary>
+    /// The lowest height whose block this folder holds: 1, or the height of the snapshot a state sync started it from
+    /// (docs/STATE-SYNC.md). Blocks below it are not here; the state, and every transaction's id and location, are.
+    /// </summary>
+    public ulong OldestBlock { get; }
 
     /// <summary>The full path of the data folder.</summary>
     public string Folder => _db.Folder;

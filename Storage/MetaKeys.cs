@@ -18,6 +18,12 @@ internal static class MetaKeys
     /// <summary>Present only while a state sync writes into the folder (the height it restores): a crash leaves it behind.</summary>
     public static readonly byte[] Restoring = Encoding.ASCII.GetBytes("state_sync_restoring");
 
+    /// <summary>
+    /// The lowest height whose block the folder holds, when not 1: the height of the snapshot a state sync started it
+    /// from (no block below it was ever written here). Absent on a folder synced from genesis.
+    /// </summary>
+    public static readonly byte[] OldestBlock = Encoding.ASCII.GetBytes("oldest_block");
+
     /// <summary>The single key of the old sign-state column (see <see cref="StoreColumn.SignState"/>).</summary>
     public static readonly byte[] SignState = Encoding.ASCII.GetBytes("sign_state");
 

@@ -53,7 +53,9 @@ public sealed partial class ApiService
         var bytes = request.ByCase switch
         {
             GetBlockRequest.ByOneofCase.Height => _store.GetBlockBytes(request.Height)
-                ?? throw ApiErrors.NotFound($"There is no committed block at height {request.Height}; the head is at {_store.Height}."),
+                ?? throw ApiErrors.NotFound(request.Height is > 0 && request.Height < _store.OldestBlock
+                    ? BelowOldest($"block {request.Height}")
+                    : $"There is no committed block at height {request.Height}; the head is at {_store.Height}."),
             GetBlockRequest.ByOneofCase.Hash => _store.GetBlockBytes(RequestChecks.Hash(request.Hash, "hash"))
                 ?? throw ApiErrors.NotFound("There is no committed block with this hash."),
             GetBlockRequest.ByOneofCase.HashHex => _store.GetBlockBytes(RequestChecks.HexHash(request.HashHex, "hash_hex"))
@@ -72,6 +74,11 @@ public sealed partial class ApiService
         ArgumentNullException.ThrowIfNull(context);
         var cancellation = context.CancellationToken;
         var next = Math.Max(request.FromHeight, 1);
+        if (next < _store.OldestBlock)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, BelowOldest($"block {next}")));
+        }
+
         try
         {
             while (true)
@@ -96,6 +103,11 @@ public sealed partial class ApiService
             // The client went away or the server is stopping: the stream simply ends.
         }
     }
+
+    /// <summary>What a node that started from a snapshot says when asked for what only the blocks below it hold.</summary>
+    private string BelowOldest(string what) =>
+        $"This node started from a snapshot at height {_store.OldestBlock} (docs/STATE-SYNC.md) and holds no block below it, so not {what}; " +
+        "ask a node that holds the whole chain.";
 
     /// <summary>A stored block with its height and hash (read from the header, as every node computes them).</summary>
     private static GetBlockResponse BlockResponse(byte[] bytes)

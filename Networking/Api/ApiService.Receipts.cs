@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
 using VoteChain.Consensus.Crypto;
-using VoteChain.Consensus.Governance;
 using VoteChain.Consensus.Merkle;
 using VoteChain.Protos.V1;
 
@@ -19,7 +18,9 @@ public sealed partial class ApiService
         var location = _store.GetTxLocation(txId)
             ?? throw ApiErrors.NotFound("No committed block holds this transaction (it may still be pending).");
         var bytes = _store.GetBlockBytes(location.Height)
-            ?? throw new RpcException(new Status(StatusCode.Internal, $"The transaction index names block {location.Height}, which is not stored."));
+            ?? throw new RpcException(location.Height < _store.OldestBlock
+                ? new Status(StatusCode.FailedPrecondition, BelowOldest($"the block of this transaction ({location.Height})"))
+                : new Status(StatusCode.Internal, $"The transaction index names block {location.Height}, which is not stored."));
         var block = ParseStored(bytes).Block;
         if (location.Position >= block.Transactions.Count)
         {
@@ -45,30 +46,23 @@ public sealed partial class ApiService
         });
     }
 
-    /// <summary>
-    /// The certified headers that announced each change of validators in force at <paramref name="height"/>, oldest first:
-    /// what a verifier holding only the genesis file walks to learn the set that certified the receipt's block.
-    /// </summary>
+    /// <summary>The changes of validators in force at <paramref name="height"/>, proven (<see cref="SetChangeProofs"/>).</summary>
     private List<SetChangeProof> SetChangesUpTo(ulong height)
     {
-        var proofs = new List<SetChangeProof>();
-        var sets = GovernanceState.Head(_store).ValidatorSets;
-        for (var number = 1UL; number <= sets; number++)
+        SetChangeList list;
+        try
         {
-            var record = GovernanceState.ValidatorSet(_store, number);
-            if (record.ActivationHeight > height)
-            {
-                break;
-            }
-
-            var approvedAt = record.ActivationHeight - GovernanceRules.ActivationDelay;
-            var bytes = _store.GetBlockBytes(approvedAt)
-                ?? throw new RpcException(new Status(StatusCode.Internal, $"Validator set {number} was approved at height {approvedAt}, which is not stored."));
-            var approving = ParseStored(bytes).Block;
-            proofs.Add(new SetChangeProof { Header = approving.Header, Certificate = approving.Certificate });
+            list = SetChangeProofs.UpTo(_store, height);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, e.Message));
         }
 
-        return proofs;
+        return list.Missing is { } approvedAt
+            ? throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                BelowOldest($"block {approvedAt}, which approved a change of validators before this receipt's block")))
+            : list.Proofs;
     }
 
     /// <summary>

@@ -23,9 +23,15 @@ internal static class StartCommand
             Description = "Log as readable lines (text) or one JSON object per line for log shippers (json); default: the config's log_format.",
         };
         logFormat.AcceptOnlyFromAmong([.. NodeLogFormat.All]);
+        var stateSync = new Option<bool>("--state-sync")
+        {
+            Description = "On an empty data folder, start from the newest snapshot a peer offers that verifies against the genesis "
+                + "(its block's certificate and state root), then follow by block sync; without one, sync from genesis. "
+                + "A folder that holds a chain starts as it is. See docs/STATE-SYNC.md.",
+        };
         var command = new Command("start", "Run a node: a validator when its key is in the genesis, otherwise an observer.")
         {
-            home, genesis, listen, peers, observer, allowMissingSignState, logFormat,
+            home, genesis, listen, peers, observer, allowMissingSignState, logFormat, stateSync,
         };
         runner.Attach(command, (parseResult, stdout) =>
         {
@@ -55,12 +61,22 @@ internal static class StartCommand
                 overrides["log_format"] = format;
             }
 
+            if (parseResult.GetValue(stateSync))
+            {
+                overrides["state_sync:enabled"] = "true";
+            }
+
             // Every problem of the options and the files at once, as `config check` finds them, before anything is opened.
             var loaded = NodeOptionsLoader.Read(parseResult.GetRequiredValue(home), overrides, parseResult.GetValue(peers) ?? []);
             var options = loaded.Options;
             if ((string[])[.. loaded.Problems, .. NodeHomeCheck.Run(options, withData: false).Problems] is { Length: > 0 } problems)
             {
                 throw new UserInputException(string.Join("; ", problems));
+            }
+
+            if (options.StateSync.Enabled && !SyncState(options, stdout))
+            {
+                return;
             }
 
             var node = NodeRuntime.Build(options);
@@ -86,5 +102,21 @@ internal static class StartCommand
             }
         });
         return command;
+    }
+
+    /// <returns>False when SIGINT or SIGTERM stopped it: the node is not started then.</returns>
+    private static bool SyncState(NodeOptions options, TextWriter stdout)
+    {
+        using var stop = new StopSignals();
+        try
+        {
+            StateSync.StateSyncStartup.Run(options, stdout, stop.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            stdout.WriteLine("state sync stopped; the data folder is left empty");
+            return false;
+        }
     }
 }

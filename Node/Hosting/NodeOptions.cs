@@ -61,6 +61,10 @@ public sealed class NodeOptions
     /// <summary>The node's trustee duties for secret ballots (config/trustee.key).</summary>
     public TrusteeSettings Trustee { get; set; } = new();
 
+    /// <summary>Snapshots kept for peers, and starting from one (docs/STATE-SYNC.md).</summary>
+    [ConfigurationKeyName("state_sync")]
+    public StateSyncSettings StateSync { get; set; } = new();
+
     [ConfigurationKeyName("log_level")]
     public string LogLevel { get; set; } = "Information";
 
@@ -128,4 +132,46 @@ public sealed class TrusteeSettings
 
     /// <summary>Whether the node runs its trustee: as configured, else whether the key file is there.</summary>
     public bool IsOn => Enabled ?? File.Exists(KeyFile);
+}
+
+/// <summary>
+/// State sync (docs/STATE-SYNC.md): the snapshots of the state this node keeps and serves to peers, and whether it starts
+/// an empty data folder from a peer's snapshot instead of replaying the chain from genesis.
+/// </summary>
+public sealed class StateSyncSettings
+{
+    /// <summary>The most snapshots a node may keep: each is a whole copy of the state.</summary>
+    public const int MaxKept = 8;
+
+    /// <summary>On an empty data folder, start from a peer's snapshot (the <c>--state-sync</c> flag).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>
+    /// Take a snapshot after committing each height divisible by this; 0 takes none. Validators and observers alike: any
+    /// node's snapshot is as good as a validator's (the syncing node verifies it all), and observers spare validators.
+    /// </summary>
+    [ConfigurationKeyName("snapshot_interval")]
+    public int SnapshotInterval { get; set; } = 1000;
+
+    /// <summary>The newest snapshots kept (1..<see cref="MaxKept"/>); older ones are deleted.</summary>
+    [ConfigurationKeyName("snapshots_kept")]
+    public int SnapshotsKept { get; set; } = 2;
+
+    /// <summary>The folder of the snapshots, relative to the home.</summary>
+    [ConfigurationKeyName("snapshot_dir")]
+    public string SnapshotDir { get; set; } = "snapshots";
+
+    /// <summary>Every problem with these settings, one line each.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (SnapshotInterval < 0)
+        {
+            yield return $"state_sync.snapshot_interval {SnapshotInterval} is negative (0 takes no snapshots)";
+        }
+
+        if (SnapshotsKept is < 1 or > MaxKept)
+        {
+            yield return $"state_sync.snapshots_kept {SnapshotsKept} is outside 1..{MaxKept}";
+        }
+    }
 }

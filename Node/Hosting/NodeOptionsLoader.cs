@@ -46,6 +46,7 @@ public static class NodeOptionsLoader
         options.Tls.Key = options.Tls.Key is { Length: > 0 } tlsKey ? Resolve(home, tlsKey) : null;
         options.SignStateFile = Resolve(home, options.SignStateFile);
         options.Trustee.KeyFile = Resolve(home, options.Trustee.KeyFile);
+        options.StateSync.SnapshotDir = Resolve(home, options.StateSync.SnapshotDir);
         options.AdminSocket = Resolve(home, options.AdminSocket is { Length: > 0 } admin ? admin : Backup.AdminEndpoint.DefaultSocket);
         return new LoadedOptions(options, [.. bindingProblems, .. Problems(options)], configuration, configPath);
     }
@@ -78,6 +79,7 @@ public static class NodeOptionsLoader
         }
 
         problems.AddRange(options.Limits.Problems());
+        problems.AddRange(options.StateSync.Problems());
 
         if (options.TickMs is < 5 or > 1000)
         {

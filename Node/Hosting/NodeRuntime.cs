@@ -16,6 +16,7 @@ using VoteChain.Networking.Events;
 using VoteChain.Networking.Limits;
 using VoteChain.Networking.Mempool;
 using VoteChain.Networking.Peers;
+using VoteChain.Networking.StateSync;
 using VoteChain.Node.Cli;
 using VoteChain.Node.Driver;
 using VoteChain.Node.Trustee;
@@ -173,6 +174,16 @@ public static class NodeRuntime
         builder.Services.AddHostedService(s => s.GetRequiredService<BlockSyncer>());
         builder.Services.AddHostedService(_ => new NativeHeapTrimmer(clock));
         builder.Services.AddHostedService(s => new Backup.AdminEndpoint(options.AdminSocket, store, s.GetRequiredService<ILogger<Backup.AdminEndpoint>>()));
+        // Snapshots for peers that start by state sync (docs/STATE-SYNC.md); an interval of 0 takes and serves none.
+        var snapshots = options.StateSync.SnapshotInterval > 0
+            ? new ServedSnapshots(new Storage.Snapshots.SnapshotStore(options.StateSync.SnapshotDir, options.StateSync.SnapshotsKept))
+            : null;
+        if (snapshots is not null)
+        {
+            builder.Services.AddHostedService(s => new StateSync.SnapshotMaker(store, snapshots, events, options.StateSync.SnapshotInterval,
+                s.GetRequiredService<ILogger<StateSync.SnapshotMaker>>()));
+        }
+
         builder.Services.AddSingleton<NodeInbox>();
         builder.Services.AddSingleton<IPeerInbox>(s => s.GetRequiredService<NodeInbox>());
         builder.Services.AddSingleton<INodeStatusSource>(s => new NodeStatusSource(chain, options, store, mempool, peers,
@@ -185,6 +196,7 @@ public static class NodeRuntime
             ValidatorRate = validatorTransactionRate,
             HandshakeRate = handshakeRate,
             LargeAnswers = largeAnswers,
+            Snapshots = snapshots,
         });
         builder.Services.AddSingleton(s => new ApiService(store, mempool, events, s.GetRequiredService<INodeStatusSource>(),
             (envelope, txId) => s.GetRequiredService<NodeInbox>().Accepted(envelope, txId))

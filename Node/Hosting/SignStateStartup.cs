@@ -59,6 +59,32 @@ internal static class SignStateStartup
     }
 
     /// <summary>
+    /// Before state sync fills an empty data folder (docs/STATE-SYNC.md): a node that may sign and has no sign-state begins
+    /// one now, as a fresh validator does on an empty folder, so that the restored chain is not taken for a validator's data
+    /// whose record is lost. Written first: a restore that fails leaves the folder empty, which a begun file fits too.
+    /// </summary>
+    public static void BeginBeforeStateSync(NodeOptions options, ChainContext chain)
+    {
+        if (options.Observer)
+        {
+            return;
+        }
+
+        var file = new SignStateFile(options.SignStateFile, chain.GenesisHash);
+        try
+        {
+            if (file.Read(MaxFileBytes(chain)).Status == SignStateFileStatus.Missing)
+            {
+                file.Write(null);
+            }
+        }
+        catch (StorageException e)
+        {
+            throw new UserInputException(e.Message, e);
+        }
+    }
+
+    /// <summary>
     /// Why a validator may not start on the file as read (gone, or of another chain, while chain data exists and the key
     /// has served); null when it may. Also `votechain config check`'s verdict, before the node is started.
     /// </summary>

@@ -75,9 +75,16 @@ internal sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public ServiceProcess(IEnumerable<string> args)
+    /// <param name="environment">Variables set for the process (and the nodes a devnet starts), e.g. VOTECHAIN_ settings.</param>
+    public ServiceProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        _process = Process.Start(CliProcess.StartInfo(args))!;
+        var info = CliProcess.StartInfo(args);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
@@ -86,11 +93,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>`votechain devnet` on <paramref name="dir"/> with nodes from <paramref name="basePort"/> on.</summary>
     public static ServiceProcess Devnet(string dir, int basePort, int validators = 4, int observers = 1, bool restart = false, bool tls = false,
-        bool demo = false)
+        bool demo = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         string[] args = ["devnet", "--dir", dir, "--base-port", Invariant(basePort), "--validators", Invariant(validators), "--observers", Invariant(observers)];
         return new ServiceProcess([.. args, .. restart ? ["--restart"] : Array.Empty<string>(), .. tls ? ["--tls"] : Array.Empty<string>(),
-            .. demo ? ["--demo"] : Array.Empty<string>()]);
+            .. demo ? ["--demo"] : Array.Empty<string>()], environment);
     }
 
     public string Output

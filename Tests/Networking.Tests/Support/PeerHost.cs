@@ -47,8 +47,9 @@ internal sealed class PeerHost : IAsyncDisposable
     /// <param name="identity">The key the host proves (the chain's validator by default).</param>
     /// <param name="strangerRate">The gossip rate of peers that are not validators (none by default).</param>
     /// <param name="validators">Who counts as a validator (the chain's fixed set by default).</param>
+    /// <param name="snapshots">The snapshots the host serves (none by default).</param>
     public static async Task<PeerHost> StartAsync(ApiChain chain, TimeProvider clock, Consensus.Crypto.Ed25519KeyPair? identity = null,
-        SubmitRateLimiter? strangerRate = null, PeerValidators? validators = null)
+        SubmitRateLimiter? strangerRate = null, PeerValidators? validators = null, StateSync.ServedSnapshots? snapshots = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -60,7 +61,7 @@ internal sealed class PeerHost : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var self = new LocalPeer(identity ?? chain.Validator, ApiChain.ChainId, ApiChain.GenesisHash, "server", "http://127.0.0.1:1");
         builder.Services.AddSingleton(new PeerServiceImpl(chain.Store, inbox, validators ?? PeerValidators.Fixed(chain.Validators), self, [], clock,
-            NullLogger<PeerServiceImpl>.Instance, stopping.Token) { TransactionRate = strangerRate });
+            NullLogger<PeerServiceImpl>.Instance, stopping.Token) { TransactionRate = strangerRate, Snapshots = snapshots });
 
         var app = builder.Build();
         app.MapGrpcService<PeerServiceImpl>();
