@@ -1,8 +1,8 @@
 using Google.Protobuf;
 using Grpc.Core;
 using VoteChain.Consensus.Crypto;
-using VoteChain.Consensus.Governance;
 using VoteChain.Consensus.Merkle;
+using VoteChain.Consensus.State;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Networking.Api;
@@ -30,7 +30,8 @@ public sealed partial class ApiService
         // The proof is over the ids of the block's transactions in order, exactly as the header's tx_root was built.
         var ids = block.Transactions.Select(t => Hashing.Sha256(t.Span)).ToList();
         var proof = MerkleTree.Prove(ids, (int)location.Position);
-        return Task.FromResult(new Receipt
+        var envelope = block.Transactions[(int)location.Position];
+        var receipt = new Receipt
         {
             TxId = ByteString.CopyFrom(txId),
             Height = location.Height,
@@ -39,62 +40,39 @@ public sealed partial class ApiService
             Proof = { proof.Path.Select(ByteString.CopyFrom) },
             TreeSize = proof.TreeSize,
             Certificate = block.Certificate,
-            Envelope = block.Transactions[(int)location.Position],
-            Standing = StandingOf(block.Transactions[(int)location.Position]),
-            SetChanges = { SetChangesUpTo(location.Height) },
+            Envelope = envelope,
+            SetChanges = { SetChangesBetween(0, location.Height) },
+        };
+        if (ReceiptStanding.TryReadVote(envelope, out var electionId, out var signer))
+        {
+            (receipt.Standing, receipt.ProvenStanding) = StandingOf(electionId, signer, location.Height);
+        }
+
+        return Task.FromResult(receipt);
+    }
+
+    /// <summary>
+    /// A vote's credential and ballot at the head, proven against its certified header, and the same records parsed as
+    /// the node's word for verifiers that know nothing of proofs (both read once, so they always agree).
+    /// </summary>
+    private (VoteStanding Word, ProvenStanding Proven) StandingOf(string electionId, byte[] signer, ulong voteHeight)
+    {
+        var key = StateKeys.Credential(electionId, signer);
+        var proven = ProveAtHead([(StateColumn.Credentials, key), (StateColumn.Ballots, key)]);
+        var (credential, ballot) = (proven.Records[0], proven.Records[1]);
+        var word = new VoteStanding
+        {
+            Height = proven.Head.Height,
+            Credential = credential.HasRecord ? CredentialRecord.Parser.ParseFrom(credential.Record) : null,
+            Ballot = ballot.HasRecord ? BallotRecord.Parser.ParseFrom(ballot.Record) : null,
+        };
+        return (word, new ProvenStanding
+        {
+            Header = proven.Head.Block.Header,
+            Certificate = proven.Head.Block.Certificate,
+            SetChanges = { SetChangesBetween(voteHeight, proven.Head.Height) },
+            Credential = credential,
+            Ballot = ballot,
         });
-    }
-
-    /// <summary>
-    /// The certified headers that announced each change of validators in force at <paramref name="height"/>, oldest first:
-    /// what a verifier holding only the genesis file walks to learn the set that certified the receipt's block.
-    /// </summary>
-    private List<SetChangeProof> SetChangesUpTo(ulong height)
-    {
-        var proofs = new List<SetChangeProof>();
-        var sets = GovernanceState.Head(_store).ValidatorSets;
-        for (var number = 1UL; number <= sets; number++)
-        {
-            var record = GovernanceState.ValidatorSet(_store, number);
-            if (record.ActivationHeight > height)
-            {
-                break;
-            }
-
-            var approvedAt = record.ActivationHeight - GovernanceRules.ActivationDelay;
-            var bytes = _store.GetBlockBytes(approvedAt)
-                ?? throw new RpcException(new Status(StatusCode.Internal, $"Validator set {number} was approved at height {approvedAt}, which is not stored."));
-            var approving = ParseStored(bytes).Block;
-            proofs.Add(new SetChangeProof { Header = approving.Header, Certificate = approving.Certificate });
-        }
-
-        return proofs;
-    }
-
-    /// <summary>
-    /// For a vote, its credential and ballot as stored now, with the height they were read at (read again when a
-    /// block committed in between, as for tallies). Null for other transaction kinds.
-    /// </summary>
-    private VoteStanding? StandingOf(ByteString envelope)
-    {
-        if (!ReceiptStanding.TryReadVote(envelope, out var electionId, out var signer))
-        {
-            return null;
-        }
-
-        while (true)
-        {
-            var height = _store.Height;
-            var standing = new VoteStanding
-            {
-                Height = height,
-                Credential = _store.GetCredential(electionId, signer),
-                Ballot = _store.GetBallot(electionId, signer),
-            };
-            if (_store.Height == height)
-            {
-                return standing;
-            }
-        }
     }
 }

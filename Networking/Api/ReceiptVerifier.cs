@@ -16,14 +16,12 @@ namespace VoteChain.Networking.Api;
 /// </summary>
 public sealed class ReceiptVerifier
 {
-    private readonly ValidatorSet _validators;
+    private readonly CertifiedHeaders _headers;
     private readonly string _chainId;
 
     public ReceiptVerifier(ValidatorSet validators, string chainId)
     {
-        ArgumentNullException.ThrowIfNull(validators);
-        ArgumentException.ThrowIfNullOrEmpty(chainId);
-        _validators = validators;
+        _headers = new CertifiedHeaders(validators, chainId);
         _chainId = chainId;
     }
 
@@ -103,7 +101,7 @@ public sealed class ReceiptVerifier
             return $"The commit certificate is for height {certificate.Height}, but the header is at height {header.Height}.";
         }
 
-        if (ScheduleProblem(receipt, header.Height, out var schedule) is { } broken)
+        if (_headers.ScheduleProblem(receipt.SetChanges, header.Height, "the receipt's block", out var schedule) is { } broken)
         {
             return broken;
         }
@@ -111,48 +109,5 @@ public sealed class ReceiptVerifier
         return CommitCertificates.Problem(certificate, schedule.At(header.Height), _chainId, header.Height, blockHash) is { } problem
             ? $"The commit certificate does not verify: {problem}."
             : null;
-    }
-
-    /// <summary>
-    /// The sets in force up to <paramref name="height"/>, from genesis's through each change the receipt carries, oldest
-    /// first. Each change's header must be certified by the set in force at its own height (known from the changes before
-    /// it) and must announce a change in force by <paramref name="height"/>. Leaving a change out makes the receipt's own
-    /// certificate fail: it was signed by a set the walk never reached.
-    /// </summary>
-    private string? ScheduleProblem(Receipt receipt, ulong height, out ValidatorSchedule schedule)
-    {
-        schedule = new ValidatorSchedule(_validators);
-        var inForceFrom = 1UL;
-        for (var i = 0; i < receipt.SetChanges.Count; i++)
-        {
-            var proof = receipt.SetChanges[i];
-            BlockHeader header;
-            try
-            {
-                header = BlockHeader.Parser.ParseFrom(proof.Header);
-            }
-            catch (InvalidProtocolBufferException)
-            {
-                return $"Set change {i + 1} is not a valid block header.";
-            }
-
-            var hash = Hashing.Sha256(proof.Header.Span);
-            var change = header.ValidatorChange;
-            var problem = header.ChainId != _chainId ? $"it is for chain '{header.ChainId}'"
-                : change is null ? "its header announces no change of validators"
-                : header.Height < inForceFrom ? $"it is at height {header.Height}, before the change it follows took effect at {inForceFrom}"
-                : Consensus.Chain.BlockValidity.ValidatorChangeProblem(change, header.Height)
-                    ?? (change.ActivationHeight > height ? $"it takes effect at height {change.ActivationHeight}, after the receipt's block" : null)
-                    ?? CommitCertificates.Problem(proof.Certificate, schedule.At(header.Height), _chainId, header.Height, hash);
-            if (problem is not null)
-            {
-                return $"Set change {i + 1} does not verify: {problem}.";
-            }
-
-            schedule.Add(change!);
-            inForceFrom = change!.ActivationHeight;
-        }
-
-        return null;
     }
 }
