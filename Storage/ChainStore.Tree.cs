@@ -53,6 +53,12 @@ public sealed partial class ChainStore
         }
     }
 
+    /// <summary>
+    /// The serialized record <paramref name="key"/> of <paramref name="column"/> holds now, exactly as stored (the bytes
+    /// whose SHA-256 is its leaf's value hash), or null. Not for <see cref="StateColumn.Chain"/>, which only the tree holds.
+    /// </summary>
+    public byte[]? GetStateBytes(StateColumn column, ReadOnlySpan<byte> key) => _db.Get(StoreColumns.From(column), key);
+
     /// <summary>Adds a block's tree version to its write batch, and deletes what the versions it pushes out of the kept ones alone reached.</summary>
     private void PutTree(WriteBatch batch, ulong height, byte[] stateRoot, TreeUpdate tree)
     {

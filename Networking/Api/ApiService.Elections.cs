@@ -18,7 +18,8 @@ public sealed partial class ApiService
     public override Task<TallyResponse> GetTally(GetTallyRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Task.FromResult(TallyOf(RequireElection(request.ElectionId)));
+        var election = RequireElection(request.ElectionId);
+        return Task.FromResult(request.Prove ? ProvenTallyOf(election) : TallyOf(election));
     }
 
     /// <summary>The current tally, then a new one after each block that changed it, until the client leaves.</summary>
@@ -28,6 +29,11 @@ public sealed partial class ApiService
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
+        if (request.Prove)
+        {
+            throw ApiErrors.InvalidArgument("A tally stream is not proven: ask GetTally with prove for the tally to prove.");
+        }
+
         var election = RequireElection(request.ElectionId);
         TallyRecord? sent = null;
         return FollowCommitsAsync(context, async cancellation =>

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Merkle;
+using VoteChain.Consensus.State;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Networking.Api;
@@ -31,7 +32,8 @@ public sealed partial class ApiService
         // The proof is over the ids of the block's transactions in order, exactly as the header's tx_root was built.
         var ids = block.Transactions.Select(t => Hashing.Sha256(t.Span)).ToList();
         var proof = MerkleTree.Prove(ids, (int)location.Position);
-        return Task.FromResult(new Receipt
+        var envelope = block.Transactions[(int)location.Position];
+        var receipt = new Receipt
         {
             TxId = ByteString.CopyFrom(txId),
             Height = location.Height,
@@ -40,55 +42,39 @@ public sealed partial class ApiService
             Proof = { proof.Path.Select(ByteString.CopyFrom) },
             TreeSize = proof.TreeSize,
             Certificate = block.Certificate,
-            Envelope = block.Transactions[(int)location.Position],
-            Standing = StandingOf(block.Transactions[(int)location.Position]),
-            SetChanges = { SetChangesUpTo(location.Height) },
-        });
-    }
-
-    /// <summary>The changes of validators in force at <paramref name="height"/>, proven (<see cref="SetChangeProofs"/>).</summary>
-    private List<SetChangeProof> SetChangesUpTo(ulong height)
-    {
-        SetChangeList list;
-        try
+            Envelope = envelope,
+            SetChanges = { SetChangesBetween(0, location.Height) },
+        };
+        if (ReceiptStanding.TryReadVote(envelope, out var electionId, out var signer))
         {
-            list = SetChangeProofs.UpTo(_store, height);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new RpcException(new Status(StatusCode.Internal, e.Message));
+            (receipt.Standing, receipt.ProvenStanding) = StandingOf(electionId, signer, location.Height);
         }
 
-        return list.Missing is { } approvedAt
-            ? throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                BelowOldest($"block {approvedAt}, which approved a change of validators before this receipt's block")))
-            : list.Proofs;
+        return Task.FromResult(receipt);
     }
 
     /// <summary>
-    /// For a vote, its credential and ballot as stored now, with the height they were read at (read again when a
-    /// block committed in between, as for tallies). Null for other transaction kinds.
+    /// A vote's credential and ballot at the head, proven against its certified header, and the same records parsed as
+    /// the node's word for verifiers that know nothing of proofs (both read once, so they always agree).
     /// </summary>
-    private VoteStanding? StandingOf(ByteString envelope)
+    private (VoteStanding Word, ProvenStanding Proven) StandingOf(string electionId, byte[] signer, ulong voteHeight)
     {
-        if (!ReceiptStanding.TryReadVote(envelope, out var electionId, out var signer))
+        var key = StateKeys.Credential(electionId, signer);
+        var proven = ProveAtHead([(StateColumn.Credentials, key), (StateColumn.Ballots, key)]);
+        var (credential, ballot) = (proven.Records[0], proven.Records[1]);
+        var word = new VoteStanding
         {
-            return null;
-        }
-
-        while (true)
+            Height = proven.Head.Height,
+            Credential = credential.HasRecord ? CredentialRecord.Parser.ParseFrom(credential.Record) : null,
+            Ballot = ballot.HasRecord ? BallotRecord.Parser.ParseFrom(ballot.Record) : null,
+        };
+        return (word, new ProvenStanding
         {
-            var height = _store.Height;
-            var standing = new VoteStanding
-            {
-                Height = height,
-                Credential = _store.GetCredential(electionId, signer),
-                Ballot = _store.GetBallot(electionId, signer),
-            };
-            if (_store.Height == height)
-            {
-                return standing;
-            }
-        }
+            Header = proven.Head.Block.Header,
+            Certificate = proven.Head.Block.Certificate,
+            SetChanges = { SetChangesBetween(voteHeight, proven.Head.Height) },
+            Credential = credential,
+            Ballot = ballot,
+        });
     }
 }

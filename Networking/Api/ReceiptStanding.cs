@@ -5,70 +5,89 @@ using VoteChain.Protos.V1;
 namespace VoteChain.Networking.Api;
 
 /// <summary>
-/// What a receipt's standing says of the vote now: counted (true/false, null when unknown) and why. For an encrypted
-/// vote, <see cref="CiphertextsMatch"/> says whether the node's ballot for the credential holds exactly this vote's
-/// ciphertexts (null for a plaintext vote or when the node reported no ballot).
+/// What a receipt's standing says of the vote: counted (true/false, null when unknown) and why, at which height, and
+/// whether that is proven (against a certified header, <see cref="StandingVerifier"/>) or only the node's word. For an
+/// encrypted vote, <see cref="CiphertextsMatch"/> says whether the ballot for the credential holds exactly this vote's
+/// ciphertexts (null for a plaintext vote or when there is no ballot). When a later ballot replaced the vote,
+/// <see cref="ReplacedByTxId"/> and <see cref="ReplacedAtHeight"/> name it; a revocation with a replacement names the
+/// new credential in <see cref="ReplacementCredential"/> (hex, lower case).
 /// </summary>
-public sealed record VoteStandingVerdict(bool? CountedNow, string Sentence, ulong? AsOfHeight, bool? CiphertextsMatch = null);
+public sealed record VoteStandingVerdict(bool? CountedNow, string Sentence, ulong? AsOfHeight, bool? CiphertextsMatch = null,
+    bool Proven = false, string? ReplacedByTxId = null, ulong? ReplacedAtHeight = null, string? ReplacementCredential = null);
 
 /// <summary>
-/// Reads a receipt's <see cref="VoteStanding"/>: whether its vote is the one counted now for its credential. Unlike
-/// <see cref="ReceiptVerifier"/>, nothing here is proven: the standing is the node's word at its height (a state
-/// proof would be needed, and the state root commits to changes, not to a searchable tree). Pure: no I/O.
+/// Judges a vote's standing from its credential and ballot records: whether its vote is the one counted for its
+/// credential, the one home of that rule. <see cref="Judge(Receipt)"/> reads the receipt's <see cref="VoteStanding"/>,
+/// only the node's word; <see cref="StandingVerifier"/> first proves the records against a certified header and then
+/// judges them here. Pure: no I/O.
 /// </summary>
 public static class ReceiptStanding
 {
+    /// <summary>The node's word: the receipt's <see cref="VoteStanding"/>, proven by nothing.</summary>
     public static VoteStandingVerdict Judge(Receipt receipt)
     {
         ArgumentNullException.ThrowIfNull(receipt);
-        if (!TryReadVote(receipt.Envelope, out _, out _, out var ciphertexts))
+        if (!TryReadVote(receipt.Envelope, out _, out _, out _))
         {
-            return new VoteStandingVerdict(null, "not a vote: there is no ballot to count", null);
+            return NotAVote;
         }
 
-        if (receipt.Standing is not { } standing)
+        return receipt.Standing is not { } standing
+            ? new VoteStandingVerdict(null, "unknown: the node did not say whether this vote counts now", null)
+            : Judge(receipt, standing.Credential, standing.Ballot, standing.Height, proven: false);
+    }
+
+    internal static VoteStandingVerdict NotAVote { get; } = new(null, "not a vote: there is no ballot to count", null);
+
+    /// <summary>
+    /// The verdict on the vote of <paramref name="receipt"/> from its credential's records at <paramref name="height"/>
+    /// (null: none); <paramref name="proven"/> says whether they were proven or are the node's word.
+    /// </summary>
+    internal static VoteStandingVerdict Judge(Receipt receipt, CredentialRecord? credential, BallotRecord? ballot, ulong height, bool proven)
+    {
+        TryReadVote(receipt.Envelope, out _, out _, out var ciphertexts);
+        var holder = proven ? "the chain" : "the node";
+        if (credential is null)
         {
-            return new VoteStandingVerdict(null, "unknown: the node did not say whether this vote counts now", null);
+            return new VoteStandingVerdict(false, $"no: {holder} holds no registration for this vote's credential", height, Proven: proven);
         }
 
-        var height = standing.Height;
-        if (standing.Credential is null)
-        {
-            return new VoteStandingVerdict(false, "no: the node holds no registration for this vote's credential", height);
-        }
-
-        var ballot = standing.Ballot;
         if (ballot is null)
         {
-            return new VoteStandingVerdict(false, "no: the node holds no ballot for this vote's credential", height);
+            return new VoteStandingVerdict(false, $"no: {holder} holds no ballot for this vote's credential", height, Proven: proven);
         }
 
         var isThisVote = CryptographicOperations.FixedTimeEquals(ballot.TxId.Span, receipt.TxId.Span);
         bool? ciphertextsMatch = ciphertexts is null ? null : SameCiphertexts(ciphertexts, ballot.Ciphertexts);
         if (isThisVote && ciphertextsMatch == false)
         {
-            // The same transaction cannot carry other ciphertexts: the node's records contradict the committed envelope.
+            // The same transaction cannot carry other ciphertexts: the records contradict the committed envelope.
             return new VoteStandingVerdict(false,
-                "no: the node's ballot for this credential names this transaction but holds other ciphertexts than it carries",
-                height, false);
+                $"no: {holder}'s ballot for this credential names this transaction but holds other ciphertexts than it carries",
+                height, false, proven);
         }
 
         if (!isThisVote)
         {
+            var later = Convert.ToHexStringLower(ballot.TxId.Span);
             return new VoteStandingVerdict(false,
                 $"no: a later vote of this credential (sequence {ballot.Sequence}, block {ballot.Height}, transaction " +
-                $"{Convert.ToHexStringLower(ballot.TxId.Span)}) replaced it", height, ciphertextsMatch);
+                $"{later}) replaced it", height, ciphertextsMatch, proven, later, ballot.Height);
         }
 
-        if (standing.Credential.Revoked || !ballot.Counted)
+        if (credential.Revoked || !ballot.Counted)
         {
-            return new VoteStandingVerdict(false, "no: the credential was revoked, so its vote no longer counts", height, ciphertextsMatch);
+            var replacement = credential.ReplacedBy.IsEmpty ? null : Convert.ToHexStringLower(credential.ReplacedBy.Span);
+            return new VoteStandingVerdict(false,
+                "no: the credential was revoked, so its vote no longer counts" +
+                (replacement is null ? "" : $" (it was replaced by credential {replacement})"),
+                height, ciphertextsMatch, proven, ReplacementCredential: replacement);
         }
 
         return ciphertexts is null
-            ? new VoteStandingVerdict(true, "yes: it is the vote counted for its credential", height)
+            ? new VoteStandingVerdict(true, "yes: it is the vote counted for its credential", height, Proven: proven)
             : new VoteStandingVerdict(true,
-                "yes: its ciphertexts are the ones counted for its credential (the encrypted tally adds exactly these)", height, true);
+                "yes: its ciphertexts are the ones counted for its credential (the encrypted tally adds exactly these)", height, true, proven);
     }
 
     /// <summary>

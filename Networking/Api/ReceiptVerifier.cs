@@ -16,14 +16,12 @@ namespace VoteChain.Networking.Api;
 /// </summary>
 public sealed class ReceiptVerifier
 {
-    private readonly ValidatorSet _validators;
+    private readonly CertifiedHeaders _headers;
     private readonly string _chainId;
 
     public ReceiptVerifier(ValidatorSet validators, string chainId)
     {
-        ArgumentNullException.ThrowIfNull(validators);
-        ArgumentException.ThrowIfNullOrEmpty(chainId);
-        _validators = validators;
+        _headers = new CertifiedHeaders(validators, chainId);
         _chainId = chainId;
     }
 
@@ -103,7 +101,7 @@ public sealed class ReceiptVerifier
             return $"The commit certificate is for height {certificate.Height}, but the header is at height {header.Height}.";
         }
 
-        if (SetChangeWalk.Problem(_validators, _chainId, receipt.SetChanges, header.Height, "the receipt's block", out var schedule) is { } broken)
+        if (_headers.ScheduleProblem(receipt.SetChanges, header.Height, "the receipt's block", out var schedule) is { } broken)
         {
             return broken;
         }

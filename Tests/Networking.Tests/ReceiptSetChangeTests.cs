@@ -4,6 +4,9 @@ using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Governance;
 using VoteChain.Consensus.Merkle;
 using VoteChain.Consensus.Pbft;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
+using VoteChain.Consensus.Transactions;
 using VoteChain.Networking.Api;
 using VoteChain.Protos.V1;
 
@@ -12,7 +15,8 @@ namespace VoteChain.Networking.Tests;
 /// <summary>
 /// Receipts across changes of the validator set (docs/GOVERNANCE.md): the verifier holds only the genesis set and walks
 /// the certified headers that announced each change, like a light client. A change left out, forged or certified by too
-/// few fails; a receipt from before a change needs none.
+/// few fails; a receipt from before a change needs none. A vote's standing proven after a change walks on through the
+/// changes its proof carries.
 /// </summary>
 public sealed class ReceiptSetChangeTests
 {
@@ -102,6 +106,61 @@ public sealed class ReceiptSetChangeTests
         Assert.That(Verifier.Problem(repeated), Does.StartWith("Set change 2 does not verify").And.Contain("before the change it follows took effect"));
     }
 
+    [Test]
+    public void A_standing_proven_after_a_change_walks_the_receipts_changes_then_its_own_and_fails_without_them()
+    {
+        using var voter = Ed25519KeyPair.Generate();
+        var receipt = VoteWithStanding(voter, ApprovedAt + 1, Activation + 2);
+        receipt.ProvenStanding.SetChanges.Add(ChangeProof(_genesisKeys));
+
+        Assert.That(Verifier.Problem(receipt), Is.Null, "the receipt's own list is as before: nothing after its block");
+        var verdict = Standings.Judge(receipt, out var problem);
+        Assert.That(problem, Is.Null);
+        Assert.That((verdict.Proven, verdict.CountedNow, verdict.AsOfHeight), Is.EqualTo((true, (bool?)true, (ulong?)(Activation + 2))));
+
+        var missing = receipt.Clone();
+        missing.ProvenStanding.SetChanges.Clear();
+        Standings.Judge(missing, out var unreached);
+        Assert.That(unreached, Does.StartWith("The proven block header's commit certificate does not verify: "));
+
+        var later = VoteWithStanding(voter, Activation + 1, Activation + 2);
+        later.SetChanges.Add(ChangeProof(_genesisKeys));
+        Assert.That((Verifier.Problem(later), Standings.Judge(later, out var laterProblem).Proven, laterProblem),
+            Is.EqualTo(((string?)null, true, (string?)null)), "a receipt after the change carries it, and the standing needs none more");
+    }
+
+    private StandingVerifier Standings => new(new ValidatorSet(_genesisKeys.Select(k => k.PublicKey)), ChainId);
+
+    /// <summary>
+    /// A receipt for <paramref name="voter"/>'s vote at <paramref name="voteHeight"/> (certified by the set in force then)
+    /// with its standing proven under a header at <paramref name="standingHeight"/>, certified by the new set: a state of
+    /// two records, its credential and the ballot that counts this vote.
+    /// </summary>
+    private Receipt VoteWithStanding(Ed25519KeyPair voter, ulong voteHeight, ulong standingHeight)
+    {
+        var envelope = TxSigning.Sign(voter, new TxPayload
+        {
+            ChainId = ChainId,
+            CastVote = new CastVote { ElectionId = "city", Option = 1, Sequence = 1 },
+        });
+        var receipt = ReceiptAt(voteHeight, voteHeight < Activation ? _genesisKeys : NewSet, envelope);
+        var key = StateKeys.Credential("city", voter.PublicKey);
+        var credential = new CredentialRecord { Weight = 1, RegisteredHeight = 1 }.ToByteArray();
+        var ballot = new BallotRecord { Option = 1, Sequence = 1, TxId = receipt.TxId, Height = voteHeight, Counted = true }.ToByteArray();
+        var tree = new MemoryTreeNodeStore();
+        var update = StateTree.Apply(tree, null, 1, [new TreeChange(StateColumn.Credentials, key, credential), new TreeChange(StateColumn.Ballots, key, ballot)]);
+        tree.Commit(update);
+        var block = BlockCodec.Build(ChainId, standingHeight, new byte[32], 3_000, 0, [], [], update.NewRoot);
+        receipt.ProvenStanding = new ProvenStanding
+        {
+            Header = block.Block.Header,
+            Certificate = Certify(NewSet, standingHeight, block.Hash, NewSet, ChainId),
+            Credential = new ProvenRecord { Record = ByteString.CopyFrom(credential), Proof = StateTree.Prove(tree, 1, StateColumn.Credentials, key) },
+            Ballot = new ProvenRecord { Record = ByteString.CopyFrom(ballot), Proof = StateTree.Prove(tree, 1, StateColumn.Ballots, key) },
+        };
+        return receipt;
+    }
+
     /// <summary>The certified header of block <see cref="ApprovedAt"/>, announcing the genesis set plus the newcomer.</summary>
     private SetChangeProof ChangeProof(IReadOnlyList<Ed25519KeyPair> signers, string chainId = ChainId)
     {
@@ -116,9 +175,9 @@ public sealed class ReceiptSetChangeTests
     }
 
     /// <summary>A receipt for a one-transaction block at <paramref name="height"/>, certified by <paramref name="set"/>.</summary>
-    private static Receipt ReceiptAt(ulong height, IReadOnlyList<Ed25519KeyPair> set)
+    private static Receipt ReceiptAt(ulong height, IReadOnlyList<Ed25519KeyPair> set, byte[]? vote = null)
     {
-        var envelope = System.Text.Encoding.UTF8.GetBytes($"a vote at {height}");
+        var envelope = vote ?? System.Text.Encoding.UTF8.GetBytes($"a vote at {height}");
         var id = Hashing.Sha256(envelope);
         var block = BlockCodec.Build(ChainId, height, new byte[32], 2_000, 0, [envelope], [id], new byte[32]);
         var proof = MerkleTree.Prove([id], 0);
