@@ -23,20 +23,19 @@ public sealed class StandingVerifier
     /// <summary>
     /// The vote's standing. Null <paramref name="problem"/>: the verdict holds (proven when the receipt carries a proven
     /// standing, else the node's word, <see cref="VoteStandingVerdict.Proven"/> says which). Otherwise the proven standing
-    /// does not verify, the problem says why in one sentence, and the verdict is the node's word alone.
+    /// does not verify, the problem says why in one sentence, and the verdict says nothing (counted unknown, no height).
     /// </summary>
     public VoteStandingVerdict Judge(Receipt receipt, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(receipt);
         problem = null;
-        var word = ReceiptStanding.Judge(receipt);
         if (receipt.ProvenStanding is not { } standing || !ReceiptStanding.TryReadVote(receipt.Envelope, out var electionId, out var signer))
         {
-            return word;
+            return ReceiptStanding.Judge(receipt);
         }
 
         problem = Problem(receipt, standing, electionId, signer, out var verdict);
-        return verdict ?? word;
+        return verdict ?? new VoteStandingVerdict(null, $"FAILED: the proven standing does not verify: {problem}", null);
     }
 
     private string? Problem(Receipt receipt, ProvenStanding standing, string electionId, byte[] signer, out VoteStandingVerdict? verdict)

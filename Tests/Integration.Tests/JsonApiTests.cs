@@ -66,6 +66,14 @@ public sealed class JsonApiTests
             Is.EqualTo(Convert.FromBase64String(status.GetProperty("genesisHash").GetString()!)));
         Assert.That(Genesis.Parser.ParseFrom(genesisBytes).ChainId, Is.EqualTo(TestNetwork.ChainId));
 
+        // A tally proven over JSON, read back into the message, checks against that genesis alone.
+        var provenJson = await (await http.GetAsync("/v1/elections/json/tally?prove=true")).Content.ReadAsStringAsync();
+        var proven = Google.Protobuf.JsonParser.Default.Parse<TallyResponse>(provenJson);
+        var trusted = Genesis.Parser.ParseFrom(genesisBytes);
+        var checkedTally = new Networking.Api.TallyProofVerifier(Consensus.Pbft.ValidatorSet.From(trusted), trusted.ChainId)
+            .Verify(proven.Proof, out var problem);
+        Assert.That(checkedTally?.Tally, Is.EqualTo(proven.Tally), problem);
+
         // The voter's own record by hex key: registered, and the counted ballot's sequence for a revote.
         var record = await Json(await http.GetAsync($"/v1/elections/json/voters/{Convert.ToHexStringLower(voter.PublicKey)}"));
         Assert.That(record.GetProperty("ballot").GetProperty("sequence").GetUInt64(), Is.EqualTo(1));

@@ -8,6 +8,7 @@ using VoteChain.Networking.Tests.Support;
 using VoteChain.Node.Cli;
 using VoteChain.Node.Cli.Client;
 using VoteChain.Node.Cli.Operator;
+using VoteChain.Node.Genesis;
 using VoteChain.Node.Keys;
 using VoteChain.Protos.V1;
 
@@ -256,6 +257,37 @@ public sealed class SecretCliTests
         Assert.That(after["result_published"]!.GetValue<bool>(), Is.True);
         Assert.That(after["result_verified"]!.GetValue<bool>(), Is.True);
         Assert.That(after["options"]!.AsArray().Select(o => o!["weight"]!.GetValue<ulong>()), Is.EqualTo(new ulong[] { 2, Weight, 0 }));
+    }
+
+    [Test]
+    public void A_proven_tally_covers_the_encrypted_sums_then_the_published_result()
+    {
+        var genesis = _temp.File("genesis.json");
+        GenesisFile.CreateNew(genesis, new Protos.V1.Genesis
+        {
+            ChainId = ApiChain.ChainId,
+            Validators = { new ValidatorInfo { Name = "v0", PublicKey = ByteString.CopyFrom(_chain.Validator.PublicKey), Endpoint = "http://127.0.0.1:7100" } },
+        });
+        var fixture = FinishKeyGeneration();
+        fixture.Cast(Weight, 1);
+        fixture.Cast(2, 0);
+        Write(fixture.Secret, fixture.Tally);
+
+        var before = JsonNode.Parse(Cli("tally", "--election", Secret, "--prove", "--genesis", genesis, "--json").Output)!;
+        fixture.Publish([2, 3]);
+        Write(fixture.Secret, fixture.Tally);
+        var after = Cli("tally", "--election", Secret, "--prove", "--genesis", genesis, "--json");
+        var afterText = Cli("tally", "--election", Secret, "--prove", "--genesis", genesis).Output;
+
+        Assert.That((before["proven"]!.GetValue<bool>(), before["result_published"]!.GetValue<bool>(), before["counted_weight"]!.GetValue<ulong>()),
+            Is.EqualTo((true, false, Weight + 2)));
+        Assert.That(before["options"]!.AsArray().Select(o => o!["weight"]), Is.All.Null);
+        Assert.That(after.ExitCode, Is.Zero, after.ToString());
+        var json = JsonNode.Parse(after.Output)!;
+        Assert.That((json["proven"]!.GetValue<bool>(), json["result_published"]!.GetValue<bool>()), Is.EqualTo((true, true)));
+        Assert.That(json["result_verified"], Is.Null, "this client did not re-check the decryption: the replicas did");
+        Assert.That(json["options"]!.AsArray().Select(o => o!["weight"]!.GetValue<ulong>()), Is.EqualTo(new ulong[] { 2, Weight, 0 }));
+        Assert.That(afterText, Does.Contain("the proof shows the chain holds it"));
     }
 
     [Test]

@@ -55,6 +55,10 @@ internal sealed class NodeSession : IDisposable
     public TallyResponse Tally(string id) =>
         ElectionCall(api => api.GetTallyAsync(new GetTallyRequest { ElectionId = id }, deadline: NodeClient.Deadline()), "tally");
 
+    /// <summary>The tally with its proof against the node's certified head (to check against the genesis validators).</summary>
+    public TallyResponse ProvenTally(string id) =>
+        ElectionCall(api => api.GetTallyAsync(new GetTallyRequest { ElectionId = id, Prove = true }, deadline: NodeClient.Deadline()), "tally");
+
     public GetVoterResponse Voter(string electionId, byte[] credential) =>
         ElectionCall(api => api.GetVoterAsync(
             new GetVoterRequest { ElectionId = electionId, Credential = ByteString.CopyFrom(credential) },

@@ -2,41 +2,55 @@ using System.CommandLine;
 using Grpc.Core;
 using Spectre.Console;
 using VoteChain.Node.Cli.Client;
+using VoteChain.Node.Cli.Verify;
 using VoteChain.Protos.V1;
 
 namespace VoteChain.Node.Cli.Operator;
 
-/// <summary><c>votechain tally</c>: an election's current tally, or with --watch every new one as blocks commit.</summary>
+/// <summary>
+/// <c>votechain tally</c>: an election's current tally, or with --watch every new one as blocks commit; with --prove the
+/// tally proven against the node's certified head, and with --check a saved proof checked offline (<see cref="TallyProving"/>).
+/// </summary>
 internal static class TallyCommand
 {
     public static Command Build(CommandRunner runner)
     {
-        var election = OperatorOptions.Election();
+        var election = new Option<string?>("--election") { Description = "Election id (with --check: the election the saved proof must be of)." };
         var watch = new Option<bool>("--watch") { Description = "Follow the tally as blocks commit, until Ctrl-C or the node ends the stream." };
+        var prove = new Option<bool>("--prove")
+        {
+            Description = "Prove the tally against the node's certified head and check the proof with --genesis alone: " +
+                "prints the tally and the height it is proven at.",
+        };
+        var outFile = new Option<string?>("--out") { Description = "With --prove: also save the proof to this file (binary protobuf) for --check." };
+        var check = new Option<string?>("--check") { Description = "Check a tally proof saved with --out, offline (no node), with --genesis alone." };
+        var genesis = VerifyGenesis.Optional("with --prove and --check");
         var node = NodeClient.NodeOption();
         var json = JsonOutput.Option();
         var command = new Command("tally",
             "Show an election's tally: weights, shares, totals, turnout. A secret election shows turnout only until its " +
             "trustees publish the result; then this client re-checks the result (every decryption share's proof and the " +
             "combination of the threshold of shares) against this node's records and says whether it verified. That " +
-            "is not proof against a node that lies consistently: `votechain audit` verifies from the certified chain.") { election, watch, node, json };
+            "is not proof against a node that lies consistently: --prove checks the tally against a certified header " +
+            "with the genesis file alone, and `votechain audit` verifies the whole certified chain.")
+        {
+            election, watch, prove, outFile, check, genesis, node, json,
+        };
         runner.Attach(command, (parseResult, stdout) =>
         {
-            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
-            var id = parseResult.GetRequiredValue(election);
             var asJson = parseResult.GetValue(json);
+            if (Proven(parseResult, election, watch, prove, outFile, check, genesis, node) is { } proven)
+            {
+                Write(proven, asJson, stdout);
+                return;
+            }
+
+            var id = parseResult.GetValue(election) ?? throw new UsageException("give --election ID (or --check FILE with --genesis)");
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
             var first = View(session, session.Tally(id));
             if (!parseResult.GetValue(watch))
             {
-                if (asJson)
-                {
-                    first.WriteJson(stdout);
-                }
-                else
-                {
-                    first.WriteText(stdout);
-                }
-
+                Write(first, asJson, stdout);
                 return;
             }
 
@@ -66,6 +80,70 @@ internal static class TallyCommand
             }));
         });
         return command;
+    }
+
+    /// <summary>
+    /// The proven tally of --prove (from the node) or --check (from a saved file), after the options are checked to go
+    /// together (exit 2 otherwise); null when neither was asked for.
+    /// </summary>
+    private static TallyView? Proven(ParseResult parseResult, Option<string?> election, Option<bool> watch, Option<bool> prove,
+        Option<string?> outFile, Option<string?> check, Option<string?> genesis, Option<string> node)
+    {
+        var (id, proving, saveTo, checking) = (parseResult.GetValue(election), parseResult.GetValue(prove), parseResult.GetValue(outFile),
+            parseResult.GetValue(check));
+        if (checking is not null && (proving || saveTo is not null || parseResult.GetValue(watch)))
+        {
+            throw new UsageException("--check reads a saved proof: it goes without --prove, --out and --watch");
+        }
+
+        if (proving && parseResult.GetValue(watch))
+        {
+            throw new UsageException("--prove proves one tally: it goes without --watch");
+        }
+
+        if (saveTo is not null && !proving)
+        {
+            throw new UsageException("--out saves the proof --prove fetches: add --prove");
+        }
+
+        if (!proving && checking is null)
+        {
+            return null;
+        }
+
+        var genesisPath = parseResult.GetValue(genesis)
+            ?? throw new UsageException($"{(proving ? "--prove" : "--check")} needs --genesis FILE: a proof is checked against it alone");
+        if (proving && id is null)
+        {
+            throw new UsageException("--prove needs --election ID");
+        }
+
+        var genesisMessage = VerifyGenesis.Load(genesisPath);
+        if (proving)
+        {
+            using var session = new NodeSession(parseResult.GetRequiredValue(node), ClientTls.From(parseResult));
+            return TallyProving.Prove(session, id!, genesisMessage, saveTo);
+        }
+
+        var proof = TallyProofFile.Load(checking!);
+        if (id is not null && proof.ElectionId != id)
+        {
+            throw new UserInputException($"{checking} is a proof of another election, not '{id}'");
+        }
+
+        return TallyProving.Check(proof, genesisMessage);
+    }
+
+    private static void Write(TallyView view, bool asJson, TextWriter stdout)
+    {
+        if (asJson)
+        {
+            view.WriteJson(stdout);
+        }
+        else
+        {
+            view.WriteText(stdout);
+        }
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using VoteChain.Networking.Api;
 using VoteChain.Node.Cli.Client;
 using VoteChain.Protos.V1;
 
@@ -17,9 +18,13 @@ internal sealed class TallyView
     private readonly TallyJson _json;
     private readonly string? _secretSentence;
 
+    private readonly ProvenTally? _proven;
+
     /// <param name="secret">For a secret election, this client's check of its result; null for an open election.</param>
-    public TallyView(TallyResponse response, SecretResult? secret = null)
+    /// <param name="proven">The proof the tally was checked with (<c>--prove</c>, <c>--check</c>); null: the node's word.</param>
+    public TallyView(TallyResponse response, SecretResult? secret = null, ProvenTally? proven = null)
     {
+        _proven = proven;
         var t = response.Tally;
         var hidden = t.Secret && !t.ResultPublished;
         var options = response.Options.Select((name, i) =>
@@ -30,7 +35,8 @@ internal sealed class TallyView
         _json = new TallyJson(response.ElectionId, response.Height, options, t.CountedWeight, t.CountedBallots,
             t.RegisteredCredentials, t.RegisteredWeight, Percent(t.CountedWeight, t.RegisteredWeight), t.Secret,
             t.Secret ? t.ResultPublished : null, t.Secret ? secret?.Verified : null,
-            t.CountedWeight - t.ProxyWeight, t.ProxyWeight, t.DelegationsInForce);
+            t.CountedWeight - t.ProxyWeight, t.ProxyWeight, t.DelegationsInForce, proven is not null,
+            proven is null ? null : Convert.ToHexStringLower(proven.BlockHash));
         _secretSentence = t.Secret ? secret?.Sentence ?? (hidden ? "Encrypted: turnout only until the trustees publish the result" : null) : null;
     }
 
@@ -62,7 +68,9 @@ internal sealed class TallyView
         (_json.DelegationsInForce == 0 && _json.ProxyWeight == 0 ? ""
             : $"proxies: {_json.DirectWeight} cast directly, {_json.ProxyWeight} cast by proxies; {_json.DelegationsInForce} appointment{(_json.DelegationsInForce == 1 ? "" : "s")} in force\n") +
         $"turnout: {Format(_json.TurnoutPercent)} of registered weight {_json.RegisteredWeight} ({_json.RegisteredCredentials} credentials)\n" +
-        $"height:  {_json.Height}";
+        $"height:  {_json.Height}" +
+        (_proven is null ? ""
+            : $"\nproven:  at height {_json.Height} (block {_json.ProvenBlockHash}, {_proven.Signatures} commit signatures), against the genesis file alone");
 
     private static string Format(double percent) => percent.ToString("0.00", CultureInfo.InvariantCulture) + "%";
 
@@ -74,11 +82,13 @@ internal sealed class TallyView
     /// this node's records (deals, sums and shares all from that node; `votechain audit` checks the certified chain).
     /// direct_weight and proxy_weight split counted_weight: cast by voters themselves, and cast by proxies for holders
     /// who appointed them and did not vote; delegations_in_force counts appointments that move weight now (cast or
-    /// waiting for their proxy to vote).
+    /// waiting for their proxy to vote). proven: everything above was checked against a certified header with the genesis
+    /// file alone (--prove, --check), at height, the block whose hash is proven_block_hash (null when not proven).
     /// </summary>
     private sealed record TallyJson(string ElectionId, ulong Height, IReadOnlyList<OptionJson> Options, ulong CountedWeight,
         ulong CountedBallots, ulong RegisteredCredentials, ulong RegisteredWeight, double TurnoutPercent, bool Secret,
-        bool? ResultPublished, bool? ResultVerified, ulong DirectWeight, ulong ProxyWeight, ulong DelegationsInForce);
+        bool? ResultPublished, bool? ResultVerified, ulong DirectWeight, ulong ProxyWeight, ulong DelegationsInForce,
+        bool Proven, string? ProvenBlockHash);
 
     /// <summary>weight and share_percent are null while a secret election's result is not published.</summary>
     private sealed record OptionJson(int Index, string Name, ulong? Weight, double? SharePercent);

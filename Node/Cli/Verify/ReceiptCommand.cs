@@ -25,7 +25,8 @@ internal static class ReceiptCommand
         var json = JsonOutput.Option();
         var command = new Command("receipt",
             "Verify offline that a transaction was committed: envelope, Merkle inclusion, header hash, commit certificate. " +
-            "Also shows whether a vote still counts (the node's word, not proven).")
+            "For a vote, also whether it is the ballot counted at the node's head, or which later ballot or revocation " +
+            "replaced it, proven against that head's certified header (a receipt from an older node: only the node's word).")
         {
             tx, file, save, genesis, node, json,
         };
@@ -38,8 +39,10 @@ internal static class ReceiptCommand
                 ReceiptFile.Save(savePath, receipt);
             }
 
-            var verifier = new ReceiptVerifier(ValidatorSet.From(genesisMessage), genesisMessage.ChainId);
-            var report = new ReceiptReport(receipt, ReceiptChecks.Run(receipt, verifier), ReceiptStanding.Judge(receipt));
+            var validators = ValidatorSet.From(genesisMessage);
+            var verifier = new ReceiptVerifier(validators, genesisMessage.ChainId);
+            var standing = new StandingVerifier(validators, genesisMessage.ChainId).Judge(receipt, out var standingProblem);
+            var report = new ReceiptReport(receipt, ReceiptChecks.Run(receipt, verifier), standing, standingProblem);
             if (parseResult.GetValue(json))
             {
                 JsonOutput.Write(stdout, report);
@@ -52,6 +55,11 @@ internal static class ReceiptCommand
             if (report.Checks.FirstOrDefault(c => c.Problem is not null) is { } failed)
             {
                 throw new UserInputException($"receipt check '{failed.Name}' FAILED: {failed.Problem}");
+            }
+
+            if (standingProblem is not null)
+            {
+                throw new UserInputException($"receipt standing proof FAILED: {standingProblem}");
             }
         });
         return command;

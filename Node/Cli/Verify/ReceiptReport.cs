@@ -6,9 +6,11 @@ namespace VoteChain.Node.Cli.Verify;
 
 /// <summary>
 /// What <c>votechain receipt</c> prints; the properties are its --json fields. It keeps apart what the receipt proves
-/// against the genesis (the checks) and what is only the node's word (whether the vote still counts).
+/// against the genesis (the checks), whether the vote counts at the node's head (proven against that head's certified
+/// header, or only the node's word for a receipt without a proven standing) and a proven standing that does not verify.
 /// </summary>
-internal sealed class ReceiptReport(Receipt receipt, IReadOnlyList<ReceiptCheck> checks, VoteStandingVerdict standing)
+internal sealed class ReceiptReport(Receipt receipt, IReadOnlyList<ReceiptCheck> checks, VoteStandingVerdict standing,
+    string? standingProblem = null)
 {
     public string TxId { get; } = Convert.ToHexStringLower(receipt.TxId.Span);
 
@@ -33,25 +35,41 @@ internal sealed class ReceiptReport(Receipt receipt, IReadOnlyList<ReceiptCheck>
           $"and {CertificateSignatures} genesis validator signatures (a quorum) finalize that block"
         : "nothing: a check FAILED";
 
-    /// <summary>Whether this vote is the one counted now for its credential: null when not a vote or not reported.</summary>
+    /// <summary>Whether this vote is the one counted now for its credential: null when not a vote, not reported or its proof failed.</summary>
     public bool? CountedNow { get; } = standing.CountedNow;
 
     public string CountedNowReason { get; } = standing.Sentence;
 
-    /// <summary>The node's height when it answered (a saved receipt keeps the answer of the day it was saved).</summary>
+    /// <summary>The height the standing is of: the node's head when it answered (a saved receipt keeps that answer).</summary>
     public ulong? CountedNowAsOfHeight { get; } = standing.AsOfHeight;
 
+    /// <summary>True when the standing is proven against a certified header, trusting only the genesis validators.</summary>
+    public bool CountedNowProven { get; } = standing.Proven;
+
+    /// <summary>Why the receipt's proven standing does not verify; null when it does or there is none.</summary>
+    public string? StandingProblem { get; } = standingProblem;
+
+    /// <summary>The later ballot that replaced this vote (transaction id, hex, and its block), when one did.</summary>
+    public string? ReplacedByTxId { get; } = standing.ReplacedByTxId;
+
+    public ulong? ReplacedAtHeight { get; } = standing.ReplacedAtHeight;
+
+    /// <summary>The credential that replaced a revoked one (hex), when the revocation named one.</summary>
+    public string? ReplacementCredential { get; } = standing.ReplacementCredential;
+
     /// <summary>
-    /// For an encrypted vote (secret election), whether the node's counted ballot for the credential holds exactly
-    /// the ciphertexts of this receipt's envelope; null for a plaintext vote or when unknown. The envelope itself,
+    /// For an encrypted vote (secret election), whether the counted ballot for the credential holds exactly the
+    /// ciphertexts of this receipt's envelope; null for a plaintext vote or when unknown. The envelope itself,
     /// ciphertexts included, is what the checks above prove committed.
     /// </summary>
     public bool? CiphertextsCounted { get; } = standing.CiphertextsMatch;
 
     public bool Encrypted { get; } = IsEncrypted(receipt);
 
-    /// <summary>Always the node's word: no proof of the current state travels with a receipt.</summary>
-    public string CountedNowSource => "the node's word, not proven by this receipt (votechain audit replays the whole chain)";
+    /// <summary>What the standing rests on.</summary>
+    public string CountedNowSource => StandingProblem is not null ? "nothing: the proven standing FAILED"
+        : CountedNowProven ? $"proven against the certified header at height {CountedNowAsOfHeight}, trusting only the genesis validators"
+        : "the node's word, not proven by this receipt (votechain audit replays the whole chain)";
 
     private static string Pad(string label) => label.PadRight(14);
 
@@ -77,7 +95,9 @@ internal sealed class ReceiptReport(Receipt receipt, IReadOnlyList<ReceiptCheck>
         output.WriteLine($"{Pad("counted now")}{CountedNowReason}");
         if (CountedNowAsOfHeight is { } height)
         {
-            output.WriteLine($"{Pad("")}(only the node's word at height {height}, not proven by this receipt; votechain audit replays the whole chain)");
+            output.WriteLine(CountedNowProven
+                ? $"{Pad("")}(proven at height {height} against its certified header, from the genesis validators alone; a later block may change it)"
+                : $"{Pad("")}(only the node's word at height {height}, not proven by this receipt; votechain audit replays the whole chain)");
         }
     }
 

@@ -9,9 +9,14 @@ internal static class VerifyGenesis
 {
     public static Option<string> Option() => new("--genesis")
     {
-        Description = "Path of the chain's genesis file: its validators and chain id are all that is trusted.",
+        Description = Description,
         Required = true,
     };
+
+    /// <summary>The option where only some uses of a command verify (those check it is given themselves).</summary>
+    public static Option<string?> Optional(string when) => new("--genesis") { Description = $"{Description} Needed {when}." };
+
+    private const string Description = "Path of the chain's genesis file: its validators and chain id are all that is trusted.";
 
     public static GenesisMessage Load(string path)
     {

@@ -11,11 +11,13 @@ namespace VoteChain.Fuzzing.Targets;
 /// is the command's refusal), then <see cref="ReceiptVerifier"/> through the report's checks, with the fixture's genesis
 /// validators. The fuzzer cannot sign, so the only certified headers it can show are the seed blocks'; soundness is
 /// then checkable: a receipt the verifier accepts must prove a transaction that block really holds, at the position
-/// the receipt names (a forged Merkle path, an odd tree size or a position past the end must not pass).
+/// the receipt names (a forged Merkle path, an odd tree size or a position past the end must not pass). The vote's
+/// proven standing goes through <see cref="StandingVerifier"/> as the command does; it must answer, never throw.
 /// </summary>
 internal sealed class ReceiptTarget : IFuzzTarget
 {
     private readonly ReceiptVerifier _verifier = new(FuzzFixture.ValidatorSet, FuzzFixture.ChainId);
+    private readonly StandingVerifier _standing = new(FuzzFixture.ValidatorSet, FuzzFixture.ChainId);
 
     /// <summary>Each seed block's header hash (hex) and its transaction ids in order.</summary>
     private readonly Dictionary<string, List<byte[]>> _certified = SeedCorpus.Blocks().Select(b => Block.Parser.ParseFrom(b.Bytes))
@@ -33,6 +35,7 @@ internal sealed class ReceiptTarget : IFuzzTarget
             return;
         }
 
+        _standing.Judge(receipt, out _);
         var checks = ReceiptChecks.Run(receipt, _verifier);
         var accepted = _verifier.Problem(receipt) is null;
         if (accepted != checks.All(c => c.Result == "ok"))

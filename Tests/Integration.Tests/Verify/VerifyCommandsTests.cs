@@ -77,7 +77,7 @@ public sealed class VerifyCommandsTests
     }
 
     [Test]
-    public async Task A_receipt_says_what_is_proven_and_whether_the_vote_counts_now_as_only_the_nodes_word()
+    public async Task A_receipt_proves_whether_the_vote_counts_at_the_nodes_head()
     {
         var counted = await CliRun.RunAsync("receipt", "--tx", VerifyPayloads.Hex(_vote), "--genesis", _genesis, "--node", _net.Url(2));
         var replaced = await CliRun.RunAsync("receipt", "--tx", VerifyPayloads.Hex(_otherVote), "--genesis", _genesis, "--node", _net.Url(3));
@@ -86,7 +86,7 @@ public sealed class VerifyCommandsTests
         Assert.That((counted.ExitCode, replaced.ExitCode, revoked.ExitCode), Is.EqualTo((0, 0, 0)), () => $"{counted}\n{replaced}\n{revoked}");
         Assert.That(counted.Output, Does.Contain("proven        against the genesis validators alone: the transaction is committed")
             .And.Contain("counted now   yes: it is the vote counted for its credential")
-            .And.Contain("(only the node's word at height "));
+            .And.Contain(" against its certified header, from the genesis validators alone;"));
         Assert.That(replaced.Output, Does.Contain("verified: the transaction is committed")
             .And.Contain("counted now   no: a later vote of this credential (sequence 2, block "));
         using var json = JsonDocument.Parse(revoked.Output);
@@ -96,8 +96,23 @@ public sealed class VerifyCommandsTests
             Assert.That(json.RootElement.GetProperty("counted_now").GetBoolean(), Is.False);
             Assert.That(json.RootElement.GetProperty("counted_now_reason").GetString(), Does.StartWith("no: the credential was revoked"));
             Assert.That(json.RootElement.GetProperty("counted_now_as_of_height").GetUInt64(), Is.GreaterThan(0));
-            Assert.That(json.RootElement.GetProperty("counted_now_source").GetString(), Does.StartWith("the node's word"));
+            Assert.That(json.RootElement.GetProperty("counted_now_proven").GetBoolean(), Is.True);
+            Assert.That(json.RootElement.GetProperty("counted_now_source").GetString(), Does.StartWith("proven against the certified header at height "));
         });
+    }
+
+    [Test]
+    public async Task A_tally_proven_by_the_validators_quorum_is_saved_and_checked_offline()
+    {
+        var saved = Path.Combine(_folder, "city.proof");
+        var proven = await CliRun.RunAsync("tally", "--election", "city", "--prove", "--genesis", _genesis, "--node", _net.Url(1), "--out", saved);
+        var offline = await CliRun.RunAsync("tally", "--check", saved, "--genesis", _genesis, "--election", "city", "--json");
+
+        Assert.That((proven.ExitCode, offline.ExitCode), Is.EqualTo((0, 0)), () => $"{proven}\n{offline}");
+        Assert.That(proven.Output, Does.Contain("counted: weight 5 from 5 ballots").And.Contain("proven:  at height "));
+        using var json = JsonDocument.Parse(offline.Output);
+        Assert.That(json.RootElement.GetProperty("proven").GetBoolean(), Is.True);
+        Assert.That(json.RootElement.GetProperty("options")[2].GetProperty("weight").GetUInt64(), Is.EqualTo(2));
     }
 
     [TestCase("envelope", "tx_id")]
