@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Google.Protobuf;
 using VoteChain.Consensus.Chain;
 using VoteChain.Consensus.Pbft;
 using VoteChain.Networking.Api;
@@ -14,11 +15,11 @@ namespace VoteChain.Networking.StateSync;
 /// the validators in force there (the genesis set walked through the proven changes of set, <see cref="SetChangeWalk"/>),
 /// requires the manifest to name that block and its state root, then restores the chunks (<see cref="ChunkFetcher"/>,
 /// <see cref="SnapshotRestore"/>), which rebuilds the state tree and refuses any root but that one. A candidate that fails
-/// any step is left for the next, older one; a few are tried at most.
+/// any step is left for the newest one not tried yet, the peers asked again; a few are tried at most.
 /// </summary>
 public sealed class StateSyncClient
 {
-    /// <summary>Distinct manifests tried before state sync gives up.</summary>
+    /// <summary>Distinct manifests tried before state sync gives up (each after asking the peers again).</summary>
     public const int MaxCandidates = 4;
 
     private readonly IReadOnlyList<SnapshotPeer> _peers;
@@ -62,9 +63,23 @@ public sealed class StateSyncClient
                 : $"none of the {offers.Answered} peers that answered offers a snapshot");
         }
 
+        // The peers are asked again before each further candidate: a snapshot is pruned once newer ones are made, so the
+        // one that failed may have gone (its chunks not found), and a newer one may be on offer.
         string? last = null;
-        foreach (var offer in offers.Candidates.Take(MaxCandidates))
+        var tried = new HashSet<ByteString>();
+        for (var attempt = 0; attempt < MaxCandidates; attempt++)
         {
+            if (attempt > 0)
+            {
+                offers = await OffersAsync(cancellation).ConfigureAwait(false);
+            }
+
+            if (offers.Candidates.FirstOrDefault(c => !tried.Contains(c.Manifest.ToByteString())) is not { } offer)
+            {
+                break;
+            }
+
+            tried.Add(offer.Manifest.ToByteString());
             try
             {
                 return await RestoreAsync(offer, dataDir, cancellation).ConfigureAwait(false);
@@ -76,7 +91,7 @@ public sealed class StateSyncClient
             }
         }
 
-        throw new StateSyncException($"no snapshot offered could be verified and restored (last: {last})");
+        throw new StateSyncException($"no snapshot offered could be verified and restored (last: {last ?? "none was left on offer"})");
     }
 
     /// <summary>Asks every peer at once, again each second while none has answered, up to <see cref="AnswerWait"/>.</summary>
