@@ -15,13 +15,9 @@ rate="${RATE:-100}"
 port="${PORT:-7900}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/votechain-chaos.XXXXXX")"
 
-exe="${VOTECHAIN:-}"
-if [ -z "$exe" ]; then
-  dotnet build Node -c Release --nologo -v quiet > /dev/null
-  exe=Node/bin/Release/net10.0/votechain
-fi
-
 source scripts/lib/devnet.sh
+exe="$(votechain_exe)"
+
 start_devnet "$exe" "$work" --validators 4 --observers 1 --base-port "$port"
 seed=()
 if [ -n "${SEED:-}" ]; then seed=(--seed "$SEED"); fi

@@ -19,14 +19,10 @@ voters="${VOTERS:-20000}"
 out="${OUT:-$PWD/soak-results}"
 port="${PORT:-7950}"
 
-exe="${VOTECHAIN:-}"
-if [ -z "$exe" ]; then
-  dotnet build Node -c Release --nologo -v quiet > /dev/null
-  exe=Node/bin/Release/net10.0/votechain
-fi
+source scripts/lib/devnet.sh
+exe="$(votechain_exe)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/votechain-soak.XXXXXX")"
-source scripts/lib/devnet.sh
 start_devnet "$exe" "$work" --validators 4 --observers 1 --base-port "$port"
 if ! "$exe" devnet soak --dir "$work/devnet" --rate "$rate" --duration "$duration" --sample-seconds "$sample" --voters "$voters" --out "$out"; then
   devnet_keep=1

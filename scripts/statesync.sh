@@ -19,11 +19,8 @@ votes="${VOTES:-100000}"
 interval="${INTERVAL:-20}"
 port="${PORT:-7700}"
 
-exe="${VOTECHAIN:-}"
-if [ -z "$exe" ]; then
-  dotnet build Node -c Release --nologo -v quiet > /dev/null
-  exe=Node/bin/Release/net10.0/votechain
-fi
+source scripts/lib/devnet.sh
+exe="$(votechain_exe)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/votechain-statesync.XXXXXX")"
 devnet_keep="${KEEP:-0}"
@@ -36,7 +33,6 @@ if [ -n "${DEVNET:-}" ]; then
   devnet="$DEVNET"
   trap 'stop_observers; [ "$devnet_keep" = 1 ] || rm -rf "$work"' EXIT
 else
-  source scripts/lib/devnet.sh
   export VOTECHAIN_STATE_SYNC__SNAPSHOT_INTERVAL="$interval"
   start_devnet "$exe" "$work" --validators 4 --observers 0 --base-port "$port"
   trap 'stop_observers; stop_devnet' EXIT
