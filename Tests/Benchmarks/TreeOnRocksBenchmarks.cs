@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using VoteChain.Consensus.State.Merkle;
 
 namespace VoteChain.Benchmarks;
@@ -15,11 +18,12 @@ namespace VoteChain.Benchmarks;
 /// one), so the nodes it reads are not warm from the operation before; the chain grows by one block per
 /// <see cref="WriteBlock"/>. Building a chain of a million votes takes minutes, so the first process builds it once into
 /// a template folder (named after the Storage and Consensus builds, so a rebuilt store builds anew) and every benchmark
-/// process starts from a copy.
+/// process starts from a copy. Run in process: a generated project per case would only add its build (minutes on a
+/// shared machine) to a measurement of seconds.
 /// </para>
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 6)]
+[Config(typeof(TreeOnRocksConfig))]
 public class TreeOnRocksBenchmarks
 {
     private string _root = "";
@@ -71,4 +75,15 @@ public class TreeOnRocksBenchmarks
 
     [Benchmark]
     public void WriteBlock() => _chain.Write(_block, _tree);
+}
+
+/// <summary>One operation per iteration (each is a block of seconds), six of them after one warm-up, in this process.</summary>
+internal sealed class TreeOnRocksConfig : ManualConfig
+{
+    public TreeOnRocksConfig() => AddJob(Job.Default
+        .WithStrategy(RunStrategy.Monitoring)
+        .WithLaunchCount(1)
+        .WithWarmupCount(1)
+        .WithIterationCount(6)
+        .WithToolchain(InProcessEmitToolchain.Instance));
 }
