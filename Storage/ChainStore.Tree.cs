@@ -28,8 +28,30 @@ public sealed partial class ChainStore
     /// </summary>
     private volatile Dictionary<byte[], byte[]> _lastWritten = new(ByteKeyComparer.Instance);
 
-    public byte[]? Get(ReadOnlySpan<byte> nodeKey) =>
-        _lastWritten.GetValueOrDefault(nodeKey.ToArray()) ?? _db.Get(StoreColumn.StateTree, nodeKey);
+    /// <summary>The tree's top levels (bounded: see <see cref="TreeNodeCache"/>), filled by reads and by each block's write.</summary>
+    private readonly TreeNodeCache _topLevels = new();
+
+    /// <remarks>The bytes returned may be shared with the caches: read them, never change them.</remarks>
+    public byte[]? Get(ReadOnlySpan<byte> nodeKey)
+    {
+        if (_topLevels.Get(nodeKey) is { } top)
+        {
+            return top;
+        }
+
+        if (_lastWritten.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(nodeKey, out var recent))
+        {
+            return recent;
+        }
+
+        var stored = _db.Get(StoreColumn.StateTree, nodeKey);
+        if (stored is not null)
+        {
+            _topLevels.Offer(nodeKey, stored);
+        }
+
+        return stored;
+    }
 
     /// <summary>
     /// What <paramref name="key"/> of <paramref name="column"/> holds at <paramref name="height"/>, proven against that

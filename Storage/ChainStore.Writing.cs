@@ -72,6 +72,15 @@ public sealed partial class ChainStore
             if (commit.Tree is { } written)
             {
                 _lastWritten = new Dictionary<byte[], byte[]>(written.NewNodes, ByteKeyComparer.Instance);
+                foreach (var stale in written.StaleNodes)
+                {
+                    _topLevels.Forget(stale);
+                }
+
+                foreach (var (key, node) in written.NewNodes)
+                {
+                    _topLevels.Offer(key, node);
+                }
             }
         }
     }

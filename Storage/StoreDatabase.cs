@@ -103,7 +103,7 @@ internal sealed partial class StoreDatabase : IDisposable
         var known = StoreColumns.All.Select(StoreColumns.Name).ToHashSet();
         foreach (var name in known.Where(name => writable || existing.Contains(name)))
         {
-            families.Add(name, ColumnOptions(blockCache));
+            families.Add(name, ColumnOptions(blockCache, name));
         }
 
         // "default" is in every database and in every ColumnFamilies already.
@@ -130,12 +130,14 @@ internal sealed partial class StoreDatabase : IDisposable
     /// column), and all columns share one block cache for data blocks. The tables' indexes and filters stay in memory
     /// outside the cache (about 1.5 bytes per key): kept in the 32 MB cache, whole filters of a million keys were evicted
     /// by data blocks and read back, with their checksums, on lookup after lookup, and RocksDB took a third of the CPU in
-    /// the 1,000,000-vote run.
+    /// the 1,000,000-vote run. The state tree's nodes are not compressed: they are hashes (a leaf is its path and its
+    /// value's hash, an internal node its children's versions and hashes), which LZ4 cannot shrink, and every read of a
+    /// node not in memory would decompress a block for nothing.
     /// </summary>
-    private static ColumnFamilyOptions ColumnOptions(Cache blockCache)
+    private static ColumnFamilyOptions ColumnOptions(Cache blockCache, string name)
     {
         var options = new ColumnFamilyOptions()
-            .SetCompression(Compression.Lz4)
+            .SetCompression(name == StoreColumns.Name(StoreColumn.StateTree) ? Compression.No : Compression.Lz4)
             .SetWriteBufferSize(16UL * 1024 * 1024)
             .SetMemtablePrefixBloomSizeRatio(0.05)
             .SetBlockBasedTableFactory(new BlockBasedTableOptions()

@@ -17,7 +17,7 @@ public sealed class MemoryTreeNodeStore : ITreeNodeReader
     public ulong? Version { get; private set; }
 
     public byte[]? Get(ReadOnlySpan<byte> nodeKey) =>
-        _nodes.TryGetValue(nodeKey.ToArray(), out var bytes) ? bytes : null;
+        _nodes.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(nodeKey, out var bytes) ? bytes : null;
 
     /// <summary>Stores an update computed from the newest version (or from nothing, for the first).</summary>
     public void Commit(TreeUpdate update)
