@@ -195,6 +195,21 @@ public sealed class WebLibProvenStandingTests
     }
 
     [Test]
+    public void A_standing_the_JSON_mapping_cannot_describe_fails_closed()
+    {
+        foreach (var (field, value) in new[] { ("siblings", "not an array"), ("leafPath", "not base64!") })
+        {
+            var json = Json(_counted);
+            json["provenStanding"]!["ballot"]!["proof"]![field] = value;
+
+            var standing = _tool.Result(new { op = "verify-standing", receipt = json, genesisObject = Genesis(_chain.Validator.PublicKey) });
+
+            Assert.That(Kind(standing), Is.EqualTo("failed"), field);
+            Assert.That(standing["problem"]!.GetValue<string>(), Does.StartWith("The proven standing is not well-formed: "), field);
+        }
+    }
+
+    [Test]
     public void A_receipt_without_a_proven_standing_or_not_of_a_vote_has_none_to_show()
     {
         var old = _counted.Clone();

@@ -25,6 +25,9 @@ import { credentialKey, readStateProof, StateColumn, stateProofProblem } from '.
  * standing header's: what it proves held then. `sentence` is ReceiptStanding's verdict, word for word.
  */
 export function verifyStanding(receiptJson, genesis) {
+  // A genesis no chain could run on throws its sentence first, as verifyReceipt does: the trust root is wrong, not
+  // the receipt.
+  const validators = trustedValidators(genesis);
   const standing = receiptJson?.provenStanding;
   if (standing === undefined || standing === null) {
     return null;
@@ -36,21 +39,21 @@ export function verifyStanding(receiptJson, genesis) {
   let problem;
   let verdict = null;
   try {
-    ({ problem, verdict } = judge(receiptJson, standing, vote, genesis));
+    ({ problem, verdict } = judge(receiptJson, standing, vote, genesis.chainId, validators));
   } catch (error) {
     problem = `The proven standing is not well-formed: ${error.message}`;
   }
   return verdict ?? { kind: 'failed', problem, sentence: `FAILED: the proven standing does not verify: ${problem}` };
 }
 
-function judge(receiptJson, standing, vote, genesis) {
+function judge(receiptJson, standing, vote, chainId, validators) {
   // The key is built from the envelope, so the envelope must be the receipt's transaction.
   const txId = jsonBytes(receiptJson.txId);
   if (!equalBytes(sha256(vote.envelope), txId)) {
     return { problem: 'The receipt\'s envelope does not hash to its transaction id.' };
   }
   const changes = [...jsonSetChanges(receiptJson.setChanges), ...jsonSetChanges(standing.setChanges)];
-  const certified = certifiedHeader(jsonBytes(standing.header), jsonCertificate(standing.certificate), changes, genesis);
+  const certified = certifiedHeader(jsonBytes(standing.header), jsonCertificate(standing.certificate), changes, chainId, validators);
   if (certified.problem) {
     return certified;
   }
@@ -74,22 +77,22 @@ function judge(receiptJson, standing, vote, genesis) {
 
 // CertifiedHeaders.Problem: a header of this chain whose certificate a quorum of the set in force at its height
 // signed, that set walked from genesis through `changes`. → {header} (decoded) or {problem}.
-function certifiedHeader(headerBytes, certificate, changes, genesis) {
+function certifiedHeader(headerBytes, certificate, changes, chainId, validators) {
   let header;
   try {
     header = decode('BlockHeader', headerBytes);
   } catch {
     return { problem: 'The proven block header is not valid protobuf.' };
   }
-  if (header.chainId !== genesis.chainId) {
-    return { problem: `The proven block header is for chain '${header.chainId}', not '${genesis.chainId}'.` };
+  if (header.chainId !== chainId) {
+    return { problem: `The proven block header is for chain '${header.chainId}', not '${chainId}'.` };
   }
   const height = BigInt(header.height);
-  const walk = scheduleProblem(changes, height, genesis.chainId, trustedValidators(genesis), 'the proven block');
+  const walk = scheduleProblem(changes, height, chainId, validators, 'the proven block');
   if (walk.problem) {
     return walk;
   }
-  const problem = commitCertificateProblem(certificate, walk.schedule.at(height), genesis.chainId, height, sha256(headerBytes));
+  const problem = commitCertificateProblem(certificate, walk.schedule.at(height), chainId, height, sha256(headerBytes));
   return problem ? { problem: `The proven block header's commit certificate does not verify: ${problem}.` } : { header };
 }
 
