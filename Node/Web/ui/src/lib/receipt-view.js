@@ -5,9 +5,9 @@
 //
 // Hooks (stable): [data-testid=receipt-checks] li[data-check=NAME][data-result=ok|FAILED|not checked];
 // [data-testid=receipt-verdict][data-verdict=ok|FAILED]; [data-testid=receipt-genesis];
-// [data-testid=receipt-proven-standing][data-standing=counted|replaced|revoked|none|contradicted|failed] (with
-// data-height, the proven block's, unless failed); [data-testid=receipt-standing] (the node's word, only without a
-// proven standing).
+// [data-testid=receipt-proven-standing][data-standing=counted|replaced|revoked|none|contradicted|failed|not checked]
+// (with data-height, the proven block's, unless failed or not checked: the receipt itself did not verify);
+// [data-testid=receipt-standing] (the node's word, only without a proven standing).
 import { verifyReceipt } from './receipt.js';
 import { verifyStanding } from './standing.js';
 import { base64ToHex, el, formatNumber, num } from './dom.js';
@@ -34,7 +34,9 @@ export function receiptReport(receiptJson, genesis, { txId, standing: showStandi
       el('code', {}, check.name), `: ${check.description}`,
       check.problem ? el('span', { class: 'problem' }, ` (${check.problem})`) : null)));
   const txIdHex = base64ToHex(receiptJson?.txId ?? '');
-  const proven = verifyStanding(receiptJson, genesis);
+  // The standing is of the receipt's own transaction: when the checks fail (another voter's receipt, a block not
+  // certified) it says nothing about this vote, so it reads "not checked", as the checks after a failure do.
+  const proven = ok ? verifyStanding(receiptJson, genesis) : receiptJson?.provenStanding ? { kind: 'not checked' } : null;
   return {
     ok,
     nodes: [
@@ -49,6 +51,10 @@ export function receiptReport(receiptJson, genesis, { txId, standing: showStandi
 
 // The proven standing in words: what held at the proven block, which a later block may have changed.
 function provenStanding(proven) {
+  if (proven.kind === 'not checked') {
+    return el('p', { class: 'note', 'data-testid': 'receipt-proven-standing', 'data-standing': 'not checked' },
+      'Whether this vote counts is not checked: the receipt did not verify.');
+  }
   if (proven.kind === 'failed') {
     return el('p', { class: 'refusal', 'data-testid': 'receipt-proven-standing', 'data-standing': 'failed' },
       `FAILED: the proof of whether this vote counts does not verify: ${proven.problem}`);
