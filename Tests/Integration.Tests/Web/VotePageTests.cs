@@ -28,6 +28,10 @@ public sealed class VotePageTests
         await page.Locator("#ballot-choices input[name=choice][value='2']").CheckAsync();
         await page.GetByTestId("cast").ClickAsync();
         await ExpectVerifiedAsync(page);
+        // The receipt's proven standing, checked in the page from the genesis: this vote is the one counted. The
+        // node's unproven word is not shown beside it.
+        await Expect(page.GetByTestId("receipt-view").GetByTestId("receipt-proven-standing")).ToHaveAttributeAsync("data-standing", "counted");
+        await Expect(page.GetByTestId("receipt-view").GetByTestId("receipt-standing")).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("vote.png"), FullPage = true });
         var first = await VoterBallotAsync(4, "town");
         Assert.That((first.Option, first.Sequence), Is.EqualTo((2u, 1ul)), "the chain holds the vote the page cast");
@@ -138,6 +142,16 @@ public sealed class VotePageTests
         await page.GotoAsync(_net.WebUrl(0) + "/vote");
         await CheckReceiptAsync(page, receipt.ToJsonString());
         await Expect(page.GetByTestId("receipt-check-view").GetByTestId("receipt-verdict")).ToHaveAttributeAsync("data-verdict", "ok");
+        await Expect(page.GetByTestId("receipt-check-view").GetByTestId("receipt-proven-standing")).ToHaveAttributeAsync("data-standing", "counted");
+
+        // One bit of the proven ballot record flipped: the receipt verifies, its standing's proof does not.
+        var ballot = receipt["provenStanding"]!["ballot"]!;
+        var record = Convert.FromBase64String(ballot["record"]!.GetValue<string>());
+        record[0] ^= 0x01;
+        ballot["record"] = Convert.ToBase64String(record);
+        await CheckReceiptAsync(page, receipt.ToJsonString());
+        await Expect(page.GetByTestId("receipt-check-view").GetByTestId("receipt-verdict")).ToHaveAttributeAsync("data-verdict", "ok");
+        await Expect(page.GetByTestId("receipt-check-view").GetByTestId("receipt-proven-standing")).ToHaveAttributeAsync("data-standing", "failed");
 
         // One bit of one validator's commit signature flipped: the certificate no longer has a quorum.
         var signatures = receipt["certificate"]!["signatures"]!.AsArray();
@@ -153,6 +167,7 @@ public sealed class VotePageTests
         await Expect(view.GetByTestId("receipt-verdict")).ToHaveAttributeAsync("data-verdict", "FAILED");
         await Expect(view.Locator("li[data-check=certificate]")).ToHaveAttributeAsync("data-result", "FAILED");
         await Expect(view.Locator("li[data-check=tx_id]")).ToHaveAttributeAsync("data-result", "ok");
+        await Expect(view.GetByTestId("receipt-proven-standing")).ToHaveAttributeAsync("data-standing", "not checked");
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("receipt-failed.png"), FullPage = true });
     }
 

@@ -5,6 +5,9 @@ using VoteChain.Consensus.Crypto;
 using VoteChain.Consensus.Governance;
 using VoteChain.Consensus.Merkle;
 using VoteChain.Consensus.Pbft;
+using VoteChain.Consensus.State;
+using VoteChain.Consensus.State.Merkle;
+using VoteChain.Consensus.Transactions;
 using VoteChain.Networking.Api;
 using VoteChain.Protos.V1;
 using GenesisMessage = VoteChain.Protos.V1.Genesis;
@@ -15,6 +18,7 @@ namespace VoteChain.Node.Tests.WebUi;
 /// Receipts across changes of the validator set (docs/GOVERNANCE.md) checked by the page library (receipt.js) in
 /// Node.js, holding only the genesis: it walks the certified headers that announced each change, like the node's
 /// ReceiptVerifier, and fails where it fails with the same sentence. A problem on the walk fails the certificate check.
+/// A proven standing (standing.js) walks the receipt's changes and then its own, as the node's StandingVerifier does.
 /// </summary>
 [NonParallelizable]
 public sealed class WebLibReceiptSetChangeTests
@@ -148,6 +152,77 @@ public sealed class WebLibReceiptSetChangeTests
         Assert.That(Problem(Verdict(noChange), "certificate"), Does.Contain("announces no change of validators"));
     }
 
+    [Test]
+    public void A_standing_proven_after_a_change_walks_the_receipt_s_changes_then_its_own_and_fails_without_them()
+    {
+        using var voter = Ed25519KeyPair.Generate();
+        var receipt = VoteWithStanding(voter, FirstApprovedAt + 1, _genesisKeys, FirstActivation + 2, FirstSet);
+        receipt.ProvenStanding.SetChanges.Add(ChangeProof(FirstApprovedAt, FirstSet, _genesisKeys, _genesisKeys));
+
+        Assert.That(Verdict(receipt)["ok"]!.GetValue<bool>(), Is.True, "the receipt's own list is as before: nothing after its block");
+        Assert.That(Standing(receipt)["kind"]!.GetValue<string>(), Is.EqualTo("counted"));
+
+        var missing = receipt.Clone();
+        missing.ProvenStanding.SetChanges.Clear();
+        Assert.That(Standing(missing)["problem"]!.GetValue<string>(), Does.StartWith("The proven block header's commit certificate does not verify: "));
+    }
+
+    [Test]
+    public void A_standing_two_changes_on_walks_the_receipt_s_change_then_the_standing_s()
+    {
+        using var voter = Ed25519KeyPair.Generate();
+        var receipt = VoteWithStanding(voter, FirstActivation + 1, FirstSet, SecondActivation, SecondSet);
+        receipt.SetChanges.Add(ChangeProof(FirstApprovedAt, FirstSet, _genesisKeys, _genesisKeys));
+        receipt.ProvenStanding.SetChanges.Add(ChangeProof(SecondApprovedAt, SecondSet, FirstSet, FirstSet));
+
+        Assert.That(Standing(receipt)["kind"]!.GetValue<string>(), Is.EqualTo("counted"));
+
+        // The standing's change signed by three of the five validators in force at its height: short of a quorum.
+        var wrongSigners = receipt.Clone();
+        wrongSigners.ProvenStanding.SetChanges[0] = ChangeProof(SecondApprovedAt, SecondSet, _genesisKeys.Skip(1).ToList(), _genesisKeys);
+        Assert.That(Standing(wrongSigners)["problem"]!.GetValue<string>(), Does.StartWith("Set change 2 does not verify: "));
+    }
+
+    /// <summary>
+    /// The library's proven standing, asserted to agree with the node's StandingVerifier on the same receipt: the same
+    /// verdict sentence and problem.
+    /// </summary>
+    private JsonNode Standing(Receipt receipt)
+    {
+        var standing = _tool.Result(new { op = "verify-standing", receipt = JsonNode.Parse(JsonFormatter.Default.Format(receipt)), genesis = GenesisHex() });
+        var verdict = new StandingVerifier(new ValidatorSet(_genesisKeys.Select(k => k.PublicKey)), ChainId).Judge(receipt, out var problem);
+        Assert.That(standing["sentence"]!.GetValue<string>(), Is.EqualTo(verdict.Sentence));
+        Assert.That(standing["problem"]?.GetValue<string>(), Is.EqualTo(problem));
+        return standing;
+    }
+
+    /// <summary>
+    /// A receipt for <paramref name="voter"/>'s vote at <paramref name="voteHeight"/>, certified by <paramref name="voteSet"/>,
+    /// with its standing proven under a header at <paramref name="standingHeight"/> certified by <paramref name="standingSet"/>:
+    /// a state tree (the node's own code) of two records, the credential and the ballot that counts this vote.
+    /// </summary>
+    private static Receipt VoteWithStanding(Ed25519KeyPair voter, ulong voteHeight, IReadOnlyList<Ed25519KeyPair> voteSet,
+        ulong standingHeight, IReadOnlyList<Ed25519KeyPair> standingSet)
+    {
+        var envelope = TxSigning.Sign(voter, new TxPayload { ChainId = ChainId, CastVote = new CastVote { ElectionId = "city", Option = 1, Sequence = 1 } });
+        var receipt = ReceiptAt(voteHeight, voteSet, envelope);
+        var key = StateKeys.Credential("city", voter.PublicKey);
+        var credential = new CredentialRecord { Weight = 1, RegisteredHeight = 1 }.ToByteArray();
+        var ballot = new BallotRecord { Option = 1, Sequence = 1, TxId = receipt.TxId, Height = voteHeight, Counted = true }.ToByteArray();
+        var tree = new MemoryTreeNodeStore();
+        var update = StateTree.Apply(tree, null, 1, [new TreeChange(StateColumn.Credentials, key, credential), new TreeChange(StateColumn.Ballots, key, ballot)]);
+        tree.Commit(update);
+        var block = BlockCodec.Build(ChainId, standingHeight, new byte[32], 3_000, 0, [], [], update.NewRoot);
+        receipt.ProvenStanding = new ProvenStanding
+        {
+            Header = block.Block.Header,
+            Certificate = Certify(standingSet, standingHeight, block.Hash, standingSet, ChainId),
+            Credential = new ProvenRecord { Record = ByteString.CopyFrom(credential), Proof = StateTree.Prove(tree, 1, StateColumn.Credentials, key) },
+            Ballot = new ProvenRecord { Record = ByteString.CopyFrom(ballot), Proof = StateTree.Prove(tree, 1, StateColumn.Ballots, key) },
+        };
+        return receipt;
+    }
+
     /// <summary>
     /// The library's verdict, with the node's problem sentence (or none) asserted equal to the library's. The node's
     /// verdict is its sentence: `votechain receipt` names the check, and the page names the certificate check for a
@@ -155,20 +230,25 @@ public sealed class WebLibReceiptSetChangeTests
     /// </summary>
     private JsonNode Verdict(Receipt receipt)
     {
+        var verdict = _tool.Result(new
+        {
+            op = "verify-receipt",
+            receipt = JsonNode.Parse(JsonFormatter.Default.Format(receipt)),
+            genesis = GenesisHex(),
+        });
+        var libraryProblem = verdict["checks"]!.AsArray().Select(c => c!["problem"]?.GetValue<string>()).SingleOrDefault(p => p is not null);
+        Assert.That(libraryProblem, Is.EqualTo(NodeVerifier.Problem(receipt)));
+        return verdict;
+    }
+
+    private string GenesisHex()
+    {
         var genesis = new GenesisMessage { ChainId = ChainId, GenesisTimeUnixMs = 1_000, Params = new ConsensusParams() };
         genesis.Validators.AddRange(_genesisKeys.Select((k, i) => new ValidatorInfo
         {
             Name = $"validator-{i}", PublicKey = ByteString.CopyFrom(k.PublicKey), Endpoint = $"http://127.0.0.1:{7200 + i}",
         }));
-        var verdict = _tool.Result(new
-        {
-            op = "verify-receipt",
-            receipt = JsonNode.Parse(JsonFormatter.Default.Format(receipt)),
-            genesis = Convert.ToHexStringLower(genesis.ToByteArray()),
-        });
-        var libraryProblem = verdict["checks"]!.AsArray().Select(c => c!["problem"]?.GetValue<string>()).SingleOrDefault(p => p is not null);
-        Assert.That(libraryProblem, Is.EqualTo(NodeVerifier.Problem(receipt)));
-        return verdict;
+        return Convert.ToHexStringLower(genesis.ToByteArray());
     }
 
     /// <summary>The problem of a failed verdict, asserted to fail <paramref name="check"/> after every check before it passed.</summary>
@@ -193,9 +273,9 @@ public sealed class WebLibReceiptSetChangeTests
     }
 
     /// <summary>A receipt for a one-transaction block at <paramref name="height"/>, certified by <paramref name="set"/>.</summary>
-    private static Receipt ReceiptAt(ulong height, IReadOnlyList<Ed25519KeyPair> set)
+    private static Receipt ReceiptAt(ulong height, IReadOnlyList<Ed25519KeyPair> set, byte[]? vote = null)
     {
-        var envelope = System.Text.Encoding.UTF8.GetBytes($"a vote at {height}");
+        var envelope = vote ?? System.Text.Encoding.UTF8.GetBytes($"a vote at {height}");
         var id = Hashing.Sha256(envelope);
         var block = BlockCodec.Build(ChainId, height, new byte[32], 2_000, 0, [envelope], [id], new byte[32]);
         var proof = MerkleTree.Prove([id], 0);

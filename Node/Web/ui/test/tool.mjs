@@ -6,6 +6,7 @@ import { decodeBlock, decodeGenesis, fromHex, genesisFromJsonFile, hex } from '.
 import { parseCredentialFile } from '../src/lib/credential.js';
 import { castEncryptedVote, castVote } from '../src/lib/vote.js';
 import { describeReceipt, verifyReceipt, verifySignature } from '../src/lib/receipt.js';
+import { verifyStanding } from '../src/lib/standing.js';
 import { decode, encode, type } from '../src/lib/protos.js';
 
 const operations = {
@@ -19,6 +20,7 @@ const operations = {
   })),
   // genesisObject: a genesis as a page might build it ({chainId, validators: [{publicKey: hex}]}), not decoded.
   'verify-receipt': (r) => verifyReceipt(r.receipt, r.genesisObject ?? decodeGenesis(fromHex(r.genesis)), r.txId == null ? undefined : { txId: r.txIdAsBytes ? fromHex(r.txId) : r.txId }),
+  'verify-standing': (r) => verifyStanding(r.receipt, r.genesisObject ?? decodeGenesis(fromHex(r.genesis))),
   'describe-receipt': (r) => describeReceipt(r.receipt),
   'verify-signature': (r) => verifySignature(fromHex(r.signature), fromHex(r.message), fromHex(r.publicKey)),
   decode: (r) => decode(r.type, fromHex(r.bytes)),

@@ -82,8 +82,8 @@ async function checkSavedReceipt() {
     } catch {
       throw new Error('This is not a receipt: it is not JSON.');
     }
-    // A saved receipt's `standing` is what the node said when it was saved, or whatever its holder wrote: not shown
-    // as this node's word. Whether the vote still counts is for the node to say now (the vote step shows it).
+    // A saved receipt's unproven `standing` is what the node said when it was saved, or whatever its holder wrote: not
+    // shown as this node's word. Its proven standing is checked and shown: it proves what held at its own block.
     const report = receiptReport(receipt, await chosenGenesis(), { standing: false });
     const txIdHex = base64ToHex(typeof receipt?.txId === 'string' ? receipt.txId : '');
     fill(view, el('p', {}, 'Receipt for vote id ', el('code', {}, txIdHex || '(none)')), whatItIs(receipt), report.nodes);
