@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using VoteChain.Consensus.Crypto;
 
 namespace VoteChain.Consensus.State.Merkle;
@@ -25,15 +24,31 @@ internal sealed class TreeUpdater
     /// </summary>
     private const int ParallelWrites = 512;
 
-    // Concurrent because the root's subtrees are walked in parallel; each key is still written at most once.
-    private readonly ConcurrentDictionary<byte[], byte[]> _written = new(ByteKeyComparer.Instance);
-    private readonly ConcurrentDictionary<byte[], byte> _stale = new(ByteKeyComparer.Instance);
+    // Plain lists: the root's subtrees are walked in parallel by forks (Fork) that collect on their own and are
+    // gathered when the walk returns, so no lock is taken per node. Run checks that no key was written twice.
+    private readonly List<KeyValuePair<byte[], byte[]>> _written = [];
+    private readonly List<byte[]> _stale = [];
     private Write[] _writes = [];
 
     public TreeUpdater(ITreeNodeReader reader, ulong version)
     {
         _reader = reader;
         _version = version;
+    }
+
+    /// <summary>A walker for one of the root's subtrees, on another thread: same store, version and batch, its own lists.</summary>
+    private TreeUpdater Fork() => new(_reader, _version) { _writes = _writes };
+
+    /// <summary>Runs <paramref name="walk"/> for each group on every core, each on a fork, and gathers what the forks collected.</summary>
+    private void InParallel(List<(int Slot, int Start, int End)> groups, Action<TreeUpdater, (int Slot, int Start, int End)> walk)
+    {
+        var forks = groups.Select(_ => Fork()).ToArray();
+        Parallel.For(0, groups.Count, ParallelChecks.Options, i => walk(forks[i], groups[i]));
+        foreach (var fork in forks)
+        {
+            _written.AddRange(fork._written);
+            _stale.AddRange(fork._stale);
+        }
     }
 
     /// <summary>A record (path and value hash; the hash null to remove it) to write, sorted by path, one per path.</summary>
@@ -95,11 +110,28 @@ internal sealed class TreeUpdater
             Stale(oldRootKey);
         }
 
-        var nodes = _written.ToList();
-        nodes.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
-        var stale = _stale.Keys.ToList();
-        stale.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
-        return new TreeUpdate(_version, rootHash, nodes, stale);
+        _written.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        for (var i = 1; i < _written.Count; i++)
+        {
+            // Each position is written at most once per version; a second write would be a bug in the walk.
+            if (_written[i].Key.AsSpan().SequenceEqual(_written[i - 1].Key))
+            {
+                throw new InvalidOperationException($"The state tree wrote node {Convert.ToHexString(_written[i].Key)} twice in one version.");
+            }
+        }
+
+        // A node may be found stale on two paths (an old root, say): listed once.
+        _stale.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
+        var stale = new List<byte[]>(_stale.Count);
+        foreach (var key in _stale)
+        {
+            if (stale.Count == 0 || !key.AsSpan().SequenceEqual(stale[^1]))
+            {
+                stale.Add(key);
+            }
+        }
+
+        return new TreeUpdate(_version, rootHash, _written, stale);
     }
 
     private Subtree UpdateInternal(InternalNode node, byte[] nodeKey, byte[]? knownHash, int depth, ReadOnlySpan<Write> writes)
@@ -115,7 +147,7 @@ internal sealed class TreeUpdater
         if (depth == 0 && writes.Length >= ParallelWrites)
         {
             // At the root the span is the whole batch, so each group is a range of _writes a worker can take.
-            Parallel.ForEach(groups, ParallelChecks.Options, g => results[g.Slot] = UpdateSlot(node, depth, _writes.AsSpan(g.Start, g.End - g.Start)));
+            InParallel(groups, (fork, g) => results[g.Slot] = fork.UpdateSlot(node, depth, fork._writes.AsSpan(g.Start, g.End - g.Start)));
         }
         else
         {
@@ -215,7 +247,7 @@ internal sealed class TreeUpdater
         if (depth == 0 && entries.Count >= ParallelWrites)
         {
             // A tree built whole (a snapshot restored): its sixteen subtrees at once.
-            Parallel.ForEach(groups, ParallelChecks.Options, g => results[g.Slot] = Build(depth + 1, entries.GetRange(g.Start, g.End - g.Start)));
+            InParallel(groups, (fork, g) => results[g.Slot] = fork.Build(depth + 1, entries.GetRange(g.Start, g.End - g.Start)));
         }
         else
         {
@@ -336,20 +368,13 @@ internal sealed class TreeUpdater
             ?? throw new InvalidDataException($"The state tree's node {Convert.ToHexString(key)} is corrupt: {problem}");
     }
 
-    private void Put(byte[] key, TreeNode node)
-    {
-        // Each position is written at most once per version; a second write would be a bug in the walk above.
-        if (!_written.TryAdd(key, TreeNodeCodec.Encode(node)))
-        {
-            throw new InvalidOperationException($"The state tree wrote node {Convert.ToHexString(key)} twice in one version.");
-        }
-    }
+    private void Put(byte[] key, TreeNode node) => _written.Add(new(key, TreeNodeCodec.Encode(node)));
 
     private void Stale(byte[]? key)
     {
         if (key is not null)
         {
-            _stale.TryAdd(key, 0);
+            _stale.Add(key);
         }
     }
 }
