@@ -22,7 +22,8 @@ public sealed class StateChangeOrder : IComparer<StateChange>
             return 1;
         }
 
-        var byColumn = x.Column.CompareTo(y.Column);
+        // As integers: an enum's own CompareTo takes an object, boxing both columns on every comparison of a block's sort.
+        var byColumn = ((int)x.Column).CompareTo((int)y.Column);
         return byColumn != 0 ? byColumn : x.Key.AsSpan().SequenceCompareTo(y.Key);
     }
 }

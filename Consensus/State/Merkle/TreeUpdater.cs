@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using VoteChain.Consensus.Crypto;
 
 namespace VoteChain.Consensus.State.Merkle;
@@ -39,16 +41,45 @@ internal sealed class TreeUpdater
     /// <summary>A walker for one of the root's subtrees, on another thread: same store, version and batch, its own lists.</summary>
     private TreeUpdater Fork() => new(_reader, _version) { _writes = _writes };
 
-    /// <summary>Runs <paramref name="walk"/> for each group on every core, each on a fork, and gathers what the forks collected.</summary>
-    private void InParallel(List<(int Slot, int Start, int End)> groups, Action<TreeUpdater, (int Slot, int Start, int End)> walk)
+    /// <summary>Runs <paramref name="walk"/> for each group on every core, each on a fork, gathers what the forks collected, and gives back each slot's subtree.</summary>
+    private void InParallel(ReadOnlySpan<SlotGroup> groups, Func<TreeUpdater, SlotGroup, Subtree> walk, Span<Subtree?> results)
     {
-        var forks = groups.Select(_ => Fork()).ToArray();
-        Parallel.For(0, groups.Count, ParallelChecks.Options, i => walk(forks[i], groups[i]));
-        foreach (var fork in forks)
+        var all = groups.ToArray();
+        var forks = all.Select(_ => Fork()).ToArray();
+        var subtrees = new Subtree[all.Length];
+        Parallel.For(0, all.Length, ParallelChecks.Options, i => subtrees[i] = walk(forks[i], all[i]));
+        _written.EnsureCapacity(_written.Count + forks.Sum(f => f._written.Count));
+        for (var i = 0; i < all.Length; i++)
         {
-            _written.AddRange(fork._written);
-            _stale.AddRange(fork._stale);
+            results[all[i].Slot] = subtrees[i];
+            _written.AddRange(forks[i]._written);
+            _stale.AddRange(forks[i]._stale);
         }
+    }
+
+    /// <summary>The root's slots, each on a fork. Apart from <see cref="UpdateInternal"/> so that it allocates no closure per node.</summary>
+    private void UpdateSlotsInParallel(InternalNode root, ReadOnlySpan<SlotGroup> groups, Span<Subtree?> results) =>
+        InParallel(groups, (fork, g) => fork.UpdateSlot(root, 0, fork._writes.AsSpan(g.Start, g.End - g.Start)), results);
+
+    /// <summary>A whole tree's sixteen subtrees, each on a fork; apart from <see cref="Build"/> for the same reason.</summary>
+    private void BuildInParallel(List<PendingLeaf> entries, ReadOnlySpan<SlotGroup> groups, Span<Subtree?> results) =>
+        InParallel(groups, (fork, g) => fork.Build(1, entries.GetRange(g.Start, g.End - g.Start)), results);
+
+    /// <summary>A run of path-sorted items on one slot: items [Start, End) go under <see cref="Slot"/>.</summary>
+    private readonly record struct SlotGroup(int Slot, int Start, int End);
+
+    /// <summary>Room for one node's groups on the stack: a node is walked for nearly every change, so no list is allocated.</summary>
+    [InlineArray(InternalNode.Slots)]
+    private struct SlotGroups
+    {
+        private SlotGroup _first;
+    }
+
+    /// <summary>Each slot's new subtree (null: unchanged), on the stack for the same reason.</summary>
+    [InlineArray(InternalNode.Slots)]
+    private struct SlotResults
+    {
+        private Subtree? _first;
     }
 
     /// <summary>A record (path and value hash; the hash null to remove it) to write, sorted by path, one per path.</summary>
@@ -142,12 +173,15 @@ internal sealed class TreeUpdater
             return new Subtree(null, new TreeChild(TreeNodeKey.Version(nodeKey), knownHash ?? node.Hash, false));
         }
 
-        var results = new Subtree?[InternalNode.Slots];
-        var groups = Groups(writes, depth, w => w.Path);
+        var resultSlots = default(SlotResults);
+        Span<Subtree?> results = resultSlots;
+        var groupSlots = default(SlotGroups);
+        Span<SlotGroup> groups = groupSlots;
+        groups = groups[..Groups(writes, depth, static w => w.Path, groups)];
         if (depth == 0 && writes.Length >= ParallelWrites)
         {
             // At the root the span is the whole batch, so each group is a range of _writes a worker can take.
-            InParallel(groups, (fork, g) => results[g.Slot] = fork.UpdateSlot(node, depth, fork._writes.AsSpan(g.Start, g.End - g.Start)));
+            UpdateSlotsInParallel(node, groups, results);
         }
         else
         {
@@ -178,10 +212,10 @@ internal sealed class TreeUpdater
         };
     }
 
-    /// <summary>The runs of path-sorted items that share their nibble at <paramref name="depth"/>: slot, start, end.</summary>
-    private static List<(int Slot, int Start, int End)> Groups<T>(ReadOnlySpan<T> items, int depth, Func<T, byte[]> path)
+    /// <summary>Fills <paramref name="groups"/> with the runs of path-sorted items that share their nibble at <paramref name="depth"/>; gives their count.</summary>
+    private static int Groups<T>(ReadOnlySpan<T> items, int depth, Func<T, byte[]> path, Span<SlotGroup> groups)
     {
-        var groups = new List<(int, int, int)>(InternalNode.Slots);
+        var count = 0;
         var start = 0;
         while (start < items.Length)
         {
@@ -192,11 +226,11 @@ internal sealed class TreeUpdater
                 end++;
             }
 
-            groups.Add((slot, start, end));
+            groups[count++] = new SlotGroup(slot, start, end);
             start = end;
         }
 
-        return groups;
+        return count;
     }
 
     private Subtree UpdateLeaf(LeafNode leaf, byte[] leafKey, int depth, ReadOnlySpan<Write> writes)
@@ -242,12 +276,15 @@ internal sealed class TreeUpdater
             return new Subtree(entries.Count == 1 ? entries[0] : null, null);
         }
 
-        var results = new Subtree?[InternalNode.Slots];
-        var groups = Groups<PendingLeaf>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries), depth, e => e.Node.Path);
+        var resultSlots = default(SlotResults);
+        Span<Subtree?> results = resultSlots;
+        var groupSlots = default(SlotGroups);
+        Span<SlotGroup> groups = groupSlots;
+        groups = groups[..Groups<PendingLeaf>(CollectionsMarshal.AsSpan(entries), depth, static e => e.Node.Path, groups)];
         if (depth == 0 && entries.Count >= ParallelWrites)
         {
             // A tree built whole (a snapshot restored): its sixteen subtrees at once.
-            InParallel(groups, (fork, g) => results[g.Slot] = fork.Build(depth + 1, entries.GetRange(g.Start, g.End - g.Start)));
+            BuildInParallel(entries, groups, results);
         }
         else
         {
@@ -265,7 +302,7 @@ internal sealed class TreeUpdater
     /// for a new subtree) and the slots that changed. Gives back a lone remaining leaf unplaced; keeps the old node when
     /// no slot changed; otherwise writes the new node and marks the old one stale.
     /// </summary>
-    private Subtree Compose(int depth, byte[] path, InternalNode? old, byte[]? oldKey, byte[]? knownHash, Subtree?[] results)
+    private Subtree Compose(int depth, byte[] path, InternalNode? old, byte[]? oldKey, byte[]? knownHash, ReadOnlySpan<Subtree?> results)
     {
         var children = old?.CopyChildren() ?? new TreeChild?[InternalNode.Slots];
         int count = 0, last = -1;
