@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -25,9 +26,11 @@ public sealed partial class AnonymousDevnetWalkTests
         var node = $"http://127.0.0.1:{basePort}";
         var observer = $"http://127.0.0.1:{basePort + 4}";
         var dir = Path.Combine(root, "devnet");
+        var starting = Stopwatch.StartNew();
         await using (var devnet = ServiceProcess.Devnet(dir, basePort))
         {
             await devnet.WaitUntilRunningAsync(Step, "the devnet to start");
+            var started = starting.Elapsed;
             var authority = Path.Combine(dir, "authority.json");
             var genesis = Path.Combine(dir, "genesis.json");
 
@@ -50,10 +53,20 @@ public sealed partial class AnonymousDevnetWalkTests
             var roll = Path.Combine(root, "roll.csv");
             await File.WriteAllLinesAsync(roll, identities.Select((k, i) => $"{k},{weights[i]}"));
 
-            // Issuing runs until the opening; registering opens with it. A minute is room for the issuers' first
-            // key derivations on a busy machine.
+            string[] logs = [Path.Combine(root, "issuer1.log"), Path.Combine(root, "issuer2.log")];
+            // The issuers serve any election naming them: they start before it is made, outside its issuing window.
+            // Issuer 1 signs only on a receipt the genesis validators certified; issuer 2 takes its node's word.
+            await using var issuer1 = Issuer(issuerKeys[0], node, logs[0], "--serve-timeout", "20", "--genesis", genesis);
+            await using var issuer2 = Issuer(issuerKeys[1], $"http://127.0.0.1:{basePort + 1}", logs[1]);
+            var urls = new[] { await UrlOf(issuer1), await UrlOf(issuer2) };
+
+            // Issuing runs until the opening; registering opens with it. The steps before it are mostly the issuers'
+            // RSA key derivations (two weights each, seconds of a core apiece): about 5.5 times what starting the devnet
+            // took on an unloaded 2-core machine (36 s after a 6.5 s start), about 4 times on a busy one. Eight times the
+            // start, at least 40 s; the refusal of an early registration below fails should it ever be too short.
+            var window = Math.Max(40, (int)Math.Ceiling(8 * started.TotalSeconds));
             await Ok("election", "create", "--node", node, "--key", authority, "--id", "anon-walk", "--title", "Anonymous walk",
-                "--option", "yes", "--option", "no", "--opens-at", "+60s", "--closes-at", "+10m", "--anonymous",
+                "--option", "yes", "--option", "no", "--opens-at", $"+{window}s", "--closes-at", "+10m", "--anonymous",
                 "--issuer", issuerKeys[0] + ".pub", "--issuer", issuerKeys[1] + ".pub", "--wait");
             await Ok("voters", "register", "--node", node, "--key", authority, "--election", "anon-walk", "--file", roll, "--wait");
             var shown = JsonDocument.Parse(await Ok("election", "show", "--node", node, "--id", "anon-walk", "--json")).RootElement;
@@ -61,11 +74,6 @@ public sealed partial class AnonymousDevnetWalkTests
             Assert.That(shown.GetProperty("anonymous").GetProperty("registration_opens_at").GetString(),
                 Is.EqualTo(shown.GetProperty("opens_at").GetString()), "registering opens when issuing closes: at the opening");
 
-            string[] logs = [Path.Combine(root, "issuer1.log"), Path.Combine(root, "issuer2.log")];
-            // Issuer 1 signs only on a receipt the genesis validators certified; issuer 2 takes its node's word.
-            await using var issuer1 = Issuer(issuerKeys[0], node, logs[0], "--serve-timeout", "20", "--genesis", genesis);
-            await using var issuer2 = Issuer(issuerKeys[1], $"http://127.0.0.1:{basePort + 1}", logs[1]);
-            var urls = new[] { await UrlOf(issuer1), await UrlOf(issuer2) };
             await HostileRequestsAreRefused(urls[0]);
             string[] RequestArgs(string identity, string output) =>
                 ["credential", "request", "--node", node, "--identity", identity, "--election", "anon-walk",
@@ -88,7 +96,8 @@ public sealed partial class AnonymousDevnetWalkTests
             Assert.That(await Fails(RequestArgs(stranger, Path.Combine(root, "stranger-credential.json"))), Does.Contain("not on the roll"));
 
             Assert.That(await Fails("credential", "register", "--node", observer, "--credential", credentials[0], "--election", "anon-walk"),
-                Does.Contain("nothing was sent"), "registering waits for issuing to close, and the client does not show the credential early");
+                Does.Contain("nothing was sent"), "registering waits for issuing to close, and the client does not show the credential early "
+                + $"(or the {window} s window was too short for the steps on this machine)");
 
             // A forged copy: one issuer signature altered.
             var forged = Path.Combine(root, "forged.json");

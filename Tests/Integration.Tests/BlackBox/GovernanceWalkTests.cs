@@ -35,12 +35,19 @@ public sealed class GovernanceWalkTests
             await Ok("voters", "register", "--node", node, "--key", authority, "--election", "walk", "--file",
                 Path.Combine(root, "voters", "voters.csv"), "--wait");
 
+            string Key(string name) => Path.Combine(dir, name, "config", "node_key.json");
+
+            // The public keys the changes name, read with `keys show` at once before the votes start (one process after
+            // another, each a second of a busy machine, they held up every change).
+            string[] named = ["observer0", "observer1", "observer2", "validator3"];
+            var publicKeys = (await Task.WhenAll(named.Select(name => PublicKeyAsync(Key(name)))))
+                .Select((key, i) => (Name: named[i], Key: key)).ToDictionary(p => p.Name, p => p.Key);
+
             using var stop = new CancellationTokenSource();
             var pauses = WatchCommitsAsync(node, stop.Token);
             var votes = VoteAsync(root, node, stop.Token);
             await VotesCommittedAsync(votes, 2);
 
-            string Key(string name) => Path.Combine(dir, name, "config", "node_key.json");
             var changes = new List<string>();
             var activations = new List<ulong>();
 
@@ -49,7 +56,7 @@ public sealed class GovernanceWalkTests
             for (var joining = 0; joining < 3; joining++)
             {
                 var name = $"observer{joining}";
-                var activation = await ChangeAsync(node, members, ["add-validator", "--name", name, "--public-key", await PublicKeyAsync(Key(name)),
+                var activation = await ChangeAsync(node, members, ["add-validator", "--name", name, "--public-key", publicKeys[name],
                     "--endpoint", Url(basePort, 4 + joining)], Key);
                 members = [.. members, name];
                 await InForceAsync(node, activation);
@@ -61,7 +68,7 @@ public sealed class GovernanceWalkTests
             }
 
             // 7 -> 6: validator3 is removed; it keeps running, stops signing and says why.
-            var removal = await ChangeAsync(node, members, ["remove-validator", "--public-key", await PublicKeyAsync(Key("validator3"))], Key);
+            var removal = await ChangeAsync(node, members, ["remove-validator", "--public-key", publicKeys["validator3"]], Key);
             members = [.. members.Where(m => m != "validator3")];
             await InForceAsync(node, removal);
             await Eventually.HoldsAsync(async () => await RoleAsync(Url(basePort, 3)) == "observer", Step, () => "validator3 to stop signing");

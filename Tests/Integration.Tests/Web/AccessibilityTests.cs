@@ -12,14 +12,26 @@ public sealed class AccessibilityTests
 {
     private static readonly string[] Pages = ["/", "/chain", "/vote"];
 
+    // One node serves the pages at every size: the checks only read them.
+    private TestNetwork _net = null!;
+
+    [OneTimeSetUp]
+    public async Task StartNodeAsync()
+    {
+        _net = TestNetwork.Create(validators: 1, observers: 0, web: true);
+        await _net.StartAllAsync();
+        await _net.Api(0).SubmitTransactionAsync(new() { Envelope = Google.Protobuf.ByteString.CopyFrom(Payloads.CreateElection(_net.Authority, "a11y")) });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopNodeAsync() => await _net.DisposeAsync();
+
     [TestCase(1280, 900)]
     [TestCase(640, 450)]
     [TestCase(360, 740)]
     public async Task Every_page_passes_axe_and_needs_no_sideways_scrolling(int width, int height)
     {
-        await using var net = TestNetwork.Create(validators: 1, observers: 0, web: true);
-        await net.StartAllAsync();
-        await net.Api(0).SubmitTransactionAsync(new() { Envelope = Google.Protobuf.ByteString.CopyFrom(Payloads.CreateElection(net.Authority, "a11y")) });
+        var net = _net;
         var axe = await File.ReadAllTextAsync(Path.Combine(Browser.RepositoryRoot, "Node", "Web", "ui", "node_modules", "axe-core", "axe.min.js"));
         await using var browser = await Browser.LaunchAsync(width, height, bypassCsp: true);
         foreach (var path in Pages)

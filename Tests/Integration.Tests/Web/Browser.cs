@@ -5,20 +5,27 @@ namespace VoteChain.Integration.Tests.Web;
 /// <summary>
 /// Debian's Chromium driven by Playwright, for the pages' tests. The browser is the system's (scripts/test.sh installs
 /// the `chromium` package where it is missing), never one Playwright downloads: the tests need no network beyond
-/// 127.0.0.1. VOTECHAIN_CHROMIUM names another executable. One browser per test, in a fresh context (no shared storage).
+/// 127.0.0.1. VOTECHAIN_CHROMIUM names another executable. Each test gets a fresh context (no shared storage, cache or
+/// cookies) in one Chromium process the page tests share: starting Playwright's driver and Chromium for every test took
+/// about two seconds each time. <see cref="PagesDevnetTeardown"/> closes it after the last page test.
 /// </summary>
 internal sealed class Browser : IAsyncDisposable
 {
     private static readonly string[] Candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
-    private readonly IPlaywright _playwright;
-    private readonly IBrowser _browser;
+    private static readonly SemaphoreSlim SharedGate = new(1, 1);
+    private static IPlaywright? _playwright;
+    private static IBrowser? _chromium;
 
-    private Browser(IPlaywright playwright, IBrowser browser, IBrowserContext context)
+    // A browser of the test's own (LaunchAsync's ownBrowser), closed with it; null in the shared one.
+    private readonly IPlaywright? _ownPlaywright;
+    private readonly IBrowser? _ownChromium;
+
+    private Browser(IBrowserContext context, IPlaywright? ownPlaywright, IBrowser? ownChromium)
     {
-        _playwright = playwright;
-        _browser = browser;
         Context = context;
+        _ownPlaywright = ownPlaywright;
+        _ownChromium = ownChromium;
     }
 
     public IBrowserContext Context { get; }
@@ -36,7 +43,11 @@ internal sealed class Browser : IAsyncDisposable
 
     /// <summary>Launches headless Chromium; a missing browser skips the test with the reason (the test script installs it).</summary>
     /// <param name="bypassCsp">Lets a test inject its own script (axe-core) past the pages' content security policy.</param>
-    public static async Task<Browser> LaunchAsync(int width = 1280, int height = 900, bool bypassCsp = false)
+    /// <param name="ownBrowser">
+    /// A Chromium of the test's own, as a visitor's browser is on a first visit: a page loaded in a further context of
+    /// the shared one records no paint timing (the first load's figures need a fresh browser).
+    /// </param>
+    public static async Task<Browser> LaunchAsync(int width = 1280, int height = 900, bool bypassCsp = false, bool ownBrowser = false)
     {
         var executable = Executable;
         if (executable is null)
@@ -44,15 +55,10 @@ internal sealed class Browser : IAsyncDisposable
             Assert.Ignore(Missing);
         }
 
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = executable,
-            Headless = true,
-            // Root in a container has no user namespaces for Chromium's sandbox; the pages under test are our own.
-            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
-        });
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        var ownPlaywright = ownBrowser ? await Playwright.CreateAsync() : null;
+        var ownChromium = ownPlaywright is null ? null : await LaunchChromiumAsync(ownPlaywright, executable!);
+        var chromium = ownChromium ?? await SharedChromiumAsync(executable!);
+        var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
             BypassCSP = bypassCsp,
@@ -61,7 +67,7 @@ internal sealed class Browser : IAsyncDisposable
         // Expectations poll the page until this deadline. Playwright's own default (5 s) is shorter than a first tally
         // takes to arrive when the suite's other assemblies load the two cores (a CI run failed there, alone it passed).
         Assertions.SetDefaultExpectTimeout(30_000);
-        var result = new Browser(playwright, browser, context);
+        var result = new Browser(context, ownPlaywright, ownChromium);
         context.Page += (_, page) =>
         {
             page.Console += (_, message) =>
@@ -124,10 +130,66 @@ internal sealed class Browser : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes this test's context: its pages, storage and cache go with it; the shared Chromium stays.</summary>
     public async ValueTask DisposeAsync()
     {
         await Context.DisposeAsync();
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        if (_ownChromium is not null)
+        {
+            await _ownChromium.DisposeAsync();
+        }
+
+        _ownPlaywright?.Dispose();
     }
+
+    /// <summary>Closes the shared Chromium and Playwright's driver (after the last page test).</summary>
+    public static async Task StopSharedAsync()
+    {
+        await SharedGate.WaitAsync();
+        try
+        {
+            if (_chromium is not null)
+            {
+                await _chromium.DisposeAsync();
+                _chromium = null;
+            }
+
+            _playwright?.Dispose();
+            _playwright = null;
+        }
+        finally
+        {
+            SharedGate.Release();
+        }
+    }
+
+    /// <summary>The shared Chromium, launched by the first test that asks (and again should it have gone away).</summary>
+    private static async Task<IBrowser> SharedChromiumAsync(string executable)
+    {
+        await SharedGate.WaitAsync();
+        try
+        {
+            if (_chromium is { IsConnected: true } running)
+            {
+                return running;
+            }
+
+            _playwright ??= await Playwright.CreateAsync();
+            _chromium = await LaunchChromiumAsync(_playwright, executable);
+            return _chromium;
+        }
+        finally
+        {
+            SharedGate.Release();
+        }
+    }
+
+    private static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright, string executable) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            // Root in a container has no user namespaces for Chromium's sandbox; the pages under test are our own.
+            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+        });
 }

@@ -22,7 +22,7 @@ public sealed class PageWeightTests
         var origin = new Uri(net.WebUrl(0));
         foreach (var path in new[] { "/", "/chain", "/vote" })
         {
-            await using var browser = await Browser.LaunchAsync();
+            await using var browser = await Browser.LaunchAsync(ownBrowser: true);
             var page = await browser.NewPageAsync();
             var requests = new List<string>();
             page.Request += (_, request) => requests.Add(request.Url);

@@ -126,13 +126,14 @@ internal sealed class PagesDevnet : IAsyncDisposable
 
     /// <summary>
     /// "flash": secret (key phases of 2 s), its trustees publishing the result by themselves after the close, the eight
-    /// voters registered; it closes twice <see cref="SecretSetup"/> plus 10 s after it is made, room on this machine
-    /// for the same steps, a browser and three votes (a fixed window would have to fit the slowest machine, and every
-    /// run would wait it out). Returns once it is made and its voters registered; its key may still be generating.
+    /// voters registered; it closes twice <see cref="SecretSetup"/> plus 6 s after it is made, room on this machine
+    /// for the same steps, a page and three votes (the browser is running already: the page tests share one). A fixed
+    /// window would have to fit the slowest machine, and every run would wait it out. Returns once it is made and its
+    /// voters registered; its key may still be generating.
     /// </summary>
     public async Task CreateFlashAsync()
     {
-        var window = (int)Math.Ceiling((2 * SecretSetup + TimeSpan.FromSeconds(10)).TotalSeconds);
+        var window = (int)Math.Ceiling((2 * SecretSetup + TimeSpan.FromSeconds(6)).TotalSeconds);
         await Cli("election", "create", "--node", Node, "--key", Authority, "--id", "flash", "--title", "Flash poll (secret ballot)",
             "--option", "Tea", "--option", "Coffee", "--closes-at", $"+{window}s", "--secret", "--key-phase", "2", "--wait");
         await RegisterVotersAsync("flash");
@@ -183,10 +184,14 @@ internal sealed class PagesDevnet : IAsyncDisposable
     }
 }
 
-/// <summary>Stops the shared page-test devnet once every test in this namespace has run.</summary>
+/// <summary>Stops the shared page-test devnet and the shared Chromium once every test in this namespace has run.</summary>
 [SetUpFixture]
 public sealed class PagesDevnetTeardown
 {
     [OneTimeTearDown]
-    public Task StopAsync() => PagesDevnet.StopSharedAsync();
+    public async Task StopAsync()
+    {
+        await PagesDevnet.StopSharedAsync();
+        await Browser.StopSharedAsync();
+    }
 }
