@@ -31,13 +31,12 @@ public sealed class AccessibilityTests
     [TestCase(360, 740)]
     public async Task Every_page_passes_axe_and_needs_no_sideways_scrolling(int width, int height)
     {
-        var net = _net;
         var axe = await File.ReadAllTextAsync(Path.Combine(Browser.RepositoryRoot, "Node", "Web", "ui", "node_modules", "axe-core", "axe.min.js"));
         await using var browser = await Browser.LaunchAsync(width, height, bypassCsp: true);
         foreach (var path in Pages)
         {
             var page = await browser.NewPageAsync();
-            await page.GotoAsync(net.WebUrl(0) + path, new() { WaitUntil = WaitUntilState.Load });
+            await page.GotoAsync(_net.WebUrl(0) + path, new() { WaitUntil = WaitUntilState.Load });
             await Browser.FirstAnswerAsync(page);
             await page.AddScriptTagAsync(new() { Content = axe });
             var violations = JsonDocument.Parse(await page.EvaluateAsync<string>(
